@@ -1,0 +1,331 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { grantKey } from "./shared/grants";
+import { IMAGE_RULE, parseImage } from "./shared/image";
+import { componentLabels, type CommonArgs, type Member } from "./shared/types";
+import { isKnown, Problems } from "./shared/validation";
+
+/** Who may reach the service's network endpoint. */
+export type Ingress = "all" | "internal-and-lb" | "internal";
+
+/** A secret environment variable: a reference to a Secret Manager secret, never its value. */
+export interface SecretEnvRef {
+  /** Secret id or full resource name (`projects/p/secrets/s`). */
+  readonly secret: pulumi.Input<string>;
+  /**
+   * Secret version.
+   * @default "latest" - resolved when a revision is created
+   */
+  readonly version?: string;
+}
+
+/** Direct VPC egress: the service's outbound traffic to private ranges goes through this subnet. */
+export interface VpcEgress {
+  /** VPC network name or self link. */
+  readonly network: pulumi.Input<string>;
+  /** Subnetwork name or self link, in the service's region. */
+  readonly subnetwork: pulumi.Input<string>;
+  /**
+   * Which traffic goes through the VPC.
+   * @default "private-ranges-only"
+   */
+  readonly egress?: "private-ranges-only" | "all-traffic";
+}
+
+/** Arguments of {@link CloudRunService}. */
+export interface CloudRunServiceArgs extends CommonArgs {
+  /** Logical service name from config (e.g. `api`); the GCP name is `naming.name("cloudRunService", name)`. */
+  readonly name: string;
+  /** Container image with an explicit tag or digest. */
+  readonly image: pulumi.Input<string>;
+  /** Email of the dedicated runtime service account (see `ServiceIdentity`). Required: never the default. */
+  readonly serviceAccountEmail: pulumi.Input<string>;
+  /**
+   * CPU limit per instance.
+   * @default "1"
+   */
+  readonly cpu?: string;
+  /**
+   * Memory limit per instance (`Mi`/`Gi`).
+   * @default "512Mi"
+   */
+  readonly memory?: string;
+  /**
+   * Maximum concurrent requests per instance.
+   * @default 80
+   */
+  readonly concurrency?: number;
+  /**
+   * Minimum instances kept warm; 0 scales to zero.
+   * @default 0
+   */
+  readonly minInstances?: number;
+  /**
+   * Maximum instances.
+   * @default 10
+   */
+  readonly maxInstances?: number;
+  /**
+   * CPU only during requests (`true`) or always allocated (`false`).
+   * @default true
+   */
+  readonly cpuIdle?: boolean;
+  /**
+   * Extra CPU during start-up to cut cold-start latency.
+   * @default true
+   */
+  readonly startupCpuBoost?: boolean;
+  /**
+   * Port the container listens on.
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * Request timeout in seconds.
+   * @default 30
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * HTTP path of the startup and liveness probes.
+   * @default "/healthz"
+   */
+  readonly healthPath?: string;
+  /**
+   * Plain environment variables. Names that look like credentials are refused: use `secretEnv`.
+   * @default {}
+   */
+  readonly env?: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * Environment variables resolved from Secret Manager at revision start.
+   * @default {}
+   */
+  readonly secretEnv?: Readonly<Record<string, SecretEnvRef>>;
+  /**
+   * Network ingress. `internal-and-lb` serves only the load balancer and the VPC.
+   * @default "internal-and-lb"
+   */
+  readonly ingress?: Ingress;
+  /**
+   * Disables the `run.app` URL so that only the load balancer reaches the service.
+   * @default false
+   */
+  readonly defaultUrlDisabled?: boolean;
+  /**
+   * Identity-Aware Proxy on the service itself (feature environments): only `members` reach it.
+   * Needs `ingress: "all"` and the IAP service agent's email, which is granted `run.invoker`.
+   * @default undefined - no IAP
+   */
+  readonly iap?: {
+    readonly members: readonly string[];
+    readonly serviceAgentEmail: pulumi.Input<string>;
+  };
+  /**
+   * Direct VPC egress (e.g. to Memorystore).
+   * @default undefined - no VPC egress
+   */
+  readonly vpcEgress?: VpcEgress;
+  /**
+   * Provider-side deletion protection. Cloud Run treats unset as `true`; destroyable stacks pass `false`.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+export const ALLOWED_CPU = ["1", "2", "4", "6", "8"] as const;
+const RESERVED_ENV = new Set(["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"]);
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Environment variable names that must come from Secret Manager, never plain config. */
+export const SECRET_LOOKING_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i;
+
+/** Memory in MiB from `512Mi` / `2Gi`; undefined when malformed. */
+export function memoryMiB(memory: string): number | undefined {
+  const match = /^(\d+)(Mi|Gi)$/.exec(memory);
+  if (!match) return undefined;
+  return Number(match[1]) * (match[2] === "Gi" ? 1024 : 1);
+}
+
+/** The least CPU Cloud Run requires for a memory size (GiB thresholds 4, 8, 16, 24). */
+export function minCpuForMemory(mib: number): number {
+  if (mib > 24 * 1024) return 8;
+  if (mib > 16 * 1024) return 6;
+  if (mib > 8 * 1024) return 4;
+  if (mib > 4 * 1024) return 2;
+  return 1;
+}
+
+/** Checks {@link CloudRunServiceArgs}; throws one `ValidationError` naming every problem. */
+export function validateCloudRunServiceArgs(args: CloudRunServiceArgs): void {
+  const p = new Problems(`CloudRunService "${args.name}"`);
+  p.check(/^[a-z][a-z0-9-]{0,19}$/.test(args.name), "name", args.name, "1-20 of a-z 0-9 '-', starting with a letter");
+  if (isKnown(args.image)) p.check(parseImage(args.image) !== undefined, "image", args.image, IMAGE_RULE);
+  const cpu = args.cpu ?? "1";
+  p.check((ALLOWED_CPU as readonly string[]).includes(cpu), "cpu", cpu, `one of ${ALLOWED_CPU.join(", ")}`);
+  const memory = args.memory ?? "512Mi";
+  const mib = memoryMiB(memory);
+  if (p.check(mib !== undefined && mib >= 512 && mib <= 32 * 1024, "memory", memory, "512Mi to 32Gi, as <n>Mi or <n>Gi")) {
+    const need = minCpuForMemory(mib ?? 0);
+    p.check(Number(cpu) >= need, "cpu", cpu, `at least ${need} for memory ${memory}`);
+  }
+  const concurrency = args.concurrency ?? 80;
+  p.check(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 1000, "concurrency", concurrency, "an integer 1-1000");
+  const min = args.minInstances ?? 0;
+  const max = args.maxInstances ?? 10;
+  p.check(Number.isInteger(min) && min >= 0 && min <= 1000, "minInstances", min, "an integer 0-1000");
+  p.check(Number.isInteger(max) && max >= 1 && max <= 1000, "maxInstances", max, "an integer 1-1000");
+  p.check(min <= max, "minInstances", min, `at most maxInstances (${max})`);
+  const port = args.port ?? 8080;
+  p.check(Number.isInteger(port) && port >= 1 && port <= 65535, "port", port, "an integer 1-65535");
+  const timeout = args.timeoutSeconds ?? 30;
+  p.check(Number.isInteger(timeout) && timeout >= 1 && timeout <= 3600, "timeoutSeconds", timeout, "an integer 1-3600");
+  const health = args.healthPath ?? "/healthz";
+  p.check(/^\/[\w\-./]*$/.test(health), "healthPath", health, "an absolute URL path such as /healthz");
+  for (const key of Object.keys(args.env ?? {})) {
+    p.check(ENV_NAME.test(key) && !RESERVED_ENV.has(key), `env.${key}`, key, "a variable name that Cloud Run does not reserve");
+    p.check(!SECRET_LOOKING_ENV.test(key), `env.${key}`, "(value hidden)", "credentials only through secretEnv (Secret Manager)");
+  }
+  for (const key of Object.keys(args.secretEnv ?? {})) {
+    p.check(ENV_NAME.test(key) && !RESERVED_ENV.has(key), `secretEnv.${key}`, key, "a variable name that Cloud Run does not reserve");
+    p.check(!(key in (args.env ?? {})), `secretEnv.${key}`, key, "a name not also set in env");
+  }
+  const ingress = args.ingress ?? "internal-and-lb";
+  if (args.iap) {
+    p.check(ingress === "all", "ingress", ingress, `"all" when iap is on (IAP guards the service's own URL)`);
+    p.check(!args.defaultUrlDisabled, "defaultUrlDisabled", true, "false when iap is on");
+    p.check(args.iap.members.length > 0, "iap.members", args.iap.members, "at least one group or user");
+    args.iap.members.forEach((m, i) =>
+      p.check(/^(group|user|domain):\S+$/.test(m), `iap.members[${i}]`, m, "group:…, user:… or domain:…"),
+    );
+  }
+  p.throwIfAny();
+}
+
+const INGRESS: Record<Ingress, string> = {
+  all: "INGRESS_TRAFFIC_ALL",
+  "internal-and-lb": "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+  internal: "INGRESS_TRAFFIC_INTERNAL_ONLY",
+};
+
+/**
+ * One Cloud Run (v2) service with a dedicated identity, probes, secret references and per-environment
+ * ingress. Secure by default: LB-only ingress, deletion protection, no plain-text credentials.
+ */
+export class CloudRunService extends pulumi.ComponentResource {
+  readonly service: gcp.cloudrunv2.Service;
+  /** The GCP service name. */
+  readonly serviceName: pulumi.Output<string>;
+  /** The service's `run.app` URL (not reachable where ingress or `defaultUrlDisabled` forbid it). */
+  readonly uri: pulumi.Output<string>;
+  /** The region the service runs in. */
+  readonly location: string;
+  private readonly baseName: string;
+
+  constructor(name: string, args: CloudRunServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateCloudRunServiceArgs(args);
+    super("module6:run:Service", name, {}, opts);
+    this.baseName = name;
+    this.location = args.region;
+    const labels = componentLabels(args.labels, "cloud-run");
+    const health = args.healthPath ?? "/healthz";
+    const port = args.port ?? 8080;
+
+    const envs = [
+      ...Object.entries(args.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
+      ...Object.entries(args.secretEnv ?? {}).map(([envName, ref]) => ({
+        name: envName,
+        valueSource: { secretKeyRef: { secret: ref.secret, version: ref.version ?? "latest" } },
+      })),
+    ];
+
+    this.service = new gcp.cloudrunv2.Service(
+      name,
+      {
+        project: args.project,
+        location: args.region,
+        name: args.naming.name("cloudRunService", args.name),
+        ingress: INGRESS[args.ingress ?? "internal-and-lb"],
+        defaultUriDisabled: args.defaultUrlDisabled ?? false,
+        iapEnabled: args.iap !== undefined,
+        deletionProtection: args.deletionProtection ?? true,
+        labels,
+        template: {
+          labels,
+          serviceAccount: args.serviceAccountEmail,
+          maxInstanceRequestConcurrency: args.concurrency ?? 80,
+          timeout: `${args.timeoutSeconds ?? 30}s`,
+          scaling: { minInstanceCount: args.minInstances ?? 0, maxInstanceCount: args.maxInstances ?? 10 },
+          vpcAccess: args.vpcEgress
+            ? {
+                egress: args.vpcEgress.egress === "all-traffic" ? "ALL_TRAFFIC" : "PRIVATE_RANGES_ONLY",
+                networkInterfaces: [{ network: args.vpcEgress.network, subnetwork: args.vpcEgress.subnetwork }],
+              }
+            : undefined,
+          containers: [
+            {
+              image: args.image,
+              ports: { containerPort: port },
+              resources: {
+                limits: { cpu: args.cpu ?? "1", memory: args.memory ?? "512Mi" },
+                cpuIdle: args.cpuIdle ?? true,
+                startupCpuBoost: args.startupCpuBoost ?? true,
+              },
+              envs,
+              startupProbe: {
+                httpGet: { path: health, port },
+                initialDelaySeconds: 0,
+                periodSeconds: 2,
+                timeoutSeconds: 2,
+                failureThreshold: 30,
+              },
+              livenessProbe: {
+                httpGet: { path: health, port },
+                periodSeconds: 30,
+                timeoutSeconds: 5,
+                failureThreshold: 3,
+              },
+            },
+          ],
+        },
+      },
+      { parent: this },
+    );
+    this.serviceName = this.service.name;
+    this.uri = this.service.uri;
+
+    if (args.iap) {
+      // IAP calls the service as its service agent: it needs run.invoker on this service only.
+      this.grantInvoke(pulumi.interpolate`serviceAccount:${args.iap.serviceAgentEmail}`, "iap-agent");
+      for (const member of args.iap.members) this.grantIapAccess(member);
+    }
+    this.registerOutputs({ serviceName: this.serviceName, uri: this.uri });
+  }
+
+  /** Lets `member` invoke the service (`run.invoker` on this service only). */
+  grantInvoke(member: Member, key?: string): gcp.cloudrunv2.ServiceIamMember {
+    return new gcp.cloudrunv2.ServiceIamMember(
+      `${this.baseName}-invoker-${grantKey(member, key, "CloudRunService.grantInvoke")}`,
+      {
+        project: this.service.project,
+        location: this.service.location,
+        name: this.service.name,
+        role: "roles/run.invoker",
+        member,
+      },
+      { parent: this },
+    );
+  }
+
+  /** Lets `member` through IAP to this service (`iap.httpsResourceAccessor` on this service only). */
+  grantIapAccess(member: Member, key?: string): gcp.iap.WebCloudRunServiceIamMember {
+    return new gcp.iap.WebCloudRunServiceIamMember(
+      `${this.baseName}-iap-${grantKey(member, key, "CloudRunService.grantIapAccess")}`,
+      {
+        project: this.service.project,
+        location: this.service.location,
+        cloudRunServiceName: this.service.name,
+        role: "roles/iap.httpsResourceAccessor",
+        member,
+      },
+      { parent: this },
+    );
+  }
+}

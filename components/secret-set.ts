@@ -1,0 +1,151 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { grantKey } from "./shared/grants";
+import { componentLabels, type CommonArgs, type Member } from "./shared/types";
+import { Problems } from "./shared/validation";
+
+/** One declared secret. */
+export interface SecretSpec {
+  /**
+   * What the secret is for; stored as an annotation.
+   * @default ""
+   */
+  readonly description?: string;
+  /**
+   * Regions that hold replicas (user-managed replication).
+   * @default [region]
+   */
+  readonly replicaLocations?: readonly string[];
+}
+
+/** Arguments of {@link SecretSet}. */
+export interface SecretSetArgs extends CommonArgs {
+  /** Declared secrets by name (e.g. `db-password`). */
+  readonly secrets: Readonly<Record<string, SecretSpec>>;
+  /**
+   * Secret values by name, from Pulumi secret config. A version is created for each; the value is wrapped
+   * with `pulumi.secret` so it is encrypted in state and never shown. A secret without a value gets no
+   * version (add one out of band).
+   * @default {}
+   */
+  readonly values?: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * Regions replicas may live in; every `replicaLocations` entry must be one of them.
+   * @default [region]
+   */
+  readonly allowedRegions?: readonly string[];
+  /**
+   * Reference secrets another stack owns (a feature environment uses staging's) instead of creating them:
+   * secret resource names by secret name. Only `grantAccess` is then available.
+   * @default undefined - the secrets are created here
+   */
+  readonly existingIds?: pulumi.Input<Record<string, string>>;
+  /**
+   * Provider-side deletion protection of the secrets.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+const SECRET_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+
+/** Checks {@link SecretSetArgs}; throws one `ValidationError` naming every problem. */
+export function validateSecretSetArgs(args: SecretSetArgs): void {
+  const p = new Problems("SecretSet");
+  const allowed = args.allowedRegions ?? [args.region];
+  for (const [name, spec] of Object.entries(args.secrets)) {
+    p.check(SECRET_NAME.test(name), `secrets.${name}`, name, "1-40 of a-z 0-9 '-', starting with a letter");
+    const replicas = spec.replicaLocations ?? [args.region];
+    p.check(replicas.length > 0, `secrets.${name}.replicaLocations`, replicas, "at least one region");
+    replicas.forEach((r, i) =>
+      p.check(allowed.includes(r), `secrets.${name}.replicaLocations[${i}]`, r, `one of the allowed regions (${allowed.join(", ")})`),
+    );
+  }
+  for (const name of Object.keys(args.values ?? {})) {
+    p.check(name in args.secrets, `values.${name}`, "(value hidden)", `a value for a declared secret (${Object.keys(args.secrets).join(", ") || "none declared"})`);
+  }
+  p.throwIfAny();
+}
+
+/**
+ * Secret Manager secrets declared in config: user-managed replication in allowed regions, versions only
+ * from Pulumi secrets, and access granted per secret (never project-wide `secretAccessor`).
+ */
+export class SecretSet extends pulumi.ComponentResource {
+  /** Secret resource names (`projects/<p>/secrets/<id>`) by secret name. */
+  readonly secretIds: pulumi.Output<Record<string, string>>;
+  /** The secrets created here (empty when `existingIds` is used). */
+  readonly secrets: Readonly<Record<string, gcp.secretmanager.Secret>>;
+  private readonly baseName: string;
+  private readonly declared: readonly string[];
+
+  constructor(name: string, args: SecretSetArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateSecretSetArgs(args);
+    super("module6:secrets:SecretSet", name, {}, opts);
+    this.baseName = name;
+    this.declared = Object.keys(args.secrets);
+    const labels = componentLabels(args.labels, "secrets");
+
+    const secrets: Record<string, gcp.secretmanager.Secret> = {};
+    if (args.existingIds === undefined) {
+      for (const [secretName, spec] of Object.entries(args.secrets)) {
+        const secret = new gcp.secretmanager.Secret(
+          `${name}-${secretName}`,
+          {
+            project: args.project,
+            secretId: args.naming.name("secret", secretName),
+            labels,
+            annotations: spec.description ? { description: spec.description } : undefined,
+            deletionProtection: args.deletionProtection ?? true,
+            replication: {
+              userManaged: { replicas: (spec.replicaLocations ?? [args.region]).map((location) => ({ location })) },
+            },
+          },
+          { parent: this },
+        );
+        secrets[secretName] = secret;
+        const value = args.values?.[secretName];
+        if (value !== undefined) {
+          new gcp.secretmanager.SecretVersion(
+            `${name}-${secretName}-version`,
+            { secret: secret.id, secretData: pulumi.secret(value) },
+            { parent: this, additionalSecretOutputs: ["secretData"] },
+          );
+        }
+      }
+      this.secretIds = pulumi
+        .all(Object.entries(secrets).map(([k, s]) => s.id.apply((id) => [k, id] as const)))
+        .apply((pairs) => Object.fromEntries(pairs));
+    } else {
+      this.secretIds = pulumi.output(args.existingIds);
+    }
+    this.secrets = secrets;
+    this.registerOutputs({ secretIds: this.secretIds });
+  }
+
+  /** The secret resource name of a declared secret. */
+  secretId(secretName: string): pulumi.Output<string> {
+    this.assertDeclared(secretName);
+    return this.secretIds.apply((ids) => {
+      const id = ids[secretName];
+      if (id === undefined) throw new pulumi.RunError(`SecretSet: secret "${secretName}" has no id in the referenced stack`);
+      return id;
+    });
+  }
+
+  /** Lets `member` read the versions of one secret (`secretmanager.secretAccessor` on that secret only). */
+  grantAccess(secretName: string, member: Member, key?: string): gcp.secretmanager.SecretIamMember {
+    this.assertDeclared(secretName);
+    return new gcp.secretmanager.SecretIamMember(
+      `${this.baseName}-${secretName}-access-${grantKey(member, key, "SecretSet.grantAccess")}`,
+      { secretId: this.secretId(secretName), role: "roles/secretmanager.secretAccessor", member },
+      { parent: this },
+    );
+  }
+
+  private assertDeclared(secretName: string): void {
+    if (!this.declared.includes(secretName)) {
+      throw new pulumi.RunError(`SecretSet: secret "${secretName}" is not declared (declared: ${this.declared.join(", ")})`);
+    }
+  }
+}

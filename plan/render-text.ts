@@ -1,0 +1,99 @@
+/** A plan as text: a tree by component, each resource with its few most telling settings, then totals by type. */
+import type { RecordedResource } from "./record";
+import type { PlanResult } from "./run";
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const s = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
+
+/** The settings worth a glance, by resource type. */
+const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
+  "pulumi:providers:gcp": (i) => [`project=${s(i.project)}`, `region=${s(i.region)}`],
+  "gcp:projects/service:Service": (i) => [s(i.service), `disableOnDestroy=${s(i.disableOnDestroy)}`],
+  "gcp:projects/serviceIdentity:ServiceIdentity": (i) => [s(i.service)],
+  "gcp:serviceaccount/account:Account": (i) => [s(i.accountId)],
+  "gcp:projects/iAMMember:IAMMember": (i) => [s(i.role), s(i.member), ...(i.condition ? ["(conditional)"] : [])],
+  "gcp:secretmanager/secretIamMember:SecretIamMember": (i) => [s(i.role), s(i.member)],
+  "gcp:cloudrunv2/serviceIamMember:ServiceIamMember": (i) => [s(i.role), s(i.member)],
+  "gcp:iap/webCloudRunServiceIamMember:WebCloudRunServiceIamMember": (i) => [s(i.role), s(i.member)],
+  "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": (i) => [s(i.role), s(i.member)],
+  "gcp:cloudrunv2/service:Service": (i) => {
+    const t = obj(i.template);
+    const c = obj(list(t.containers)[0]);
+    const sc = obj(t.scaling);
+    return [
+      s(i.name),
+      `image=${s(c.image)}`,
+      `ingress=${s(i.ingress)}`,
+      `instances=${s(sc.minInstanceCount)}..${s(sc.maxInstanceCount)}`,
+      ...(i.defaultUriDisabled ? ["run.app disabled"] : []),
+      ...(i.iapEnabled ? ["iap"] : []),
+      `deletionProtection=${s(i.deletionProtection)}`,
+    ];
+  },
+  "gcp:firestore/database:Database": (i) => [
+    s(i.name),
+    s(i.locationId),
+    s(i.pointInTimeRecoveryEnablement),
+    s(i.deleteProtectionState),
+    `deletionPolicy=${s(i.deletionPolicy)}`,
+  ],
+  "gcp:firestore/backupSchedule:BackupSchedule": (i) => [i.weeklyRecurrence ? "weekly" : "daily", `retention=${s(i.retention)}`],
+  "gcp:firestore/index:Index": (i) => [s(i.collection), list(i.fields).map((f) => s(obj(f).fieldPath)).join(",")],
+  "gcp:firestore/field:Field": (i) => [`ttl ${s(i.collection)}.${s(i.field)}`],
+  "gcp:secretmanager/secret:Secret": (i) => [
+    s(i.secretId),
+    `replicas=${list(obj(obj(i.replication).userManaged).replicas).map((r) => s(obj(r).location)).join(",")}`,
+  ],
+  "gcp:secretmanager/secretVersion:SecretVersion": (i) => [`data=${s(i.secretData)}`],
+  "gcp:artifactregistry/repository:Repository": (i) => [
+    s(i.repositoryId),
+    `immutableTags=${s(obj(i.dockerConfig).immutableTags)}`,
+    `cleanup=${list(i.cleanupPolicies).map((p) => s(obj(p).id)).join(",")}`,
+    `scanning=${s(obj(i.vulnerabilityScanningConfig).enablementConfig)}`,
+  ],
+  "pulumi:pulumi:StackReference": (i) => [s(i.name)],
+};
+
+function summary(r: RecordedResource): string {
+  const describe = SUMMARIES[r.type];
+  const parts = describe ? describe(r.inputs) : [];
+  if (r.protect) parts.push("[protected]");
+  return parts.filter((p) => p && p !== "undefined").join("  ");
+}
+
+/** Renders the plan as a tree and totals. */
+export function renderText(plan: PlanResult): string {
+  const children = new Map<string, RecordedResource[]>();
+  const roots: RecordedResource[] = [];
+  const urns = new Set(plan.resources.map((r) => r.urn));
+  for (const r of plan.resources) {
+    if (r.parent && urns.has(r.parent)) {
+      const siblings = children.get(r.parent) ?? [];
+      siblings.push(r);
+      children.set(r.parent, siblings);
+    } else roots.push(r);
+  }
+  const lines = [`Plan of stack ${plan.stack} (project ${plan.project}) from ${plan.source}`, ""];
+  const walk = (r: RecordedResource, prefix: string, last: boolean, top: boolean): void => {
+    const branch = top ? "" : last ? "└─ " : "├─ ";
+    const text = summary(r);
+    lines.push(`${prefix}${branch}${r.type}  ${r.name}${text ? `  ${text}` : ""}`);
+    const kids = children.get(r.urn) ?? [];
+    const next = top ? "" : `${prefix}${last ? "   " : "│  "}`;
+    kids.forEach((k, i) => walk(k, next, i === kids.length - 1, false));
+  };
+  roots.forEach((r) => walk(r, "", true, true));
+
+  const totals = new Map<string, number>();
+  for (const r of plan.resources) if (r.custom) totals.set(r.type, (totals.get(r.type) ?? 0) + 1);
+  const custom = plan.resources.filter((r) => r.custom).length;
+  lines.push("", `Totals: ${custom} resources (${plan.resources.length - custom} components)`);
+  for (const [type, n] of [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
+    lines.push(`  ${String(n).padStart(4)}  ${type}`);
+  }
+  lines.push("", "Outputs:");
+  for (const [k, v] of Object.entries(plan.outputs)) lines.push(`  ${k}: ${JSON.stringify(v)}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,352 @@
+/**
+ * Stack config: read the `module6:*` keys, validate them all at once, and resolve them over the preset of
+ * the environment kind into one typed `StackConfig`. Nothing here creates resources, so a mistake is
+ * reported before any resource exists.
+ */
+import type { z } from "zod";
+import { validateArtifactRegistryArgs } from "../components/artifact-registry";
+import { validateCloudRunServiceArgs } from "../components/cloud-run-service";
+import { validateFirestoreDatabaseArgs, type FirestoreIndex } from "../components/firestore-database";
+import { validateProjectServicesArgs } from "../components/project-services";
+import { validateSecretSetArgs, type SecretSpec } from "../components/secret-set";
+import { parseImage } from "../components/shared/image";
+import { ValidationError, show, type Problem } from "../components/shared/validation";
+import { configSchema, type ParsedConfig } from "./config-schema";
+import { environmentLabels } from "./labels";
+import { EnvironmentNaming, envSegment } from "./naming";
+import { PRESETS, type FirestorePreset, type Kind, type Preset, type Protection, type RunDefaults } from "./presets";
+import type { Region } from "./regions";
+
+export const NAMESPACE = "module6";
+/** The staging stack of a self-managed backend (`pulumi login gs://…`), whose organization is `organization`. */
+export const DEFAULT_STAGING_STACK = `organization/${NAMESPACE}/staging`;
+/** Secret values live in their own keys, `module6:secret-<name>`, set with `pulumi config set --secret`. */
+export const SECRET_KEY_PREFIX = "secret-";
+
+/** APIs every project this program manages needs. */
+export const BASE_APIS = [
+  "artifactregistry.googleapis.com",
+  "cloudresourcemanager.googleapis.com",
+  "cloudtrace.googleapis.com",
+  "containerscanning.googleapis.com",
+  "firestore.googleapis.com",
+  "iam.googleapis.com",
+  "iamcredentials.googleapis.com",
+  "logging.googleapis.com",
+  "monitoring.googleapis.com",
+  "run.googleapis.com",
+  "secretmanager.googleapis.com",
+];
+
+/** One Cloud Run service, fully resolved. */
+export interface ServiceConfig {
+  readonly name: string;
+  readonly image: string;
+  readonly cpu: string;
+  readonly memory: string;
+  readonly concurrency: number;
+  readonly minInstances: number;
+  readonly maxInstances: number;
+  readonly cpuIdle: boolean;
+  readonly startupCpuBoost: boolean;
+  readonly port: number;
+  readonly timeoutSeconds: number;
+  readonly healthPath: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** Environment variable → declared secret name. */
+  readonly secretEnv: Readonly<Record<string, string>>;
+  readonly routes: readonly string[];
+  readonly uses: readonly "firestore"[];
+  readonly vpcEgress: boolean;
+}
+
+/** Firestore settings, preset merged with config. */
+export interface FirestoreConfig extends FirestorePreset {
+  readonly location: string;
+  readonly protect: boolean;
+  readonly indexes: readonly FirestoreIndex[];
+  readonly ttlFields: readonly { readonly collection: string; readonly field: string }[];
+}
+
+/** Everything one stack builds from, validated and resolved over its preset. */
+export interface StackConfig {
+  readonly stack: string;
+  readonly kind: Kind;
+  /** The environment's name segment (`prod`, `staging`, `f-<slug>`). */
+  readonly env: string;
+  readonly gcpProject: string;
+  readonly region: Region;
+  readonly prefix: string;
+  readonly app: string;
+  readonly domain: string | undefined;
+  /** Labels every resource carries (components add `component`). */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly owners: readonly string[];
+  /** Who may reach a feature environment through IAP (defaults to the owners). */
+  readonly reviewers: readonly string[];
+  readonly services: readonly ServiceConfig[];
+  readonly secrets: Readonly<Record<string, SecretSpec>>;
+  /** Secrets that have a value in config (`module6:secret-<name>`); names only, never values. */
+  readonly secretsWithValues: readonly string[];
+  readonly allowedRegions: readonly Region[];
+  readonly firestore: FirestoreConfig | undefined;
+  readonly runDefaults: RunDefaults;
+  readonly protection: Protection;
+  readonly preset: Preset;
+  readonly artifactRegistry: NonNullable<ParsedConfig["artifactRegistry"]>;
+  readonly apis: readonly string[];
+  readonly vpc: ParsedConfig["vpc"];
+  /** Fully qualified name of the staging stack a feature stack reads shared outputs from. */
+  readonly stagingStack: string;
+}
+
+/** What `parseStackConfig` reads: the `module6:*` values (without namespace) and the names of secret values. */
+export interface ConfigInput {
+  readonly stack: string;
+  /** Config values by key without the `module6:` namespace, objects already parsed from JSON. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Names of the secrets that have a value (`module6:secret-<name>`). */
+  readonly secretValueNames: readonly string[];
+}
+
+/**
+ * Splits a Pulumi config map (`{"module6:services": "{…json…}", "module6:secret-x": "…"}`) into config
+ * values and the names of secret values. Secret values themselves are dropped here: the program reads
+ * them through `pulumi.Config.requireSecret`, so they stay secret outputs.
+ */
+export function splitConfigMap(stack: string, map: Readonly<Record<string, string>>): ConfigInput {
+  const values: Record<string, unknown> = {};
+  const secretValueNames: string[] = [];
+  for (const [fullKey, raw] of Object.entries(map)) {
+    const [namespace, key] = splitKey(fullKey);
+    if (namespace !== NAMESPACE || key === undefined) continue;
+    if (key.startsWith(SECRET_KEY_PREFIX)) {
+      secretValueNames.push(key.slice(SECRET_KEY_PREFIX.length));
+      continue;
+    }
+    values[key] = parseValue(raw);
+  }
+  return { stack, values, secretValueNames };
+}
+
+function splitKey(fullKey: string): [string, string | undefined] {
+  const cleaned = fullKey.replace(/:config:/, ":");
+  const i = cleaned.indexOf(":");
+  return i < 0 ? [cleaned, undefined] : [cleaned.slice(0, i), cleaned.slice(i + 1)];
+}
+
+function parseValue(raw: string): unknown {
+  const trimmed = raw.trim();
+  if (/^[[{]/.test(trimmed) || /^(true|false|-?\d+(\.\d+)?)$/.test(trimmed)) {
+    try {
+      return JSON.parse(trimmed) as unknown;
+    } catch {
+      return raw;
+    }
+  }
+  return raw;
+}
+
+/** The key path of a config problem, as a user would type it. */
+function keyPath(path: readonly PropertyKey[]): string {
+  return `${NAMESPACE}:${path.map(String).join(".")}`;
+}
+
+function zodProblems(error: z.ZodError, values: Readonly<Record<string, unknown>>): Problem[] {
+  const problems: Problem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      const parent = issue.path.reduce<unknown>((obj, k) => (obj as Record<PropertyKey, unknown> | undefined)?.[k], values) as
+        | Record<string, unknown>
+        | undefined;
+      for (const key of issue.keys) {
+        problems.push({
+          path: keyPath([...issue.path, key]),
+          value: show(parent?.[key]),
+          allowed: "no such key: check the spelling (see the configuration reference in README.md)",
+        });
+      }
+      continue;
+    }
+    const value = "input" in issue ? issue.input : undefined;
+    const missing = value === undefined && issue.code === "invalid_type";
+    problems.push({
+      path: keyPath(issue.path),
+      value: missing ? "nothing" : show(value),
+      allowed: missing ? `a value is required (${issue.message.replace(/^Invalid input: /, "")})` : issue.message.replace(/^Invalid input: /, ""),
+    });
+  }
+  return problems;
+}
+
+/** Re-runs a component validator on resolved args and files its problems under a config key path. */
+function collect(problems: Problem[], prefix: string, validate: () => void): void {
+  try {
+    validate();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    for (const p of error.problems) problems.push({ ...p, path: `${NAMESPACE}:${prefix}${p.path}` });
+  }
+}
+
+/**
+ * Validates a stack's config and resolves it over the kind's preset. Throws one `ValidationError` that
+ * lists every problem with its key path, the value received and what is allowed.
+ */
+export function parseStackConfig(input: ConfigInput): StackConfig {
+  const subject = `Invalid config for stack "${input.stack}"`;
+  const parsed = configSchema.safeParse(input.values, { reportInput: true });
+  if (!parsed.success) throw new ValidationError(subject, zodProblems(parsed.error, input.values));
+  const cfg = parsed.data;
+  const problems: Problem[] = [];
+  const add = (path: string, value: unknown, allowed: string): void => {
+    problems.push({ path: `${NAMESPACE}:${path}`, value: show(value), allowed });
+  };
+
+  const preset = PRESETS[cfg.kind];
+  const isFeatureName = /^feature-[a-z0-9][a-z0-9-]*$/.test(input.stack);
+  if (cfg.kind === "feature" && !isFeatureName) {
+    add("kind", cfg.kind, `a stack named feature-<slug> (lowercase) for kind feature; this stack is "${input.stack}"`);
+  }
+  if (cfg.kind !== "feature" && input.stack.startsWith("feature-")) {
+    add("kind", cfg.kind, `"feature" for a stack named feature-<slug>`);
+  }
+  if (cfg.kind !== "feature" && cfg.domain === undefined) add("domain", undefined, `a domain for a ${cfg.kind} stack`);
+  for (const required of ["team", "cost-center"]) {
+    if (!cfg.labels[required]) add(`labels.${required}`, cfg.labels[required], "a non-empty label value");
+  }
+  for (const key of Object.keys(cfg.labels)) {
+    if (!/^[a-z][a-z0-9_-]{0,62}$/.test(key)) add(`labels.${key}`, key, "a label key: lowercase letter first, then a-z 0-9 _ -");
+  }
+
+  const runDefaults: RunDefaults = { ...preset.runDefaults, ...cfg.runDefaults };
+  const protection: Protection = { ...preset.protection, ...cfg.protection };
+  const allowedRegions = cfg.allowedRegions ?? [cfg.region];
+  if (!allowedRegions.includes(cfg.region)) add("allowedRegions", allowedRegions, `a list that includes the stack's region ${cfg.region}`);
+
+  const env = envSegment(input.stack);
+  const naming = new EnvironmentNaming(cfg.prefix, env);
+  const labels = environmentLabels({
+    app: cfg.app,
+    env: cfg.kind,
+    stack: input.stack,
+    team: cfg.labels.team ?? "",
+    costCenter: cfg.labels["cost-center"] ?? "",
+    extra: Object.fromEntries(Object.entries(cfg.labels).filter(([k]) => k !== "team" && k !== "cost-center")),
+  });
+  const common = { project: cfg.gcpProject, region: cfg.region, labels, naming };
+
+  const names = Object.keys(cfg.services);
+  if (names.length === 0) add("services", cfg.services, "at least one service");
+  const routeOwner = new Map<string, string>();
+  const services: ServiceConfig[] = names.map((name) => {
+    const s = cfg.services[name];
+    if (s === undefined) throw new Error(`unreachable: service ${name}`);
+    const at = `services.${name}`;
+    const image = parseImage(s.image);
+    if (image?.tag === "latest" && cfg.kind !== "feature") {
+      add(`${at}.image`, s.image, `a pinned tag or digest in a ${cfg.kind} stack, not :latest`);
+    }
+    for (const [envName, secret] of Object.entries(s.secretEnv ?? {})) {
+      if (!(secret in cfg.secrets)) {
+        add(`${at}.secretEnv.${envName}`, secret, `a secret declared under ${NAMESPACE}:secrets (${Object.keys(cfg.secrets).join(", ") || "none declared"})`);
+      } else if (preset.ownsSecrets && !input.secretValueNames.includes(secret)) {
+        add(`${SECRET_KEY_PREFIX}${secret}`, undefined, `a value: pulumi config set --secret ${NAMESPACE}:${SECRET_KEY_PREFIX}${secret} <value>`);
+      }
+    }
+    (s.routes ?? []).forEach((route, i) => {
+      const owner = routeOwner.get(route);
+      if (owner !== undefined) add(`${at}.routes[${i}]`, route, `a route no other service has (already on ${owner})`);
+      else routeOwner.set(route, name);
+    });
+    if ((s.uses ?? []).includes("firestore") && cfg.firestore === undefined) {
+      add(`${at}.uses`, s.uses, `firestore only with a ${NAMESPACE}:firestore block`);
+    }
+    if (s.vpcEgress && cfg.vpc === undefined) add(`${at}.vpcEgress`, true, `true only with a ${NAMESPACE}:vpc block`);
+    const resolved: ServiceConfig = {
+      name,
+      image: s.image,
+      cpu: s.cpu ?? "1",
+      memory: s.memory ?? "512Mi",
+      concurrency: s.concurrency ?? 80,
+      minInstances: s.minInstances ?? runDefaults.minInstances,
+      maxInstances: s.maxInstances ?? runDefaults.maxInstances,
+      cpuIdle: runDefaults.cpuIdle,
+      startupCpuBoost: runDefaults.startupCpuBoost,
+      port: s.port ?? 8080,
+      timeoutSeconds: s.timeoutSeconds ?? 30,
+      healthPath: s.healthPath ?? "/healthz",
+      env: s.env ?? {},
+      secretEnv: s.secretEnv ?? {},
+      routes: s.routes ?? [],
+      uses: s.uses ?? [],
+      vpcEgress: s.vpcEgress ?? false,
+    };
+    collect(problems, `${at}.`, () =>
+      validateCloudRunServiceArgs({
+        ...common,
+        ...resolved,
+        vpcEgress: undefined,
+        serviceAccountEmail: "validation@example.iam.gserviceaccount.com",
+        secretEnv: Object.fromEntries(Object.entries(resolved.secretEnv).map(([k, secret]) => [k, { secret }])),
+      }),
+    );
+    return resolved;
+  });
+
+  for (const name of input.secretValueNames) {
+    if (!(name in cfg.secrets)) add(`${SECRET_KEY_PREFIX}${name}`, "(value hidden)", `a value only for a secret declared under ${NAMESPACE}:secrets`);
+  }
+  collect(problems, "", () =>
+    validateSecretSetArgs({ ...common, allowedRegions, secrets: cfg.secrets }),
+  );
+
+  let firestore: FirestoreConfig | undefined;
+  if (cfg.firestore) {
+    const f = cfg.firestore;
+    firestore = {
+      ...preset.firestore,
+      location: f.location,
+      pointInTimeRecovery: f.pointInTimeRecovery ?? preset.firestore.pointInTimeRecovery,
+      deleteProtection: f.deleteProtection ?? preset.firestore.deleteProtection,
+      backups: preset.firestore.backups === null ? null : f.backups === undefined ? preset.firestore.backups : f.backups,
+      protect: protection.protect,
+      indexes: f.indexes ?? [],
+      ttlFields: f.ttlFields ?? [],
+    };
+    const resolvedFirestore = firestore;
+    collect(problems, "firestore.", () => validateFirestoreDatabaseArgs({ ...common, name: "main", ...resolvedFirestore }));
+  }
+  const apis = [...new Set([...BASE_APIS, ...(preset.hostsFeatureEnvironments ? ["iap.googleapis.com"] : []), ...(cfg.apis ?? [])])];
+  collect(problems, "", () => validateProjectServicesArgs({ project: cfg.gcpProject, apis }));
+  const artifactRegistry = cfg.artifactRegistry ?? {};
+  collect(problems, "artifactRegistry.", () => validateArtifactRegistryArgs({ ...common, ...artifactRegistry }));
+
+  if (problems.length > 0) throw new ValidationError(subject, problems);
+
+  return {
+    stack: input.stack,
+    kind: cfg.kind,
+    env,
+    gcpProject: cfg.gcpProject,
+    region: cfg.region,
+    prefix: cfg.prefix,
+    app: cfg.app,
+    domain: cfg.domain,
+    labels,
+    owners: cfg.owners,
+    reviewers: cfg.reviewers ?? cfg.owners,
+    services,
+    secrets: cfg.secrets,
+    secretsWithValues: input.secretValueNames.filter((n) => n in cfg.secrets),
+    allowedRegions,
+    firestore,
+    runDefaults,
+    protection,
+    preset,
+    artifactRegistry,
+    apis,
+    vpc: cfg.vpc,
+    stagingStack: cfg.stagingStack ?? DEFAULT_STAGING_STACK,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Builds one stack: chooses by the environment kind what the stack owns (DESIGN §2) and returns the
+ * stack outputs. `index.ts` calls `main()`; the offline plan and the tests run the same code.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import type { CommonArgs } from "../components/shared/types";
+import { NAMESPACE, SECRET_KEY_PREFIX, parseStackConfig, splitConfigMap, type StackConfig } from "./config";
+import { Environment } from "./environment";
+import { EnvironmentNaming } from "./naming";
+import { ProjectSingletons } from "./project";
+import { readSharedOutputs } from "./shared-outputs";
+
+/** The outputs every stack exports. Feature stacks read `artifactRepository`, `secretIds` and `iapServiceAgentEmail` from staging. */
+export interface StackOutputs {
+  readonly environment: { readonly stack: string; readonly kind: string; readonly project: string; readonly region: string };
+  readonly serviceUrls: Readonly<Record<string, pulumi.Output<string>>>;
+  readonly serviceAccounts: Readonly<Record<string, pulumi.Output<string>>>;
+  readonly firestoreDatabase: pulumi.Output<string> | undefined;
+  readonly artifactRepository: pulumi.Output<string>;
+  readonly secretIds: pulumi.Output<Record<string, string>>;
+  readonly iapServiceAgentEmail: pulumi.Output<string> | undefined;
+}
+
+/** Reads and validates the running stack's config (throws a `ValidationError` listing every problem). */
+export function loadStackConfig(): StackConfig {
+  return parseStackConfig(splitConfigMap(pulumi.getStack(), pulumi.runtime.allConfig()));
+}
+
+/** The secret values a stack creates versions from, as secret outputs (never plain text). */
+export function readSecretValues(config: StackConfig): Record<string, pulumi.Output<string>> {
+  const pulumiConfig = new pulumi.Config(NAMESPACE);
+  return Object.fromEntries(config.secretsWithValues.map((name) => [name, pulumiConfig.requireSecret(`${SECRET_KEY_PREFIX}${name}`)]));
+}
+
+/** Creates every resource of the stack described by `config`. */
+export function createStack(config: StackConfig, secretValues: Readonly<Record<string, pulumi.Output<string>>>): StackOutputs {
+  // One explicit provider per stack; `pulumi:disable-default-providers` (Pulumi.yaml) forbids ambient ones.
+  const provider = new gcp.Provider("gcp", {
+    project: config.gcpProject,
+    region: config.region,
+    defaultLabels: config.labels,
+  });
+  const common: CommonArgs = {
+    project: config.gcpProject,
+    region: config.region,
+    labels: config.labels,
+    naming: new EnvironmentNaming(config.prefix, config.env),
+  };
+  const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
+
+  let artifactRepository: pulumi.Output<string>;
+  let iapServiceAgentEmail: pulumi.Output<string> | undefined;
+  let existingSecretIds: pulumi.Output<Record<string, string>> | undefined;
+  let dependsOn: pulumi.Resource[] = [];
+  if (config.preset.projectSingletons) {
+    const project = new ProjectSingletons("project", { config, common }, opts);
+    artifactRepository = project.artifactRepository;
+    iapServiceAgentEmail = project.iapServiceAgentEmail;
+    dependsOn = [project.services];
+  } else {
+    const shared = readSharedOutputs(new pulumi.StackReference("staging", { name: config.stagingStack }));
+    artifactRepository = shared.artifactRepository;
+    iapServiceAgentEmail = shared.iapServiceAgentEmail;
+    existingSecretIds = shared.secretIds;
+  }
+
+  const environment = new Environment(
+    "env",
+    { config, common, secretValues, existingSecretIds, iapServiceAgentEmail },
+    { ...opts, dependsOn },
+  );
+
+  return {
+    environment: { stack: config.stack, kind: config.kind, project: config.gcpProject, region: config.region },
+    serviceUrls: environment.serviceUrls,
+    serviceAccounts: environment.serviceAccounts,
+    firestoreDatabase: environment.firestoreDatabase,
+    artifactRepository,
+    secretIds: environment.secretIds,
+    iapServiceAgentEmail,
+  };
+}
+
+/** The program: load and validate config, then build the stack. */
+export function main(): StackOutputs {
+  const config = loadStackConfig();
+  return createStack(config, readSecretValues(config));
+}

@@ -1,0 +1,43 @@
+/**
+ * The singletons of one GCP project (DESIGN §2): owned by its permanent stack (prod or staging), never by
+ * a feature stack.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ArtifactRegistry } from "../components/artifact-registry";
+import { ProjectServices } from "../components/project-services";
+import type { CommonArgs } from "../components/shared/types";
+import type { StackConfig } from "./config";
+
+/** Arguments of {@link ProjectSingletons}. */
+export interface ProjectSingletonsArgs {
+  readonly config: StackConfig;
+  readonly common: CommonArgs;
+}
+
+/** APIs, Artifact Registry and (where feature environments live) the IAP service agent. */
+export class ProjectSingletons extends pulumi.ComponentResource {
+  readonly services: ProjectServices;
+  readonly registry: ArtifactRegistry;
+  /** Docker repository URL. */
+  readonly artifactRepository: pulumi.Output<string>;
+  /** IAP service agent email, where feature environments live; otherwise undefined. */
+  readonly iapServiceAgentEmail: pulumi.Output<string> | undefined;
+
+  constructor(name: string, args: ProjectSingletonsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("module6:stack:Project", name, {}, opts);
+    const { config, common } = args;
+    this.services = new ProjectServices(
+      "apis",
+      {
+        project: config.gcpProject,
+        apis: config.apis,
+        serviceAgents: config.preset.hostsFeatureEnvironments ? ["iap.googleapis.com"] : [],
+      },
+      { parent: this },
+    );
+    this.registry = new ArtifactRegistry("registry", { ...common, ...config.artifactRegistry }, { parent: this, dependsOn: [this.services] });
+    this.artifactRepository = this.registry.url;
+    this.iapServiceAgentEmail = this.services.serviceAgentEmails["iap.googleapis.com"];
+    this.registerOutputs({ artifactRepository: this.artifactRepository });
+  }
+}

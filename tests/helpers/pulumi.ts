@@ -1,0 +1,71 @@
+/**
+ * Test harness over the plan's recording mocks: install mocks once per test file, then build resources
+ * inside `record(...)` and assert on what was registered.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "vitest";
+import { PlanRecorder, settle, type RecorderOptions } from "../../plan/mocks";
+import type { RecordedResource } from "../../plan/record";
+import { EnvironmentNaming } from "../../stacks/naming";
+import type { CommonArgs } from "../../components/shared/types";
+
+let recorder: PlanRecorder | undefined;
+
+/** Sets config (optional) and recording mocks. Call once per file, before any resource is created. */
+export async function installMocks(
+  options: RecorderOptions & { stack?: string; config?: Record<string, string>; secretKeys?: string[] } = {},
+): Promise<PlanRecorder> {
+  if (options.config) pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
+  recorder = new PlanRecorder(options);
+  await recorder.install("module6", options.stack ?? "test", false);
+  return recorder;
+}
+
+/** Runs `build` on a clean record and returns what it registered once everything has settled. */
+export async function record<T>(build: () => T): Promise<{ result: T; resources: RecordedResource[] }> {
+  if (!recorder) throw new Error("installMocks() first");
+  await settle();
+  recorder.reset();
+  const result = build();
+  await settle();
+  return { result, resources: [...recorder.resources] };
+}
+
+/** The resources of one type. */
+export function resourcesOfType(resources: readonly RecordedResource[], type: string): RecordedResource[] {
+  return resources.filter((r) => r.type === type);
+}
+
+/** The single resource of `type`; fails when there is not exactly one. */
+export function onlyOfType(resources: readonly RecordedResource[], type: string): RecordedResource {
+  const found = resourcesOfType(resources, type);
+  expect(found, `exactly one ${type}`).toHaveLength(1);
+  return found[0] as RecordedResource;
+}
+
+/** Asserts that a resource's inputs contain `expected` (deep, partial). */
+export function expectProps(resource: RecordedResource, expected: Record<string, unknown>): void {
+  expect(resource.inputs).toMatchObject(expected);
+}
+
+/** Counts custom resources by type. */
+export function countByType(resources: readonly RecordedResource[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of resources) if (r.custom) counts[r.type] = (counts[r.type] ?? 0) + 1;
+  return counts;
+}
+
+/** The value of an output. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/** Common args for component tests. */
+export function commonArgs(env = "test"): CommonArgs {
+  return {
+    project: "module6-test-000000",
+    region: "asia-northeast3",
+    labels: { app: "module6", env: "staging", stack: env, "managed-by": "pulumi", team: "platform", "cost-center": "cc-1" },
+    naming: new EnvironmentNaming("m6", env),
+  };
+}
