@@ -49,11 +49,26 @@ export function validateArtifactRegistryArgs(args: ArtifactRegistryArgs): void {
   const name = args.name ?? "containers";
   p.check(/^[a-z][a-z0-9-]{0,29}$/.test(name), "name", name, "1-30 of a-z 0-9 '-', starting with a letter");
   const keep = args.keepTaggedVersions ?? 10;
-  p.check(Number.isInteger(keep) && keep >= 1 && keep <= 1000, "keepTaggedVersions", keep, "an integer 1-1000");
+  p.check(
+    Number.isInteger(keep) && keep >= 1 && keep <= 1000,
+    "keepTaggedVersions",
+    keep,
+    "an integer 1-1000",
+  );
   const untagged = args.untaggedRetentionDays ?? 7;
-  p.check(Number.isInteger(untagged) && untagged >= 1 && untagged <= 3650, "untaggedRetentionDays", untagged, "an integer 1-3650");
+  p.check(
+    Number.isInteger(untagged) && untagged >= 1 && untagged <= 3650,
+    "untaggedRetentionDays",
+    untagged,
+    "an integer 1-3650",
+  );
   const tagged = args.taggedRetentionDays ?? 90;
-  p.check(Number.isInteger(tagged) && tagged >= 1 && tagged <= 3650, "taggedRetentionDays", tagged, "an integer 1-3650");
+  p.check(
+    Number.isInteger(tagged) && tagged >= 1 && tagged <= 3650,
+    "taggedRetentionDays",
+    tagged,
+    "an integer 1-3650",
+  );
   p.throwIfAny();
 }
 
@@ -82,10 +97,16 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
         description: "Container images of the module6 services (managed by Pulumi)",
         labels: componentLabels(args.labels, "artifact-registry"),
         dockerConfig: { immutableTags: args.immutableTags ?? true },
-        vulnerabilityScanningConfig: { enablementConfig: (args.vulnerabilityScanning ?? true) ? "INHERITED" : "DISABLED" },
+        vulnerabilityScanningConfig: {
+          enablementConfig: (args.vulnerabilityScanning ?? true) ? "INHERITED" : "DISABLED",
+        },
         cleanupPolicyDryRun: args.cleanupDryRun ?? false,
         cleanupPolicies: [
-          { id: "keep-newest", action: "KEEP", mostRecentVersions: { keepCount: args.keepTaggedVersions ?? 10 } },
+          {
+            id: "keep-newest",
+            action: "KEEP",
+            mostRecentVersions: { keepCount: args.keepTaggedVersions ?? 10 },
+          },
           {
             id: "delete-untagged",
             action: "DELETE",
@@ -114,7 +135,12 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
     return this.grant("roles/artifactregistry.writer", "write", member, key);
   }
 
-  private grant(role: string, suffix: string, member: Member, key?: string): gcp.artifactregistry.RepositoryIamMember {
+  private grant(
+    role: string,
+    suffix: string,
+    member: Member,
+    key?: string,
+  ): gcp.artifactregistry.RepositoryIamMember {
     return new gcp.artifactregistry.RepositoryIamMember(
       `${this.baseName}-${suffix}-${grantKey(member, key, "ArtifactRegistry.grant")}`,
       {

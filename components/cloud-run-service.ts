@@ -156,18 +156,35 @@ export function minCpuForMemory(mib: number): number {
 /** Checks {@link CloudRunServiceArgs}; throws one `ValidationError` naming every problem. */
 export function validateCloudRunServiceArgs(args: CloudRunServiceArgs): void {
   const p = new Problems(`CloudRunService "${args.name}"`);
-  p.check(/^[a-z][a-z0-9-]{0,19}$/.test(args.name), "name", args.name, "1-20 of a-z 0-9 '-', starting with a letter");
+  p.check(
+    /^[a-z][a-z0-9-]{0,19}$/.test(args.name),
+    "name",
+    args.name,
+    "1-20 of a-z 0-9 '-', starting with a letter",
+  );
   if (isKnown(args.image)) p.check(parseImage(args.image) !== undefined, "image", args.image, IMAGE_RULE);
   const cpu = args.cpu ?? "1";
   p.check((ALLOWED_CPU as readonly string[]).includes(cpu), "cpu", cpu, `one of ${ALLOWED_CPU.join(", ")}`);
   const memory = args.memory ?? "512Mi";
   const mib = memoryMiB(memory);
-  if (p.check(mib !== undefined && mib >= 512 && mib <= 32 * 1024, "memory", memory, "512Mi to 32Gi, as <n>Mi or <n>Gi")) {
+  if (
+    p.check(
+      mib !== undefined && mib >= 512 && mib <= 32 * 1024,
+      "memory",
+      memory,
+      "512Mi to 32Gi, as <n>Mi or <n>Gi",
+    )
+  ) {
     const need = minCpuForMemory(mib ?? 0);
     p.check(Number(cpu) >= need, "cpu", cpu, `at least ${need} for memory ${memory}`);
   }
   const concurrency = args.concurrency ?? 80;
-  p.check(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 1000, "concurrency", concurrency, "an integer 1-1000");
+  p.check(
+    Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 1000,
+    "concurrency",
+    concurrency,
+    "an integer 1-1000",
+  );
   const min = args.minInstances ?? 0;
   const max = args.maxInstances ?? 10;
   p.check(Number.isInteger(min) && min >= 0 && min <= 1000, "minInstances", min, "an integer 0-1000");
@@ -176,15 +193,35 @@ export function validateCloudRunServiceArgs(args: CloudRunServiceArgs): void {
   const port = args.port ?? 8080;
   p.check(Number.isInteger(port) && port >= 1 && port <= 65535, "port", port, "an integer 1-65535");
   const timeout = args.timeoutSeconds ?? 30;
-  p.check(Number.isInteger(timeout) && timeout >= 1 && timeout <= 3600, "timeoutSeconds", timeout, "an integer 1-3600");
+  p.check(
+    Number.isInteger(timeout) && timeout >= 1 && timeout <= 3600,
+    "timeoutSeconds",
+    timeout,
+    "an integer 1-3600",
+  );
   const health = args.healthPath ?? "/healthz";
   p.check(/^\/[\w\-./]*$/.test(health), "healthPath", health, "an absolute URL path such as /healthz");
   for (const key of Object.keys(args.env ?? {})) {
-    p.check(ENV_NAME.test(key) && !RESERVED_ENV.has(key), `env.${key}`, key, "a variable name that Cloud Run does not reserve");
-    p.check(!SECRET_LOOKING_ENV.test(key), `env.${key}`, "(value hidden)", "credentials only through secretEnv (Secret Manager)");
+    p.check(
+      ENV_NAME.test(key) && !RESERVED_ENV.has(key),
+      `env.${key}`,
+      key,
+      "a variable name that Cloud Run does not reserve",
+    );
+    p.check(
+      !SECRET_LOOKING_ENV.test(key),
+      `env.${key}`,
+      "(value hidden)",
+      "credentials only through secretEnv (Secret Manager)",
+    );
   }
   for (const key of Object.keys(args.secretEnv ?? {})) {
-    p.check(ENV_NAME.test(key) && !RESERVED_ENV.has(key), `secretEnv.${key}`, key, "a variable name that Cloud Run does not reserve");
+    p.check(
+      ENV_NAME.test(key) && !RESERVED_ENV.has(key),
+      `secretEnv.${key}`,
+      key,
+      "a variable name that Cloud Run does not reserve",
+    );
     p.check(!(key in (args.env ?? {})), `secretEnv.${key}`, key, "a name not also set in env");
   }
   const ingress = args.ingress ?? "internal-and-lb";
@@ -256,7 +293,9 @@ export class CloudRunService extends pulumi.ComponentResource {
           vpcAccess: args.vpcEgress
             ? {
                 egress: args.vpcEgress.egress === "all-traffic" ? "ALL_TRAFFIC" : "PRIVATE_RANGES_ONLY",
-                networkInterfaces: [{ network: args.vpcEgress.network, subnetwork: args.vpcEgress.subnetwork }],
+                networkInterfaces: [
+                  { network: args.vpcEgress.network, subnetwork: args.vpcEgress.subnetwork },
+                ],
               }
             : undefined,
           containers: [

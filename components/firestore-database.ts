@@ -1,6 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { grantKey } from "./shared/grants";
+import { logicalKey } from "./shared/logical-name";
 import type { CommonArgs, Member } from "./shared/types";
 import { Problems } from "./shared/validation";
 
@@ -9,7 +10,11 @@ export interface FirestoreIndex {
   /** Collection (group) id. */
   readonly collection: string;
   /** Indexed fields in order; `order` or `arrayContains` per field. At least two fields. */
-  readonly fields: readonly { readonly path: string; readonly order?: "asc" | "desc"; readonly arrayContains?: boolean }[];
+  readonly fields: readonly {
+    readonly path: string;
+    readonly order?: "asc" | "desc";
+    readonly arrayContains?: boolean;
+  }[];
   /**
    * Query scope.
    * @default "collection"
@@ -80,22 +85,54 @@ export const DEFAULT_BACKUPS: FirestoreBackups = { dailyRetentionDays: 7, weekly
 /** Checks {@link FirestoreDatabaseArgs}; throws one `ValidationError` naming every problem. */
 export function validateFirestoreDatabaseArgs(args: FirestoreDatabaseArgs): void {
   const p = new Problems(`FirestoreDatabase "${args.name}"`);
-  p.check(/^[a-z][a-z0-9-]{0,29}$/.test(args.name), "name", args.name, "1-30 of a-z 0-9 '-', starting with a letter");
-  p.check(/^[a-z]+[0-9]*(-[a-z]+[0-9]+)?$/.test(args.location), "location", args.location, "a Firestore location such as asia-northeast3 or nam5");
+  p.check(
+    /^[a-z][a-z0-9-]{0,29}$/.test(args.name),
+    "name",
+    args.name,
+    "1-30 of a-z 0-9 '-', starting with a letter",
+  );
+  p.check(
+    /^[a-z]+[0-9]*(-[a-z]+[0-9]+)?$/.test(args.location),
+    "location",
+    args.location,
+    "a Firestore location such as asia-northeast3 or nam5",
+  );
   const backups = args.backups === undefined ? DEFAULT_BACKUPS : args.backups;
   if (backups) {
     const d = backups.dailyRetentionDays;
     const w = backups.weeklyRetentionWeeks;
-    if (d !== undefined) p.check(Number.isInteger(d) && d >= 1 && d <= 98, "backups.dailyRetentionDays", d, "an integer 1-98 (14 weeks)");
-    if (w !== undefined) p.check(Number.isInteger(w) && w >= 1 && w <= 14, "backups.weeklyRetentionWeeks", w, "an integer 1-14");
+    if (d !== undefined)
+      p.check(
+        Number.isInteger(d) && d >= 1 && d <= 98,
+        "backups.dailyRetentionDays",
+        d,
+        "an integer 1-98 (14 weeks)",
+      );
+    if (w !== undefined)
+      p.check(Number.isInteger(w) && w >= 1 && w <= 14, "backups.weeklyRetentionWeeks", w, "an integer 1-14");
   }
   const seen = new Set<string>();
   (args.indexes ?? []).forEach((index, i) => {
     p.check(ID.test(index.collection), `indexes[${i}].collection`, index.collection, "a collection id");
-    p.check(index.fields.length >= 2, `indexes[${i}].fields`, index.fields.length, "at least 2 fields (single-field indexes are automatic)");
+    p.check(
+      index.fields.length >= 2,
+      `indexes[${i}].fields`,
+      index.fields.length,
+      "at least 2 fields (single-field indexes are automatic)",
+    );
     index.fields.forEach((f, j) => {
-      p.check(FIELD_PATH.test(f.path), `indexes[${i}].fields[${j}].path`, f.path, "a field path such as createdAt or a.b");
-      p.check((f.order !== undefined) !== (f.arrayContains === true), `indexes[${i}].fields[${j}]`, f, "exactly one of order or arrayContains");
+      p.check(
+        FIELD_PATH.test(f.path),
+        `indexes[${i}].fields[${j}].path`,
+        f.path,
+        "a field path such as createdAt or a.b",
+      );
+      p.check(
+        (f.order !== undefined) !== (f.arrayContains === true),
+        `indexes[${i}].fields[${j}]`,
+        f,
+        "exactly one of order or arrayContains",
+      );
     });
     const key = JSON.stringify([index.collection, index.scope ?? "collection", index.fields]);
     p.check(!seen.has(key), `indexes[${i}]`, index.collection, "each index once");
@@ -110,9 +147,10 @@ export function validateFirestoreDatabaseArgs(args: FirestoreDatabaseArgs): void
 
 const days = (n: number): string => `${n * 86400}s`;
 
-/** A short stable logical-name suffix for an index. */
+/** The logical-name suffix of an index: every field with its order, and the scope. */
 function indexKey(index: FirestoreIndex): string {
-  return [index.collection, ...index.fields.map((f) => f.path)].join("-").toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  const fields = index.fields.map((f) => `${f.path}-${f.arrayContains ? "contains" : (f.order ?? "asc")}`);
+  return logicalKey([index.collection, ...fields, ...(index.scope === "collection-group" ? ["group"] : [])]);
 }
 
 /**
@@ -142,8 +180,11 @@ export class FirestoreDatabase extends pulumi.ComponentResource {
         type: "FIRESTORE_NATIVE",
         concurrencyMode: "OPTIMISTIC",
         pointInTimeRecoveryEnablement:
-          (args.pointInTimeRecovery ?? true) ? "POINT_IN_TIME_RECOVERY_ENABLED" : "POINT_IN_TIME_RECOVERY_DISABLED",
-        deleteProtectionState: (args.deleteProtection ?? true) ? "DELETE_PROTECTION_ENABLED" : "DELETE_PROTECTION_DISABLED",
+          (args.pointInTimeRecovery ?? true)
+            ? "POINT_IN_TIME_RECOVERY_ENABLED"
+            : "POINT_IN_TIME_RECOVERY_DISABLED",
+        deleteProtectionState:
+          (args.deleteProtection ?? true) ? "DELETE_PROTECTION_ENABLED" : "DELETE_PROTECTION_DISABLED",
         deletionPolicy: args.deletionPolicy ?? "ABANDON",
       },
       { parent: this, protect: args.protect ?? true },
@@ -156,7 +197,12 @@ export class FirestoreDatabase extends pulumi.ComponentResource {
       schedules.push(
         new gcp.firestore.BackupSchedule(
           `${name}-daily`,
-          { project: args.project, database: this.database.name, retention: days(backups.dailyRetentionDays), dailyRecurrence: {} },
+          {
+            project: args.project,
+            database: this.database.name,
+            retention: days(backups.dailyRetentionDays),
+            dailyRecurrence: {},
+          },
           { parent: this },
         ),
       );
@@ -186,7 +232,9 @@ export class FirestoreDatabase extends pulumi.ComponentResource {
           collection: index.collection,
           queryScope: index.scope === "collection-group" ? "COLLECTION_GROUP" : "COLLECTION",
           fields: index.fields.map((f) =>
-            f.arrayContains ? { fieldPath: f.path, arrayConfig: "CONTAINS" } : { fieldPath: f.path, order: f.order === "desc" ? "DESCENDING" : "ASCENDING" },
+            f.arrayContains
+              ? { fieldPath: f.path, arrayConfig: "CONTAINS" }
+              : { fieldPath: f.path, order: f.order === "desc" ? "DESCENDING" : "ASCENDING" },
           ),
         },
         { parent: this },
@@ -194,8 +242,14 @@ export class FirestoreDatabase extends pulumi.ComponentResource {
     }
     for (const ttl of args.ttlFields ?? []) {
       new gcp.firestore.Field(
-        `${name}-ttl-${ttl.collection}-${ttl.field}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-"),
-        { project: args.project, database: this.database.name, collection: ttl.collection, field: ttl.field, ttlConfig: {} },
+        `${name}-ttl-${logicalKey([ttl.collection, ttl.field])}`,
+        {
+          project: args.project,
+          database: this.database.name,
+          collection: ttl.collection,
+          field: ttl.field,
+          ttlConfig: {},
+        },
         { parent: this },
       );
     }
@@ -212,7 +266,12 @@ export class FirestoreDatabase extends pulumi.ComponentResource {
     return this.grant("roles/datastore.viewer", "ro", member, key);
   }
 
-  private grant(role: string, suffix: string, member: Member, key: string | undefined): gcp.projects.IAMMember {
+  private grant(
+    role: string,
+    suffix: string,
+    member: Member,
+    key: string | undefined,
+  ): gcp.projects.IAMMember {
     const k = grantKey(member, key, "FirestoreDatabase.grant");
     return new gcp.projects.IAMMember(
       `${this.baseName}-${suffix}-${k}`,

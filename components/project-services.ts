@@ -22,13 +22,28 @@ const API_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.googleapis\.com$/;
 export function validateProjectServicesArgs(args: ProjectServicesArgs): void {
   const problems = new Problems("ProjectServices");
   const seen = new Set<string>();
+  const keys = new Set<string>();
   args.apis.forEach((api, i) => {
     problems.check(API_PATTERN.test(api), `apis[${i}]`, api, "a service name like run.googleapis.com");
     problems.check(!seen.has(api), `apis[${i}]`, api, "each API once");
+    if (!seen.has(api)) {
+      problems.check(
+        !keys.has(apiKey(api)),
+        `apis[${i}]`,
+        api,
+        `an API whose resource name (${apiKey(api)}) is not already taken`,
+      );
+    }
     seen.add(api);
+    keys.add(apiKey(api));
   });
   (args.serviceAgents ?? []).forEach((api, i) =>
-    problems.check(seen.has(api), `serviceAgents[${i}]`, api, `one of the enabled apis (${[...seen].join(", ")})`),
+    problems.check(
+      seen.has(api),
+      `serviceAgents[${i}]`,
+      api,
+      `one of the enabled apis (${[...seen].join(", ")})`,
+    ),
   );
   problems.throwIfAny();
 }

@@ -58,11 +58,28 @@ export function validateSecretSetArgs(args: SecretSetArgs): void {
     const replicas = spec.replicaLocations ?? [args.region];
     p.check(replicas.length > 0, `secrets.${name}.replicaLocations`, replicas, "at least one region");
     replicas.forEach((r, i) =>
-      p.check(allowed.includes(r), `secrets.${name}.replicaLocations[${i}]`, r, `one of the allowed regions (${allowed.join(", ")})`),
+      p.check(
+        allowed.includes(r),
+        `secrets.${name}.replicaLocations[${i}]`,
+        r,
+        `one of the allowed regions (${allowed.join(", ")})`,
+      ),
+    );
+  }
+  if (args.existingIds !== undefined && Object.keys(args.values ?? {}).length > 0) {
+    p.add(
+      "values",
+      Object.keys(args.values ?? {}),
+      "no values when existingIds is set: the owning stack creates the versions",
     );
   }
   for (const name of Object.keys(args.values ?? {})) {
-    p.check(name in args.secrets, `values.${name}`, "(value hidden)", `a value for a declared secret (${Object.keys(args.secrets).join(", ") || "none declared"})`);
+    p.check(
+      name in args.secrets,
+      `values.${name}`,
+      "(value hidden)",
+      `a value for a declared secret (${Object.keys(args.secrets).join(", ") || "none declared"})`,
+    );
   }
   p.throwIfAny();
 }
@@ -98,7 +115,9 @@ export class SecretSet extends pulumi.ComponentResource {
             annotations: spec.description ? { description: spec.description } : undefined,
             deletionProtection: args.deletionProtection ?? true,
             replication: {
-              userManaged: { replicas: (spec.replicaLocations ?? [args.region]).map((location) => ({ location })) },
+              userManaged: {
+                replicas: (spec.replicaLocations ?? [args.region]).map((location) => ({ location })),
+              },
             },
           },
           { parent: this },
@@ -128,7 +147,8 @@ export class SecretSet extends pulumi.ComponentResource {
     this.assertDeclared(secretName);
     return this.secretIds.apply((ids) => {
       const id = ids[secretName];
-      if (id === undefined) throw new pulumi.RunError(`SecretSet: secret "${secretName}" has no id in the referenced stack`);
+      if (id === undefined)
+        throw new pulumi.RunError(`SecretSet: secret "${secretName}" has no id in the referenced stack`);
       return id;
     });
   }
@@ -145,7 +165,9 @@ export class SecretSet extends pulumi.ComponentResource {
 
   private assertDeclared(secretName: string): void {
     if (!this.declared.includes(secretName)) {
-      throw new pulumi.RunError(`SecretSet: secret "${secretName}" is not declared (declared: ${this.declared.join(", ")})`);
+      throw new pulumi.RunError(
+        `SecretSet: secret "${secretName}" is not declared (declared: ${this.declared.join(", ")})`,
+      );
     }
   }
 }

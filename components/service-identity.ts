@@ -22,14 +22,23 @@ export interface ServiceIdentityArgs extends Pick<CommonArgs, "project" | "namin
 }
 
 /** Project roles granted when `telemetry` is on. Nothing broader is ever granted at project level. */
-export const TELEMETRY_ROLES = ["roles/logging.logWriter", "roles/monitoring.metricWriter", "roles/cloudtrace.agent"];
+export const TELEMETRY_ROLES = [
+  "roles/logging.logWriter",
+  "roles/monitoring.metricWriter",
+  "roles/cloudtrace.agent",
+];
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,29}$/;
 
 /** Checks {@link ServiceIdentityArgs}; throws one `ValidationError` naming every problem. */
 export function validateServiceIdentityArgs(args: ServiceIdentityArgs): void {
   const problems = new Problems("ServiceIdentity");
-  problems.check(NAME_PATTERN.test(args.name), "name", args.name, "lowercase letters, digits and '-', starting with a letter");
+  problems.check(
+    NAME_PATTERN.test(args.name),
+    "name",
+    args.name,
+    "lowercase letters, digits and '-', starting with a letter",
+  );
   problems.check(
     args.description === undefined || args.description.length <= 256,
     "description",

@@ -9,9 +9,6 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ValidationError } from "../components/shared/validation";
 import { CliError } from "./cli-error";
-import { renderJson } from "./render-json";
-import { renderText } from "./render-text";
-import { runPlan } from "./run";
 
 const USAGE = `Usage: npm run plan -- --stack <name> [options]
 
@@ -73,7 +70,17 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const plan = await runPlan({ stack: args.stack, root: resolve(__dirname, ".."), configFile: args.configFile });
+  // Loaded only now, so a usage mistake is reported without loading the Pulumi SDK.
+  const [{ runPlan }, { renderJson }, { renderText }] = await Promise.all([
+    import("./run"),
+    import("./render-json"),
+    import("./render-text"),
+  ]);
+  const plan = await runPlan({
+    stack: args.stack,
+    root: resolve(__dirname, ".."),
+    configFile: args.configFile,
+  });
   const text = args.format === "json" ? JSON.stringify(renderJson(plan), null, 2) : renderText(plan);
   if (args.out) {
     writeFileSync(args.out, `${text}\n`);

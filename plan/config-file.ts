@@ -63,11 +63,16 @@ function replaceSecure(value: unknown): { value: unknown; secret: boolean } {
 }
 
 /** Converts the `config:` block of a stack file into Pulumi's config map. */
-export function configMapFromYaml(doc: unknown, path: string): { config: Record<string, string>; secretKeys: string[] } {
+export function configMapFromYaml(
+  doc: unknown,
+  path: string,
+): { config: Record<string, string>; secretKeys: string[] } {
   if (doc === null || doc === undefined) return { config: {}, secretKeys: [] };
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new CliError(`${path}: expected a mapping at the top level`);
+  if (typeof doc !== "object" || Array.isArray(doc))
+    throw new CliError(`${path}: expected a mapping at the top level`);
   const block = (doc as { config?: unknown }).config ?? {};
-  if (typeof block !== "object" || block === null || Array.isArray(block)) throw new CliError(`${path}: 'config' must be a mapping`);
+  if (typeof block !== "object" || block === null || Array.isArray(block))
+    throw new CliError(`${path}: 'config' must be a mapping`);
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   const problems: Problem[] = [];
@@ -101,10 +106,19 @@ export function loadStackConfigFile(stack: string, root: string, configFile?: st
   if (configFile !== undefined) throw new CliError(`config file not found: ${configFile}`);
   if (stack.startsWith("feature-")) {
     const stagingPath = join(root, "Pulumi.staging.yaml");
-    if (!existsSync(stagingPath)) throw new CliError(`a feature stack is derived from ${stagingPath}, which does not exist`);
+    if (!existsSync(stagingPath))
+      throw new CliError(`a feature stack is derived from ${stagingPath}, which does not exist`);
     const staging = configMapFromYaml(readYaml(stagingPath), stagingPath);
     const config = deriveFeatureConfig(staging.config);
-    return { stack, project, config, secretKeys: staging.secretKeys.filter((k) => k in config), source: `${stagingPath} (derived for ${stack})` };
+    return {
+      stack,
+      project,
+      config,
+      secretKeys: staging.secretKeys.filter((k) => k in config),
+      source: `${stagingPath} (derived for ${stack})`,
+    };
   }
-  throw new CliError(`no config for stack "${stack}": ${path} does not exist (feature-<slug> stacks are derived from staging)`);
+  throw new CliError(
+    `no config for stack "${stack}": ${path} does not exist (feature-<slug> stacks are derived from staging)`,
+  );
 }

@@ -24,39 +24,70 @@ export function fakeState(type: string, name: string, inputs: Record<string, unk
       const email = `${str(inputs.accountId, name)}@${project}.iam.gserviceaccount.com`;
       return {
         id: `projects/${project}/serviceAccounts/${email}`,
-        state: { ...inputs, email, member: `serviceAccount:${email}`, name: `projects/${project}/serviceAccounts/${email}`, uniqueId: hash(email, 21) },
+        state: {
+          ...inputs,
+          email,
+          member: `serviceAccount:${email}`,
+          name: `projects/${project}/serviceAccounts/${email}`,
+          uniqueId: hash(email, 21),
+        },
       };
     }
     case "gcp:cloudrunv2/service:Service": {
       const serviceName = str(inputs.name, name);
       return {
         id: `projects/${project}/locations/${location}/services/${serviceName}`,
-        state: { ...inputs, name: serviceName, uri: `https://${serviceName}-${hash(project + location, 10)}.a.run.app`, uid: hash(serviceName, 32) },
+        state: {
+          ...inputs,
+          name: serviceName,
+          uri: `https://${serviceName}-${hash(project + location, 10)}.a.run.app`,
+          uid: hash(serviceName, 32),
+        },
       };
     }
     case "gcp:secretmanager/secret:Secret": {
       const id = `projects/${project}/secrets/${str(inputs.secretId, name)}`;
-      return { id, state: { ...inputs, name: `projects/${FAKE_PROJECT_NUMBER}/secrets/${str(inputs.secretId, name)}` } };
+      return {
+        id,
+        state: { ...inputs, name: `projects/${FAKE_PROJECT_NUMBER}/secrets/${str(inputs.secretId, name)}` },
+      };
     }
     case "gcp:secretmanager/secretVersion:SecretVersion":
-      return { id: `${str(inputs.secret, name)}/versions/1`, state: { ...inputs, version: "1", name: `${str(inputs.secret, name)}/versions/1` } };
+      return {
+        id: `${str(inputs.secret, name)}/versions/1`,
+        state: { ...inputs, version: "1", name: `${str(inputs.secret, name)}/versions/1` },
+      };
     case "gcp:firestore/database:Database": {
       const db = str(inputs.name, name);
       return { id: `projects/${project}/databases/${db}`, state: { ...inputs, name: db, uid: hash(db, 32) } };
     }
     case "gcp:artifactregistry/repository:Repository": {
       const repo = str(inputs.repositoryId, name);
-      return { id: `projects/${project}/locations/${location}/repositories/${repo}`, state: { ...inputs, name: repo } };
+      return {
+        id: `projects/${project}/locations/${location}/repositories/${repo}`,
+        state: { ...inputs, name: repo },
+      };
     }
     case "gcp:projects/serviceIdentity:ServiceIdentity": {
       const agent = str(inputs.service, "svc").replace(/\.googleapis\.com$/, "");
       const email = `service-${FAKE_PROJECT_NUMBER}@gcp-sa-${agent}.iam.gserviceaccount.com`;
-      return { id: `projects/${project}/services/${str(inputs.service, name)}`, state: { ...inputs, email, member: `serviceAccount:${email}` } };
+      return {
+        id: `projects/${project}/services/${str(inputs.service, name)}`,
+        state: { ...inputs, email, member: `serviceAccount:${email}` },
+      };
     }
     case "random:index/randomId:RandomId": {
       const bytes = typeof inputs.byteLength === "number" ? inputs.byteLength : 4;
       const hex = hash(`${name}:${JSON.stringify(inputs.keepers ?? {})}`, bytes * 2);
-      return { id: hex, state: { ...inputs, hex, b64Url: Buffer.from(hex, "hex").toString("base64url"), dec: BigInt(`0x${hex}`).toString() } };
+      return {
+        id: hex,
+        state: {
+          ...inputs,
+          hex,
+          b64Url: Buffer.from(hex, "hex").toString("base64url"),
+          dec: BigInt(`0x${hex}`).toString(),
+        },
+      };
     }
     default:
       return { id: `${name}-id`, state: { ...inputs } };

@@ -16,7 +16,9 @@ interface RegisterRequest {
   getProvider(): string;
   getObject(): { toJavaScript(): Record<string, unknown> };
   getDependenciesList(): string[];
-  getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getPropertydependenciesMap(): {
+    forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void;
+  };
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
   getIgnorechangesList(): string[];
@@ -75,7 +77,8 @@ export class PlanRecorder {
   readonly mocks: pulumi.runtime.Mocks = {
     newResource: (args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult => {
       if (args.type === "pulumi:pulumi:StackReference") {
-        const stackName = String((args.inputs as Record<string, unknown>).name ?? args.name);
+        const requested = (args.inputs as Record<string, unknown>).name;
+        const stackName = typeof requested === "string" ? requested : args.name;
         const outputs = this.options.stackOutputs?.[stackName];
         if (outputs === undefined) {
           throw new Error(`offline plan: no outputs are known for the referenced stack "${stackName}"`);
@@ -163,7 +166,9 @@ export class PlanRecorder {
 /** Waits until every outstanding resource registration and output resolution has finished. */
 export async function settle(): Promise<void> {
   // `waitForRPCs` is internal to the SDK but exported from its settings module; it drains the RPC queue.
-  const settings = (await import("@pulumi/pulumi/runtime/settings")) as unknown as { waitForRPCs?: () => Promise<void> };
+  const settings = (await import("@pulumi/pulumi/runtime/settings")) as unknown as {
+    waitForRPCs?: () => Promise<void>;
+  };
   for (let i = 0; i < 3; i++) {
     await settings.waitForRPCs?.();
     await new Promise((resolve) => setImmediate(resolve));

@@ -13,7 +13,11 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
   "gcp:projects/service:Service": (i) => [s(i.service), `disableOnDestroy=${s(i.disableOnDestroy)}`],
   "gcp:projects/serviceIdentity:ServiceIdentity": (i) => [s(i.service)],
   "gcp:serviceaccount/account:Account": (i) => [s(i.accountId)],
-  "gcp:projects/iAMMember:IAMMember": (i) => [s(i.role), s(i.member), ...(i.condition ? ["(conditional)"] : [])],
+  "gcp:projects/iAMMember:IAMMember": (i) => [
+    s(i.role),
+    s(i.member),
+    ...(i.condition ? ["(conditional)"] : []),
+  ],
   "gcp:secretmanager/secretIamMember:SecretIamMember": (i) => [s(i.role), s(i.member)],
   "gcp:cloudrunv2/serviceIamMember:ServiceIamMember": (i) => [s(i.role), s(i.member)],
   "gcp:iap/webCloudRunServiceIamMember:WebCloudRunServiceIamMember": (i) => [s(i.role), s(i.member)],
@@ -39,18 +43,30 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
     s(i.deleteProtectionState),
     `deletionPolicy=${s(i.deletionPolicy)}`,
   ],
-  "gcp:firestore/backupSchedule:BackupSchedule": (i) => [i.weeklyRecurrence ? "weekly" : "daily", `retention=${s(i.retention)}`],
-  "gcp:firestore/index:Index": (i) => [s(i.collection), list(i.fields).map((f) => s(obj(f).fieldPath)).join(",")],
+  "gcp:firestore/backupSchedule:BackupSchedule": (i) => [
+    i.weeklyRecurrence ? "weekly" : "daily",
+    `retention=${s(i.retention)}`,
+  ],
+  "gcp:firestore/index:Index": (i) => [
+    s(i.collection),
+    list(i.fields)
+      .map((f) => s(obj(f).fieldPath))
+      .join(","),
+  ],
   "gcp:firestore/field:Field": (i) => [`ttl ${s(i.collection)}.${s(i.field)}`],
   "gcp:secretmanager/secret:Secret": (i) => [
     s(i.secretId),
-    `replicas=${list(obj(obj(i.replication).userManaged).replicas).map((r) => s(obj(r).location)).join(",")}`,
+    `replicas=${list(obj(obj(i.replication).userManaged).replicas)
+      .map((r) => s(obj(r).location))
+      .join(",")}`,
   ],
   "gcp:secretmanager/secretVersion:SecretVersion": (i) => [`data=${s(i.secretData)}`],
   "gcp:artifactregistry/repository:Repository": (i) => [
     s(i.repositoryId),
     `immutableTags=${s(obj(i.dockerConfig).immutableTags)}`,
-    `cleanup=${list(i.cleanupPolicies).map((p) => s(obj(p).id)).join(",")}`,
+    `cleanup=${list(i.cleanupPolicies)
+      .map((p) => s(obj(p).id))
+      .join(",")}`,
     `scanning=${s(obj(i.vulnerabilityScanningConfig).enablementConfig)}`,
   ],
   "pulumi:pulumi:StackReference": (i) => [s(i.name)],

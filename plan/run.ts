@@ -60,9 +60,17 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const recorder = new PlanRecorder({ stackOutputs: referencedStackOutputs(loaded) });
   await recorder.install(loaded.project, loaded.stack, options.preview ?? false);
 
-  const mod = (await import(join(options.root, "index.ts"))) as { default?: Record<string, unknown> } & Record<string, unknown>;
+  const mod = (await import(join(options.root, "index.ts"))) as {
+    default?: Record<string, unknown>;
+  } & Record<string, unknown>;
   const exported = mod.default ?? mod;
   const outputs = await resolveOutputs(exported);
   await settle();
-  return { stack: loaded.stack, project: loaded.project, source: loaded.source, resources: [...recorder.resources], outputs };
+  return {
+    stack: loaded.stack,
+    project: loaded.project,
+    source: loaded.source,
+    resources: [...recorder.resources],
+    outputs,
+  };
 }

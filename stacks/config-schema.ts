@@ -9,18 +9,30 @@ import { KINDS } from "./presets";
 const name = (what: string, max: number) =>
   z
     .string()
-    .regex(new RegExp(`^[a-z][a-z0-9-]{0,${max - 1}}$`), `a ${what} of 1-${max} a-z 0-9 '-', starting with a letter`)
-    .refine((v) => !v.endsWith("-") && !v.includes("--"), `a ${what} that does not end with '-' or hold '--'`);
+    .regex(
+      new RegExp(`^[a-z][a-z0-9-]{0,${max - 1}}$`),
+      `a ${what} of 1-${max} a-z 0-9 '-', starting with a letter`,
+    )
+    .refine(
+      (v) => !v.endsWith("-") && !v.includes("--"),
+      `a ${what} that does not end with '-' or hold '--'`,
+    );
 
 const member = z
   .string()
   .regex(/^(group|user|domain|serviceAccount):\S+$/, "an IAM member such as group:team@example.com");
 
+const REGION_RULE = "a Google Cloud region such as asia-northeast3 (the list is in stacks/regions.ts)";
+const region = () => z.enum(REGIONS, { error: REGION_RULE });
+
 const count = (min: number, max: number) => z.int().min(min).max(max);
 
 export const routeSchema = z
   .string()
-  .regex(/^\/([A-Za-z0-9._~-]+\/)*([A-Za-z0-9._~-]+|\*)?$/, "a path such as /api/* or /health (no '*' but at the end)");
+  .regex(
+    /^\/([A-Za-z0-9._~-]+\/)*([A-Za-z0-9._~-]+|\*)?$/,
+    "a path such as /api/* or /health (no '*' but at the end)",
+  );
 
 export const serviceSchema = z.strictObject({
   image: z.string().min(1, "an image reference"),
@@ -53,11 +65,16 @@ const firestoreIndexSchema = z.strictObject({
 });
 
 export const firestoreSchema = z.strictObject({
-  location: z.enum([...REGIONS, ...FIRESTORE_MULTI_REGIONS]),
+  location: z.enum([...REGIONS, ...FIRESTORE_MULTI_REGIONS], {
+    error: "a Firestore location: a region such as asia-northeast3 or a multi-region (nam5, eur3)",
+  }),
   pointInTimeRecovery: z.boolean().optional(),
   deleteProtection: z.boolean().optional(),
   backups: z
-    .strictObject({ dailyRetentionDays: count(1, 98).optional(), weeklyRetentionWeeks: count(1, 14).optional() })
+    .strictObject({
+      dailyRetentionDays: count(1, 98).optional(),
+      weeklyRetentionWeeks: count(1, 14).optional(),
+    })
     .nullable()
     .optional(),
   indexes: z.array(firestoreIndexSchema).optional(),
@@ -70,12 +87,18 @@ export const configSchema = z.strictObject({
   gcpProject: z
     .string()
     .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a GCP project id: 6-30 of a-z 0-9 '-', starting with a letter"),
-  region: z.enum(REGIONS),
-  prefix: z.string().regex(/^[a-z][a-z0-9]{0,5}$/, "1-6 of a-z 0-9, starting with a letter").default("m6"),
+  region: region(),
+  prefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{0,5}$/, "1-6 of a-z 0-9, starting with a letter")
+    .default("m6"),
   app: name("app name", 20).default("module6"),
   domain: z
     .string()
-    .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lowercase DNS name such as app.example.com")
+    .regex(
+      /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      "a lowercase DNS name such as app.example.com",
+    )
     .optional(),
   labels: z.record(z.string(), z.string()),
   owners: z.array(member).min(1, "at least one owner group"),
@@ -84,10 +107,13 @@ export const configSchema = z.strictObject({
   secrets: z
     .record(
       z.string(),
-      z.strictObject({ description: z.string().max(200).optional(), replicaLocations: z.array(z.enum(REGIONS)).optional() }),
+      z.strictObject({
+        description: z.string().max(200).optional(),
+        replicaLocations: z.array(region()).optional(),
+      }),
     )
     .default({}),
-  allowedRegions: z.array(z.enum(REGIONS)).optional(),
+  allowedRegions: z.array(region()).optional(),
   firestore: firestoreSchema.optional(),
   runDefaults: z
     .strictObject({
@@ -97,7 +123,9 @@ export const configSchema = z.strictObject({
       startupCpuBoost: z.boolean().optional(),
     })
     .optional(),
-  protection: z.strictObject({ deletionProtection: z.boolean().optional(), protect: z.boolean().optional() }).optional(),
+  protection: z
+    .strictObject({ deletionProtection: z.boolean().optional(), protect: z.boolean().optional() })
+    .optional(),
   artifactRegistry: z
     .strictObject({
       keepTaggedVersions: count(1, 1000).optional(),
@@ -110,7 +138,10 @@ export const configSchema = z.strictObject({
   vpc: z.strictObject({ network: z.string().min(1), subnetwork: z.string().min(1) }).optional(),
   stagingStack: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "a fully qualified stack name <org>/<project>/<stack>")
+    .regex(
+      /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
+      "a fully qualified stack name <org>/<project>/<stack>",
+    )
     .optional(),
 });
 

@@ -14,7 +14,14 @@ import { ValidationError, show, type Problem } from "../components/shared/valida
 import { configSchema, type ParsedConfig } from "./config-schema";
 import { environmentLabels } from "./labels";
 import { EnvironmentNaming, envSegment } from "./naming";
-import { PRESETS, type FirestorePreset, type Kind, type Preset, type Protection, type RunDefaults } from "./presets";
+import {
+  PRESETS,
+  type FirestorePreset,
+  type Kind,
+  type Preset,
+  type Protection,
+  type RunDefaults,
+} from "./presets";
 import type { Region } from "./regions";
 
 export const NAMESPACE = "module6";
@@ -152,28 +159,35 @@ function keyPath(path: readonly PropertyKey[]): string {
   return `${NAMESPACE}:${path.map(String).join(".")}`;
 }
 
-function zodProblems(error: z.ZodError, values: Readonly<Record<string, unknown>>): Problem[] {
+/** Zod's wording without its "Invalid input:" preamble. */
+function allowedText(message: string): string {
+  return message.replace(/^Invalid (input|option): /, "");
+}
+
+function zodProblems(error: z.ZodError, section: string, value: unknown): Problem[] {
   const problems: Problem[] = [];
   for (const issue of error.issues) {
+    const path = [section, ...issue.path];
     if (issue.code === "unrecognized_keys") {
-      const parent = issue.path.reduce<unknown>((obj, k) => (obj as Record<PropertyKey, unknown> | undefined)?.[k], values) as
-        | Record<string, unknown>
-        | undefined;
+      const parent = issue.path.reduce<unknown>(
+        (obj, k) => (obj as Record<PropertyKey, unknown> | undefined)?.[k],
+        value,
+      ) as Record<string, unknown> | undefined;
       for (const key of issue.keys) {
         problems.push({
-          path: keyPath([...issue.path, key]),
+          path: keyPath([...path, key]),
           value: show(parent?.[key]),
           allowed: "no such key: check the spelling (see the configuration reference in README.md)",
         });
       }
       continue;
     }
-    const value = "input" in issue ? issue.input : undefined;
-    const missing = value === undefined && issue.code === "invalid_type";
+    const input = "input" in issue ? issue.input : undefined;
+    const missing = input === undefined && issue.code === "invalid_type";
     problems.push({
-      path: keyPath(issue.path),
-      value: missing ? "nothing" : show(value),
-      allowed: missing ? `a value is required (${issue.message.replace(/^Invalid input: /, "")})` : issue.message.replace(/^Invalid input: /, ""),
+      path: keyPath(path),
+      value: missing ? "nothing" : show(input),
+      allowed: missing ? `a value is required (${allowedText(issue.message)})` : allowedText(issue.message),
     });
   }
   return problems;
@@ -189,40 +203,77 @@ function collect(problems: Problem[], prefix: string, validate: () => void): voi
   }
 }
 
+/** Stand-ins for required sections that failed to parse, so the remaining checks still run. */
+const FALLBACKS = {
+  gcpProject: "validation-project",
+  region: "asia-northeast3",
+  labels: {},
+  owners: [],
+  services: {},
+  secrets: {},
+} as const;
+
 /**
  * Validates a stack's config and resolves it over the kind's preset. Throws one `ValidationError` that
- * lists every problem with its key path, the value received and what is allowed.
+ * lists every problem with its key path, the value received and what is allowed. Each top-level key is
+ * checked on its own, so a mistake in one does not hide the mistakes in others.
  */
 export function parseStackConfig(input: ConfigInput): StackConfig {
   const subject = `Invalid config for stack "${input.stack}"`;
-  const parsed = configSchema.safeParse(input.values, { reportInput: true });
-  if (!parsed.success) throw new ValidationError(subject, zodProblems(parsed.error, input.values));
-  const cfg = parsed.data;
   const problems: Problem[] = [];
   const add = (path: string, value: unknown, allowed: string): void => {
     problems.push({ path: `${NAMESPACE}:${path}`, value: show(value), allowed });
   };
 
+  const shape = configSchema.shape;
+  const known = Object.keys(shape);
+  for (const [key, value] of Object.entries(input.values)) {
+    if (!known.includes(key)) {
+      add(key, value, `a known key (${known.join(", ")}; secret values as ${SECRET_KEY_PREFIX}<name>)`);
+    }
+  }
+  const sections: Record<string, unknown> = {};
+  const failed = new Set<string>();
+  for (const [key, schema] of Object.entries(shape) as [string, z.ZodType][]) {
+    const result = schema.safeParse(input.values[key], { reportInput: true });
+    if (result.success) sections[key] = result.data;
+    else {
+      failed.add(key);
+      problems.push(...zodProblems(result.error, key, input.values[key]));
+    }
+  }
+  // Without a kind there is no preset to check the rest against.
+  if (failed.has("kind")) throw new ValidationError(subject, problems);
+  const fallbacks = Object.fromEntries(Object.entries(FALLBACKS).filter(([k]) => failed.has(k)));
+  const cfg = { ...sections, ...fallbacks } as ParsedConfig;
+
   const preset = PRESETS[cfg.kind];
   const isFeatureName = /^feature-[a-z0-9][a-z0-9-]*$/.test(input.stack);
   if (cfg.kind === "feature" && !isFeatureName) {
-    add("kind", cfg.kind, `a stack named feature-<slug> (lowercase) for kind feature; this stack is "${input.stack}"`);
+    add(
+      "kind",
+      cfg.kind,
+      `a stack named feature-<slug> (lowercase) for kind feature; this stack is "${input.stack}"`,
+    );
   }
   if (cfg.kind !== "feature" && input.stack.startsWith("feature-")) {
     add("kind", cfg.kind, `"feature" for a stack named feature-<slug>`);
   }
-  if (cfg.kind !== "feature" && cfg.domain === undefined) add("domain", undefined, `a domain for a ${cfg.kind} stack`);
-  for (const required of ["team", "cost-center"]) {
+  if (cfg.kind !== "feature" && cfg.domain === undefined)
+    add("domain", undefined, `a domain for a ${cfg.kind} stack`);
+  for (const required of failed.has("labels") ? [] : ["team", "cost-center"]) {
     if (!cfg.labels[required]) add(`labels.${required}`, cfg.labels[required], "a non-empty label value");
   }
   for (const key of Object.keys(cfg.labels)) {
-    if (!/^[a-z][a-z0-9_-]{0,62}$/.test(key)) add(`labels.${key}`, key, "a label key: lowercase letter first, then a-z 0-9 _ -");
+    if (!/^[a-z][a-z0-9_-]{0,62}$/.test(key))
+      add(`labels.${key}`, key, "a label key: lowercase letter first, then a-z 0-9 _ -");
   }
 
   const runDefaults: RunDefaults = { ...preset.runDefaults, ...cfg.runDefaults };
   const protection: Protection = { ...preset.protection, ...cfg.protection };
   const allowedRegions = cfg.allowedRegions ?? [cfg.region];
-  if (!allowedRegions.includes(cfg.region)) add("allowedRegions", allowedRegions, `a list that includes the stack's region ${cfg.region}`);
+  if (!allowedRegions.includes(cfg.region))
+    add("allowedRegions", allowedRegions, `a list that includes the stack's region ${cfg.region}`);
 
   const env = envSegment(input.stack);
   const naming = new EnvironmentNaming(cfg.prefix, env);
@@ -232,12 +283,14 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
     stack: input.stack,
     team: cfg.labels.team ?? "",
     costCenter: cfg.labels["cost-center"] ?? "",
-    extra: Object.fromEntries(Object.entries(cfg.labels).filter(([k]) => k !== "team" && k !== "cost-center")),
+    extra: Object.fromEntries(
+      Object.entries(cfg.labels).filter(([k]) => k !== "team" && k !== "cost-center"),
+    ),
   });
   const common = { project: cfg.gcpProject, region: cfg.region, labels, naming };
 
   const names = Object.keys(cfg.services);
-  if (names.length === 0) add("services", cfg.services, "at least one service");
+  if (names.length === 0 && !failed.has("services")) add("services", cfg.services, "at least one service");
   const routeOwner = new Map<string, string>();
   const services: ServiceConfig[] = names.map((name) => {
     const s = cfg.services[name];
@@ -249,20 +302,30 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
     }
     for (const [envName, secret] of Object.entries(s.secretEnv ?? {})) {
       if (!(secret in cfg.secrets)) {
-        add(`${at}.secretEnv.${envName}`, secret, `a secret declared under ${NAMESPACE}:secrets (${Object.keys(cfg.secrets).join(", ") || "none declared"})`);
+        add(
+          `${at}.secretEnv.${envName}`,
+          secret,
+          `a secret declared under ${NAMESPACE}:secrets (${Object.keys(cfg.secrets).join(", ") || "none declared"})`,
+        );
       } else if (preset.ownsSecrets && !input.secretValueNames.includes(secret)) {
-        add(`${SECRET_KEY_PREFIX}${secret}`, undefined, `a value: pulumi config set --secret ${NAMESPACE}:${SECRET_KEY_PREFIX}${secret} <value>`);
+        add(
+          `${SECRET_KEY_PREFIX}${secret}`,
+          undefined,
+          `a value: pulumi config set --secret ${NAMESPACE}:${SECRET_KEY_PREFIX}${secret} <value>`,
+        );
       }
     }
     (s.routes ?? []).forEach((route, i) => {
       const owner = routeOwner.get(route);
-      if (owner !== undefined) add(`${at}.routes[${i}]`, route, `a route no other service has (already on ${owner})`);
+      if (owner !== undefined)
+        add(`${at}.routes[${i}]`, route, `a route no other service has (already on ${owner})`);
       else routeOwner.set(route, name);
     });
     if ((s.uses ?? []).includes("firestore") && cfg.firestore === undefined) {
       add(`${at}.uses`, s.uses, `firestore only with a ${NAMESPACE}:firestore block`);
     }
-    if (s.vpcEgress && cfg.vpc === undefined) add(`${at}.vpcEgress`, true, `true only with a ${NAMESPACE}:vpc block`);
+    if (s.vpcEgress && cfg.vpc === undefined)
+      add(`${at}.vpcEgress`, true, `true only with a ${NAMESPACE}:vpc block`);
     const resolved: ServiceConfig = {
       name,
       image: s.image,
@@ -289,20 +352,30 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
         vpcEgress: undefined,
         ingress: preset.ingress,
         defaultUrlDisabled: preset.defaultUrlDisabled,
-        iap: preset.iap ? { members: cfg.reviewers ?? cfg.owners, serviceAgentEmail: "agent@example.iam.gserviceaccount.com" } : undefined,
+        iap: preset.iap
+          ? {
+              members: cfg.reviewers ?? cfg.owners,
+              serviceAgentEmail: "agent@example.iam.gserviceaccount.com",
+            }
+          : undefined,
         serviceAccountEmail: "validation@example.iam.gserviceaccount.com",
-        secretEnv: Object.fromEntries(Object.entries(resolved.secretEnv).map(([k, secret]) => [k, { secret }])),
+        secretEnv: Object.fromEntries(
+          Object.entries(resolved.secretEnv).map(([k, secret]) => [k, { secret }]),
+        ),
       }),
     );
     return resolved;
   });
 
   for (const name of input.secretValueNames) {
-    if (!(name in cfg.secrets)) add(`${SECRET_KEY_PREFIX}${name}`, "(value hidden)", `a value only for a secret declared under ${NAMESPACE}:secrets`);
+    if (!(name in cfg.secrets))
+      add(
+        `${SECRET_KEY_PREFIX}${name}`,
+        "(value hidden)",
+        `a value only for a secret declared under ${NAMESPACE}:secrets`,
+      );
   }
-  collect(problems, "", () =>
-    validateSecretSetArgs({ ...common, allowedRegions, secrets: cfg.secrets }),
-  );
+  collect(problems, "", () => validateSecretSetArgs({ ...common, allowedRegions, secrets: cfg.secrets }));
 
   let firestore: FirestoreConfig | undefined;
   if (cfg.firestore) {
@@ -312,18 +385,33 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
       location: f.location,
       pointInTimeRecovery: f.pointInTimeRecovery ?? preset.firestore.pointInTimeRecovery,
       deleteProtection: f.deleteProtection ?? preset.firestore.deleteProtection,
-      backups: preset.firestore.backups === null ? null : f.backups === undefined ? preset.firestore.backups : f.backups,
+      backups:
+        preset.firestore.backups === null
+          ? null
+          : f.backups === undefined
+            ? preset.firestore.backups
+            : f.backups,
       protect: protection.protect,
       indexes: f.indexes ?? [],
       ttlFields: f.ttlFields ?? [],
     };
     const resolvedFirestore = firestore;
-    collect(problems, "firestore.", () => validateFirestoreDatabaseArgs({ ...common, name: "main", ...resolvedFirestore }));
+    collect(problems, "firestore.", () =>
+      validateFirestoreDatabaseArgs({ ...common, name: "main", ...resolvedFirestore }),
+    );
   }
-  const apis = [...new Set([...BASE_APIS, ...(preset.hostsFeatureEnvironments ? ["iap.googleapis.com"] : []), ...(cfg.apis ?? [])])];
+  const apis = [
+    ...new Set([
+      ...BASE_APIS,
+      ...(preset.hostsFeatureEnvironments ? ["iap.googleapis.com"] : []),
+      ...(cfg.apis ?? []),
+    ]),
+  ];
   collect(problems, "", () => validateProjectServicesArgs({ project: cfg.gcpProject, apis }));
   const artifactRegistry = cfg.artifactRegistry ?? {};
-  collect(problems, "artifactRegistry.", () => validateArtifactRegistryArgs({ ...common, ...artifactRegistry }));
+  collect(problems, "artifactRegistry.", () =>
+    validateArtifactRegistryArgs({ ...common, ...artifactRegistry }),
+  );
 
   if (problems.length > 0) throw new ValidationError(subject, problems);
 

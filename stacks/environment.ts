@@ -54,12 +54,17 @@ export class Environment extends pulumi.ComponentResource {
     const urls: Record<string, pulumi.Output<string>> = {};
     const accounts: Record<string, pulumi.Output<string>> = {};
     for (const service of config.services) {
-      const identity = new ServiceIdentity(`${service.name}-identity`, { ...common, name: service.name }, { parent: this });
+      const identity = new ServiceIdentity(
+        `${service.name}-identity`,
+        { ...common, name: service.name },
+        { parent: this },
+      );
       const grants: pulumi.Resource[] = [];
       for (const secretName of new Set(Object.values(service.secretEnv))) {
         grants.push(secrets.grantAccess(secretName, identity.member, service.name));
       }
-      if (firestore && service.uses.includes("firestore")) grants.push(firestore.grantReadWrite(identity.member, service.name));
+      if (firestore && service.uses.includes("firestore"))
+        grants.push(firestore.grantReadWrite(identity.member, service.name));
 
       const run = new CloudRunService(
         service.name,
@@ -68,7 +73,10 @@ export class Environment extends pulumi.ComponentResource {
           ...serviceArgs(service, config, firestore),
           serviceAccountEmail: identity.email,
           secretEnv: Object.fromEntries(
-            Object.entries(service.secretEnv).map(([envName, secretName]) => [envName, { secret: secrets.secretId(secretName) }]),
+            Object.entries(service.secretEnv).map(([envName, secretName]) => [
+              envName,
+              { secret: secrets.secretId(secretName) },
+            ]),
           ),
           iap:
             preset.iap && args.iapServiceAgentEmail !== undefined
@@ -87,13 +95,21 @@ export class Environment extends pulumi.ComponentResource {
     this.serviceAccounts = accounts;
     this.firestoreDatabase = firestore?.databaseName;
     this.secretIds = secrets.secretIds;
-    this.registerOutputs({ serviceUrls: urls, serviceAccounts: accounts, firestoreDatabase: this.firestoreDatabase });
+    this.registerOutputs({
+      serviceUrls: urls,
+      serviceAccounts: accounts,
+      firestoreDatabase: this.firestoreDatabase,
+    });
   }
 }
 
 /** The Cloud Run settings of one service in this environment. */
 function serviceArgs(service: ServiceConfig, config: StackConfig, firestore: FirestoreDatabase | undefined) {
-  const env: Record<string, pulumi.Input<string>> = { ...service.env, GOOGLE_CLOUD_PROJECT: config.gcpProject, APP_ENV: config.kind };
+  const env: Record<string, pulumi.Input<string>> = {
+    ...service.env,
+    GOOGLE_CLOUD_PROJECT: config.gcpProject,
+    APP_ENV: config.kind,
+  };
   if (firestore && service.uses.includes("firestore")) env.FIRESTORE_DATABASE = firestore.databaseName;
   return {
     name: service.name,

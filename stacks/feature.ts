@@ -22,7 +22,8 @@ export const MAX_FEATURE_SLUG = 40;
 export function featureStackName(source: string): string {
   let slug = sanitize(source);
   if (!/^[a-z0-9]/.test(slug)) slug = `x${slug}`;
-  if (slug.length > MAX_FEATURE_SLUG) slug = `${slug.slice(0, MAX_FEATURE_SLUG - 7).replace(/-+$/, "")}-${shortHash(source)}`;
+  if (slug.length > MAX_FEATURE_SLUG)
+    slug = `${slug.slice(0, MAX_FEATURE_SLUG - 7).replace(/-+$/, "")}-${shortHash(source)}`;
   return `feature-${slug}`;
 }
 
@@ -56,7 +57,10 @@ export function deriveFeatureConfig(
         const out: Record<string, unknown> = {};
         for (const [name, service] of Object.entries(services)) {
           const image = options.images?.[name];
-          out[name] = { ...(withoutKeys(service, DROPPED_SERVICE_KEYS) as object), ...(image ? { image } : {}) };
+          out[name] = {
+            ...(withoutKeys(service, DROPPED_SERVICE_KEYS) as object),
+            ...(image ? { image } : {}),
+          };
         }
         derived[fullKey] = JSON.stringify(out);
         continue;
@@ -73,7 +77,10 @@ export function deriveFeatureConfig(
 }
 
 /** Image overrides that name services staging does not have. */
-export function unknownImageOverrides(staging: Readonly<Record<string, string>>, images: Readonly<Record<string, string>>): string[] {
+export function unknownImageOverrides(
+  staging: Readonly<Record<string, string>>,
+  images: Readonly<Record<string, string>>,
+): string[] {
   const raw = staging[`${NAMESPACE}:services`];
   const services = raw ? Object.keys(JSON.parse(raw) as object) : [];
   return Object.keys(images).filter((name) => !services.includes(name));

@@ -13,7 +13,12 @@ import { readSharedOutputs } from "./shared-outputs";
 
 /** The outputs every stack exports. Feature stacks read `artifactRepository`, `secretIds` and `iapServiceAgentEmail` from staging. */
 export interface StackOutputs {
-  readonly environment: { readonly stack: string; readonly kind: string; readonly project: string; readonly region: string };
+  readonly environment: {
+    readonly stack: string;
+    readonly kind: string;
+    readonly project: string;
+    readonly region: string;
+  };
   readonly serviceUrls: Readonly<Record<string, pulumi.Output<string>>>;
   readonly serviceAccounts: Readonly<Record<string, pulumi.Output<string>>>;
   readonly firestoreDatabase: pulumi.Output<string> | undefined;
@@ -30,11 +35,16 @@ export function loadStackConfig(): StackConfig {
 /** The secret values a stack creates versions from, as secret outputs (never plain text). */
 export function readSecretValues(config: StackConfig): Record<string, pulumi.Output<string>> {
   const pulumiConfig = new pulumi.Config(NAMESPACE);
-  return Object.fromEntries(config.secretsWithValues.map((name) => [name, pulumiConfig.requireSecret(`${SECRET_KEY_PREFIX}${name}`)]));
+  return Object.fromEntries(
+    config.secretsWithValues.map((name) => [name, pulumiConfig.requireSecret(`${SECRET_KEY_PREFIX}${name}`)]),
+  );
 }
 
 /** Creates every resource of the stack described by `config`. */
-export function createStack(config: StackConfig, secretValues: Readonly<Record<string, pulumi.Output<string>>>): StackOutputs {
+export function createStack(
+  config: StackConfig,
+  secretValues: Readonly<Record<string, pulumi.Output<string>>>,
+): StackOutputs {
   // One explicit provider per stack; `pulumi:disable-default-providers` (Pulumi.yaml) forbids ambient ones.
   const provider = new gcp.Provider("gcp", {
     project: config.gcpProject,
@@ -72,7 +82,12 @@ export function createStack(config: StackConfig, secretValues: Readonly<Record<s
   );
 
   return {
-    environment: { stack: config.stack, kind: config.kind, project: config.gcpProject, region: config.region },
+    environment: {
+      stack: config.stack,
+      kind: config.kind,
+      project: config.gcpProject,
+      region: config.region,
+    },
     serviceUrls: environment.serviceUrls,
     serviceAccounts: environment.serviceAccounts,
     firestoreDatabase: environment.firestoreDatabase,

@@ -56,4 +56,12 @@ export function environmentLabels(source: LabelSource): Record<string, string> {
 }
 
 /** The label keys every labelable resource must carry. */
-export const REQUIRED_LABEL_KEYS = ["app", "env", "stack", "component", "managed-by", "team", "cost-center"] as const;
+export const REQUIRED_LABEL_KEYS = [
+  "app",
+  "env",
+  "stack",
+  "component",
+  "managed-by",
+  "team",
+  "cost-center",
+] as const;

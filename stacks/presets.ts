@@ -87,7 +87,12 @@ export const PRESETS: Readonly<Record<Kind, Preset>> = {
   feature: {
     runDefaults: { minInstances: 0, maxInstances: 2, cpuIdle: true, startupCpuBoost: true },
     protection: { deletionProtection: false, protect: false },
-    firestore: { pointInTimeRecovery: false, deleteProtection: false, deletionPolicy: "DELETE", backups: null },
+    firestore: {
+      pointInTimeRecovery: false,
+      deleteProtection: false,
+      deletionPolicy: "DELETE",
+      backups: null,
+    },
     ingress: "all",
     defaultUrlDisabled: false,
     iap: true,

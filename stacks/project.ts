@@ -35,7 +35,11 @@ export class ProjectSingletons extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.registry = new ArtifactRegistry("registry", { ...common, ...config.artifactRegistry }, { parent: this, dependsOn: [this.services] });
+    this.registry = new ArtifactRegistry(
+      "registry",
+      { ...common, ...config.artifactRegistry },
+      { parent: this, dependsOn: [this.services] },
+    );
     this.artifactRepository = this.registry.url;
     this.iapServiceAgentEmail = this.services.serviceAgentEmails["iap.googleapis.com"];
     this.registerOutputs({ artifactRepository: this.artifactRepository });

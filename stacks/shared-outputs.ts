@@ -2,7 +2,7 @@
  * The contract between the staging stack and the feature stacks in its project: the outputs staging
  * exports and feature stacks read through a `StackReference`.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config";
 import { EnvironmentNaming } from "./naming";
 
@@ -16,7 +16,11 @@ export interface SharedOutputs {
   readonly iapServiceAgentEmail: string;
 }
 
-export const SHARED_OUTPUT_KEYS: readonly (keyof SharedOutputs)[] = ["artifactRepository", "secretIds", "iapServiceAgentEmail"];
+export const SHARED_OUTPUT_KEYS: readonly (keyof SharedOutputs)[] = [
+  "artifactRepository",
+  "secretIds",
+  "iapServiceAgentEmail",
+];
 
 /** Shared outputs as Pulumi outputs. */
 export type SharedInputs = { readonly [K in keyof SharedOutputs]: pulumi.Output<SharedOutputs[K]> };
@@ -41,7 +45,10 @@ export function expectedSharedOutputs(cfg: StackConfig): SharedOutputs {
   return {
     artifactRepository: `${cfg.region}-docker.pkg.dev/${cfg.gcpProject}/${staging.name("artifactRepository", "containers")}`,
     secretIds: Object.fromEntries(
-      Object.keys(cfg.secrets).map((name) => [name, `projects/${cfg.gcpProject}/secrets/${staging.name("secret", name)}`]),
+      Object.keys(cfg.secrets).map((name) => [
+        name,
+        `projects/${cfg.gcpProject}/secrets/${staging.name("secret", name)}`,
+      ]),
     ),
     iapServiceAgentEmail: `service-000000000000@gcp-sa-iap.iam.gserviceaccount.com`,
   };

@@ -39,6 +39,9 @@ export interface CommonArgs {
 export type Member = pulumi.Input<string>;
 
 /** Adds the `component` label to the environment's labels. */
-export function componentLabels(labels: Readonly<Record<string, string>>, component: string): Record<string, string> {
+export function componentLabels(
+  labels: Readonly<Record<string, string>>,
+  component: string,
+): Record<string, string> {
   return { ...labels, component };
 }

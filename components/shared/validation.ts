@@ -36,10 +36,11 @@ export class ValidationError extends pulumi.RunError {
 /** Renders a value for an error message: short, JSON-like, never multi-line. */
 export function show(value: unknown): string {
   if (value === undefined) return "nothing";
-  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (pulumi.Output.isInstance(value)) return "an output";
   const text = JSON.stringify(value);
-  if (text === undefined) return String(value);
+  if (text === undefined) return typeof value === "function" ? "a function" : "nothing";
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

@@ -1,6 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ArtifactRegistry, validateArtifactRegistryArgs } from "../../components/artifact-registry";
-import { commonArgs, expectProps, installMocks, onlyOfType, record, resourcesOfType, valueOf } from "../helpers/pulumi";
+import {
+  commonArgs,
+  expectProps,
+  installMocks,
+  onlyOfType,
+  record,
+  resourcesOfType,
+  valueOf,
+} from "../helpers/pulumi";
 
 beforeAll(async () => {
   await installMocks();
@@ -24,12 +32,18 @@ describe("ArtifactRegistry", () => {
       { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: "604800s" } },
       { id: "delete-old-tagged", action: "DELETE", condition: { tagState: "TAGGED", olderThan: "7776000s" } },
     ]);
-    expect(await valueOf(result.url)).toBe("asia-northeast3-docker.pkg.dev/module6-test-000000/m6-test-containers");
+    expect(await valueOf(result.url)).toBe(
+      "asia-northeast3-docker.pkg.dev/module6-test-000000/m6-test-containers",
+    );
   });
 
   it("grants read and write on the repository only", async () => {
     const { resources } = await record(() => {
-      const reg = new ArtifactRegistry("reg2", { ...commonArgs(), name: "images", vulnerabilityScanning: false });
+      const reg = new ArtifactRegistry("reg2", {
+        ...commonArgs(),
+        name: "images",
+        vulnerabilityScanning: false,
+      });
       reg.grantRead("serviceAccount:puller@p.iam.gserviceaccount.com");
       reg.grantWrite("serviceAccount:ci@p.iam.gserviceaccount.com");
     });

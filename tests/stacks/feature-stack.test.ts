@@ -1,0 +1,81 @@
+import { resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RecordedResource } from "../../plan/record";
+import { runPlan, type PlanResult } from "../../plan/run";
+import { countByType, resourcesOfType } from "../helpers/pulumi";
+import { expectEveryLabelableResourceLabelled, expectEveryNameWithinLimits, expectExplicitProviders } from "../helpers/stack";
+
+let plan: PlanResult;
+const ofType = (type: string): RecordedResource[] => resourcesOfType(plan.resources, type);
+const STACK = "feature-pr-123";
+
+beforeAll(async () => {
+  // No Pulumi.feature-pr-123.yaml exists: the config is derived from staging's stack file.
+  plan = await runPlan({ stack: STACK, root: resolve(__dirname, "../..") });
+});
+
+describe("feature stack (derived from Pulumi.staging.yaml)", () => {
+  it("owns no project singletons, no secrets and no backups; reads staging through a StackReference", () => {
+    const counts = countByType(plan.resources);
+    for (const type of [
+      "gcp:projects/service:Service",
+      "gcp:artifactregistry/repository:Repository",
+      "gcp:secretmanager/secret:Secret",
+      "gcp:secretmanager/secretVersion:SecretVersion",
+      "gcp:firestore/backupSchedule:BackupSchedule",
+      "gcp:projects/serviceIdentity:ServiceIdentity",
+    ]) {
+      expect(counts[type], type).toBeUndefined();
+    }
+    expect(counts["gcp:cloudrunv2/service:Service"]).toBe(3);
+    const [ref] = ofType("pulumi:pulumi:StackReference");
+    expect(ref?.inputs.name).toBe("organization/module6/staging");
+  });
+
+  it("runs private, scale-to-zero services behind IAP open to the reviewers", () => {
+    for (const run of ofType("gcp:cloudrunv2/service:Service")) {
+      expect(run.inputs).toMatchObject({
+        name: expect.stringMatching(/^m6-f-pr-123-/),
+        ingress: "INGRESS_TRAFFIC_ALL",
+        iapEnabled: true,
+        deletionProtection: false,
+        template: { scaling: { minInstanceCount: 0, maxInstanceCount: 2 } },
+      });
+    }
+    const access = ofType("gcp:iap/webCloudRunServiceIamMember:WebCloudRunServiceIamMember");
+    expect(access.map((a) => a.inputs.member)).toEqual(Array(3).fill("group:module6-developers@example.com"));
+    const invokers = ofType("gcp:cloudrunv2/serviceIamMember:ServiceIamMember");
+    expect(invokers.map((i) => i.inputs.member)).toEqual(
+      Array(3).fill("serviceAccount:service-000000000000@gcp-sa-iap.iam.gserviceaccount.com"),
+    );
+    expect(invokers.map((i) => i.inputs.member)).not.toContain("allUsers");
+  });
+
+  it("has its own named Firestore database that one destroy deletes", () => {
+    const [db] = ofType("gcp:firestore/database:Database");
+    expect(db?.protect).toBe(false);
+    expect(db?.inputs).toMatchObject({
+      name: "m6-f-pr-123-main",
+      deletionPolicy: "DELETE",
+      deleteProtectionState: "DELETE_PROTECTION_DISABLED",
+    });
+    expect(plan.resources.filter((r) => r.protect)).toEqual([]);
+  });
+
+  it("mounts staging's secrets by reference and grants access per secret", () => {
+    const grants = ofType("gcp:secretmanager/secretIamMember:SecretIamMember").map((g) => g.inputs.secretId);
+    expect(grants.sort()).toEqual([
+      "projects/module6-staging-000000/secrets/m6-staging-ai-api-key",
+      "projects/module6-staging-000000/secrets/m6-staging-session-key",
+    ]);
+  });
+
+  it("labels every labelable resource, keeps names within limits and uses the explicit provider", () => {
+    expect(expectEveryLabelableResourceLabelled(plan.resources)).toBe(3);
+    expect(expectEveryNameWithinLimits(plan.resources)).toBe(7);
+    expectExplicitProviders(plan.resources, STACK);
+    for (const run of ofType("gcp:cloudrunv2/service:Service")) {
+      expect(run.inputs.labels).toMatchObject({ env: "feature", stack: STACK });
+    }
+  });
+});
