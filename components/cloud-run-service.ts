@@ -131,6 +131,10 @@ export interface CloudRunServiceArgs extends CommonArgs {
   readonly deletionProtection?: boolean;
 }
 
+/** Logical service names (config keys): short enough that every derived GCP name stays readable. */
+export const SERVICE_NAME = /^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/;
+export const SERVICE_NAME_RULE =
+  "1-20 of a-z 0-9 '-', starting with a letter, not ending with '-' nor holding '--'";
 export const ALLOWED_CPU = ["1", "2", "4", "6", "8"] as const;
 const RESERVED_ENV = new Set(["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"]);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -156,12 +160,7 @@ export function minCpuForMemory(mib: number): number {
 /** Checks {@link CloudRunServiceArgs}; throws one `ValidationError` naming every problem. */
 export function validateCloudRunServiceArgs(args: CloudRunServiceArgs): void {
   const p = new Problems(`CloudRunService "${args.name}"`);
-  p.check(
-    /^[a-z][a-z0-9-]{0,19}$/.test(args.name),
-    "name",
-    args.name,
-    "1-20 of a-z 0-9 '-', starting with a letter",
-  );
+  p.check(SERVICE_NAME.test(args.name) && !args.name.includes("--"), "name", args.name, SERVICE_NAME_RULE);
   if (isKnown(args.image)) p.check(parseImage(args.image) !== undefined, "image", args.image, IMAGE_RULE);
   const cpu = args.cpu ?? "1";
   p.check((ALLOWED_CPU as readonly string[]).includes(cpu), "cpu", cpu, `one of ${ALLOWED_CPU.join(", ")}`);
@@ -325,7 +324,8 @@ export class CloudRunService extends pulumi.ComponentResource {
           ],
         },
       },
-      { parent: this },
+      // A component's dependsOn does not reach its children: the revision must wait for its grants.
+      { parent: this, dependsOn: opts?.dependsOn },
     );
     this.serviceName = this.service.name;
     this.uri = this.service.uri;

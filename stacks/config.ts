@@ -5,7 +5,11 @@
  */
 import type { z } from "zod";
 import { validateArtifactRegistryArgs } from "../components/artifact-registry";
-import { validateCloudRunServiceArgs } from "../components/cloud-run-service";
+import {
+  SERVICE_NAME,
+  SERVICE_NAME_RULE,
+  validateCloudRunServiceArgs,
+} from "../components/cloud-run-service";
 import { validateFirestoreDatabaseArgs, type FirestoreIndex } from "../components/firestore-database";
 import { validateProjectServicesArgs } from "../components/project-services";
 import { validateSecretSetArgs, type SecretSpec } from "../components/secret-set";
@@ -114,6 +118,8 @@ export interface ConfigInput {
   readonly values: Readonly<Record<string, unknown>>;
   /** Names of the secrets that have a value (`module6:secret-<name>`). */
   readonly secretValueNames: readonly string[];
+  /** Keys (without namespace) whose values are secret: never shown in an error message. */
+  readonly secretKeys?: readonly string[];
 }
 
 /**
@@ -121,7 +127,12 @@ export interface ConfigInput {
  * values and the names of secret values. Secret values themselves are dropped here: the program reads
  * them through `pulumi.Config.requireSecret`, so they stay secret outputs.
  */
-export function splitConfigMap(stack: string, map: Readonly<Record<string, string>>): ConfigInput {
+export function splitConfigMap(
+  stack: string,
+  map: Readonly<Record<string, string>>,
+  secretKeys: readonly string[] = [],
+): ConfigInput {
+  const hidden: string[] = [];
   const values: Record<string, unknown> = {};
   const secretValueNames: string[] = [];
   for (const [fullKey, raw] of Object.entries(map)) {
@@ -132,8 +143,9 @@ export function splitConfigMap(stack: string, map: Readonly<Record<string, strin
       continue;
     }
     values[key] = parseValue(raw);
+    if (secretKeys.includes(fullKey) || secretKeys.includes(`${namespace}:config:${key}`)) hidden.push(key);
   }
-  return { stack, values, secretValueNames };
+  return { stack, values, secretValueNames, secretKeys: hidden };
 }
 
 function splitKey(fullKey: string): [string, string | undefined] {
@@ -156,7 +168,8 @@ function parseValue(raw: string): unknown {
 
 /** The key path of a config problem, as a user would type it. */
 function keyPath(path: readonly PropertyKey[]): string {
-  return `${NAMESPACE}:${path.map(String).join(".")}`;
+  const parts = path.map((k, i) => (typeof k === "number" ? `[${k}]` : `${i > 0 ? "." : ""}${String(k)}`));
+  return `${NAMESPACE}:${parts.join("")}`;
 }
 
 /** Zod's wording without its "Invalid input:" preamble. */
@@ -194,14 +207,21 @@ function zodProblems(error: z.ZodError, section: string, value: unknown): Proble
 }
 
 /** Re-runs a component validator on resolved args and files its problems under a config key path. */
-function collect(problems: Problem[], prefix: string, validate: () => void): void {
+function collect(problems: Problem[], prefix: string, validate: () => void, skip?: readonly string[]): void {
   try {
     validate();
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    for (const p of error.problems) problems.push({ ...p, path: `${NAMESPACE}:${prefix}${p.path}` });
+    for (const p of error.problems) {
+      if (skip?.includes(p.path)) continue;
+      problems.push({ ...p, path: `${NAMESPACE}:${prefix}${p.path}` });
+    }
   }
 }
+
+/** What an error message shows instead of a secret value. */
+const HIDDEN = "(secret value hidden)";
+const SECRET_LOOKING_KEY = /secret|passw|token|credential|key/i;
 
 /** Stand-ins for required sections that failed to parse, so the remaining checks still run. */
 const FALLBACKS = {
@@ -225,11 +245,17 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
     problems.push({ path: `${NAMESPACE}:${path}`, value: show(value), allowed });
   };
 
+  const hidden = new Set(input.secretKeys ?? []);
   const shape = configSchema.shape;
   const known = Object.keys(shape);
   for (const [key, value] of Object.entries(input.values)) {
     if (!known.includes(key)) {
-      add(key, value, `a known key (${known.join(", ")}; secret values as ${SECRET_KEY_PREFIX}<name>)`);
+      problems.push({
+        path: keyPath([key]),
+        // An unknown key may be a mistyped secret key holding a decrypted value: never show such values.
+        value: hidden.has(key) || SECRET_LOOKING_KEY.test(key) ? HIDDEN : show(value),
+        allowed: `a known key (${known.join(", ")}; secret values as ${SECRET_KEY_PREFIX}<name>)`,
+      });
     }
   }
   const sections: Record<string, unknown> = {};
@@ -239,7 +265,8 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
     if (result.success) sections[key] = result.data;
     else {
       failed.add(key);
-      problems.push(...zodProblems(result.error, key, input.values[key]));
+      const found = zodProblems(result.error, key, input.values[key]);
+      problems.push(...(hidden.has(key) ? found.map((p) => ({ ...p, value: HIDDEN })) : found));
     }
   }
   // Without a kind there is no preset to check the rest against.
@@ -271,6 +298,16 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
 
   const runDefaults: RunDefaults = { ...preset.runDefaults, ...cfg.runDefaults };
   const protection: Protection = { ...preset.protection, ...cfg.protection };
+  if (cfg.kind === "feature") {
+    for (const [key, on] of Object.entries(protection)) {
+      if (on)
+        add(
+          `protection.${key}`,
+          on,
+          "false in a feature stack: it must be destroyable in one pulumi destroy",
+        );
+    }
+  }
   const allowedRegions = cfg.allowedRegions ?? [cfg.region];
   if (!allowedRegions.includes(cfg.region))
     add("allowedRegions", allowedRegions, `a list that includes the stack's region ${cfg.region}`);
@@ -292,10 +329,13 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
   const names = Object.keys(cfg.services);
   if (names.length === 0 && !failed.has("services")) add("services", cfg.services, "at least one service");
   const routeOwner = new Map<string, string>();
+  const missingValues = new Set<string>();
   const services: ServiceConfig[] = names.map((name) => {
     const s = cfg.services[name];
     if (s === undefined) throw new Error(`unreachable: service ${name}`);
     const at = `services.${name}`;
+    if (!SERVICE_NAME.test(name) || name.includes("--"))
+      add(at, name, `a service name: ${SERVICE_NAME_RULE}`);
     const image = parseImage(s.image);
     if (image?.tag === "latest" && cfg.kind !== "feature") {
       add(`${at}.image`, s.image, `a pinned tag or digest in a ${cfg.kind} stack, not :latest`);
@@ -307,7 +347,12 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
           secret,
           `a secret declared under ${NAMESPACE}:secrets (${Object.keys(cfg.secrets).join(", ") || "none declared"})`,
         );
-      } else if (preset.ownsSecrets && !input.secretValueNames.includes(secret)) {
+      } else if (
+        preset.ownsSecrets &&
+        !input.secretValueNames.includes(secret) &&
+        !missingValues.has(secret)
+      ) {
+        missingValues.add(secret);
         add(
           `${SECRET_KEY_PREFIX}${secret}`,
           undefined,
@@ -345,24 +390,28 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
       uses: s.uses ?? [],
       vpcEgress: s.vpcEgress ?? false,
     };
-    collect(problems, `${at}.`, () =>
-      validateCloudRunServiceArgs({
-        ...common,
-        ...resolved,
-        vpcEgress: undefined,
-        ingress: preset.ingress,
-        defaultUrlDisabled: preset.defaultUrlDisabled,
-        iap: preset.iap
-          ? {
-              members: cfg.reviewers ?? cfg.owners,
-              serviceAgentEmail: "agent@example.iam.gserviceaccount.com",
-            }
-          : undefined,
-        serviceAccountEmail: "validation@example.iam.gserviceaccount.com",
-        secretEnv: Object.fromEntries(
-          Object.entries(resolved.secretEnv).map(([k, secret]) => [k, { secret }]),
-        ),
-      }),
+    collect(
+      problems,
+      `${at}.`,
+      () =>
+        validateCloudRunServiceArgs({
+          ...common,
+          ...resolved,
+          vpcEgress: undefined,
+          ingress: preset.ingress,
+          defaultUrlDisabled: preset.defaultUrlDisabled,
+          iap: preset.iap
+            ? {
+                members: cfg.reviewers ?? cfg.owners,
+                serviceAgentEmail: "agent@example.iam.gserviceaccount.com",
+              }
+            : undefined,
+          serviceAccountEmail: "validation@example.iam.gserviceaccount.com",
+          secretEnv: Object.fromEntries(
+            Object.entries(resolved.secretEnv).map(([k, secret]) => [k, { secret }]),
+          ),
+        }),
+      ["name"],
     );
     return resolved;
   });
@@ -388,13 +437,20 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
       backups:
         preset.firestore.backups === null
           ? null
-          : f.backups === undefined
-            ? preset.firestore.backups
-            : f.backups,
+          : f.backups === null
+            ? null
+            : { ...preset.firestore.backups, ...f.backups },
       protect: protection.protect,
       indexes: f.indexes ?? [],
       ttlFields: f.ttlFields ?? [],
     };
+    if (cfg.kind === "feature" && firestore.deleteProtection) {
+      add(
+        "firestore.deleteProtection",
+        true,
+        "false in a feature stack: it must be destroyable in one pulumi destroy",
+      );
+    }
     const resolvedFirestore = firestore;
     collect(problems, "firestore.", () =>
       validateFirestoreDatabaseArgs({ ...common, name: "main", ...resolvedFirestore }),

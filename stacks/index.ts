@@ -4,6 +4,7 @@
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import type { CommonArgs } from "../components/shared/types";
 import { NAMESPACE, SECRET_KEY_PREFIX, parseStackConfig, splitConfigMap, type StackConfig } from "./config";
 import { Environment } from "./environment";
@@ -29,7 +30,11 @@ export interface StackOutputs {
 
 /** Reads and validates the running stack's config (throws a `ValidationError` listing every problem). */
 export function loadStackConfig(): StackConfig {
-  return parseStackConfig(splitConfigMap(pulumi.getStack(), pulumi.runtime.allConfig()));
+  const map = pulumi.runtime.allConfig();
+  // The SDK knows which keys are secret (`PULUMI_CONFIG_SECRET_KEYS`) but does not type the function.
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+  const secretKeys = Object.keys(map).filter((key) => runtime.isConfigSecret?.(key) ?? false);
+  return parseStackConfig(splitConfigMap(pulumi.getStack(), map, secretKeys));
 }
 
 /** The secret values a stack creates versions from, as secret outputs (never plain text). */
@@ -57,7 +62,9 @@ export function createStack(
     labels: config.labels,
     naming: new EnvironmentNaming(config.prefix, config.env),
   };
-  const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
+  // Random names (bucket suffixes) need their own explicit provider for the same reason.
+  const randomProvider = new random.Provider("random", {});
+  const opts: pulumi.ComponentResourceOptions = { providers: [provider, randomProvider] };
 
   let artifactRepository: pulumi.Output<string>;
   let iapServiceAgentEmail: pulumi.Output<string> | undefined;

@@ -60,7 +60,8 @@ export function sanitize(input: string): string {
  */
 export function fitName(raw: string, limit: NameLimit, kind?: NameKind): string {
   let name = sanitize(raw);
-  if (kind === "bucketPrefix") name = name.replace(/goog/g, "g00g");
+  // Bucket names may not contain "goog"; one pass of replacing can reveal a new match ("googoog").
+  if (kind === "bucketPrefix") while (name.includes("goog")) name = name.replace(/goog/g, "g00g");
   if (!/^[a-z]/.test(name)) name = name ? `x-${name}` : "x";
   const lossy = name !== raw.toLowerCase().replace(/_/g, "-");
   if (name.length > limit.max || name.length < limit.min || lossy) {

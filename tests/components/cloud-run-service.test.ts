@@ -5,6 +5,7 @@ import {
   validateCloudRunServiceArgs,
   type CloudRunServiceArgs,
 } from "../../components/cloud-run-service";
+import { ServiceIdentity } from "../../components/service-identity";
 import { ValidationError } from "../../components/shared/validation";
 import {
   commonArgs,
@@ -264,7 +265,9 @@ describe("CloudRunService", () => {
     const grants = resourcesOfType(resources, INVOKER);
     expect(grants.map((g) => [g.name, g.inputs.member])).toEqual([
       [
-        expect.stringMatching(/^svc-grant-invoker-serviceaccount-scheduler-p-iam-gserviceaccount-com-[0-9a-f]{6}$/),
+        expect.stringMatching(
+          /^svc-grant-invoker-serviceaccount-scheduler-p-iam-gserviceaccount-com-[0-9a-f]{6}$/,
+        ),
         "serviceAccount:scheduler@p.iam.gserviceaccount.com",
       ],
       ["svc-grant-invoker-pubsub", "serviceAccount:pubsub@p.iam.gserviceaccount.com"],
@@ -428,5 +431,18 @@ describe("validateCloudRunServiceArgs", () => {
       "healthPath",
     ]);
     expect(error.message).toMatch(/^CloudRunService "API": 5 problems\n/);
+  });
+});
+
+describe("CloudRunService ordering", () => {
+  it("makes the service itself wait for what the component depends on (its grants)", async () => {
+    const { resources } = await record(() => {
+      const grant = new ServiceIdentity("order-grant", { ...commonArgs(), name: "order" });
+      return new CloudRunService("order", baseArgs({ name: "order" }), { dependsOn: [grant] });
+    });
+    const service = onlyOfType(resources, SERVICE);
+    const account = onlyOfType(resources, "gcp:serviceaccount/account:Account");
+    // Depending on a component means depending on its children: the account is among the dependencies.
+    expect(service.dependencies).toContain(account.urn);
   });
 });

@@ -65,7 +65,14 @@ export function commonArgs(env = "test"): CommonArgs {
   return {
     project: "module6-test-000000",
     region: "asia-northeast3",
-    labels: { app: "module6", env: "staging", stack: env, "managed-by": "pulumi", team: "platform", "cost-center": "cc-1" },
+    labels: {
+      app: "module6",
+      env: "staging",
+      stack: env,
+      "managed-by": "pulumi",
+      team: "platform",
+      "cost-center": "cc-1",
+    },
     naming: new EnvironmentNaming("m6", env),
   };
 }

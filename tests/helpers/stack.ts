@@ -36,7 +36,8 @@ export function expectEveryLabelableResourceLabelled(resources: readonly Recorde
   for (const r of labelable) {
     const labels = (r.inputs.labels ?? {}) as Record<string, string>;
     for (const key of REQUIRED_LABEL_KEYS) expect(labels[key], `${r.urn} label ${key}`).toBeTruthy();
-    for (const [k, v] of Object.entries(labels)) expect(isValidLabel(k, v), `${r.urn} label ${k}=${v}`).toBe(true);
+    for (const [k, v] of Object.entries(labels))
+      expect(isValidLabel(k, v), `${r.urn} label ${k}=${v}`).toBe(true);
   }
   return labelable.length;
 }
@@ -56,6 +57,8 @@ export function expectEveryNameWithinLimits(resources: readonly RecordedResource
 
 export function expectExplicitProviders(resources: readonly RecordedResource[], stack: string): void {
   for (const r of resources.filter((x) => x.custom && x.type.startsWith("gcp:"))) {
-    expect(r.provider, r.urn).toMatch(new RegExp(`^urn:pulumi:${stack}::module6::pulumi:providers:gcp::gcp::`));
+    expect(r.provider, r.urn).toMatch(
+      new RegExp(`^urn:pulumi:${stack}::module6::pulumi:providers:gcp::gcp::`),
+    );
   }
 }

@@ -8,7 +8,10 @@ import type { ExportDocument } from "../../plan/render-json";
 const ROOT = resolve(__dirname, "../..");
 
 function plan(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "plan/cli.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+  const result = spawnSync(process.execPath, ["--import", "tsx", "plan/cli.ts", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -23,17 +26,26 @@ describe("npm run plan", () => {
     expect(doc.version).toBe(3);
     const resources = doc.deployment.resources;
     const urns = new Set(resources.map((r) => r.urn));
-    expect(resources[0]).toMatchObject({ type: "pulumi:pulumi:Stack", urn: "urn:pulumi:prod::module6::pulumi:pulumi:Stack::module6-prod" });
+    expect(resources[0]).toMatchObject({
+      type: "pulumi:pulumi:Stack",
+      urn: "urn:pulumi:prod::module6::pulumi:pulumi:Stack::module6-prod",
+    });
     for (const r of resources.slice(1)) {
       expect(r.parent && urns.has(r.parent), `${r.urn} has a known parent`).toBe(true);
       expect(r.inputs).toBeTypeOf("object");
       expect(r.outputs).toBeTypeOf("object");
     }
     const ofType = (t: string) => resources.filter((r) => r.type === t);
-    expect(ofType("gcp:projects/service:Service").map((r) => r.inputs.service)).toContain("run.googleapis.com");
+    expect(ofType("gcp:projects/service:Service").map((r) => r.inputs.service)).toContain(
+      "run.googleapis.com",
+    );
     expect(ofType("gcp:artifactregistry/repository:Repository")).toHaveLength(1);
     expect(ofType("gcp:serviceaccount/account:Account")).toHaveLength(3);
-    expect(ofType("gcp:cloudrunv2/service:Service").map((r) => r.inputs.name)).toEqual(["m6-prod-web", "m6-prod-api", "m6-prod-ai"]);
+    expect(ofType("gcp:cloudrunv2/service:Service").map((r) => r.inputs.name)).toEqual([
+      "m6-prod-web",
+      "m6-prod-api",
+      "m6-prod-ai",
+    ]);
     const [db] = ofType("gcp:firestore/database:Database");
     expect(db?.protect).toBe(true);
     expect(ofType("gcp:firestore/backupSchedule:BackupSchedule")).toHaveLength(2);
@@ -48,7 +60,9 @@ describe("npm run plan", () => {
     const { status, stdout } = plan("--stack", "feature-demo");
     expect(status).toBe(0);
     expect(stdout).toMatch(/^module6:stack:Environment {2}env$/m);
-    expect(stdout).toMatch(/├─ gcp:cloudrunv2\/service:Service {2}web {2}m6-f-demo-web .*ingress=INGRESS_TRAFFIC_ALL .*iap/);
+    expect(stdout).toMatch(
+      /├─ gcp:cloudrunv2\/service:Service {2}web {2}m6-f-demo-web .*ingress=INGRESS_TRAFFIC_ALL .*iap/,
+    );
     expect(stdout).toMatch(/^\s+3 {2}gcp:cloudrunv2\/service:Service$/m);
   });
 
@@ -57,23 +71,39 @@ describe("npm run plan", () => {
     const { status, stderr } = plan("--stack", "staging", "--format", "json", "--out", out);
     expect(status).toBe(0);
     expect(stderr).toMatch(/wrote .*staging\.json \(\d+ resources\)/);
-    expect((JSON.parse(readFileSync(out, "utf8")) as ExportDocument).deployment.resources.length).toBeGreaterThan(30);
+    expect(
+      (JSON.parse(readFileSync(out, "utf8")) as ExportDocument).deployment.resources.length,
+    ).toBeGreaterThan(30);
   });
 
   it("exits 2 with every config problem and no stack trace", () => {
-    const { status, stdout, stderr } = plan("--stack", "staging", "--config-file", "tests/fixtures/invalid-staging.yaml");
+    const { status, stdout, stderr } = plan(
+      "--stack",
+      "staging",
+      "--config-file",
+      "tests/fixtures/invalid-staging.yaml",
+    );
     expect(status).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toContain('error: Invalid config for stack "staging"');
     expect(stderr).toContain("3 problems");
-    expect(stderr).toMatch(/module6:region: got "asia-northeast9"; a Google Cloud region such as asia-northeast3/);
-    expect(stderr).toMatch(/module6:services\.api\.image: got "asia-northeast3-docker\.pkg\.dev\/p\/r\/api"; an image reference with an explicit tag/);
+    expect(stderr).toMatch(
+      /module6:region: got "asia-northeast9"; a Google Cloud region such as asia-northeast3/,
+    );
+    expect(stderr).toMatch(
+      /module6:services\.api\.image: got "asia-northeast3-docker\.pkg\.dev\/p\/r\/api"; an image reference with an explicit tag/,
+    );
     expect(stderr).toContain("module6:services.api.minInstances: got 5; at most maxInstances (2)");
     expect(stderr).not.toMatch(STACK_TRACE);
   });
 
   it("exits 2 for a plain-text secret without printing it", () => {
-    const { status, stderr } = plan("--stack", "staging", "--config-file", "tests/fixtures/plaintext-secret.yaml");
+    const { status, stderr } = plan(
+      "--stack",
+      "staging",
+      "--config-file",
+      "tests/fixtures/plaintext-secret.yaml",
+    );
     expect(status).toBe(2);
     expect(stderr).toContain("module6:secret-session-key");
     expect(stderr).toContain("pulumi config set --secret");

@@ -3,7 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../plan/record";
 import { runPlan, type PlanResult } from "../../plan/run";
 import { countByType, resourcesOfType } from "../helpers/pulumi";
-import { expectEveryLabelableResourceLabelled, expectEveryNameWithinLimits, expectExplicitProviders } from "../helpers/stack";
+import {
+  expectEveryLabelableResourceLabelled,
+  expectEveryNameWithinLimits,
+  expectExplicitProviders,
+} from "../helpers/stack";
 
 let plan: PlanResult;
 const ofType = (type: string): RecordedResource[] => resourcesOfType(plan.resources, type);
@@ -34,8 +38,8 @@ describe("feature stack (derived from Pulumi.staging.yaml)", () => {
 
   it("runs private, scale-to-zero services behind IAP open to the reviewers", () => {
     for (const run of ofType("gcp:cloudrunv2/service:Service")) {
+      expect(run.inputs.name).toMatch(/^m6-f-pr-123-/);
       expect(run.inputs).toMatchObject({
-        name: expect.stringMatching(/^m6-f-pr-123-/),
         ingress: "INGRESS_TRAFFIC_ALL",
         iapEnabled: true,
         deletionProtection: false,

@@ -4,7 +4,11 @@ import { OFFLINE_SECRET_VALUE } from "../../plan/config-file";
 import type { RecordedResource } from "../../plan/record";
 import { runPlan, type PlanResult } from "../../plan/run";
 import { countByType, resourcesOfType } from "../helpers/pulumi";
-import { expectEveryLabelableResourceLabelled, expectEveryNameWithinLimits, expectExplicitProviders } from "../helpers/stack";
+import {
+  expectEveryLabelableResourceLabelled,
+  expectEveryNameWithinLimits,
+  expectExplicitProviders,
+} from "../helpers/stack";
 
 let plan: PlanResult;
 const ofType = (type: string): RecordedResource[] => resourcesOfType(plan.resources, type);
@@ -17,6 +21,7 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
   it("contains the project singletons and one identity and Cloud Run service per configured service", () => {
     expect(countByType(plan.resources)).toEqual({
       "pulumi:providers:gcp": 1,
+      "pulumi:providers:random": 1,
       "gcp:projects/service:Service": 11,
       "gcp:artifactregistry/repository:Repository": 1,
       "gcp:secretmanager/secret:Secret": 2,
@@ -58,11 +63,20 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
   });
 
   it("grants each runtime account secretAccessor only on the secrets it mounts", () => {
-    const grants = ofType("gcp:secretmanager/secretIamMember:SecretIamMember").map((g) => [g.inputs.secretId, g.inputs.member]);
+    const grants = ofType("gcp:secretmanager/secretIamMember:SecretIamMember").map((g) => [
+      g.inputs.secretId,
+      g.inputs.member,
+    ]);
     expect(grants).toEqual(
       expect.arrayContaining([
-        ["projects/module6-prod-000000/secrets/m6-prod-session-key", "serviceAccount:m6-prod-api@module6-prod-000000.iam.gserviceaccount.com"],
-        ["projects/module6-prod-000000/secrets/m6-prod-ai-api-key", "serviceAccount:m6-prod-ai@module6-prod-000000.iam.gserviceaccount.com"],
+        [
+          "projects/module6-prod-000000/secrets/m6-prod-session-key",
+          "serviceAccount:m6-prod-api@module6-prod-000000.iam.gserviceaccount.com",
+        ],
+        [
+          "projects/module6-prod-000000/secrets/m6-prod-ai-api-key",
+          "serviceAccount:m6-prod-ai@module6-prod-000000.iam.gserviceaccount.com",
+        ],
       ]),
     );
     const projectRoles = ofType("gcp:projects/iAMMember:IAMMember").map((m) => m.inputs.role);
@@ -80,9 +94,19 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
     const text = JSON.stringify(plan);
     expect(text).not.toContain(OFFLINE_SECRET_VALUE);
     expect(text).not.toContain("placeholder-set-with");
-    expect(ofType("gcp:secretmanager/secretVersion:SecretVersion").map((v) => v.inputs.secretData)).toEqual(["[secret]", "[secret]"]);
+    expect(ofType("gcp:secretmanager/secretVersion:SecretVersion").map((v) => v.inputs.secretData)).toEqual([
+      "[secret]",
+      "[secret]",
+    ]);
     expect(Object.keys(plan.outputs).sort()).toEqual(
-      ["artifactRepository", "environment", "firestoreDatabase", "secretIds", "serviceAccounts", "serviceUrls"].sort(),
+      [
+        "artifactRepository",
+        "environment",
+        "firestoreDatabase",
+        "secretIds",
+        "serviceAccounts",
+        "serviceUrls",
+      ].sort(),
     );
     expect(plan.outputs.serviceAccounts).toEqual({
       web: "m6-prod-web@module6-prod-000000.iam.gserviceaccount.com",

@@ -3,7 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../plan/record";
 import { runPlan, type PlanResult } from "../../plan/run";
 import { countByType, resourcesOfType } from "../helpers/pulumi";
-import { expectEveryLabelableResourceLabelled, expectEveryNameWithinLimits, expectExplicitProviders } from "../helpers/stack";
+import {
+  expectEveryLabelableResourceLabelled,
+  expectEveryNameWithinLimits,
+  expectExplicitProviders,
+} from "../helpers/stack";
 
 let plan: PlanResult;
 const ofType = (type: string): RecordedResource[] => resourcesOfType(plan.resources, type);
@@ -25,8 +29,12 @@ describe("staging stack (Pulumi.staging.yaml)", () => {
       "gcp:secretmanager/secret:Secret": 2,
       "gcp:artifactregistry/repository:Repository": 1,
     });
-    expect(ofType("gcp:projects/service:Service").map((s) => s.inputs.service)).toContain("iap.googleapis.com");
-    expect(ofType("gcp:projects/serviceIdentity:ServiceIdentity")[0]?.inputs.service).toBe("iap.googleapis.com");
+    expect(ofType("gcp:projects/service:Service").map((s) => s.inputs.service)).toContain(
+      "iap.googleapis.com",
+    );
+    expect(ofType("gcp:projects/serviceIdentity:ServiceIdentity")[0]?.inputs.service).toBe(
+      "iap.googleapis.com",
+    );
   });
 
   it("scales to zero by default, keeps the run.app URL (no IAP) and stays LB-only", () => {
@@ -45,7 +53,8 @@ describe("staging stack (Pulumi.staging.yaml)", () => {
     const [db] = ofType("gcp:firestore/database:Database");
     expect(db?.protect).toBe(true);
     expect(db?.inputs.deleteProtectionState).toBe("DELETE_PROTECTION_ENABLED");
-    for (const secret of ofType("gcp:secretmanager/secret:Secret")) expect(secret.inputs.deletionProtection).toBe(true);
+    for (const secret of ofType("gcp:secretmanager/secret:Secret"))
+      expect(secret.inputs.deletionProtection).toBe(true);
   });
 
   it("exports what feature stacks read", () => {
