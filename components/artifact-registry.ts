@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { Component } from "./shared/component";
 import { grantKey } from "./shared/grants";
 import { componentLabels, type CommonArgs, type Member } from "./shared/types";
 import { Problems } from "./shared/validation";
@@ -17,7 +18,8 @@ export interface ArtifactRegistryArgs extends CommonArgs {
    */
   readonly immutableTags?: boolean;
   /**
-   * Newest versions per image that cleanup always keeps.
+   * Newest versions per image that cleanup always keeps (Artifact Registry counts tagged and untagged
+   * versions alike).
    * @default 10
    */
   readonly keepTaggedVersions?: number;
@@ -28,9 +30,15 @@ export interface ArtifactRegistryArgs extends CommonArgs {
   readonly untaggedRetentionDays?: number;
   /**
    * Tagged versions older than this many days are deleted unless among the newest `keepTaggedVersions`.
-   * @default 90
+   * Opt-in: an image a running revision or a rollback target uses must not disappear.
+   * @default undefined - tagged versions are never deleted
    */
   readonly taggedRetentionDays?: number;
+  /**
+   * Pulumi `protect` on the repository (it holds every released image).
+   * @default true
+   */
+  readonly protect?: boolean;
   /**
    * Cleanup policies only report what they would delete.
    * @default false
@@ -62,20 +70,22 @@ export function validateArtifactRegistryArgs(args: ArtifactRegistryArgs): void {
     untagged,
     "an integer 1-3650",
   );
-  const tagged = args.taggedRetentionDays ?? 90;
-  p.check(
-    Number.isInteger(tagged) && tagged >= 1 && tagged <= 3650,
-    "taggedRetentionDays",
-    tagged,
-    "an integer 1-3650",
-  );
+  const tagged = args.taggedRetentionDays;
+  if (tagged !== undefined) {
+    p.check(
+      Number.isInteger(tagged) && tagged >= 1 && tagged <= 3650,
+      "taggedRetentionDays",
+      tagged,
+      "an integer 1-3650",
+    );
+  }
   p.throwIfAny();
 }
 
 /**
  * A Docker repository in Artifact Registry with immutable tags, cleanup policies and vulnerability scanning.
  */
-export class ArtifactRegistry extends pulumi.ComponentResource {
+export class ArtifactRegistry extends Component {
   readonly repository: gcp.artifactregistry.Repository;
   /** Docker host and path images are pushed to: `<region>-docker.pkg.dev/<project>/<id>`. */
   readonly url: pulumi.Output<string>;
@@ -83,7 +93,7 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
 
   constructor(name: string, args: ArtifactRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     validateArtifactRegistryArgs(args);
-    super("module6:registry:ArtifactRegistry", name, {}, opts);
+    super("module6:registry:ArtifactRegistry", name, opts);
     this.baseName = name;
     const days = (n: number): string => `${n * 86400}s`;
 
@@ -112,14 +122,18 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
             action: "DELETE",
             condition: { tagState: "UNTAGGED", olderThan: days(args.untaggedRetentionDays ?? 7) },
           },
-          {
-            id: "delete-old-tagged",
-            action: "DELETE",
-            condition: { tagState: "TAGGED", olderThan: days(args.taggedRetentionDays ?? 90) },
-          },
+          ...(args.taggedRetentionDays !== undefined
+            ? [
+                {
+                  id: "delete-old-tagged",
+                  action: "DELETE",
+                  condition: { tagState: "TAGGED", olderThan: days(args.taggedRetentionDays) },
+                },
+              ]
+            : []),
         ],
       },
-      { parent: this },
+      this.child({ protect: args.protect ?? true }),
     );
     this.url = pulumi.interpolate`${this.repository.location}-docker.pkg.dev/${this.repository.project}/${this.repository.repositoryId}`;
     this.registerOutputs({ url: this.url });
@@ -150,7 +164,7 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
         role,
         member,
       },
-      { parent: this },
+      this.child(),
     );
   }
 }

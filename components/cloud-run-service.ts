@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { Component } from "./shared/component";
 import { grantKey } from "./shared/grants";
 import { IMAGE_RULE, parseImage } from "./shared/image";
 import { componentLabels, type CommonArgs, type Member } from "./shared/types";
@@ -120,6 +121,13 @@ export interface CloudRunServiceArgs extends CommonArgs {
     readonly serviceAgentEmail: pulumi.Input<string>;
   };
   /**
+   * Lets any caller that reaches the service invoke it without IAM (Cloud Run's `invokerIamDisabled`):
+   * for public services behind the load balancer, where ingress already admits only the load balancer.
+   * Refused with ingress `all`, which would make the `run.app` URL public.
+   * @default false
+   */
+  readonly invokerIamDisabled?: boolean;
+  /**
    * Direct VPC egress (e.g. to Memorystore).
    * @default undefined - no VPC egress
    */
@@ -224,6 +232,15 @@ export function validateCloudRunServiceArgs(args: CloudRunServiceArgs): void {
     p.check(!(key in (args.env ?? {})), `secretEnv.${key}`, key, "a name not also set in env");
   }
   const ingress = args.ingress ?? "internal-and-lb";
+  if (args.invokerIamDisabled) {
+    p.check(
+      ingress !== "all",
+      "invokerIamDisabled",
+      true,
+      'true only with ingress "internal-and-lb" or "internal" (else the run.app URL is public)',
+    );
+    p.check(!args.iap, "invokerIamDisabled", true, "false when iap is on");
+  }
   if (args.iap) {
     p.check(ingress === "all", "ingress", ingress, `"all" when iap is on (IAP guards the service's own URL)`);
     p.check(!args.defaultUrlDisabled, "defaultUrlDisabled", true, "false when iap is on");
@@ -245,7 +262,7 @@ const INGRESS: Record<Ingress, string> = {
  * One Cloud Run (v2) service with a dedicated identity, probes, secret references and per-environment
  * ingress. Secure by default: LB-only ingress, deletion protection, no plain-text credentials.
  */
-export class CloudRunService extends pulumi.ComponentResource {
+export class CloudRunService extends Component {
   readonly service: gcp.cloudrunv2.Service;
   /** The GCP service name. */
   readonly serviceName: pulumi.Output<string>;
@@ -257,7 +274,7 @@ export class CloudRunService extends pulumi.ComponentResource {
 
   constructor(name: string, args: CloudRunServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     validateCloudRunServiceArgs(args);
-    super("module6:run:Service", name, {}, opts);
+    super("module6:run:Service", name, opts);
     this.baseName = name;
     this.location = args.region;
     const labels = componentLabels(args.labels, "cloud-run");
@@ -281,6 +298,7 @@ export class CloudRunService extends pulumi.ComponentResource {
         ingress: INGRESS[args.ingress ?? "internal-and-lb"],
         defaultUriDisabled: args.defaultUrlDisabled ?? false,
         iapEnabled: args.iap !== undefined,
+        invokerIamDisabled: args.invokerIamDisabled ?? false,
         deletionProtection: args.deletionProtection ?? true,
         labels,
         template: {
@@ -325,7 +343,7 @@ export class CloudRunService extends pulumi.ComponentResource {
         },
       },
       // A component's dependsOn does not reach its children: the revision must wait for its grants.
-      { parent: this, dependsOn: opts?.dependsOn },
+      this.child(),
     );
     this.serviceName = this.service.name;
     this.uri = this.service.uri;
@@ -349,7 +367,7 @@ export class CloudRunService extends pulumi.ComponentResource {
         role: "roles/run.invoker",
         member,
       },
-      { parent: this },
+      this.child(),
     );
   }
 
@@ -364,7 +382,7 @@ export class CloudRunService extends pulumi.ComponentResource {
         role: "roles/iap.httpsResourceAccessor",
         member,
       },
-      { parent: this },
+      this.child(),
     );
   }
 }

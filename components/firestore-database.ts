@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { Component } from "./shared/component";
 import { grantKey } from "./shared/grants";
 import { logicalKey } from "./shared/logical-name";
 import type { CommonArgs, Member } from "./shared/types";
@@ -157,7 +158,7 @@ function indexKey(index: FirestoreIndex): string {
  * A Firestore (native mode) database with PITR, delete protection, backup schedules, indexes and TTL
  * policies. Access is granted per database through IAM conditions (`grantReadWrite`, `grantRead`).
  */
-export class FirestoreDatabase extends pulumi.ComponentResource {
+export class FirestoreDatabase extends Component {
   readonly database: gcp.firestore.Database;
   /** The database id (e.g. `m6-prod-main`). */
   readonly databaseName: pulumi.Output<string>;
@@ -167,7 +168,7 @@ export class FirestoreDatabase extends pulumi.ComponentResource {
 
   constructor(name: string, args: FirestoreDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     validateFirestoreDatabaseArgs(args);
-    super("module6:data:Firestore", name, {}, opts);
+    super("module6:data:Firestore", name, opts);
     this.baseName = name;
     this.project = args.project;
 
@@ -178,7 +179,6 @@ export class FirestoreDatabase extends pulumi.ComponentResource {
         name: args.naming.name("firestoreDatabase", args.name),
         locationId: args.location,
         type: "FIRESTORE_NATIVE",
-        concurrencyMode: "OPTIMISTIC",
         pointInTimeRecoveryEnablement:
           (args.pointInTimeRecovery ?? true)
             ? "POINT_IN_TIME_RECOVERY_ENABLED"
@@ -187,7 +187,7 @@ export class FirestoreDatabase extends pulumi.ComponentResource {
           (args.deleteProtection ?? true) ? "DELETE_PROTECTION_ENABLED" : "DELETE_PROTECTION_DISABLED",
         deletionPolicy: args.deletionPolicy ?? "ABANDON",
       },
-      { parent: this, protect: args.protect ?? true },
+      this.child({ protect: args.protect ?? true }),
     );
     this.databaseName = this.database.name;
 
@@ -203,7 +203,7 @@ export class FirestoreDatabase extends pulumi.ComponentResource {
             retention: days(backups.dailyRetentionDays),
             dailyRecurrence: {},
           },
-          { parent: this },
+          this.child(),
         ),
       );
     }
@@ -217,7 +217,7 @@ export class FirestoreDatabase extends pulumi.ComponentResource {
             retention: days(backups.weeklyRetentionWeeks * 7),
             weeklyRecurrence: { day: backups.weeklyDay ?? "SUNDAY" },
           },
-          { parent: this },
+          this.child(),
         ),
       );
     }
@@ -237,7 +237,7 @@ export class FirestoreDatabase extends pulumi.ComponentResource {
               : { fieldPath: f.path, order: f.order === "desc" ? "DESCENDING" : "ASCENDING" },
           ),
         },
-        { parent: this },
+        this.child(),
       );
     }
     for (const ttl of args.ttlFields ?? []) {
@@ -250,7 +250,7 @@ export class FirestoreDatabase extends pulumi.ComponentResource {
           field: ttl.field,
           ttlConfig: {},
         },
-        { parent: this },
+        this.child(),
       );
     }
     this.registerOutputs({ databaseName: this.databaseName });
@@ -285,7 +285,7 @@ export class FirestoreDatabase extends pulumi.ComponentResource {
           expression: pulumi.interpolate`resource.name == "projects/${this.project}/databases/${this.database.name}"`,
         },
       },
-      { parent: this },
+      this.child(),
     );
   }
 }

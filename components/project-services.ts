@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { Component } from "./shared/component";
 import { Problems } from "./shared/validation";
 
 /** Arguments of {@link ProjectServices}. */
@@ -57,7 +58,7 @@ function apiKey(api: string): string {
  * Enables the APIs the program needs. APIs are never disabled on destroy: other stacks in the same
  * project (feature environments) and resources outside Pulumi may still use them.
  */
-export class ProjectServices extends pulumi.ComponentResource {
+export class ProjectServices extends Component {
   /** The enabled APIs by service name. */
   readonly services: Readonly<Record<string, gcp.projects.Service>>;
   /** Emails of the service agents requested in `serviceAgents`, by API. */
@@ -65,14 +66,14 @@ export class ProjectServices extends pulumi.ComponentResource {
 
   constructor(name: string, args: ProjectServicesArgs, opts?: pulumi.ComponentResourceOptions) {
     validateProjectServicesArgs(args);
-    super("module6:project:Services", name, {}, opts);
+    super("module6:project:Services", name, opts);
 
     const services: Record<string, gcp.projects.Service> = {};
     for (const api of args.apis) {
       services[api] = new gcp.projects.Service(
         `${name}-${apiKey(api)}`,
         { project: args.project, service: api, disableOnDestroy: false, disableDependentServices: false },
-        { parent: this },
+        this.child(),
       );
     }
     const agents: Record<string, pulumi.Output<string>> = {};
@@ -80,7 +81,7 @@ export class ProjectServices extends pulumi.ComponentResource {
       const identity = new gcp.projects.ServiceIdentity(
         `${name}-${apiKey(api)}-agent`,
         { project: args.project, service: api },
-        { parent: this, dependsOn: services[api] ? [services[api]] : [] },
+        this.child({ dependsOn: services[api] ? [services[api]] : [] }),
       );
       agents[api] = identity.email;
     }

@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { Component } from "./shared/component";
 import { grantKey } from "./shared/grants";
 import { componentLabels, type CommonArgs, type Member } from "./shared/types";
 import { Problems } from "./shared/validation";
@@ -45,6 +46,11 @@ export interface SecretSetArgs extends CommonArgs {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Pulumi `protect` on the secrets.
+   * @default true
+   */
+  readonly protect?: boolean;
 }
 
 const SECRET_NAME = /^[a-z][a-z0-9-]{0,39}$/;
@@ -88,22 +94,26 @@ export function validateSecretSetArgs(args: SecretSetArgs): void {
  * Secret Manager secrets declared in config: user-managed replication in allowed regions, versions only
  * from Pulumi secrets, and access granted per secret (never project-wide `secretAccessor`).
  */
-export class SecretSet extends pulumi.ComponentResource {
+export class SecretSet extends Component {
   /** Secret resource names (`projects/<p>/secrets/<id>`) by secret name. */
   readonly secretIds: pulumi.Output<Record<string, string>>;
   /** The secrets created here (empty when `existingIds` is used). */
   readonly secrets: Readonly<Record<string, gcp.secretmanager.Secret>>;
   private readonly baseName: string;
   private readonly declared: readonly string[];
+  private readonly ownIds: Readonly<Record<string, pulumi.Output<string>>>;
 
   constructor(name: string, args: SecretSetArgs, opts?: pulumi.ComponentResourceOptions) {
     validateSecretSetArgs(args);
-    super("module6:secrets:SecretSet", name, {}, opts);
+    super("module6:secrets:SecretSet", name, opts);
     this.baseName = name;
     this.declared = Object.keys(args.secrets);
     const labels = componentLabels(args.labels, "secrets");
 
     const secrets: Record<string, gcp.secretmanager.Secret> = {};
+    // The id each secret is referenced by: through its version where one is created here, so whatever
+    // mounts the secret also waits for its first version ("latest" must exist when a revision starts).
+    const ids: Record<string, pulumi.Output<string>> = {};
     if (args.existingIds === undefined) {
       for (const [secretName, spec] of Object.entries(args.secrets)) {
         const secret = new gcp.secretmanager.Secret(
@@ -120,31 +130,36 @@ export class SecretSet extends pulumi.ComponentResource {
               },
             },
           },
-          { parent: this },
+          this.child({ protect: args.protect ?? true }),
         );
         secrets[secretName] = secret;
+        ids[secretName] = secret.id;
         const value = args.values?.[secretName];
         if (value !== undefined) {
-          new gcp.secretmanager.SecretVersion(
+          const version = new gcp.secretmanager.SecretVersion(
             `${name}-${secretName}-version`,
             { secret: secret.id, secretData: pulumi.secret(value) },
-            { parent: this, additionalSecretOutputs: ["secretData"] },
+            this.child({ additionalSecretOutputs: ["secretData"] }),
           );
+          ids[secretName] = version.secret;
         }
       }
       this.secretIds = pulumi
-        .all(Object.entries(secrets).map(([k, s]) => s.id.apply((id) => [k, id] as const)))
+        .all(Object.entries(ids).map(([k, id]) => id.apply((v) => [k, v] as const)))
         .apply((pairs) => Object.fromEntries(pairs));
     } else {
       this.secretIds = pulumi.output(args.existingIds);
     }
     this.secrets = secrets;
+    this.ownIds = ids;
     this.registerOutputs({ secretIds: this.secretIds });
   }
 
   /** The secret resource name of a declared secret. */
   secretId(secretName: string): pulumi.Output<string> {
     this.assertDeclared(secretName);
+    const own = this.ownIds[secretName];
+    if (own !== undefined) return own;
     return this.secretIds.apply((ids) => {
       const id = ids[secretName];
       if (id === undefined)
@@ -159,7 +174,7 @@ export class SecretSet extends pulumi.ComponentResource {
     return new gcp.secretmanager.SecretIamMember(
       `${this.baseName}-${secretName}-access-${grantKey(member, key, "SecretSet.grantAccess")}`,
       { secretId: this.secretId(secretName), role: "roles/secretmanager.secretAccessor", member },
-      { parent: this },
+      this.child(),
     );
   }
 

@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { Component } from "./shared/component";
 import { grantKey } from "./shared/grants";
 import type { CommonArgs, Member } from "./shared/types";
 import { Problems } from "./shared/validation";
@@ -52,7 +53,7 @@ export function validateServiceIdentityArgs(args: ServiceIdentityArgs): void {
  * A dedicated runtime service account for one workload, with intent-level grants. It never creates keys:
  * workloads use the metadata server, humans and CI impersonate.
  */
-export class ServiceIdentity extends pulumi.ComponentResource {
+export class ServiceIdentity extends Component {
   readonly account: gcp.serviceaccount.Account;
   /** The account's email. */
   readonly email: pulumi.Output<string>;
@@ -62,7 +63,7 @@ export class ServiceIdentity extends pulumi.ComponentResource {
 
   constructor(name: string, args: ServiceIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     validateServiceIdentityArgs(args);
-    super("module6:iam:ServiceIdentity", name, {}, opts);
+    super("module6:iam:ServiceIdentity", name, opts);
     this.baseName = name;
 
     this.account = new gcp.serviceaccount.Account(
@@ -73,7 +74,7 @@ export class ServiceIdentity extends pulumi.ComponentResource {
         displayName: `${args.name} runtime`,
         description: args.description ?? `Runtime identity of ${args.name} (managed by Pulumi)`,
       },
-      { parent: this },
+      this.child(),
     );
     this.email = this.account.email;
     this.member = pulumi.interpolate`serviceAccount:${this.account.email}`;
@@ -83,7 +84,7 @@ export class ServiceIdentity extends pulumi.ComponentResource {
         new gcp.projects.IAMMember(
           `${name}-${role.replace("roles/", "").replace(/\./g, "-").toLowerCase()}`,
           { project: args.project, role, member: this.member },
-          { parent: this },
+          this.child(),
         );
       }
     }
@@ -98,7 +99,7 @@ export class ServiceIdentity extends pulumi.ComponentResource {
     return new gcp.serviceaccount.IAMMember(
       `${this.baseName}-actas-${grantKey(member, key, "ServiceIdentity.allowActAs")}`,
       { serviceAccountId: this.account.name, role: "roles/iam.serviceAccountUser", member },
-      { parent: this },
+      this.child(),
     );
   }
 }

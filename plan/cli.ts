@@ -86,7 +86,8 @@ async function main(): Promise<number> {
     writeFileSync(args.out, `${text}\n`);
     console.error(`wrote ${args.out} (${plan.resources.filter((r) => r.custom).length} resources)`);
   } else {
-    console.log(text);
+    // process.exit() would cut a large plan short when stdout is a pipe: wait until it is written.
+    await new Promise<void>((resolve) => process.stdout.write(`${text}\n`, () => resolve()));
   }
   return 0;
 }

@@ -10,6 +10,23 @@ export const FAKE_PROJECT_NUMBER = "000000000000";
 const hash = (s: string, n = 10): string => createHash("sha256").update(s).digest("hex").slice(0, n);
 const str = (v: unknown, fallback: string): string => (typeof v === "string" ? v : fallback);
 
+/** A Compute Engine self link. */
+function computeLink(project: string, region: string | undefined, collection: string, name: string): string {
+  return `https://www.googleapis.com/compute/v1/projects/${project}/${region ? `regions/${region}` : "global"}/${collection}/${name}`;
+}
+
+/** Answers of provider functions the program calls. */
+export function fakeCall(
+  token: string,
+  inputs: Record<string, unknown>,
+): Record<string, unknown> | undefined {
+  if (token === "gcp:organizations/getProject:getProject") {
+    const projectId = str(inputs.projectId, "mock-project");
+    return { id: `projects/${projectId}`, projectId, number: FAKE_PROJECT_NUMBER, name: projectId };
+  }
+  return undefined;
+}
+
 export interface FakeState {
   readonly id: string;
   readonly state: Record<string, unknown>;
@@ -89,7 +106,49 @@ export function fakeState(type: string, name: string, inputs: Record<string, unk
         },
       };
     }
-    default:
-      return { id: `${name}-id`, state: { ...inputs } };
+    case "gcp:compute/globalAddress:GlobalAddress": {
+      const v6 = inputs.ipVersion === "IPV6";
+      const n = parseInt(hash(name, 2), 16);
+      const address = v6 ? `2001:db8::${n.toString(16)}` : `203.0.113.${n % 254 || 1}`;
+      return {
+        id: computeLink(project, undefined, "addresses", str(inputs.name, name)),
+        state: {
+          ...inputs,
+          address,
+          selfLink: computeLink(project, undefined, "addresses", str(inputs.name, name)),
+        },
+      };
+    }
+    case "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": {
+      const domain = str(inputs.domain, name);
+      return {
+        id: `projects/${project}/locations/global/dnsAuthorizations/${str(inputs.name, name)}`,
+        state: {
+          ...inputs,
+          dnsResourceRecords: [
+            {
+              name: `_acme-challenge.${domain}.`,
+              type: "CNAME",
+              data: `${hash(domain, 12)}.${hash(project, 4)}.authorize.certificatemanager.goog.`,
+            },
+          ],
+        },
+      };
+    }
+    default: {
+      const compute = /^gcp:compute\/([a-zA-Z]+):/.exec(type);
+      if (compute) {
+        const link = computeLink(
+          project,
+          typeof inputs.region === "string" ? inputs.region : undefined,
+          `${compute[1]?.toLowerCase() ?? "resource"}s`,
+          str(inputs.name, name),
+        );
+        return { id: link, state: { ...inputs, name: str(inputs.name, name), selfLink: link } };
+      }
+      // Auto-named resources (no `name` input) get their logical name, as Pulumi's autonaming would
+      // (without the random suffix, so plans stay stable).
+      return { id: `${name}-id`, state: { ...inputs, name: str(inputs.name, name) } };
+    }
   }
 }

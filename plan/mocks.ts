@@ -4,7 +4,7 @@
  * mock monitor's `registerResource`/`readResource` and reads the registration request itself.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { fakeState } from "./fake-outputs";
+import { fakeCall, fakeState } from "./fake-outputs";
 import { plainValue, type RecordedResource } from "./record";
 
 /** The slice of the gRPC registration request the recorder reads (`proto/resource_pb`). */
@@ -88,7 +88,8 @@ export class PlanRecorder {
       return fakeState(args.type, args.name, args.inputs as Record<string, unknown>);
     },
     call: (args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult => {
-      const answer = this.options.calls?.[args.token];
+      const answer =
+        this.options.calls?.[args.token] ?? fakeCall(args.token, args.inputs as Record<string, unknown>);
       if (answer === undefined) throw new Error(`offline plan: no mocked answer for the call ${args.token}`);
       return answer;
     },

@@ -5,7 +5,7 @@ import type { PlanResult } from "./run";
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const s = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
+const s = (v: unknown): string => (typeof v === "string" ? v : (JSON.stringify(v) ?? "undefined"));
 
 /** The settings worth a glance, by resource type. */
 const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
@@ -70,6 +70,69 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
     `scanning=${s(obj(i.vulnerabilityScanningConfig).enablementConfig)}`,
   ],
   "pulumi:pulumi:StackReference": (i) => [s(i.name)],
+  "gcp:compute/globalAddress:GlobalAddress": (i) => [s(i.ipVersion)],
+  "gcp:compute/sSLPolicy:SSLPolicy": (i) => [`profile=${s(i.profile)}`, `minTls=${s(i.minTlsVersion)}`],
+  "gcp:compute/managedSslCertificate:ManagedSslCertificate": (i) => [
+    `domains=${list(obj(i.managed).domains).map(s).join(",")}`,
+  ],
+  "gcp:certificatemanager/certificate:Certificate": (i) => [
+    `domains=${list(obj(i.managed).domains).map(s).join(",")}`,
+    "dns-authorized",
+  ],
+  "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": (i) => [s(i.domain)],
+  "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry": (i) => [s(i.hostname)],
+  "gcp:compute/securityPolicy:SecurityPolicy": (i) => {
+    const rules = list(i.rules).map(obj);
+    const ddos = obj(obj(i.adaptiveProtectionConfig).layer7DdosDefenseConfig);
+    return [
+      `rules=${rules.length}`,
+      `waf=${rules.filter((r) => s(obj(obj(r.match).expr).expression).includes("evaluatePreconfiguredWaf")).length}`,
+      ...(rules.some((r) => r.action === "rate_based_ban") ? ["rate-limit"] : []),
+      ...(rules.some((r) => r.preview === true) ? ["preview"] : []),
+      `adaptive=${s(ddos.enable)}`,
+    ];
+  },
+  "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": (i) => [
+    s(i.networkEndpointType),
+    s(i.region),
+    `cloudRun=${s(obj(i.cloudRun).service)}`,
+  ],
+  "gcp:compute/backendService:BackendService": (i) => [
+    s(i.loadBalancingScheme),
+    `negs=${list(i.backends).length}`,
+    ...(i.securityPolicy ? ["armor"] : ["NO ARMOR"]),
+    `log=${s(obj(i.logConfig).sampleRate)}`,
+    ...(obj(i.iap).enabled ? ["iap"] : []),
+  ],
+  "gcp:compute/backendBucket:BackendBucket": (i) => [`cdn=${s(i.enableCdn)}`, s(obj(i.cdnPolicy).cacheMode)],
+  "gcp:compute/uRLMap:URLMap": (i) =>
+    i.defaultUrlRedirect
+      ? ["redirect to https"]
+      : [
+          `hosts=${list(i.hostRules)
+            .flatMap((h) => list(obj(h).hosts))
+            .map(s)
+            .join(",")}`,
+          `paths=${list(obj(list(i.pathMatchers)[0]).pathRules)
+            .flatMap((r) => list(obj(r).paths))
+            .map(s)
+            .join(",")}`,
+        ],
+  "gcp:compute/targetHttpsProxy:TargetHttpsProxy": (i) => [
+    ...(i.sslPolicy ? ["ssl-policy"] : []),
+    i.certificateMap ? "certificate-map" : `certificates=${list(i.sslCertificates).length}`,
+  ],
+  "gcp:compute/globalForwardingRule:GlobalForwardingRule": (i) => [
+    s(i.loadBalancingScheme),
+    `port=${s(i.portRange)}`,
+  ],
+  "gcp:storage/bucket:Bucket": (i) => [
+    `publicAccessPrevention=${s(i.publicAccessPrevention)}`,
+    `uniform=${s(i.uniformBucketLevelAccess)}`,
+    `versioning=${s(obj(i.versioning).enabled)}`,
+  ],
+  "gcp:storage/bucketIAMMember:BucketIAMMember": (i) => [s(i.role), s(i.member)],
+  "gcp:iap/webBackendServiceIamMember:WebBackendServiceIamMember": (i) => [s(i.role), s(i.member)],
 };
 
 function summary(r: RecordedResource): string {
@@ -96,7 +159,11 @@ export function renderText(plan: PlanResult): string {
     const branch = top ? "" : last ? "└─ " : "├─ ";
     const text = summary(r);
     lines.push(`${prefix}${branch}${r.type}  ${r.name}${text ? `  ${text}` : ""}`);
-    const kids = children.get(r.urn) ?? [];
+    // Components first, then by type and name: a stable order however registrations interleave.
+    const kids = [...(children.get(r.urn) ?? [])].sort(
+      (a, b) =>
+        Number(a.custom) - Number(b.custom) || a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
+    );
     const next = top ? "" : `${prefix}${last ? "   " : "│  "}`;
     kids.forEach((k, i) => walk(k, next, i === kids.length - 1, false));
   };

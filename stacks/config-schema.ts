@@ -50,6 +50,59 @@ export const serviceSchema = z.strictObject({
   uses: z.array(z.enum(["firestore"])).optional(),
   vpcEgress: z.boolean().optional(),
   description: z.string().max(200).optional(),
+  regions: z.array(region()).min(1).optional(),
+  access: z.enum(["public", "iap"]).optional(),
+  iapMembers: z.array(member).min(1).optional(),
+});
+
+const seconds = z.int().min(0).max(31_622_400);
+
+export const edgeSchema = z.strictObject({
+  domains: z.array(z.string()).min(1).optional(),
+  certificates: z
+    .strictObject({
+      mode: z.enum(["managed", "certificate-manager"]).optional(),
+      domains: z.array(z.string()).min(1).optional(),
+    })
+    .optional(),
+  sslProfile: z.enum(["MODERN", "RESTRICTED"]).optional(),
+  logSampleRate: z.number().min(0).max(1).optional(),
+  staticPaths: z.array(routeSchema).optional(),
+  defaultService: z.string().optional(),
+  armor: z
+    .strictObject({
+      wafSensitivity: z.int().optional(),
+      preview: z.boolean().optional(),
+      rateLimit: z
+        .strictObject({
+          requests: z.int().optional(),
+          intervalSec: z.int().optional(),
+          banRequests: z.int().optional(),
+          banDurationSec: z.int().optional(),
+        })
+        .nullable()
+        .optional(),
+      adaptiveProtection: z.boolean().optional(),
+      allowIpRanges: z.array(z.string()).optional(),
+      denyIpRanges: z.array(z.string()).optional(),
+      denyRegions: z.array(z.string()).optional(),
+    })
+    .optional(),
+  cors: z
+    .strictObject({
+      origins: z.array(z.string()).min(1),
+      methods: z.array(z.enum(["GET", "HEAD", "OPTIONS"])).optional(),
+      maxAgeSeconds: seconds.optional(),
+    })
+    .optional(),
+  cdn: z
+    .strictObject({
+      defaultTtl: seconds.optional(),
+      maxTtl: seconds.optional(),
+      clientTtl: seconds.optional(),
+      serveWhileStale: seconds.optional(),
+    })
+    .optional(),
 });
 
 const firestoreIndexSchema = z.strictObject({
@@ -136,6 +189,7 @@ export const configSchema = z.strictObject({
     .optional(),
   apis: z.array(z.string()).optional(),
   vpc: z.strictObject({ network: z.string().min(1), subnetwork: z.string().min(1) }).optional(),
+  edge: edgeSchema.optional(),
   stagingStack: z
     .string()
     .regex(

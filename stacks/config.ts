@@ -27,12 +27,16 @@ import {
   type RunDefaults,
 } from "./presets";
 import type { Region } from "./regions";
+import { NAMESPACE, SECRET_KEY_PREFIX } from "./namespace";
+import { HIDDEN, SECRET_LOOKING_KEY, collect, keyPath, zodProblems } from "./config-problems";
+import type { ConfigInput } from "./config-map";
+import { resolveEdge, type EdgeConfig } from "./config-edge";
 
-export const NAMESPACE = "module6";
+export { NAMESPACE, SECRET_KEY_PREFIX } from "./namespace";
+export { splitConfigMap, type ConfigInput } from "./config-map";
+
 /** The staging stack of a self-managed backend (`pulumi login gs://…`), whose organization is `organization`. */
 export const DEFAULT_STAGING_STACK = `organization/${NAMESPACE}/staging`;
-/** Secret values live in their own keys, `module6:secret-<name>`, set with `pulumi config set --secret`. */
-export const SECRET_KEY_PREFIX = "secret-";
 
 /** APIs every project this program manages needs. */
 export const BASE_APIS = [
@@ -69,6 +73,12 @@ export interface ServiceConfig {
   readonly routes: readonly string[];
   readonly uses: readonly "firestore"[];
   readonly vpcEgress: boolean;
+  /** Regions the service runs in; the stack's region first (one serverless NEG each). */
+  readonly regions: readonly string[];
+  /** `public`: anyone through the load balancer; `iap`: IAP on its backend service (internal tools). */
+  readonly access: "public" | "iap";
+  /** Who gets through IAP when `access` is `iap` (defaults to the owners). */
+  readonly iapMembers: readonly string[];
 }
 
 /** Firestore settings, preset merged with config. */
@@ -109,119 +119,11 @@ export interface StackConfig {
   readonly vpc: ParsedConfig["vpc"];
   /** Fully qualified name of the staging stack a feature stack reads shared outputs from. */
   readonly stagingStack: string;
+  /** The load balancer, Cloud Armor and static site (prod and staging). */
+  readonly edge: EdgeConfig | undefined;
+  /** The project's IAP service agent is needed (feature environments or IAP-guarded services live here). */
+  readonly needsIapAgent: boolean;
 }
-
-/** What `parseStackConfig` reads: the `module6:*` values (without namespace) and the names of secret values. */
-export interface ConfigInput {
-  readonly stack: string;
-  /** Config values by key without the `module6:` namespace, objects already parsed from JSON. */
-  readonly values: Readonly<Record<string, unknown>>;
-  /** Names of the secrets that have a value (`module6:secret-<name>`). */
-  readonly secretValueNames: readonly string[];
-  /** Keys (without namespace) whose values are secret: never shown in an error message. */
-  readonly secretKeys?: readonly string[];
-}
-
-/**
- * Splits a Pulumi config map (`{"module6:services": "{…json…}", "module6:secret-x": "…"}`) into config
- * values and the names of secret values. Secret values themselves are dropped here: the program reads
- * them through `pulumi.Config.requireSecret`, so they stay secret outputs.
- */
-export function splitConfigMap(
-  stack: string,
-  map: Readonly<Record<string, string>>,
-  secretKeys: readonly string[] = [],
-): ConfigInput {
-  const hidden: string[] = [];
-  const values: Record<string, unknown> = {};
-  const secretValueNames: string[] = [];
-  for (const [fullKey, raw] of Object.entries(map)) {
-    const [namespace, key] = splitKey(fullKey);
-    if (namespace !== NAMESPACE || key === undefined) continue;
-    if (key.startsWith(SECRET_KEY_PREFIX)) {
-      secretValueNames.push(key.slice(SECRET_KEY_PREFIX.length));
-      continue;
-    }
-    values[key] = parseValue(raw);
-    if (secretKeys.includes(fullKey) || secretKeys.includes(`${namespace}:config:${key}`)) hidden.push(key);
-  }
-  return { stack, values, secretValueNames, secretKeys: hidden };
-}
-
-function splitKey(fullKey: string): [string, string | undefined] {
-  const cleaned = fullKey.replace(/:config:/, ":");
-  const i = cleaned.indexOf(":");
-  return i < 0 ? [cleaned, undefined] : [cleaned.slice(0, i), cleaned.slice(i + 1)];
-}
-
-function parseValue(raw: string): unknown {
-  const trimmed = raw.trim();
-  if (/^[[{]/.test(trimmed) || /^(true|false|-?\d+(\.\d+)?)$/.test(trimmed)) {
-    try {
-      return JSON.parse(trimmed) as unknown;
-    } catch {
-      return raw;
-    }
-  }
-  return raw;
-}
-
-/** The key path of a config problem, as a user would type it. */
-function keyPath(path: readonly PropertyKey[]): string {
-  const parts = path.map((k, i) => (typeof k === "number" ? `[${k}]` : `${i > 0 ? "." : ""}${String(k)}`));
-  return `${NAMESPACE}:${parts.join("")}`;
-}
-
-/** Zod's wording without its "Invalid input:" preamble. */
-function allowedText(message: string): string {
-  return message.replace(/^Invalid (input|option): /, "");
-}
-
-function zodProblems(error: z.ZodError, section: string, value: unknown): Problem[] {
-  const problems: Problem[] = [];
-  for (const issue of error.issues) {
-    const path = [section, ...issue.path];
-    if (issue.code === "unrecognized_keys") {
-      const parent = issue.path.reduce<unknown>(
-        (obj, k) => (obj as Record<PropertyKey, unknown> | undefined)?.[k],
-        value,
-      ) as Record<string, unknown> | undefined;
-      for (const key of issue.keys) {
-        problems.push({
-          path: keyPath([...path, key]),
-          value: show(parent?.[key]),
-          allowed: "no such key: check the spelling (see the configuration reference in README.md)",
-        });
-      }
-      continue;
-    }
-    const input = "input" in issue ? issue.input : undefined;
-    const missing = input === undefined && issue.code === "invalid_type";
-    problems.push({
-      path: keyPath(path),
-      value: missing ? "nothing" : show(input),
-      allowed: missing ? `a value is required (${allowedText(issue.message)})` : allowedText(issue.message),
-    });
-  }
-  return problems;
-}
-
-/** Re-runs a component validator on resolved args and files its problems under a config key path. */
-function collect(problems: Problem[], prefix: string, validate: () => void, skip?: readonly string[]): void {
-  try {
-    validate();
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    for (const p of error.problems) {
-      if (skip?.includes(p.path)) continue;
-      problems.push({ ...p, path: `${NAMESPACE}:${prefix}${p.path}` });
-    }
-  }
-}
-
-/** What an error message shows instead of a secret value. */
-const HIDDEN = "(secret value hidden)";
-const SECRET_LOOKING_KEY = /secret|passw|token|credential|key/i;
 
 /** Stand-ins for required sections that failed to parse, so the remaining checks still run. */
 const FALLBACKS = {
@@ -298,6 +200,17 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
 
   const runDefaults: RunDefaults = { ...preset.runDefaults, ...cfg.runDefaults };
   const protection: Protection = { ...preset.protection, ...cfg.protection };
+  if (cfg.kind === "prod") {
+    // Turning prod's protection off is a deliberate change of the preset in code, never a config edit.
+    for (const [key, on] of Object.entries(protection)) {
+      if (!on)
+        add(`protection.${key}`, on, "true in prod (change stacks/presets.ts deliberately to turn it off)");
+    }
+    for (const key of ["pointInTimeRecovery", "deleteProtection"] as const) {
+      if (cfg.firestore?.[key] === false) add(`firestore.${key}`, false, "true in prod");
+    }
+    if (cfg.firestore?.backups === null) add("firestore.backups", null, "backup schedules in prod");
+  }
   if (cfg.kind === "feature") {
     for (const [key, on] of Object.entries(protection)) {
       if (on)
@@ -328,7 +241,6 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
 
   const names = Object.keys(cfg.services);
   if (names.length === 0 && !failed.has("services")) add("services", cfg.services, "at least one service");
-  const routeOwner = new Map<string, string>();
   const missingValues = new Set<string>();
   const services: ServiceConfig[] = names.map((name) => {
     const s = cfg.services[name];
@@ -360,12 +272,18 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
         );
       }
     }
-    (s.routes ?? []).forEach((route, i) => {
-      const owner = routeOwner.get(route);
-      if (owner !== undefined)
-        add(`${at}.routes[${i}]`, route, `a route no other service has (already on ${owner})`);
-      else routeOwner.set(route, name);
-    });
+    const listed = s.regions ?? [cfg.region];
+    const regions = [cfg.region, ...listed.filter((r) => r !== cfg.region)];
+    if (!listed.includes(cfg.region))
+      add(`${at}.regions`, listed, `a list that includes the stack's region ${cfg.region}`);
+    if (cfg.kind === "feature" && regions.length > 1)
+      add(`${at}.regions`, regions, "one region in a feature stack");
+    if (s.access === "iap" && !preset.edge)
+      add(
+        `${at}.access`,
+        s.access,
+        `"public" in a ${cfg.kind} stack: it has no load balancer (IAP guards every feature service anyway)`,
+      );
     if ((s.uses ?? []).includes("firestore") && cfg.firestore === undefined) {
       add(`${at}.uses`, s.uses, `firestore only with a ${NAMESPACE}:firestore block`);
     }
@@ -389,10 +307,13 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
       routes: s.routes ?? [],
       uses: s.uses ?? [],
       vpcEgress: s.vpcEgress ?? false,
+      regions,
+      access: s.access ?? "public",
+      iapMembers: s.access === "iap" ? (s.iapMembers ?? cfg.owners) : [],
     };
     collect(
       problems,
-      `${at}.`,
+      (path) => (path === "name" ? undefined : `${at}.${path}`),
       () =>
         validateCloudRunServiceArgs({
           ...common,
@@ -411,7 +332,6 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
             Object.entries(resolved.secretEnv).map(([k, secret]) => [k, { secret }]),
           ),
         }),
-      ["name"],
     );
     return resolved;
   });
@@ -456,10 +376,15 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
       validateFirestoreDatabaseArgs({ ...common, name: "main", ...resolvedFirestore }),
     );
   }
+  const edge = resolveEdge(cfg, preset, services, common, problems);
+  const needsIapAgent =
+    preset.hostsFeatureEnvironments || (edge !== undefined && services.some((x) => x.access === "iap"));
   const apis = [
     ...new Set([
       ...BASE_APIS,
-      ...(preset.hostsFeatureEnvironments ? ["iap.googleapis.com"] : []),
+      ...(needsIapAgent ? ["iap.googleapis.com"] : []),
+      ...(edge ? ["compute.googleapis.com"] : []),
+      ...(edge?.certificates.mode === "certificate-manager" ? ["certificatemanager.googleapis.com"] : []),
       ...(cfg.apis ?? []),
     ]),
   ];
@@ -495,5 +420,7 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
     apis,
     vpc: cfg.vpc,
     stagingStack: cfg.stagingStack ?? DEFAULT_STAGING_STACK,
+    edge,
+    needsIapAgent,
   };
 }

@@ -1,10 +1,12 @@
 /**
- * One environment (DESIGN §2): identities, secrets, Firestore and the Cloud Run services, shaped by the
- * environment kind's preset.
+ * One environment (DESIGN §2): identities, secrets, Firestore, the Cloud Run services in each of their
+ * regions and, in prod and staging, the edge in front of them — all shaped by the kind's preset.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { Component } from "../components/shared/component";
 import { CloudRunService } from "../components/cloud-run-service";
 import { FirestoreDatabase } from "../components/firestore-database";
+import { HttpsLoadBalancer, type DnsRecord } from "../components/https-load-balancer";
 import { SecretSet } from "../components/secret-set";
 import { ServiceIdentity } from "../components/service-identity";
 import type { CommonArgs } from "../components/shared/types";
@@ -18,24 +20,34 @@ export interface EnvironmentArgs {
   readonly secretValues: Readonly<Record<string, pulumi.Output<string>>>;
   /** Secret resource names owned by another stack (feature environments: staging's). */
   readonly existingSecretIds?: pulumi.Output<Record<string, string>>;
-  /** IAP service agent email (feature environments). */
+  /** The project's IAP service agent email (feature environments and IAP-guarded services). */
   readonly iapServiceAgentEmail?: pulumi.Input<string>;
 }
 
+/** What the edge exports. */
+export interface EdgeOutputs {
+  readonly ipv4: pulumi.Output<string>;
+  readonly ipv6: pulumi.Output<string>;
+  readonly urls: readonly string[];
+  readonly certificates: pulumi.Output<string[]>;
+  readonly dnsRecords: pulumi.Output<DnsRecord[]>;
+}
+
 /** Everything one environment runs. */
-export class Environment extends pulumi.ComponentResource {
+export class Environment extends Component {
   readonly serviceUrls: Readonly<Record<string, pulumi.Output<string>>>;
   readonly serviceAccounts: Readonly<Record<string, pulumi.Output<string>>>;
   readonly firestoreDatabase: pulumi.Output<string> | undefined;
   readonly secretIds: pulumi.Output<Record<string, string>>;
+  readonly edge: EdgeOutputs | undefined;
 
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("module6:stack:Environment", name, {}, opts);
+    super("module6:stack:Environment", name, opts);
     const { config, common } = args;
     const preset = config.preset;
 
     const secrets = new SecretSet(
-      "secrets",
+      `${name}-secrets`,
       {
         ...common,
         secrets: config.secrets,
@@ -43,21 +55,27 @@ export class Environment extends pulumi.ComponentResource {
         values: preset.ownsSecrets ? args.secretValues : undefined,
         existingIds: preset.ownsSecrets ? undefined : (args.existingSecretIds ?? pulumi.output({})),
         deletionProtection: config.protection.deletionProtection,
+        protect: config.protection.protect,
       },
-      { parent: this },
+      this.child(),
     );
 
     const firestore = config.firestore
-      ? new FirestoreDatabase("firestore", { ...common, name: "main", ...config.firestore }, { parent: this })
+      ? new FirestoreDatabase(
+          `${name}-firestore`,
+          { ...common, name: "main", ...config.firestore },
+          this.child(),
+        )
       : undefined;
 
     const urls: Record<string, pulumi.Output<string>> = {};
     const accounts: Record<string, pulumi.Output<string>> = {};
+    const deployed: Record<string, CloudRunService[]> = {};
     for (const service of config.services) {
       const identity = new ServiceIdentity(
         `${service.name}-identity`,
         { ...common, name: service.name },
-        { parent: this },
+        this.child(),
       );
       const grants: pulumi.Resource[] = [];
       for (const secretName of new Set(Object.values(service.secretEnv))) {
@@ -66,39 +84,109 @@ export class Environment extends pulumi.ComponentResource {
       if (firestore && service.uses.includes("firestore"))
         grants.push(firestore.grantReadWrite(identity.member, service.name));
 
-      const run = new CloudRunService(
-        service.name,
+      const behindEdge =
+        config.edge !== undefined &&
+        (service.routes.length > 0 || config.edge.defaultBackend === service.name);
+      deployed[service.name] = service.regions.map((region, i) => {
+        const run = new CloudRunService(
+          // The first region keeps the plain name, so adding a region never renames (replaces) a service.
+          i === 0 ? `${name}-${service.name}` : `${name}-${service.name}-${region}`,
+          {
+            ...common,
+            region,
+            ...serviceArgs(service, config, firestore),
+            serviceAccountEmail: identity.email,
+            secretEnv: Object.fromEntries(
+              Object.entries(service.secretEnv).map(([envName, secretName]) => [
+                envName,
+                { secret: secrets.secretId(secretName) },
+              ]),
+            ),
+            iap:
+              preset.iap && args.iapServiceAgentEmail !== undefined
+                ? { members: config.reviewers, serviceAgentEmail: args.iapServiceAgentEmail }
+                : undefined,
+            // Public services behind the load balancer: ingress admits only the load balancer, so IAM
+            // invoker checks are off rather than granting allUsers (which org policies often forbid).
+            invokerIamDisabled: behindEdge && service.access === "public",
+            vpcEgress: service.vpcEgress && config.vpc ? config.vpc : undefined,
+          },
+          // The revision starts only once its identity can read its secrets and database.
+          this.child({ dependsOn: grants }),
+        );
+        // IAP on the backend service calls Cloud Run as the IAP service agent.
+        if (behindEdge && service.access === "iap" && args.iapServiceAgentEmail !== undefined) {
+          run.grantInvoke(pulumi.interpolate`serviceAccount:${args.iapServiceAgentEmail}`, "iap-agent");
+        }
+        return run;
+      });
+      // Where users reach the service: through the load balancer where there is one (the run.app URL
+      // admits only the load balancer there), else its own URL (feature environments, behind IAP).
+      const route = service.routes[0];
+      if (config.edge && route !== undefined) {
+        urls[service.name] = pulumi.output(
+          `https://${config.edge.domains[0] ?? ""}${route.replace(/\*$/, "")}`,
+        );
+      } else if (!config.edge) {
+        urls[service.name] = deployed[service.name]?.[0]?.uri ?? pulumi.output("");
+      }
+      accounts[service.name] = identity.email;
+    }
+
+    let edge: EdgeOutputs | undefined;
+    if (config.edge) {
+      const e = config.edge;
+      const routed = config.services.filter((s) => s.routes.length > 0 || e.defaultBackend === s.name);
+      const lb = new HttpsLoadBalancer(
+        `${name}-edge`,
         {
           ...common,
-          ...serviceArgs(service, config, firestore),
-          serviceAccountEmail: identity.email,
-          secretEnv: Object.fromEntries(
-            Object.entries(service.secretEnv).map(([envName, secretName]) => [
-              envName,
-              { secret: secrets.secretId(secretName) },
+          name: "edge",
+          domains: e.domains,
+          certificates: e.certificates,
+          sslProfile: e.sslProfile,
+          logSampleRate: e.logSampleRate,
+          backends: Object.fromEntries(
+            routed.map((s) => [
+              s.name,
+              {
+                regions: (deployed[s.name] ?? []).map((run) => ({
+                  region: run.location,
+                  service: run.serviceName,
+                })),
+                iapMembers: s.access === "iap" ? s.iapMembers : undefined,
+              },
             ]),
           ),
-          iap:
-            preset.iap && args.iapServiceAgentEmail !== undefined
-              ? { members: config.reviewers, serviceAgentEmail: args.iapServiceAgentEmail }
-              : undefined,
-          vpcEgress: service.vpcEgress && config.vpc ? config.vpc : undefined,
+          routes: [
+            ...routed.flatMap((s) => s.routes.map((path) => ({ path, backend: s.name }))),
+            ...e.staticPaths.map((path) => ({ path, backend: "static" })),
+          ],
+          defaultBackend: e.defaultBackend,
+          staticSite: e.staticSite,
+          armor: e.armor,
         },
-        // The revision starts only once its identity can read its secrets and database.
-        { parent: this, dependsOn: grants },
+        this.child(),
       );
-      urls[service.name] = run.uri;
-      accounts[service.name] = identity.email;
+      edge = {
+        ipv4: lb.ipv4,
+        ipv6: lb.ipv6,
+        urls: lb.urls,
+        certificates: lb.certificateNames,
+        dnsRecords: lb.dnsRecords,
+      };
     }
 
     this.serviceUrls = urls;
     this.serviceAccounts = accounts;
     this.firestoreDatabase = firestore?.databaseName;
     this.secretIds = secrets.secretIds;
+    this.edge = edge;
     this.registerOutputs({
       serviceUrls: urls,
       serviceAccounts: accounts,
       firestoreDatabase: this.firestoreDatabase,
+      edge,
     });
   }
 }

@@ -28,9 +28,17 @@ export function featureStackName(source: string): string {
 }
 
 /** Keys a feature stack never inherits: the kind decides them, or they belong to staging alone. */
-const DROPPED_KEYS = new Set(["kind", "domain", "runDefaults", "protection", "artifactRegistry", "apis"]);
-/** Per-service settings the feature preset decides (scale to zero). */
-const DROPPED_SERVICE_KEYS = ["minInstances", "maxInstances"];
+const DROPPED_KEYS = new Set([
+  "kind",
+  "domain",
+  "edge",
+  "runDefaults",
+  "protection",
+  "artifactRegistry",
+  "apis",
+]);
+/** Per-service settings the feature preset decides (scale to zero, one region, IAP on every service). */
+const DROPPED_SERVICE_KEYS = ["minInstances", "maxInstances", "regions", "access", "iapMembers"];
 /** Firestore settings the feature preset decides (no PITR, no protection, no backups). */
 const DROPPED_FIRESTORE_KEYS = ["pointInTimeRecovery", "deleteProtection", "backups"];
 

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { CommonArgs } from "../components/shared/types";
 import { NAMESPACE, SECRET_KEY_PREFIX, parseStackConfig, splitConfigMap, type StackConfig } from "./config";
-import { Environment } from "./environment";
+import { Environment, type EdgeOutputs } from "./environment";
 import { EnvironmentNaming } from "./naming";
 import { ProjectSingletons } from "./project";
 import { readSharedOutputs } from "./shared-outputs";
@@ -26,6 +26,8 @@ export interface StackOutputs {
   readonly artifactRepository: pulumi.Output<string>;
   readonly secretIds: pulumi.Output<Record<string, string>>;
   readonly iapServiceAgentEmail: pulumi.Output<string> | undefined;
+  /** Load balancer addresses, URLs, certificates and the DNS records to create (prod and staging). */
+  readonly edge: EdgeOutputs | undefined;
 }
 
 /** Reads and validates the running stack's config (throws a `ValidationError` listing every problem). */
@@ -50,7 +52,7 @@ export function createStack(
   config: StackConfig,
   secretValues: Readonly<Record<string, pulumi.Output<string>>>,
 ): StackOutputs {
-  // One explicit provider per stack; `pulumi:disable-default-providers` (Pulumi.yaml) forbids ambient ones.
+  // One explicit provider per stack; `pulumi:disable-default-providers` (in each stack file) forbids ambient ones.
   const provider = new gcp.Provider("gcp", {
     project: config.gcpProject,
     region: config.region,
@@ -101,6 +103,7 @@ export function createStack(
     artifactRepository,
     secretIds: environment.secretIds,
     iapServiceAgentEmail,
+    edge: environment.edge,
   };
 }
 

@@ -49,6 +49,12 @@ export interface Preset {
   readonly hostsFeatureEnvironments: boolean;
   /** Secrets are created here; otherwise they are read from the staging stack. */
   readonly ownsSecrets: boolean;
+  /** The load balancer, Cloud Armor and the static site (DESIGN §2: not in feature stacks). */
+  readonly edge: boolean;
+  /** Share of load-balancer requests logged. */
+  readonly logSampleRate: number;
+  /** Cloud Armor Adaptive Protection. */
+  readonly adaptiveProtection: boolean;
 }
 
 export const PRESETS: Readonly<Record<Kind, Preset>> = {
@@ -67,6 +73,9 @@ export const PRESETS: Readonly<Record<Kind, Preset>> = {
     projectSingletons: true,
     hostsFeatureEnvironments: false,
     ownsSecrets: true,
+    edge: true,
+    logSampleRate: 1,
+    adaptiveProtection: true,
   },
   staging: {
     runDefaults: { minInstances: 0, maxInstances: 10, cpuIdle: true, startupCpuBoost: true },
@@ -83,6 +92,9 @@ export const PRESETS: Readonly<Record<Kind, Preset>> = {
     projectSingletons: true,
     hostsFeatureEnvironments: true,
     ownsSecrets: true,
+    edge: true,
+    logSampleRate: 0.5,
+    adaptiveProtection: false,
   },
   feature: {
     runDefaults: { minInstances: 0, maxInstances: 2, cpuIdle: true, startupCpuBoost: true },
@@ -99,5 +111,8 @@ export const PRESETS: Readonly<Record<Kind, Preset>> = {
     projectSingletons: false,
     hostsFeatureEnvironments: false,
     ownsSecrets: false,
+    edge: false,
+    logSampleRate: 0,
+    adaptiveProtection: false,
   },
 };

@@ -2,7 +2,8 @@
  * The singletons of one GCP project (DESIGN §2): owned by its permanent stack (prod or staging), never by
  * a feature stack.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { Component } from "../components/shared/component";
 import { ArtifactRegistry } from "../components/artifact-registry";
 import { ProjectServices } from "../components/project-services";
 import type { CommonArgs } from "../components/shared/types";
@@ -15,7 +16,7 @@ export interface ProjectSingletonsArgs {
 }
 
 /** APIs, Artifact Registry and (where feature environments live) the IAP service agent. */
-export class ProjectSingletons extends pulumi.ComponentResource {
+export class ProjectSingletons extends Component {
   readonly services: ProjectServices;
   readonly registry: ArtifactRegistry;
   /** Docker repository URL. */
@@ -24,21 +25,21 @@ export class ProjectSingletons extends pulumi.ComponentResource {
   readonly iapServiceAgentEmail: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: ProjectSingletonsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("module6:stack:Project", name, {}, opts);
+    super("module6:stack:Project", name, opts);
     const { config, common } = args;
     this.services = new ProjectServices(
-      "apis",
+      `${name}-apis`,
       {
         project: config.gcpProject,
         apis: config.apis,
-        serviceAgents: config.preset.hostsFeatureEnvironments ? ["iap.googleapis.com"] : [],
+        serviceAgents: config.needsIapAgent ? ["iap.googleapis.com"] : [],
       },
-      { parent: this },
+      this.child(),
     );
     this.registry = new ArtifactRegistry(
-      "registry",
-      { ...common, ...config.artifactRegistry },
-      { parent: this, dependsOn: [this.services] },
+      `${name}-registry`,
+      { ...common, ...config.artifactRegistry, protect: config.protection.protect },
+      this.child({ dependsOn: [this.services] }),
     );
     this.artifactRepository = this.registry.url;
     this.iapServiceAgentEmail = this.services.serviceAgentEmails["iap.googleapis.com"];

@@ -30,8 +30,9 @@ describe("ArtifactRegistry", () => {
     expect(repo.inputs.cleanupPolicies).toEqual([
       { id: "keep-newest", action: "KEEP", mostRecentVersions: { keepCount: 10 } },
       { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: "604800s" } },
-      { id: "delete-old-tagged", action: "DELETE", condition: { tagState: "TAGGED", olderThan: "7776000s" } },
     ]);
+    // Tagged images are never deleted by default (a rollback target must survive); the repository is protected.
+    expect(repo.protect).toBe(true);
     expect(await valueOf(result.url)).toBe(
       "asia-northeast3-docker.pkg.dev/module6-test-000000/m6-test-containers",
     );
@@ -43,6 +44,8 @@ describe("ArtifactRegistry", () => {
         ...commonArgs(),
         name: "images",
         vulnerabilityScanning: false,
+        taggedRetentionDays: 90,
+        protect: false,
       });
       reg.grantRead("serviceAccount:puller@p.iam.gserviceaccount.com");
       reg.grantWrite("serviceAccount:ci@p.iam.gserviceaccount.com");
@@ -52,9 +55,16 @@ describe("ArtifactRegistry", () => {
       ["roles/artifactregistry.reader", "serviceAccount:puller@p.iam.gserviceaccount.com"],
       ["roles/artifactregistry.writer", "serviceAccount:ci@p.iam.gserviceaccount.com"],
     ]);
-    expectProps(onlyOfType(resources, "gcp:artifactregistry/repository:Repository"), {
+    const repo = onlyOfType(resources, "gcp:artifactregistry/repository:Repository");
+    expectProps(repo, {
       repositoryId: "m6-test-images",
       vulnerabilityScanningConfig: { enablementConfig: "DISABLED" },
+    });
+    expect(repo.protect).toBe(false);
+    expect(repo.inputs.cleanupPolicies).toContainEqual({
+      id: "delete-old-tagged",
+      action: "DELETE",
+      condition: { tagState: "TAGGED", olderThan: "7776000s" },
     });
   });
 
@@ -62,6 +72,7 @@ describe("ArtifactRegistry", () => {
     [{ name: "Images" }, /name: got "Images"/],
     [{ keepTaggedVersions: 0 }, /keepTaggedVersions: got 0; an integer 1-1000/],
     [{ untaggedRetentionDays: -1 }, /untaggedRetentionDays: got -1/],
+    [{ taggedRetentionDays: 0 }, /taggedRetentionDays: got 0; an integer 1-3650/],
   ])("rejects %o", (bad, message) => {
     expect(() => validateArtifactRegistryArgs({ ...commonArgs(), ...bad })).toThrow(message);
   });

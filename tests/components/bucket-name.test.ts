@@ -17,7 +17,7 @@ beforeAll(async () => {
 describe("uniqueBucketName", () => {
   it("appends a random suffix kept by the name prefix", async () => {
     const { result, resources } = await record(() =>
-      uniqueBucketName("assets", new EnvironmentNaming("m6", "prod"), new Holder("h1")),
+      uniqueBucketName("site", "assets", new EnvironmentNaming("m6", "prod"), new Holder("h1")),
     );
     const suffix = onlyOfType(resources, "random:index/randomId:RandomId");
     expect(suffix.inputs).toEqual({ byteLength: 4, keepers: { prefix: "m6-prod-assets" } });
@@ -28,7 +28,7 @@ describe("uniqueBucketName", () => {
   it("stays within 63 characters, without 'goog', for hostile names", async () => {
     const long = `Google-${"ü".repeat(40)}-${"x".repeat(80)}`;
     const { result } = await record(() =>
-      uniqueBucketName(long, new EnvironmentNaming("m6", "f-very-long-br"), new Holder("h2")),
+      uniqueBucketName("site2", long, new EnvironmentNaming("m6", "f-very-long-br"), new Holder("h2")),
     );
     const name = await valueOf(result);
     expect(name.length).toBeLessThanOrEqual(63);

@@ -1,13 +1,30 @@
 /**
- * Stack-level assertions over a plan: labels on every labelable resource, names within GCP limits,
- * explicit providers.
+ * Stack-level assertions over a plan: labels on every labelable resource, names within Google Cloud's
+ * limits (written here from GCP's documentation, independently of the program's naming module),
+ * explicit providers, and every resource waiting for the APIs it needs.
  */
+import { resolve } from "node:path";
 import * as gcp from "@pulumi/gcp";
-import { expect } from "vitest";
+import { beforeAll, expect } from "vitest";
 import type { RecordedResource } from "../../plan/record";
-import type { NameKind } from "../../components/shared/types";
-import { REQUIRED_LABEL_KEYS, isValidLabel } from "../../stacks/labels";
-import { isValidName } from "../../stacks/naming";
+import { runPlan, type PlanResult } from "../../plan/run";
+import { REQUIRED_LABEL_KEYS } from "../../stacks/labels";
+
+/** Plans `stack` once for the test file; `ofType` reads the plan after `beforeAll`. */
+export function planOnce(stack: string): {
+  plan: () => PlanResult;
+  ofType: (type: string) => RecordedResource[];
+} {
+  let result: PlanResult | undefined;
+  beforeAll(async () => {
+    result = await runPlan({ stack, root: resolve(__dirname, "../..") });
+  });
+  const plan = (): PlanResult => {
+    if (!result) throw new Error("the plan has not run");
+    return result;
+  };
+  return { plan, ofType: (type) => plan().resources.filter((r) => r.type === type) };
+}
 
 /**
  * True when the provider SDK's class for `type` takes a `labels` input. Read from the SDK itself, so a
@@ -22,13 +39,34 @@ export function isLabelable(type: string): boolean {
   return typeof ctor === "function" && /resourceInputs\["labels"\] = args/.test(ctor.toString());
 }
 
-/** The GCP name field of each named resource type and the naming kind whose limits apply. */
-export const NAME_FIELDS: Readonly<Record<string, readonly [string, NameKind]>> = {
-  "gcp:serviceaccount/account:Account": ["accountId", "serviceAccount"],
-  "gcp:cloudrunv2/service:Service": ["name", "cloudRunService"],
-  "gcp:firestore/database:Database": ["name", "firestoreDatabase"],
-  "gcp:secretmanager/secret:Secret": ["secretId", "secret"],
-  "gcp:artifactregistry/repository:Repository": ["repositoryId", "artifactRepository"],
+/** Google Cloud's own name rules per resource type (from the GCP documentation of each resource). */
+export const GCP_NAME_RULES: Readonly<Record<string, { field: string; pattern: RegExp }>> = {
+  // Service account ids: 6-30 characters, lowercase letters, digits and hyphens, starting with a letter.
+  "gcp:serviceaccount/account:Account": { field: "accountId", pattern: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/ },
+  // Cloud Run service names: at most 49 characters; this program keeps 46 for name + "-" + an 8-char tag.
+  "gcp:cloudrunv2/service:Service": { field: "name", pattern: /^[a-z](?:[a-z0-9-]{0,35}[a-z0-9])?$/ },
+  // Firestore database ids: 4-63 characters, lowercase letters, digits and hyphens.
+  "gcp:firestore/database:Database": { field: "name", pattern: /^[a-z][a-z0-9-]{2,61}[a-z0-9]$/ },
+  // Secret ids: up to 255 of letters, digits, '-' and '_'.
+  "gcp:secretmanager/secret:Secret": { field: "secretId", pattern: /^[A-Za-z0-9_-]{1,255}$/ },
+  // Artifact Registry repository ids: up to 63, lowercase letters, digits and hyphens, starting with a letter.
+  "gcp:artifactregistry/repository:Repository": {
+    field: "repositoryId",
+    pattern: /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+  },
+  // Compute Engine names (RFC 1035): 1-63 characters.
+  "gcp:compute/backendService:BackendService": {
+    field: "name",
+    pattern: /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
+  },
+  "gcp:compute/securityPolicy:SecurityPolicy": {
+    field: "name",
+    pattern: /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
+  },
+  "gcp:compute/globalForwardingRule:GlobalForwardingRule": {
+    field: "name",
+    pattern: /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
+  },
 };
 
 export function expectEveryLabelableResourceLabelled(resources: readonly RecordedResource[]): number {
@@ -36,8 +74,11 @@ export function expectEveryLabelableResourceLabelled(resources: readonly Recorde
   for (const r of labelable) {
     const labels = (r.inputs.labels ?? {}) as Record<string, string>;
     for (const key of REQUIRED_LABEL_KEYS) expect(labels[key], `${r.urn} label ${key}`).toBeTruthy();
-    for (const [k, v] of Object.entries(labels))
-      expect(isValidLabel(k, v), `${r.urn} label ${k}=${v}`).toBe(true);
+    for (const [k, v] of Object.entries(labels)) {
+      // GCP label rules: keys start with a lowercase letter; keys and values ≤ 63 of [a-z0-9_-].
+      expect(k, `${r.urn} label key`).toMatch(/^[a-z][a-z0-9_-]{0,62}$/);
+      expect(v, `${r.urn} label ${k}`).toMatch(/^[a-z0-9_-]{0,63}$/);
+    }
   }
   return labelable.length;
 }
@@ -45,11 +86,9 @@ export function expectEveryLabelableResourceLabelled(resources: readonly Recorde
 export function expectEveryNameWithinLimits(resources: readonly RecordedResource[]): number {
   let checked = 0;
   for (const r of resources) {
-    const field = NAME_FIELDS[r.type];
-    if (!field) continue;
-    const value = r.inputs[field[0]];
-    expect(typeof value, `${r.urn} ${field[0]}`).toBe("string");
-    expect(isValidName(value as string, field[1]), `${r.urn} ${field[0]}=${String(value)}`).toBe(true);
+    const rule = GCP_NAME_RULES[r.type];
+    if (!rule) continue;
+    expect(r.inputs[rule.field], `${r.urn} ${rule.field}`).toMatch(rule.pattern);
     checked++;
   }
   return checked;
@@ -61,4 +100,24 @@ export function expectExplicitProviders(resources: readonly RecordedResource[], 
       new RegExp(`^urn:pulumi:${stack}::module6::pulumi:providers:gcp::gcp::`),
     );
   }
+}
+
+/**
+ * Every Google Cloud resource waits, directly or through what it depends on, for the project's APIs:
+ * on a new project nothing is created before its API is enabled.
+ */
+export function expectEverythingWaitsForApis(resources: readonly RecordedResource[]): number {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const reachesApi = (r: RecordedResource, seen = new Set<string>()): boolean =>
+    r.dependencies.some((urn) => {
+      if (seen.has(urn)) return false;
+      seen.add(urn);
+      const dep = byUrn.get(urn);
+      return dep?.type === "gcp:projects/service:Service" || (dep !== undefined && reachesApi(dep, seen));
+    });
+  const checked = resources.filter(
+    (r) => r.custom && r.type.startsWith("gcp:") && r.type !== "gcp:projects/service:Service",
+  );
+  for (const r of checked) expect(reachesApi(r), `${r.urn} waits for the APIs`).toBe(true);
+  return checked.length;
 }

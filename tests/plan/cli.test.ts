@@ -41,16 +41,54 @@ describe("npm run plan", () => {
     );
     expect(ofType("gcp:artifactregistry/repository:Repository")).toHaveLength(1);
     expect(ofType("gcp:serviceaccount/account:Account")).toHaveLength(3);
-    expect(ofType("gcp:cloudrunv2/service:Service").map((r) => r.inputs.name)).toEqual([
-      "m6-prod-web",
-      "m6-prod-api",
-      "m6-prod-ai",
+    expect(
+      ofType("gcp:cloudrunv2/service:Service")
+        .map((r) => `${String(r.inputs.name)}@${String(r.inputs.location)}`)
+        .sort(),
+    ).toEqual([
+      "m6-prod-ai@asia-northeast3",
+      "m6-prod-api@asia-northeast1",
+      "m6-prod-api@asia-northeast3",
+      "m6-prod-web@asia-northeast3",
     ]);
     const [db] = ofType("gcp:firestore/database:Database");
     expect(db?.protect).toBe(true);
     expect(ofType("gcp:firestore/backupSchedule:BackupSchedule")).toHaveLength(2);
     expect(ofType("gcp:secretmanager/secret:Secret")).toHaveLength(2);
     expect(ofType("gcp:secretmanager/secretIamMember:SecretIamMember")).toHaveLength(2);
+    // The edge: EXTERNAL_MANAGED, IPv4 + IPv6, TLS >= 1.2 with managed certificates, port 80 only redirects,
+    // a serverless NEG per service region, Cloud Armor and logging on every backend, CDN for static assets.
+    const rules = ofType("gcp:compute/globalForwardingRule:GlobalForwardingRule");
+    expect(
+      rules.map((r) => `${String(r.inputs.loadBalancingScheme)}:${String(r.inputs.portRange)}`).sort(),
+    ).toEqual(["EXTERNAL_MANAGED:443", "EXTERNAL_MANAGED:443", "EXTERNAL_MANAGED:80", "EXTERNAL_MANAGED:80"]);
+    expect(
+      ofType("gcp:compute/globalAddress:GlobalAddress")
+        .map((a) => a.inputs.ipVersion)
+        .sort(),
+    ).toEqual(["IPV4", "IPV6"]);
+    const [proxy] = ofType("gcp:compute/targetHttpsProxy:TargetHttpsProxy");
+    const [tls] = ofType("gcp:compute/sSLPolicy:SSLPolicy");
+    expect(tls?.inputs.minTlsVersion).toBe("TLS_1_2");
+    expect(proxy?.inputs.sslPolicy).toBe(tls?.id);
+    expect(proxy?.inputs.sslCertificates).toEqual(
+      ofType("gcp:compute/managedSslCertificate:ManagedSslCertificate").map((c) => c.id),
+    );
+    const [httpProxy] = ofType("gcp:compute/targetHttpProxy:TargetHttpProxy");
+    const redirect = ofType("gcp:compute/uRLMap:URLMap").find((m) => m.id === httpProxy?.inputs.urlMap);
+    expect(redirect?.inputs.defaultUrlRedirect).toMatchObject({ httpsRedirect: true });
+    expect(redirect?.inputs.defaultService).toBeUndefined();
+    for (const r of rules.filter((x) => x.inputs.portRange === "80"))
+      expect(r.inputs.target).toBe(httpProxy?.id);
+    expect(ofType("gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup")).toHaveLength(4);
+    const [armor] = ofType("gcp:compute/securityPolicy:SecurityPolicy");
+    for (const b of ofType("gcp:compute/backendService:BackendService")) {
+      expect(b.inputs).toMatchObject({
+        securityPolicy: armor?.outputs.selfLink,
+        logConfig: { enable: true },
+      });
+    }
+    expect(ofType("gcp:compute/backendBucket:BackendBucket")[0]?.inputs).toMatchObject({ enableCdn: true });
     // Dependencies are recorded: the Cloud Run service waits for its secret and database grants.
     const api = ofType("gcp:cloudrunv2/service:Service").find((r) => r.inputs.name === "m6-prod-api");
     expect(api?.dependencies?.some((d) => d.includes("SecretIamMember"))).toBe(true);
@@ -61,7 +99,7 @@ describe("npm run plan", () => {
     expect(status).toBe(0);
     expect(stdout).toMatch(/^module6:stack:Environment {2}env$/m);
     expect(stdout).toMatch(
-      /├─ gcp:cloudrunv2\/service:Service {2}web {2}m6-f-demo-web .*ingress=INGRESS_TRAFFIC_ALL .*iap/,
+      /─ gcp:cloudrunv2\/service:Service {2}env-web {2}m6-f-demo-web .*ingress=INGRESS_TRAFFIC_ALL .*iap/,
     );
     expect(stdout).toMatch(/^\s+3 {2}gcp:cloudrunv2\/service:Service$/m);
   });

@@ -363,7 +363,8 @@ const BAD: BadCase[] = [
     mutate: (v) => {
       (service(v, "web").routes as string[]).push("/api/*");
     },
-    expected: 'module6:services.api.routes[0]: got "/api/*"; a route no other service has (already on web)',
+    expected:
+      'module6:services.api.routes[0]: got "/api/*"; a route not already taken by services.web.routes[2] (/api/* → web)',
   },
   {
     what: "route without a leading slash",

@@ -1,26 +1,19 @@
-import { resolve } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import type { RecordedResource } from "../../plan/record";
-import { runPlan, type PlanResult } from "../../plan/run";
-import { countByType, resourcesOfType } from "../helpers/pulumi";
+import { describe, expect, it } from "vitest";
+import { countByType } from "../helpers/pulumi";
 import {
   expectEveryLabelableResourceLabelled,
   expectEveryNameWithinLimits,
   expectExplicitProviders,
+  planOnce,
 } from "../helpers/stack";
 
-let plan: PlanResult;
-const ofType = (type: string): RecordedResource[] => resourcesOfType(plan.resources, type);
 const STACK = "feature-pr-123";
-
-beforeAll(async () => {
-  // No Pulumi.feature-pr-123.yaml exists: the config is derived from staging's stack file.
-  plan = await runPlan({ stack: STACK, root: resolve(__dirname, "../..") });
-});
+// No Pulumi.feature-pr-123.yaml exists: the config is derived from staging's stack file.
+const { plan, ofType } = planOnce(STACK);
 
 describe("feature stack (derived from Pulumi.staging.yaml)", () => {
   it("owns no project singletons, no secrets and no backups; reads staging through a StackReference", () => {
-    const counts = countByType(plan.resources);
+    const counts = countByType(plan().resources);
     for (const type of [
       "gcp:projects/service:Service",
       "gcp:artifactregistry/repository:Repository",
@@ -28,6 +21,13 @@ describe("feature stack (derived from Pulumi.staging.yaml)", () => {
       "gcp:secretmanager/secretVersion:SecretVersion",
       "gcp:firestore/backupSchedule:BackupSchedule",
       "gcp:projects/serviceIdentity:ServiceIdentity",
+      // no edge: no load balancer, certificates, Cloud Armor or CDN
+      "gcp:compute/globalForwardingRule:GlobalForwardingRule",
+      "gcp:compute/backendService:BackendService",
+      "gcp:compute/securityPolicy:SecurityPolicy",
+      "gcp:compute/managedSslCertificate:ManagedSslCertificate",
+      "gcp:certificatemanager/certificate:Certificate",
+      "gcp:storage/bucket:Bucket",
     ]) {
       expect(counts[type], type).toBeUndefined();
     }
@@ -63,7 +63,7 @@ describe("feature stack (derived from Pulumi.staging.yaml)", () => {
       deletionPolicy: "DELETE",
       deleteProtectionState: "DELETE_PROTECTION_DISABLED",
     });
-    expect(plan.resources.filter((r) => r.protect)).toEqual([]);
+    expect(plan().resources.filter((r) => r.protect)).toEqual([]);
   });
 
   it("mounts staging's secrets by reference and grants access per secret", () => {
@@ -75,9 +75,9 @@ describe("feature stack (derived from Pulumi.staging.yaml)", () => {
   });
 
   it("labels every labelable resource, keeps names within limits and uses the explicit provider", () => {
-    expect(expectEveryLabelableResourceLabelled(plan.resources)).toBe(3);
-    expect(expectEveryNameWithinLimits(plan.resources)).toBe(7);
-    expectExplicitProviders(plan.resources, STACK);
+    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(3);
+    expect(expectEveryNameWithinLimits(plan().resources)).toBe(7);
+    expectExplicitProviders(plan().resources, STACK);
     for (const run of ofType("gcp:cloudrunv2/service:Service")) {
       expect(run.inputs.labels).toMatchObject({ env: "feature", stack: STACK });
     }

@@ -1,28 +1,23 @@
-import { resolve } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OFFLINE_SECRET_VALUE } from "../../plan/config-file";
-import type { RecordedResource } from "../../plan/record";
-import { runPlan, type PlanResult } from "../../plan/run";
-import { countByType, resourcesOfType } from "../helpers/pulumi";
+import { countByType } from "../helpers/pulumi";
 import {
   expectEveryLabelableResourceLabelled,
   expectEveryNameWithinLimits,
+  expectEverythingWaitsForApis,
   expectExplicitProviders,
+  planOnce,
 } from "../helpers/stack";
 
-let plan: PlanResult;
-const ofType = (type: string): RecordedResource[] => resourcesOfType(plan.resources, type);
-
-beforeAll(async () => {
-  plan = await runPlan({ stack: "prod", root: resolve(__dirname, "../..") });
-});
+const { plan, ofType } = planOnce("prod");
 
 describe("prod stack (Pulumi.prod.yaml)", () => {
-  it("contains the project singletons and one identity and Cloud Run service per configured service", () => {
-    expect(countByType(plan.resources)).toEqual({
+  it("contains the singletons, the environment and the edge", () => {
+    expect(countByType(plan().resources)).toEqual({
       "pulumi:providers:gcp": 1,
       "pulumi:providers:random": 1,
-      "gcp:projects/service:Service": 11,
+      // 11 base APIs + compute for the load balancer
+      "gcp:projects/service:Service": 12,
       "gcp:artifactregistry/repository:Repository": 1,
       "gcp:secretmanager/secret:Secret": 2,
       "gcp:secretmanager/secretVersion:SecretVersion": 2,
@@ -34,20 +29,69 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       "gcp:serviceaccount/account:Account": 3,
       // 3 telemetry roles per service + Firestore read/write for api and ai (conditional on the database)
       "gcp:projects/iAMMember:IAMMember": 11,
-      "gcp:cloudrunv2/service:Service": 3,
+      // web, ai, and api in two regions
+      "gcp:cloudrunv2/service:Service": 4,
+      "gcp:compute/globalAddress:GlobalAddress": 2,
+      "gcp:compute/sSLPolicy:SSLPolicy": 1,
+      "gcp:compute/managedSslCertificate:ManagedSslCertificate": 1,
+      "gcp:compute/securityPolicy:SecurityPolicy": 1,
+      "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": 4,
+      "gcp:compute/backendService:BackendService": 3,
+      "gcp:compute/backendBucket:BackendBucket": 1,
+      "gcp:compute/uRLMap:URLMap": 2,
+      "gcp:compute/targetHttpsProxy:TargetHttpsProxy": 1,
+      "gcp:compute/targetHttpProxy:TargetHttpProxy": 1,
+      "gcp:compute/globalForwardingRule:GlobalForwardingRule": 4,
+      "gcp:storage/bucket:Bucket": 1,
+      "gcp:storage/bucketIAMMember:BucketIAMMember": 1,
+      "random:index/randomId:RandomId": 1,
     });
   });
 
-  it("keeps services behind the load balancer with the run.app URL disabled and deletion protection on", () => {
+  it("keeps services behind the load balancer: LB-only ingress, run.app disabled, deletion protection on", () => {
     for (const run of ofType("gcp:cloudrunv2/service:Service")) {
       expect(run.inputs).toMatchObject({
         ingress: "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
         defaultUriDisabled: true,
         iapEnabled: false,
+        invokerIamDisabled: true,
         deletionProtection: true,
       });
     }
     expect(ofType("gcp:cloudrunv2/serviceIamMember:ServiceIamMember")).toHaveLength(0);
+  });
+
+  it("runs the api in both regions, each behind its own serverless NEG on one backend service", () => {
+    const regions = ofType("gcp:cloudrunv2/service:Service")
+      .filter((r) => r.inputs.name === "m6-prod-api")
+      .map((r) => r.inputs.location);
+    expect(regions.sort()).toEqual(["asia-northeast1", "asia-northeast3"]);
+    const negs = ofType("gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup").filter(
+      (n) => (n.inputs.cloudRun as { service?: string }).service === "m6-prod-api",
+    );
+    expect(negs.map((n) => n.inputs.region).sort()).toEqual(["asia-northeast1", "asia-northeast3"]);
+    const api = ofType("gcp:compute/backendService:BackendService").find((b) => b.name.endsWith("-api"));
+    expect((api?.inputs.backends as { group: string }[]).map((b) => b.group).sort()).toEqual(
+      negs.map((n) => n.id).sort(),
+    );
+  });
+
+  it("puts Cloud Armor and logging on every backend service, and the TLS policy on the proxy", () => {
+    const [armor] = ofType("gcp:compute/securityPolicy:SecurityPolicy");
+    for (const backend of ofType("gcp:compute/backendService:BackendService")) {
+      expect(backend.inputs).toMatchObject({
+        loadBalancingScheme: "EXTERNAL_MANAGED",
+        securityPolicy: armor?.outputs.selfLink,
+        logConfig: { enable: true, sampleRate: 1 },
+      });
+    }
+    const [policy] = ofType("gcp:compute/sSLPolicy:SSLPolicy");
+    expect(policy?.inputs).toMatchObject({ profile: "MODERN", minTlsVersion: "TLS_1_2" });
+    expect(ofType("gcp:compute/targetHttpsProxy:TargetHttpsProxy")[0]?.inputs.sslPolicy).toBe(policy?.id);
+    expect(
+      (armor?.inputs.adaptiveProtectionConfig as { layer7DdosDefenseConfig: { enable: boolean } })
+        .layer7DdosDefenseConfig.enable,
+    ).toBe(true);
   });
 
   it("protects Firestore twice and schedules daily and weekly backups", () => {
@@ -60,6 +104,11 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
     });
     const retention = ofType("gcp:firestore/backupSchedule:BackupSchedule").map((b) => b.inputs.retention);
     expect(retention.sort()).toEqual([`${7 * 86400}s`, `${14 * 7 * 86400}s`].sort());
+    for (const type of ["gcp:secretmanager/secret:Secret", "gcp:artifactregistry/repository:Repository"]) {
+      for (const r of ofType(type)) expect(r.protect, r.urn).toBe(true);
+    }
+    for (const secret of ofType("gcp:secretmanager/secret:Secret"))
+      expect(secret.inputs.deletionProtection).toBe(true);
   });
 
   it("grants each runtime account secretAccessor only on the secrets it mounts", () => {
@@ -79,28 +128,44 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
         ],
       ]),
     );
+    expect(grants).toHaveLength(2);
     const projectRoles = ofType("gcp:projects/iAMMember:IAMMember").map((m) => m.inputs.role);
     expect(projectRoles).not.toContain("roles/secretmanager.secretAccessor");
     expect(projectRoles.filter((r) => /roles\/(owner|editor|viewer)$/.test(String(r)))).toEqual([]);
   });
 
-  it("labels every labelable resource, keeps every name within its limit and uses the explicit provider", () => {
-    expect(expectEveryLabelableResourceLabelled(plan.resources)).toBeGreaterThanOrEqual(6);
-    expect(expectEveryNameWithinLimits(plan.resources)).toBe(10);
-    expectExplicitProviders(plan.resources, "prod");
+  it("starts a revision only after its secrets have a version and its grants exist", () => {
+    const api = ofType("gcp:cloudrunv2/service:Service").find((r) => r.inputs.name === "m6-prod-api");
+    const deps = api?.dependencies.map((u) => u.split("::").pop()) ?? [];
+    expect(deps).toEqual(
+      expect.arrayContaining([
+        "env-secrets-session-key-version",
+        "env-secrets-session-key-access-api",
+        "env-firestore-rw-api",
+      ]),
+    );
+    expect(deps).not.toContain("env-secrets-ai-api-key-version");
+  });
+
+  it("labels every labelable resource, keeps names within GCP's limits, uses the explicit provider and waits for the APIs", () => {
+    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(15);
+    expect(expectEveryNameWithinLimits(plan().resources)).toBe(19);
+    expectExplicitProviders(plan().resources, "prod");
+    expect(expectEverythingWaitsForApis(plan().resources)).toBeGreaterThan(50);
   });
 
   it("never records a secret value and exports the documented outputs", () => {
-    const text = JSON.stringify(plan);
+    const text = JSON.stringify(plan());
     expect(text).not.toContain(OFFLINE_SECRET_VALUE);
     expect(text).not.toContain("placeholder-set-with");
     expect(ofType("gcp:secretmanager/secretVersion:SecretVersion").map((v) => v.inputs.secretData)).toEqual([
       "[secret]",
       "[secret]",
     ]);
-    expect(Object.keys(plan.outputs).sort()).toEqual(
+    expect(Object.keys(plan().outputs).sort()).toEqual(
       [
         "artifactRepository",
+        "edge",
         "environment",
         "firestoreDatabase",
         "secretIds",
@@ -108,10 +173,17 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
         "serviceUrls",
       ].sort(),
     );
-    expect(plan.outputs.serviceAccounts).toEqual({
-      web: "m6-prod-web@module6-prod-000000.iam.gserviceaccount.com",
-      api: "m6-prod-api@module6-prod-000000.iam.gserviceaccount.com",
-      ai: "m6-prod-ai@module6-prod-000000.iam.gserviceaccount.com",
+    expect(plan().outputs.serviceUrls).toEqual({
+      web: "https://app.module6.example.com/app",
+      api: "https://app.module6.example.com/api/",
+      ai: "https://app.module6.example.com/ai/",
+    });
+    expect(plan().outputs.edge).toMatchObject({
+      urls: ["https://app.module6.example.com"],
+      dnsRecords: [
+        { name: "app.module6.example.com.", type: "A" },
+        { name: "app.module6.example.com.", type: "AAAA" },
+      ],
     });
   });
 });

@@ -1,26 +1,24 @@
 import { resolve } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import type { RecordedResource } from "../../plan/record";
-import { runPlan, type PlanResult } from "../../plan/run";
-import { countByType, resourcesOfType } from "../helpers/pulumi";
+import { describe, expect, it } from "vitest";
+import { loadStackConfigFile } from "../../plan/config-file";
+import { parseStackConfig, splitConfigMap } from "../../stacks/config";
+import { SHARED_OUTPUT_KEYS, expectedSharedOutputs } from "../../stacks/shared-outputs";
+import { countByType } from "../helpers/pulumi";
 import {
   expectEveryLabelableResourceLabelled,
   expectEveryNameWithinLimits,
+  expectEverythingWaitsForApis,
   expectExplicitProviders,
+  planOnce,
 } from "../helpers/stack";
 
-let plan: PlanResult;
-const ofType = (type: string): RecordedResource[] => resourcesOfType(plan.resources, type);
-
-beforeAll(async () => {
-  plan = await runPlan({ stack: "staging", root: resolve(__dirname, "../..") });
-});
+const { plan, ofType } = planOnce("staging");
 
 describe("staging stack (Pulumi.staging.yaml)", () => {
-  it("mirrors prod and adds the IAP API and service agent that feature environments need", () => {
-    const counts = countByType(plan.resources);
-    expect(counts).toMatchObject({
-      "gcp:projects/service:Service": 12,
+  it("mirrors prod, adds what feature environments need, and uses Certificate Manager", () => {
+    expect(countByType(plan().resources)).toMatchObject({
+      // 11 base APIs + iap (feature environments) + compute + certificatemanager
+      "gcp:projects/service:Service": 14,
       "gcp:projects/serviceIdentity:ServiceIdentity": 1,
       "gcp:cloudrunv2/service:Service": 3,
       "gcp:serviceaccount/account:Account": 3,
@@ -28,16 +26,25 @@ describe("staging stack (Pulumi.staging.yaml)", () => {
       "gcp:firestore/backupSchedule:BackupSchedule": 2,
       "gcp:secretmanager/secret:Secret": 2,
       "gcp:artifactregistry/repository:Repository": 1,
+      "gcp:compute/backendService:BackendService": 3,
+      "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": 1,
+      "gcp:certificatemanager/certificate:Certificate": 1,
+      "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry": 1,
     });
-    expect(ofType("gcp:projects/service:Service").map((s) => s.inputs.service)).toContain(
-      "iap.googleapis.com",
+    expect(ofType("gcp:compute/managedSslCertificate:ManagedSslCertificate")).toHaveLength(0);
+    expect(ofType("gcp:projects/service:Service").map((s) => s.inputs.service)).toEqual(
+      expect.arrayContaining([
+        "iap.googleapis.com",
+        "compute.googleapis.com",
+        "certificatemanager.googleapis.com",
+      ]),
     );
     expect(ofType("gcp:projects/serviceIdentity:ServiceIdentity")[0]?.inputs.service).toBe(
       "iap.googleapis.com",
     );
   });
 
-  it("scales to zero by default, keeps the run.app URL (no IAP) and stays LB-only", () => {
+  it("scales to zero, stays LB-only, and rolls WAF rules out in preview at half the log sampling", () => {
     for (const run of ofType("gcp:cloudrunv2/service:Service")) {
       expect(run.inputs).toMatchObject({
         ingress: "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
@@ -47,30 +54,37 @@ describe("staging stack (Pulumi.staging.yaml)", () => {
         template: { scaling: { minInstanceCount: 0 } },
       });
     }
+    const rules = ofType("gcp:compute/securityPolicy:SecurityPolicy")[0]?.inputs.rules as {
+      description: string;
+      preview?: boolean;
+    }[];
+    expect(rules.filter((r) => r.description.startsWith("WAF")).every((r) => r.preview === true)).toBe(true);
+    expect(rules.find((r) => r.description === "Default rule")?.preview).toBeFalsy();
+    for (const backend of ofType("gcp:compute/backendService:BackendService")) {
+      expect(backend.inputs.logConfig).toEqual({ enable: true, sampleRate: 0.5 });
+    }
   });
 
   it("protects its stateful resources like prod", () => {
     const [db] = ofType("gcp:firestore/database:Database");
     expect(db?.protect).toBe(true);
     expect(db?.inputs.deleteProtectionState).toBe("DELETE_PROTECTION_ENABLED");
-    for (const secret of ofType("gcp:secretmanager/secret:Secret"))
+    for (const secret of ofType("gcp:secretmanager/secret:Secret")) {
       expect(secret.inputs.deletionProtection).toBe(true);
+      expect(secret.protect).toBe(true);
+    }
   });
 
-  it("exports what feature stacks read", () => {
-    expect(plan.outputs).toMatchObject({
-      artifactRepository: "asia-northeast3-docker.pkg.dev/module6-staging-000000/m6-staging-containers",
-      secretIds: {
-        "session-key": "projects/module6-staging-000000/secrets/m6-staging-session-key",
-        "ai-api-key": "projects/module6-staging-000000/secrets/m6-staging-ai-api-key",
-      },
-    });
-    expect(plan.outputs.iapServiceAgentEmail).toMatch(/@gcp-sa-iap\.iam\.gserviceaccount\.com$/);
+  it("exports exactly what feature stacks are promised (the offline plan answers their StackReference with it)", () => {
+    const loaded = loadStackConfigFile("staging", resolve(__dirname, "../.."));
+    const promised = expectedSharedOutputs(parseStackConfig(splitConfigMap("staging", loaded.config)));
+    for (const key of SHARED_OUTPUT_KEYS) expect(plan().outputs[key], key).toEqual(promised[key]);
   });
 
-  it("labels every labelable resource, keeps names within limits and uses the explicit provider", () => {
-    expect(expectEveryLabelableResourceLabelled(plan.resources)).toBeGreaterThanOrEqual(6);
-    expect(expectEveryNameWithinLimits(plan.resources)).toBe(10);
-    expectExplicitProviders(plan.resources, "staging");
+  it("labels every labelable resource, keeps names within limits, uses the explicit provider and waits for the APIs", () => {
+    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(18);
+    expect(expectEveryNameWithinLimits(plan().resources)).toBe(18);
+    expectExplicitProviders(plan().resources, "staging");
+    expect(expectEverythingWaitsForApis(plan().resources)).toBeGreaterThan(50);
   });
 });

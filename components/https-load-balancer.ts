@@ -1,0 +1,536 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { Component } from "./shared/component";
+import {
+  CloudArmorPolicy,
+  validateCloudArmorPolicyArgs,
+  type CloudArmorPolicyArgs,
+} from "./cloud-armor-policy";
+import { grantKey } from "./shared/grants";
+import { logicalKey } from "./shared/logical-name";
+import { ROUTE_PATTERN, overlappingRoutes } from "./shared/routes";
+import { SECURITY_HEADERS } from "./shared/security-headers";
+import { componentLabels, type CommonArgs, type Member } from "./shared/types";
+import { Problems } from "./shared/validation";
+import { StaticSite, validateStaticSiteArgs, type StaticSiteArgs } from "./static-site";
+
+/** A Cloud Run service behind the load balancer, in one or more regions (one serverless NEG each). */
+export interface LoadBalancerBackend {
+  /** The service in each region it runs in. */
+  readonly regions: readonly { readonly region: string; readonly service: pulumi.Input<string> }[];
+  /**
+   * IAP on this backend service (internal tools): only these members get through.
+   * @default undefined - public
+   */
+  readonly iapMembers?: readonly string[];
+}
+
+/** One path rule of the URL map. */
+export interface LoadBalancerRoute {
+  /** `/exact` or `/prefix/*`. */
+  readonly path: string;
+  /** A key of `backends`, or `"static"` for the static site. */
+  readonly backend: string;
+}
+
+/** How TLS certificates are issued (both Google-managed). */
+export interface CertificateOptions {
+  /**
+   * `managed`: compute managed certificates, auto-named so a change of domains is create-before-delete.
+   * `certificate-manager`: Certificate Manager with DNS authorization (issues before DNS points here,
+   * allows wildcards).
+   * @default "managed"
+   */
+  readonly mode?: "managed" | "certificate-manager";
+  /**
+   * Domains the certificate covers; every served domain must be covered.
+   * @default domains
+   */
+  readonly domains?: readonly string[];
+}
+
+/** The static site's options (the load balancer creates it). */
+export type StaticSiteOptions = Omit<StaticSiteArgs, keyof CommonArgs | "name" | "cdnFillServiceAgent">;
+/** The Cloud Armor policy's options (the load balancer creates it). */
+export type ArmorOptions = Omit<CloudArmorPolicyArgs, keyof CommonArgs | "name">;
+
+/** Arguments of {@link HttpsLoadBalancer}. `region` is where the static site's bucket lives. */
+export interface HttpsLoadBalancerArgs extends CommonArgs {
+  /** Logical name (e.g. `edge`); GCP names are `naming.name("generic", name + "-…")`. */
+  readonly name: string;
+  /** Hostnames served (host rules). */
+  readonly domains: readonly string[];
+  /**
+   * Certificates.
+   * @default { mode: "managed" }
+   */
+  readonly certificates?: CertificateOptions;
+  /**
+   * SSL policy profile; the minimum TLS version is always 1.2.
+   * @default "MODERN"
+   */
+  readonly sslProfile?: "MODERN" | "RESTRICTED";
+  /** Cloud Run backends by name. */
+  readonly backends: Readonly<Record<string, LoadBalancerBackend>>;
+  /** Path rules. */
+  readonly routes: readonly LoadBalancerRoute[];
+  /**
+   * What serves paths no route matches: a backend name or `"static"`.
+   * @default "static"
+   */
+  readonly defaultBackend?: string;
+  /**
+   * The static site (private bucket + Cloud CDN); `null` for none.
+   * @default {}
+   */
+  readonly staticSite?: StaticSiteOptions | null;
+  /**
+   * Cloud Armor on every backend service (always on: only its settings are options).
+   * @default {}
+   */
+  readonly armor?: ArmorOptions;
+  /**
+   * Share of requests logged (0-1).
+   * @default 1
+   */
+  readonly logSampleRate?: number;
+  /**
+   * Response headers added to every response.
+   * @default SECURITY_HEADERS
+   */
+  readonly responseHeaders?: readonly string[];
+  /**
+   * The project number, for the Cloud CDN fill service agent.
+   * @default - looked up with `gcp.organizations.getProject`
+   */
+  readonly projectNumber?: pulumi.Input<string>;
+}
+
+const DOMAIN = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** True when certificate domain `cert` covers host `host` (exact, or a wildcard one label deep). */
+export function certificateCovers(cert: string, host: string): boolean {
+  if (cert === host) return true;
+  if (!cert.startsWith("*.")) return false;
+  const rest = host.split(".").slice(1).join(".");
+  return rest === cert.slice(2);
+}
+
+/** Checks {@link HttpsLoadBalancerArgs}; throws one `ValidationError` naming every problem. */
+export function validateHttpsLoadBalancerArgs(args: HttpsLoadBalancerArgs): void {
+  const p = new Problems(`HttpsLoadBalancer "${args.name}"`);
+  p.check(args.domains.length > 0, "domains", args.domains, "at least one domain");
+  args.domains.forEach((d, i) => {
+    p.check(
+      DOMAIN.test(d) && !d.startsWith("*."),
+      `domains[${i}]`,
+      d,
+      "a lowercase DNS name such as app.example.com",
+    );
+    p.check(args.domains.indexOf(d) === i, `domains[${i}]`, d, "each domain once");
+  });
+  const mode = args.certificates?.mode ?? "managed";
+  const certDomains = args.certificates?.domains ?? args.domains;
+  certDomains.forEach((d, i) => {
+    p.check(
+      DOMAIN.test(d),
+      `certificates.domains[${i}]`,
+      d,
+      "a DNS name, or *.name with certificate-manager",
+    );
+    if (d.startsWith("*."))
+      p.check(
+        mode === "certificate-manager",
+        `certificates.domains[${i}]`,
+        d,
+        'a wildcard only with mode "certificate-manager"',
+      );
+  });
+  for (const d of args.domains) {
+    p.check(
+      certDomains.some((c) => certificateCovers(c, d)),
+      "certificates.domains",
+      certDomains,
+      `a certificate domain that covers ${d}`,
+    );
+  }
+  const hasStatic = args.staticSite !== null;
+  const targets = new Set([...Object.keys(args.backends), ...(hasStatic ? ["static"] : [])]);
+  const known = `one of ${[...targets].join(", ") || "(none)"}`;
+  args.routes.forEach((r, i) => {
+    p.check(ROUTE_PATTERN.test(r.path), `routes[${i}].path`, r.path, "/exact or /prefix/*");
+    p.check(targets.has(r.backend), `routes[${i}].backend`, r.backend, known);
+  });
+  for (const [i, j] of overlappingRoutes(args.routes.map((r) => ({ path: r.path, target: r.backend })))) {
+    const a = args.routes[i];
+    const b = args.routes[j];
+    p.add(
+      `routes[${j}].path`,
+      b?.path,
+      `a path that does not overlap routes[${i}] (${a?.path} → ${a?.backend})`,
+    );
+  }
+  const defaultBackend = args.defaultBackend ?? "static";
+  p.check(targets.has(defaultBackend), "defaultBackend", defaultBackend, known);
+  for (const [name, backend] of Object.entries(args.backends)) {
+    p.check(
+      name !== "static",
+      `backends.${name}`,
+      name,
+      'a name other than "static" (reserved for the static site)',
+    );
+    p.check(/^[a-z][a-z0-9-]{0,19}$/.test(name), `backends.${name}`, name, "1-20 of a-z 0-9 '-'");
+    p.check(backend.regions.length > 0, `backends.${name}.regions`, backend.regions, "at least one region");
+    const regions = backend.regions.map((r) => r.region);
+    regions.forEach((r, i) =>
+      p.check(regions.indexOf(r) === i, `backends.${name}.regions[${i}]`, r, "each region once"),
+    );
+    (backend.iapMembers ?? []).forEach((m, i) =>
+      p.check(
+        /^(group|user|domain):\S+$/.test(m),
+        `backends.${name}.iapMembers[${i}]`,
+        m,
+        "group:…, user:… or domain:…",
+      ),
+    );
+    if (backend.iapMembers)
+      p.check(backend.iapMembers.length > 0, `backends.${name}.iapMembers`, [], "at least one member");
+  }
+  const rate = args.logSampleRate ?? 1;
+  p.check(rate >= 0 && rate <= 1, "logSampleRate", rate, "a number from 0 to 1");
+  p.throwIfAny();
+  // The children validate their own options; run them now so nothing is created when one is wrong.
+  validateCloudArmorPolicyArgs({ ...args, ...args.armor, name: `${args.name}-armor` });
+  if (args.staticSite)
+    validateStaticSiteArgs({ ...args, ...args.staticSite, name: "static", cdnFillServiceAgent: "x" });
+}
+
+/** A DNS record the user must create for the load balancer. */
+export interface DnsRecord {
+  readonly name: string;
+  readonly type: string;
+  readonly data: string;
+}
+
+/**
+ * One global external Application Load Balancer (`EXTERNAL_MANAGED`) that is secure by default: IPv4 and
+ * IPv6, Google-managed certificates, an SSL policy with TLS ≥ 1.2, port 80 that only redirects, Cloud Armor
+ * and request logging on every backend service, security response headers, serverless NEGs per region,
+ * and the static site behind Cloud CDN.
+ */
+export class HttpsLoadBalancer extends Component {
+  readonly ipv4: pulumi.Output<string>;
+  readonly ipv6: pulumi.Output<string>;
+  /** `https://<domain>` for every served domain. */
+  readonly urls: readonly string[];
+  /** Resource names of the certificates, to watch their provisioning status. */
+  readonly certificateNames: pulumi.Output<string[]>;
+  /** DNS records to create: A/AAAA for every domain, and the DNS-authorization CNAMEs. */
+  readonly dnsRecords: pulumi.Output<DnsRecord[]>;
+  readonly armor: CloudArmorPolicy;
+  readonly staticSite: StaticSite | undefined;
+  readonly backendServices: Readonly<Record<string, gcp.compute.BackendService>>;
+  readonly urlMap: gcp.compute.URLMap;
+  readonly httpsProxy: gcp.compute.TargetHttpsProxy;
+
+  constructor(name: string, args: HttpsLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateHttpsLoadBalancerArgs(args);
+    super("module6:edge:HttpsLoadBalancer", name, opts);
+    const labels = componentLabels(args.labels, "load-balancer");
+    const gcpName = (suffix: string): string => args.naming.name("generic", `${args.name}-${suffix}`);
+    const headers = [...(args.responseHeaders ?? SECURITY_HEADERS)];
+    const parent = this.child();
+
+    const ipv4 = new gcp.compute.GlobalAddress(
+      `${name}-ipv4`,
+      { project: args.project, name: gcpName("ipv4"), ipVersion: "IPV4", addressType: "EXTERNAL", labels },
+      parent,
+    );
+    const ipv6 = new gcp.compute.GlobalAddress(
+      `${name}-ipv6`,
+      { project: args.project, name: gcpName("ipv6"), ipVersion: "IPV6", addressType: "EXTERNAL", labels },
+      parent,
+    );
+    this.ipv4 = ipv4.address;
+    this.ipv6 = ipv6.address;
+
+    const sslPolicy = new gcp.compute.SSLPolicy(
+      name,
+      {
+        project: args.project,
+        name: gcpName("tls"),
+        profile: args.sslProfile ?? "MODERN",
+        minTlsVersion: "TLS_1_2",
+      },
+      parent,
+    );
+
+    this.armor = new CloudArmorPolicy(
+      `${name}-armor`,
+      { ...args, ...args.armor, name: `${args.name}-armor` },
+      parent,
+    );
+
+    if (args.staticSite !== null) {
+      const number =
+        args.projectNumber ?? gcp.organizations.getProjectOutput({ projectId: args.project }, parent).number;
+      this.staticSite = new StaticSite(
+        `${name}-static`,
+        {
+          ...args,
+          ...args.staticSite,
+          name: "static",
+          cdnFillServiceAgent: pulumi.interpolate`service-${number}@cloud-cdn-fill.iam.gserviceaccount.com`,
+        },
+        parent,
+      );
+    }
+
+    const services: Record<string, gcp.compute.BackendService> = {};
+    for (const [backendName, backend] of Object.entries(args.backends)) {
+      const negs = backend.regions.map(
+        ({ region, service }) =>
+          new gcp.compute.RegionNetworkEndpointGroup(
+            `${name}-${backendName}-${region}`,
+            {
+              project: args.project,
+              // Auto-named: a change of service replaces the NEG create-before-delete, never by name.
+              region,
+              networkEndpointType: "SERVERLESS",
+              cloudRun: { service },
+            },
+            parent,
+          ),
+      );
+      const service = new gcp.compute.BackendService(
+        `${name}-${backendName}`,
+        {
+          project: args.project,
+          name: gcpName(backendName),
+          description: `Cloud Run service ${backendName} (managed by Pulumi)`,
+          loadBalancingScheme: "EXTERNAL_MANAGED",
+          protocol: "HTTPS",
+          backends: negs.map((neg) => ({ group: neg.id })),
+          securityPolicy: this.armor.selfLink,
+          logConfig: { enable: true, sampleRate: args.logSampleRate ?? 1 },
+          customResponseHeaders: headers,
+          iap: backend.iapMembers ? { enabled: true } : undefined,
+        },
+        parent,
+      );
+      for (const member of backend.iapMembers ?? [])
+        this.grantIapAccess(`${name}-${backendName}`, service, member);
+      services[backendName] = service;
+    }
+    this.backendServices = services;
+
+    const target = (backend: string): pulumi.Output<string> => {
+      if (backend === "static" && this.staticSite) return this.staticSite.backendBucket.selfLink;
+      const service = services[backend];
+      if (!service) throw new pulumi.RunError(`HttpsLoadBalancer "${args.name}": unknown backend ${backend}`);
+      return service.selfLink;
+    };
+    const byBackend = new Map<string, string[]>();
+    for (const route of args.routes)
+      byBackend.set(route.backend, [...(byBackend.get(route.backend) ?? []), route.path]);
+    const defaultService = target(args.defaultBackend ?? "static");
+
+    this.urlMap = new gcp.compute.URLMap(
+      name,
+      {
+        project: args.project,
+        name: gcpName("https"),
+        description: "Routes of the module6 services and static assets (managed by Pulumi)",
+        defaultService,
+        hostRules: [{ hosts: [...args.domains], pathMatcher: "routes" }],
+        pathMatchers: [
+          {
+            name: "routes",
+            defaultService,
+            pathRules: [...byBackend.entries()].map(([backend, paths]) => ({
+              paths,
+              service: target(backend),
+            })),
+          },
+        ],
+      },
+      parent,
+    );
+
+    const certs = this.certificates(name, args, gcpName, labels);
+    this.certificateNames = certs.names;
+    this.httpsProxy = new gcp.compute.TargetHttpsProxy(
+      name,
+      {
+        project: args.project,
+        name: gcpName("https"),
+        urlMap: this.urlMap.id,
+        sslPolicy: sslPolicy.id,
+        sslCertificates: certs.sslCertificates,
+        certificateMap: certs.certificateMap,
+      },
+      parent,
+    );
+
+    // Port 80 has its own URL map whose only behaviour is a redirect to HTTPS: nothing is served in clear.
+    const redirectMap = new gcp.compute.URLMap(
+      `${name}-redirect`,
+      {
+        project: args.project,
+        name: gcpName("http-redirect"),
+        description: "Redirects every plain-HTTP request to HTTPS (managed by Pulumi)",
+        defaultUrlRedirect: {
+          httpsRedirect: true,
+          stripQuery: false,
+          redirectResponseCode: "MOVED_PERMANENTLY_DEFAULT",
+        },
+      },
+      parent,
+    );
+    const httpProxy = new gcp.compute.TargetHttpProxy(
+      `${name}-redirect`,
+      { project: args.project, name: gcpName("http-redirect"), urlMap: redirectMap.id },
+      parent,
+    );
+
+    for (const [version, address] of [
+      ["ipv4", ipv4],
+      ["ipv6", ipv6],
+    ] as const) {
+      new gcp.compute.GlobalForwardingRule(
+        `${name}-https-${version}`,
+        {
+          project: args.project,
+          name: gcpName(`https-${version}`),
+          loadBalancingScheme: "EXTERNAL_MANAGED",
+          ipProtocol: "TCP",
+          portRange: "443",
+          ipAddress: address.id,
+          target: this.httpsProxy.id,
+          labels,
+        },
+        parent,
+      );
+      new gcp.compute.GlobalForwardingRule(
+        `${name}-http-${version}`,
+        {
+          project: args.project,
+          name: gcpName(`http-${version}`),
+          loadBalancingScheme: "EXTERNAL_MANAGED",
+          ipProtocol: "TCP",
+          portRange: "80",
+          ipAddress: address.id,
+          target: httpProxy.id,
+          labels,
+        },
+        parent,
+      );
+    }
+
+    this.urls = args.domains.map((d) => `https://${d}`);
+    this.dnsRecords = pulumi
+      .all([this.ipv4, this.ipv6, certs.authorizationRecords])
+      .apply(([v4, v6, auth]) => [
+        ...args.domains.flatMap((d) => [
+          { name: `${d}.`, type: "A", data: v4 },
+          { name: `${d}.`, type: "AAAA", data: v6 },
+        ]),
+        ...auth,
+      ]);
+    this.registerOutputs({
+      ipv4: this.ipv4,
+      ipv6: this.ipv6,
+      urls: this.urls,
+      certificateNames: this.certificateNames,
+      dnsRecords: this.dnsRecords,
+    });
+  }
+
+  private certificates(
+    name: string,
+    args: HttpsLoadBalancerArgs,
+    gcpName: (suffix: string) => string,
+    labels: Record<string, string>,
+  ): {
+    names: pulumi.Output<string[]>;
+    sslCertificates?: pulumi.Output<string>[];
+    certificateMap?: pulumi.Output<string>;
+    authorizationRecords: pulumi.Output<DnsRecord[]>;
+  } {
+    const domains = [...(args.certificates?.domains ?? args.domains)];
+    if ((args.certificates?.mode ?? "managed") === "managed") {
+      // No fixed name: Pulumi auto-names it, so new domains create a new certificate before the old one
+      // is deleted, and the proxy never holds a certificate that is being replaced.
+      const cert = new gcp.compute.ManagedSslCertificate(
+        `${name}-cert`,
+        { project: args.project, type: "MANAGED", managed: { domains } },
+        this.child(),
+      );
+      return {
+        names: pulumi.all([cert.name]),
+        sslCertificates: [cert.id],
+        authorizationRecords: pulumi.output([]),
+      };
+    }
+    const authDomains = [...new Set(domains.map((d) => d.replace(/^\*\./, "")))];
+    const auths = authDomains.map(
+      (domain) =>
+        new gcp.certificatemanager.DnsAuthorization(
+          `${name}-dns-${logicalKey([domain])}`,
+          { project: args.project, name: gcpName(`dns-${logicalKey([domain])}`), domain, labels },
+          this.child(),
+        ),
+    );
+    const cert = new gcp.certificatemanager.Certificate(
+      `${name}-cert`,
+      {
+        project: args.project,
+        // Auto-named like the compute certificate: new domains create a new certificate first.
+        scope: "DEFAULT",
+        labels,
+        managed: { domains, dnsAuthorizations: auths.map((a) => a.id) },
+      },
+      this.child(),
+    );
+    const map = new gcp.certificatemanager.CertificateMap(
+      name,
+      { project: args.project, name: gcpName("certs"), labels },
+      this.child(),
+    );
+    args.domains.forEach(
+      (hostname) =>
+        new gcp.certificatemanager.CertificateMapEntry(
+          `${name}-${logicalKey([hostname])}`,
+          {
+            project: args.project,
+            name: gcpName(logicalKey([hostname])),
+            map: map.name,
+            hostname,
+            certificates: [cert.id],
+            labels,
+          },
+          this.child(),
+        ),
+    );
+    return {
+      names: pulumi.all([cert.name]),
+      certificateMap: pulumi.interpolate`//certificatemanager.googleapis.com/${map.id}`,
+      authorizationRecords: pulumi
+        .all(auths.map((a) => a.dnsResourceRecords))
+        .apply((lists) => lists.flat().map((r) => ({ name: r.name, type: r.type, data: r.data }))),
+    };
+  }
+
+  private grantIapAccess(prefix: string, service: gcp.compute.BackendService, member: Member): void {
+    new gcp.iap.WebBackendServiceIamMember(
+      `${prefix}-iap-${grantKey(member, undefined, "HttpsLoadBalancer.grantIapAccess")}`,
+      {
+        project: service.project,
+        webBackendService: service.name,
+        role: "roles/iap.httpsResourceAccessor",
+        member,
+      },
+      this.child(),
+    );
+  }
+}

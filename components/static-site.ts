@@ -1,0 +1,246 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { Component } from "./shared/component";
+import { uniqueBucketName } from "./shared/bucket-name";
+import { grantKey } from "./shared/grants";
+import { SECURITY_HEADERS } from "./shared/security-headers";
+import { componentLabels, type CommonArgs, type Member } from "./shared/types";
+import { Problems } from "./shared/validation";
+
+/** CORS of the asset bucket. */
+export interface StaticSiteCors {
+  /** Allowed origins, e.g. `https://app.example.com`. */
+  readonly origins: readonly string[];
+  /**
+   * Allowed methods.
+   * @default ["GET", "HEAD"]
+   */
+  readonly methods?: readonly string[];
+  /**
+   * Preflight cache lifetime in seconds.
+   * @default 3600
+   */
+  readonly maxAgeSeconds?: number;
+}
+
+/** Cloud CDN cache settings (seconds). */
+export interface CdnSettings {
+  /**
+   * TTL for responses without cache headers.
+   * @default 3600
+   */
+  readonly defaultTtl?: number;
+  /**
+   * Upper bound of any TTL.
+   * @default 86400
+   */
+  readonly maxTtl?: number;
+  /**
+   * TTL sent to browsers.
+   * @default 3600
+   */
+  readonly clientTtl?: number;
+  /**
+   * How long a stale object may be served while it is revalidated.
+   * @default 86400
+   */
+  readonly serveWhileStale?: number;
+}
+
+/** Arguments of {@link StaticSite}. */
+export interface StaticSiteArgs extends CommonArgs {
+  /** Logical name; the bucket is `<prefix>-<env>-<name>-<random>`. */
+  readonly name: string;
+  /**
+   * Bucket location (a region or multi-region).
+   * @default region
+   */
+  readonly location?: string;
+  /**
+   * CORS of the bucket.
+   * @default undefined - no CORS
+   */
+  readonly cors?: StaticSiteCors;
+  /**
+   * Old (noncurrent) versions are deleted this many days after they were replaced.
+   * @default 30
+   */
+  readonly noncurrentRetentionDays?: number;
+  /**
+   * Noncurrent versions kept per object regardless of age (for rollback).
+   * @default 3
+   */
+  readonly keepNoncurrentVersions?: number;
+  /**
+   * Cloud CDN cache settings.
+   * @default {}
+   */
+  readonly cdn?: CdnSettings;
+  /**
+   * Response headers added to every asset.
+   * @default SECURITY_HEADERS
+   */
+  readonly responseHeaders?: readonly string[];
+  /**
+   * Email of the Cloud CDN fill service agent (`service-<number>@cloud-cdn-fill.iam.gserviceaccount.com`),
+   * the only identity that reads the private bucket.
+   */
+  readonly cdnFillServiceAgent: pulumi.Input<string>;
+}
+
+/** Checks {@link StaticSiteArgs}; throws one `ValidationError` naming every problem. */
+export function validateStaticSiteArgs(args: StaticSiteArgs): void {
+  const p = new Problems(`StaticSite "${args.name}"`);
+  p.check(
+    /^[a-z][a-z0-9-]{0,19}$/.test(args.name),
+    "name",
+    args.name,
+    "1-20 of a-z 0-9 '-', starting with a letter",
+  );
+  const days = args.noncurrentRetentionDays ?? 30;
+  p.check(
+    Number.isInteger(days) && days >= 1 && days <= 3650,
+    "noncurrentRetentionDays",
+    days,
+    "an integer 1-3650",
+  );
+  const keep = args.keepNoncurrentVersions ?? 3;
+  p.check(
+    Number.isInteger(keep) && keep >= 0 && keep <= 100,
+    "keepNoncurrentVersions",
+    keep,
+    "an integer 0-100",
+  );
+  (args.cors?.origins ?? []).forEach((o, i) =>
+    p.check(
+      /^https:\/\/[a-z0-9.-]+(:\d+)?$/.test(o),
+      `cors.origins[${i}]`,
+      o,
+      "an https origin such as https://app.example.com (no '*')",
+    ),
+  );
+  const cdn = { defaultTtl: 3600, maxTtl: 86400, clientTtl: 3600, serveWhileStale: 86400, ...args.cdn };
+  for (const [key, value] of Object.entries(cdn)) {
+    p.check(
+      Number.isInteger(value) && value >= 0 && value <= 31_622_400,
+      `cdn.${key}`,
+      value,
+      "whole seconds, 0 to one year",
+    );
+  }
+  p.check(
+    cdn.defaultTtl <= cdn.maxTtl,
+    "cdn.defaultTtl",
+    cdn.defaultTtl,
+    `at most cdn.maxTtl (${cdn.maxTtl})`,
+  );
+  p.check(cdn.clientTtl <= cdn.maxTtl, "cdn.clientTtl", cdn.clientTtl, `at most cdn.maxTtl (${cdn.maxTtl})`);
+  p.throwIfAny();
+}
+
+/**
+ * Static assets: a private, versioned Cloud Storage bucket served through a backend bucket with Cloud CDN.
+ *
+ * The bucket is not public: public access prevention is enforced, and only the Cloud CDN fill service agent
+ * may read objects (Google's "private bucket access" for Cloud CDN backend buckets). Writes are granted
+ * per member with `grantWrite`.
+ */
+export class StaticSite extends Component {
+  readonly bucket: gcp.storage.Bucket;
+  readonly backendBucket: gcp.compute.BackendBucket;
+  /** The bucket's name. */
+  readonly bucketName: pulumi.Output<string>;
+  private readonly baseName: string;
+
+  constructor(name: string, args: StaticSiteArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateStaticSiteArgs(args);
+    super("module6:edge:StaticSite", name, opts);
+    this.baseName = name;
+    const labels = componentLabels(args.labels, "static-site");
+    const cdn = { defaultTtl: 3600, maxTtl: 86400, clientTtl: 3600, serveWhileStale: 86400, ...args.cdn };
+
+    this.bucket = new gcp.storage.Bucket(
+      name,
+      {
+        project: args.project,
+        name: uniqueBucketName(name, args.name, args.naming, this),
+        location: args.location ?? args.region,
+        storageClass: "STANDARD",
+        uniformBucketLevelAccess: true,
+        publicAccessPrevention: "enforced",
+        versioning: { enabled: true },
+        labels,
+        lifecycleRules: [
+          {
+            action: { type: "Delete" },
+            condition: {
+              withState: "ARCHIVED",
+              daysSinceNoncurrentTime: args.noncurrentRetentionDays ?? 30,
+              numNewerVersions: (args.keepNoncurrentVersions ?? 3) + 1,
+            },
+          },
+        ],
+        cors: args.cors
+          ? [
+              {
+                origins: [...args.cors.origins],
+                methods: [...(args.cors.methods ?? ["GET", "HEAD"])],
+                responseHeaders: ["Content-Type", "Cache-Control"],
+                maxAgeSeconds: args.cors.maxAgeSeconds ?? 3600,
+              },
+            ]
+          : undefined,
+      },
+      this.child(),
+    );
+    this.bucketName = this.bucket.name;
+
+    // The load balancer reads the private bucket as the Cloud CDN fill service agent: objectViewer only.
+    new gcp.storage.BucketIAMMember(
+      `${name}-cdn-read`,
+      {
+        bucket: this.bucket.name,
+        role: "roles/storage.objectViewer",
+        member: pulumi.interpolate`serviceAccount:${args.cdnFillServiceAgent}`,
+      },
+      this.child(),
+    );
+
+    this.backendBucket = new gcp.compute.BackendBucket(
+      name,
+      {
+        project: args.project,
+        name: args.naming.name("generic", args.name),
+        description: "Static assets through Cloud CDN (managed by Pulumi)",
+        bucketName: this.bucket.name,
+        enableCdn: true,
+        compressionMode: "AUTOMATIC",
+        customResponseHeaders: [...(args.responseHeaders ?? SECURITY_HEADERS)],
+        cdnPolicy: {
+          cacheMode: "CACHE_ALL_STATIC",
+          defaultTtl: cdn.defaultTtl,
+          maxTtl: cdn.maxTtl,
+          clientTtl: cdn.clientTtl,
+          serveWhileStale: cdn.serveWhileStale,
+          negativeCaching: true,
+          negativeCachingPolicies: [
+            { code: 404, ttl: 60 },
+            { code: 410, ttl: 120 },
+          ],
+          requestCoalescing: true,
+        },
+      },
+      this.child(),
+    );
+    this.registerOutputs({ bucketName: this.bucketName, backendBucket: this.backendBucket.selfLink });
+  }
+
+  /** Lets `member` (the deployer that uploads assets) create, replace and delete objects, nothing else. */
+  grantWrite(member: Member, key?: string): gcp.storage.BucketIAMMember {
+    return new gcp.storage.BucketIAMMember(
+      `${this.baseName}-write-${grantKey(member, key, "StaticSite.grantWrite")}`,
+      { bucket: this.bucket.name, role: "roles/storage.objectUser", member },
+      this.child(),
+    );
+  }
+}

@@ -1,0 +1,764 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  HttpsLoadBalancer,
+  certificateCovers,
+  validateHttpsLoadBalancerArgs,
+  type HttpsLoadBalancerArgs,
+} from "../../components/https-load-balancer";
+import { ValidationError } from "../../components/shared/validation";
+import type { RecordedResource } from "../../plan/record";
+import {
+  commonArgs,
+  expectProps,
+  installMocks,
+  onlyOfType,
+  record,
+  resourcesOfType,
+  valueOf,
+} from "../helpers/pulumi";
+
+const LB = "module6:edge:HttpsLoadBalancer";
+const STATIC_SITE = "module6:edge:StaticSite";
+const ARMOR = "module6:edge:CloudArmorPolicy";
+const ADDRESS = "gcp:compute/globalAddress:GlobalAddress";
+const RULE = "gcp:compute/globalForwardingRule:GlobalForwardingRule";
+const SSL_POLICY = "gcp:compute/sSLPolicy:SSLPolicy";
+const HTTPS_PROXY = "gcp:compute/targetHttpsProxy:TargetHttpsProxy";
+const HTTP_PROXY = "gcp:compute/targetHttpProxy:TargetHttpProxy";
+const URL_MAP = "gcp:compute/uRLMap:URLMap";
+const BACKEND_SERVICE = "gcp:compute/backendService:BackendService";
+const BACKEND_BUCKET = "gcp:compute/backendBucket:BackendBucket";
+const NEG = "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup";
+const SECURITY_POLICY = "gcp:compute/securityPolicy:SecurityPolicy";
+const MANAGED_CERT = "gcp:compute/managedSslCertificate:ManagedSslCertificate";
+const DNS_AUTH = "gcp:certificatemanager/dnsAuthorization:DnsAuthorization";
+const CM_CERT = "gcp:certificatemanager/certificate:Certificate";
+const CERT_MAP = "gcp:certificatemanager/certificateMap:CertificateMap";
+const CERT_MAP_ENTRY = "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry";
+const BUCKET = "gcp:storage/bucket:Bucket";
+const IAP_MEMBER = "gcp:iap/webBackendServiceIamMember:WebBackendServiceIamMember";
+
+const DOMAINS = ["app.example.com", "www.example.com"];
+
+/** Valid args: `api` in two regions, `web` in one, routes to both and to the static site. */
+function baseArgs(overrides: Partial<HttpsLoadBalancerArgs> = {}): HttpsLoadBalancerArgs {
+  return {
+    ...commonArgs(),
+    name: "edge",
+    domains: DOMAINS,
+    backends: {
+      api: {
+        regions: [
+          { region: "asia-northeast3", service: "m6-test-api" },
+          { region: "asia-northeast1", service: "m6-test-api" },
+        ],
+      },
+      web: { regions: [{ region: "asia-northeast3", service: "m6-test-web" }] },
+    },
+    routes: [
+      { path: "/api/*", backend: "api" },
+      { path: "/assets/*", backend: "static" },
+      { path: "/app", backend: "web" },
+      { path: "/app/*", backend: "web" },
+    ],
+    ...overrides,
+  };
+}
+
+/** The resource of `type` with logical name `name`; fails when there is not exactly one. */
+function named(resources: readonly RecordedResource[], type: string, name: string): RecordedResource {
+  const found = resourcesOfType(resources, type).filter((r) => r.name === name);
+  expect(found, `${type} ${name}`).toHaveLength(1);
+  return found[0] as RecordedResource;
+}
+
+/** A resource's mocked id; fails when it has none. */
+function idOf(resource: RecordedResource): string {
+  expect(resource.id, `${resource.type} ${resource.name} id`).toBeTruthy();
+  return resource.id as string;
+}
+
+/** A string output of a resource. */
+function output(resource: RecordedResource, key: string): string {
+  const value = resource.outputs[key];
+  expect(typeof value, `${resource.type} ${resource.name} output ${key}`).toBe("string");
+  return value as string;
+}
+
+/** The HTTPS URL map (the one that is not the port-80 redirect). */
+function httpsMap(resources: readonly RecordedResource[]): RecordedResource {
+  const maps = resourcesOfType(resources, URL_MAP).filter((m) => m.inputs.defaultUrlRedirect === undefined);
+  expect(maps, "one serving URL map").toHaveLength(1);
+  return maps[0] as RecordedResource;
+}
+
+/** The port-80 URL map (the one with a default redirect). */
+function redirectMap(resources: readonly RecordedResource[]): RecordedResource {
+  const maps = resourcesOfType(resources, URL_MAP).filter((m) => m.inputs.defaultUrlRedirect !== undefined);
+  expect(maps, "one redirect URL map").toHaveLength(1);
+  return maps[0] as RecordedResource;
+}
+
+beforeAll(async () => {
+  await installMocks();
+});
+
+type Recorded = Awaited<ReturnType<typeof record<HttpsLoadBalancer>>>;
+
+/** Records `build` once, on first use: several tests read the same load balancer (each build takes ~0.5 s). */
+function once(build: () => HttpsLoadBalancer): () => Promise<Recorded> {
+  let recorded: Promise<Recorded> | undefined;
+  return () => (recorded ??= record(build));
+}
+
+/** Everything by default. */
+const defaults = once(() => new HttpsLoadBalancer("lb-defaults", baseArgs()));
+
+const IAP_MEMBERS = ["group:devs@example.com", "user:qa@example.com"];
+const CERT_DOMAINS = ["app.example.com", "www.example.com", "example.com"];
+
+/** Every option that changes a setting away from its default. */
+const customized = once(() => {
+  const args = baseArgs();
+  return new HttpsLoadBalancer(
+    "lb-custom",
+    baseArgs({
+      sslProfile: "RESTRICTED",
+      logSampleRate: 0.25,
+      defaultBackend: "web",
+      certificates: { domains: CERT_DOMAINS },
+      backends: { ...args.backends, web: { ...args.backends.web!, iapMembers: IAP_MEMBERS } },
+    }),
+  );
+});
+
+describe("HttpsLoadBalancer: front end", () => {
+  it("reserves IPv4 and IPv6 and forwards 443 and 80 on each with EXTERNAL_MANAGED", async () => {
+    const { resources } = await defaults();
+    const addresses = resourcesOfType(resources, ADDRESS);
+    expect(addresses.map((a) => a.inputs.ipVersion).sort()).toEqual(["IPV4", "IPV6"]);
+    for (const address of addresses) expectProps(address, { addressType: "EXTERNAL" });
+
+    const rules = resourcesOfType(resources, RULE);
+    expect(rules).toHaveLength(4);
+    const httpsProxyId = idOf(onlyOfType(resources, HTTPS_PROXY));
+    const httpProxyId = idOf(onlyOfType(resources, HTTP_PROXY));
+    expect(httpsProxyId).not.toBe(httpProxyId);
+    for (const rule of rules)
+      expectProps(rule, { loadBalancingScheme: "EXTERNAL_MANAGED", ipProtocol: "TCP" });
+
+    // Every (address, port) pair exactly once.
+    const pairs = rules.map((r) => `${String(r.inputs.ipAddress)} ${String(r.inputs.portRange)}`).sort();
+    expect(pairs).toEqual(addresses.flatMap((a) => [`${idOf(a)} 443`, `${idOf(a)} 80`]).sort());
+    for (const rule of rules) {
+      const expectedTarget = rule.inputs.portRange === "443" ? httpsProxyId : httpProxyId;
+      expect(rule.inputs.target, `${rule.name} target`).toBe(expectedTarget);
+    }
+  });
+
+  it.each([
+    ["default", defaults, "MODERN"],
+    ["RESTRICTED", customized, "RESTRICTED"],
+  ] as const)(
+    "attaches a TLS 1.2+ SSL policy (sslProfile %s) to the HTTPS proxy",
+    async (_case, lb, profile) => {
+      const { resources } = await lb();
+      const policy = onlyOfType(resources, SSL_POLICY);
+      expectProps(policy, { profile, minTlsVersion: "TLS_1_2" });
+      const proxy = onlyOfType(resources, HTTPS_PROXY);
+      expect(proxy.inputs.sslPolicy).toBe(idOf(policy));
+      expect(proxy.inputs.urlMap).toBe(idOf(httpsMap(resources)));
+    },
+  );
+
+  it("only redirects on port 80: its own URL map, no backend anywhere on that path", async () => {
+    const { resources } = await defaults();
+    const redirect = redirectMap(resources);
+    expect(redirect.inputs.defaultUrlRedirect).toMatchObject({ httpsRedirect: true });
+    expect(redirect.inputs).not.toHaveProperty("defaultService");
+    expect(redirect.inputs).not.toHaveProperty("hostRules");
+    expect(redirect.inputs).not.toHaveProperty("pathMatchers");
+    expect(redirect.inputs).not.toHaveProperty("defaultRouteAction");
+
+    const httpProxy = onlyOfType(resources, HTTP_PROXY);
+    expect(httpProxy.inputs.urlMap).toBe(idOf(redirect));
+    expect(httpProxy.inputs.urlMap).not.toBe(idOf(httpsMap(resources)));
+
+    const httpsProxyId = idOf(onlyOfType(resources, HTTPS_PROXY));
+    const port80 = resourcesOfType(resources, RULE).filter((r) => r.inputs.portRange === "80");
+    expect(port80).toHaveLength(2);
+    for (const rule of port80) {
+      expect(rule.inputs.target).toBe(idOf(httpProxy));
+      expect(rule.inputs.target).not.toBe(httpsProxyId);
+    }
+
+    // Nothing on the port-80 path names or depends on a backend service or bucket.
+    const backends = [
+      ...resourcesOfType(resources, BACKEND_SERVICE),
+      ...resourcesOfType(resources, BACKEND_BUCKET),
+    ];
+    expect(backends).toHaveLength(3);
+    for (const resource of [redirect, httpProxy, ...port80]) {
+      const text = JSON.stringify(resource.inputs);
+      for (const backend of backends) {
+        expect(text, `${resource.name} mentions ${backend.name}`).not.toContain(idOf(backend));
+        expect(text, `${resource.name} mentions ${backend.name}`).not.toContain(output(backend, "selfLink"));
+        expect(resource.dependencies, `${resource.name} depends on ${backend.name}`).not.toContain(
+          backend.urn,
+        );
+      }
+    }
+  });
+});
+
+describe("HttpsLoadBalancer: certificates", () => {
+  it("uses one auto-named compute managed certificate by default", async () => {
+    const { result, resources } = await defaults();
+    const cert = onlyOfType(resources, MANAGED_CERT);
+    expectProps(cert, { type: "MANAGED" });
+    expect(cert.inputs.managed).toEqual({ domains: DOMAINS });
+    // No fixed name: a change of domains creates the new certificate before deleting the old one.
+    expect(cert.inputs).not.toHaveProperty("name");
+
+    const proxy = onlyOfType(resources, HTTPS_PROXY);
+    expect(proxy.inputs.sslCertificates).toEqual([idOf(cert)]);
+    expect(proxy.inputs).not.toHaveProperty("certificateMap");
+    for (const type of [DNS_AUTH, CM_CERT, CERT_MAP, CERT_MAP_ENTRY])
+      expect(resourcesOfType(resources, type), type).toHaveLength(0);
+
+    expect(await valueOf(result.certificateNames)).toEqual([output(cert, "name")]);
+    // Only the addresses: no DNS authorization in this mode.
+    expect((await valueOf(result.dnsRecords)).map((r) => r.type).sort()).toEqual(["A", "A", "AAAA", "AAAA"]);
+  });
+
+  it("covers explicit certificate domains (a superset of the served ones)", async () => {
+    const { resources } = await customized();
+    const cert = onlyOfType(resources, MANAGED_CERT);
+    expect(cert.inputs.managed).toEqual({ domains: CERT_DOMAINS });
+    expect(cert.inputs).not.toHaveProperty("name");
+    expect(onlyOfType(resources, HTTPS_PROXY).inputs.sslCertificates).toEqual([idOf(cert)]);
+  });
+
+  it("uses Certificate Manager with DNS authorization and a certificate map when asked", async () => {
+    const domains = ["app.example.com", "api.example.com", "example.com"];
+    const certDomains = ["*.example.com", "example.com", "app.example.com"];
+    const { result, resources } = await record(
+      () =>
+        new HttpsLoadBalancer(
+          "lb-certmgr",
+          baseArgs({ domains, certificates: { mode: "certificate-manager", domains: certDomains } }),
+        ),
+    );
+    expect(resourcesOfType(resources, MANAGED_CERT)).toHaveLength(0);
+
+    // One DNS authorization per de-wildcarded certificate domain: *.example.com and example.com share one.
+    const auths = resourcesOfType(resources, DNS_AUTH);
+    expect(auths.map((a) => a.inputs.domain).sort()).toEqual(["app.example.com", "example.com"]);
+
+    const cert = onlyOfType(resources, CM_CERT);
+    expectProps(cert, { scope: "DEFAULT" });
+    const managed = cert.inputs.managed as { domains: string[]; dnsAuthorizations: string[] };
+    expect(managed.domains).toEqual(certDomains);
+    expect([...managed.dnsAuthorizations].sort()).toEqual(auths.map(idOf).sort());
+
+    const map = onlyOfType(resources, CERT_MAP);
+    const entries = resourcesOfType(resources, CERT_MAP_ENTRY);
+    expect(entries.map((e) => e.inputs.hostname).sort()).toEqual([...domains].sort());
+    for (const entry of entries) {
+      expect(entry.inputs.map).toBe(output(map, "name"));
+      expect(entry.inputs.certificates).toEqual([idOf(cert)]);
+    }
+
+    const proxy = onlyOfType(resources, HTTPS_PROXY);
+    expect(proxy.inputs.certificateMap).toBe(`//certificatemanager.googleapis.com/${idOf(map)}`);
+    expect(proxy.inputs).not.toHaveProperty("sslCertificates");
+    expect(proxy.inputs.sslPolicy).toBe(idOf(onlyOfType(resources, SSL_POLICY)));
+
+    expect(await valueOf(result.certificateNames)).toEqual([output(cert, "name")]);
+
+    const records = await valueOf(result.dnsRecords);
+    const v4 = await valueOf(result.ipv4);
+    const v6 = await valueOf(result.ipv6);
+    for (const domain of domains) {
+      expect(records).toContainEqual({ name: `${domain}.`, type: "A", data: v4 });
+      expect(records).toContainEqual({ name: `${domain}.`, type: "AAAA", data: v6 });
+    }
+    const expectedCnames = auths
+      .flatMap((a) => a.outputs.dnsResourceRecords as Record<string, string>[])
+      .map((r) => ({ name: r.name, type: r.type, data: r.data }));
+    expect(expectedCnames.map((r) => r.name).sort()).toEqual([
+      "_acme-challenge.app.example.com.",
+      "_acme-challenge.example.com.",
+    ]);
+    const cnames = records.filter((r) => r.type === "CNAME");
+    expect(cnames).toHaveLength(2);
+    expect(cnames).toEqual(expect.arrayContaining(expectedCnames));
+    expect(records).toHaveLength(domains.length * 2 + 2);
+  });
+
+  // BUG (components/https-load-balancer.ts, certificates(): `name: gcpName("cert")`): Certificate Manager's
+  // `managed.domains` and `managed.dnsAuthorizations` are immutable, so a change of domains replaces the
+  // certificate; with a fixed name the replacement (create-before-delete) collides with the old one.
+  // Flip to `it(...)` once the certificate is auto-named (or its name follows its domains).
+  it("renames the Certificate Manager certificate when its domains change", async () => {
+    const certManagerLb = (name: string, domains: string[]): HttpsLoadBalancer =>
+      new HttpsLoadBalancer(
+        name,
+        baseArgs({
+          domains,
+          certificates: { mode: "certificate-manager" },
+          staticSite: null,
+          defaultBackend: "web",
+          routes: [{ path: "/api/*", backend: "api" }],
+        }),
+      );
+    const { resources } = await record(() => {
+      certManagerLb("lb-certmgr-before", ["app.example.com"]);
+      certManagerLb("lb-certmgr-after", ["app.example.com", "www.example.com"]);
+    });
+    const before = named(resources, CM_CERT, "lb-certmgr-before-cert");
+    const after = named(resources, CM_CERT, "lb-certmgr-after-cert");
+    expect(after.inputs.managed).not.toEqual(before.inputs.managed);
+    // Either auto-named (no name input) or a name that changes with the domains.
+    if (before.inputs.name !== undefined || after.inputs.name !== undefined)
+      expect(after.inputs.name).not.toBe(before.inputs.name);
+  });
+});
+
+describe("HttpsLoadBalancer: URL map", () => {
+  it("routes every host and path to the right backend, the static site by default", async () => {
+    const { result, resources } = await defaults();
+    const map = httpsMap(resources);
+    const bucketLink = output(onlyOfType(resources, BACKEND_BUCKET), "selfLink");
+    const apiLink = output(named(resources, BACKEND_SERVICE, "lb-defaults-api"), "selfLink");
+    const webLink = output(named(resources, BACKEND_SERVICE, "lb-defaults-web"), "selfLink");
+    expect(new Set([bucketLink, apiLink, webLink]).size).toBe(3);
+
+    expect(map.inputs.defaultService).toBe(bucketLink);
+    expect(map.inputs.hostRules).toEqual([{ hosts: DOMAINS, pathMatcher: "routes" }]);
+    const matchers = map.inputs.pathMatchers as {
+      name: string;
+      defaultService: string;
+      pathRules: unknown[];
+    }[];
+    expect(matchers).toHaveLength(1);
+    expect(matchers[0]?.name).toBe("routes");
+    expect(matchers[0]?.defaultService).toBe(bucketLink);
+    expect(matchers[0]?.pathRules).toHaveLength(3);
+    expect(matchers[0]?.pathRules).toEqual(
+      expect.arrayContaining([
+        { paths: ["/api/*"], service: apiLink },
+        { paths: ["/assets/*"], service: bucketLink },
+        { paths: ["/app", "/app/*"], service: webLink },
+      ]),
+    );
+    expect(Object.keys(result.backendServices).sort()).toEqual(["api", "web"]);
+  });
+
+  it("sends unmatched paths to a named backend when defaultBackend names one", async () => {
+    const { resources } = await customized();
+    const map = httpsMap(resources);
+    const webLink = output(named(resources, BACKEND_SERVICE, "lb-custom-web"), "selfLink");
+    expect(map.inputs.defaultService).toBe(webLink);
+    const matchers = map.inputs.pathMatchers as { defaultService: string }[];
+    expect(matchers[0]?.defaultService).toBe(webLink);
+  });
+});
+
+describe("HttpsLoadBalancer: backends", () => {
+  it("creates one serverless NEG per backend per region, all in the backend service", async () => {
+    const { resources } = await defaults();
+    const negs = resourcesOfType(resources, NEG);
+    expect(negs).toHaveLength(3);
+    for (const neg of negs) expectProps(neg, { networkEndpointType: "SERVERLESS" });
+
+    const apiNegs = negs.filter((n) => (n.inputs.cloudRun as { service: string }).service === "m6-test-api");
+    expect(apiNegs.map((n) => n.inputs.region).sort()).toEqual(["asia-northeast1", "asia-northeast3"]);
+    const webNegs = negs.filter((n) => (n.inputs.cloudRun as { service: string }).service === "m6-test-web");
+    expect(webNegs.map((n) => n.inputs.region)).toEqual(["asia-northeast3"]);
+
+    const groups = (service: RecordedResource): string[] =>
+      (service.inputs.backends as { group: string }[]).map((b) => b.group).sort();
+    expect(groups(named(resources, BACKEND_SERVICE, "lb-defaults-api"))).toEqual(apiNegs.map(idOf).sort());
+    expect(groups(named(resources, BACKEND_SERVICE, "lb-defaults-web"))).toEqual(webNegs.map(idOf));
+  });
+
+  it("puts Cloud Armor, request logging and security headers on every backend service", async () => {
+    const { resources } = await defaults();
+    const policyLink = output(onlyOfType(resources, SECURITY_POLICY), "selfLink");
+    const services = resourcesOfType(resources, BACKEND_SERVICE);
+    expect(services).toHaveLength(2);
+    for (const service of services) {
+      expectProps(service, {
+        loadBalancingScheme: "EXTERNAL_MANAGED",
+        securityPolicy: policyLink,
+        logConfig: { enable: true, sampleRate: 1 },
+      });
+      const headers = service.inputs.customResponseHeaders as string[];
+      expect(headers).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^Strict-Transport-Security: max-age=\d+/),
+          "X-Content-Type-Options: nosniff",
+          expect.stringMatching(/^Referrer-Policy: /),
+        ]),
+      );
+      expect(
+        headers.some(
+          (h) => /^X-Frame-Options: /.test(h) || /^Content-Security-Policy: .*frame-ancestors/.test(h),
+        ),
+        "a frame policy",
+      ).toBe(true);
+      // Serverless NEGs take neither health checks nor a timeout.
+      expect(service.inputs).not.toHaveProperty("healthChecks");
+      expect(service.inputs).not.toHaveProperty("timeoutSec");
+      // Public backends: no IAP.
+      expect(service.inputs).not.toHaveProperty("iap");
+    }
+    expect(resourcesOfType(resources, IAP_MEMBER)).toHaveLength(0);
+  });
+
+  it("uses the configured log sample rate on every backend service", async () => {
+    const { resources } = await customized();
+    const policyLink = output(onlyOfType(resources, SECURITY_POLICY), "selfLink");
+    const services = resourcesOfType(resources, BACKEND_SERVICE);
+    expect(services).toHaveLength(2);
+    for (const service of services) {
+      expectProps(service, {
+        loadBalancingScheme: "EXTERNAL_MANAGED",
+        securityPolicy: policyLink,
+        logConfig: { enable: true, sampleRate: 0.25 },
+      });
+    }
+  });
+
+  it("puts IAP and its members only on the backend that lists iapMembers", async () => {
+    const { resources } = await customized();
+    const web = named(resources, BACKEND_SERVICE, "lb-custom-web");
+    const api = named(resources, BACKEND_SERVICE, "lb-custom-api");
+    expectProps(web, { iap: { enabled: true } });
+    expect(api.inputs).not.toHaveProperty("iap");
+
+    const grants = resourcesOfType(resources, IAP_MEMBER);
+    expect(grants.map((g) => g.inputs.member).sort()).toEqual(IAP_MEMBERS);
+    for (const grant of grants) {
+      expectProps(grant, {
+        role: "roles/iap.httpsResourceAccessor",
+        webBackendService: output(web, "name"),
+        project: "module6-test-000000",
+      });
+    }
+  });
+});
+
+describe("HttpsLoadBalancer: children and outputs", () => {
+  it("creates the static site and the Cloud Armor policy as its children", async () => {
+    const { result, resources } = await defaults();
+    const component = onlyOfType(resources, LB);
+    expect(component.urn).toBe(await valueOf(result.urn));
+    const site = onlyOfType(resources, STATIC_SITE);
+    expect(site.parent).toBe(component.urn);
+    expect(onlyOfType(resources, ARMOR).parent).toBe(component.urn);
+    expect(result.staticSite).toBeDefined();
+    expect(onlyOfType(resources, BUCKET).parent).toBe(site.urn);
+    expect(onlyOfType(resources, BACKEND_BUCKET).parent).toBe(site.urn);
+    // Every other custom resource is the load balancer's own child.
+    const own = [
+      ADDRESS,
+      RULE,
+      SSL_POLICY,
+      HTTPS_PROXY,
+      HTTP_PROXY,
+      URL_MAP,
+      BACKEND_SERVICE,
+      NEG,
+      MANAGED_CERT,
+    ];
+    for (const r of resources.filter((x) => own.includes(x.type)))
+      expect(r.parent, r.name).toBe(component.urn);
+    // The CDN fill agent of the (mocked) project reads the private bucket.
+    const reader = resources.find((r) => r.type === "gcp:storage/bucketIAMMember:BucketIAMMember");
+    expect(reader?.inputs.member).toBe(
+      "serviceAccount:service-000000000000@cloud-cdn-fill.iam.gserviceaccount.com",
+    );
+  });
+
+  it("creates no bucket or backend bucket with staticSite null", async () => {
+    const { result, resources } = await record(
+      () =>
+        new HttpsLoadBalancer(
+          "lb-nostatic",
+          baseArgs({ staticSite: null, defaultBackend: "web", routes: [{ path: "/api/*", backend: "api" }] }),
+        ),
+    );
+    expect(resourcesOfType(resources, STATIC_SITE)).toHaveLength(0);
+    expect(resourcesOfType(resources, BUCKET)).toHaveLength(0);
+    expect(resourcesOfType(resources, BACKEND_BUCKET)).toHaveLength(0);
+    expect(result.staticSite).toBeUndefined();
+    const webLink = output(named(resources, BACKEND_SERVICE, "lb-nostatic-web"), "selfLink");
+    expect(httpsMap(resources).inputs.defaultService).toBe(webLink);
+  });
+
+  it("then requires defaultBackend and routes to name a backend", () => {
+    expect(() =>
+      validateHttpsLoadBalancerArgs(
+        baseArgs({ staticSite: null, routes: [{ path: "/api/*", backend: "api" }] }),
+      ),
+    ).toThrow(/defaultBackend: got "static"; one of api, web$/m);
+    expect(() =>
+      validateHttpsLoadBalancerArgs(baseArgs({ staticSite: null, defaultBackend: "web" })),
+    ).toThrow(/routes\[1\]\.backend: got "static"; one of api, web$/m);
+  });
+
+  it("resolves the addresses, URLs and certificate names", async () => {
+    const { result, resources } = await defaults();
+    const addresses = resourcesOfType(resources, ADDRESS);
+    const v4 = addresses.find((a) => a.inputs.ipVersion === "IPV4");
+    const v6 = addresses.find((a) => a.inputs.ipVersion === "IPV6");
+    expect(v4 && v6).toBeTruthy();
+    const ipv4 = await valueOf(result.ipv4);
+    const ipv6 = await valueOf(result.ipv6);
+    expect(ipv4).toBe(output(v4!, "address"));
+    expect(ipv6).toBe(output(v6!, "address"));
+    expect(ipv4).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(ipv6).toContain(":");
+    expect(result.urls).toEqual(["https://app.example.com", "https://www.example.com"]);
+    const names = await valueOf(result.certificateNames);
+    expect(names.length).toBeGreaterThan(0);
+    for (const n of names) expect(n).toBeTruthy();
+    expect(await valueOf(result.dnsRecords)).toEqual([
+      { name: "app.example.com.", type: "A", data: ipv4 },
+      { name: "app.example.com.", type: "AAAA", data: ipv6 },
+      { name: "www.example.com.", type: "A", data: ipv4 },
+      { name: "www.example.com.", type: "AAAA", data: ipv6 },
+    ]);
+  });
+});
+
+describe("validateHttpsLoadBalancerArgs", () => {
+  it("accepts the base args, same-target overlaps and a wildcard with certificate-manager", () => {
+    expect(() => validateHttpsLoadBalancerArgs(baseArgs())).not.toThrow();
+    expect(() =>
+      validateHttpsLoadBalancerArgs(
+        baseArgs({
+          routes: [
+            { path: "/api/*", backend: "api" },
+            { path: "/api/v1/*", backend: "api" },
+          ],
+        }),
+      ),
+    ).not.toThrow();
+    expect(() =>
+      validateHttpsLoadBalancerArgs(
+        baseArgs({ certificates: { mode: "certificate-manager", domains: ["*.example.com"] } }),
+      ),
+    ).not.toThrow();
+  });
+
+  it.each([
+    ["no domains", { domains: [] }, /domains: got \[\]; at least one domain/],
+    [
+      "a bad domain",
+      { domains: ["App.Example.com"] },
+      /domains\[0\]: got "App\.Example\.com"; a lowercase DNS name/,
+    ],
+    [
+      "a wildcard served domain",
+      { domains: ["*.example.com"], certificates: { mode: "certificate-manager" } },
+      /domains\[0\]: got "\*\.example\.com"; a lowercase DNS name/,
+    ],
+    [
+      "a duplicate domain",
+      { domains: ["app.example.com", "app.example.com"] },
+      /domains\[1\]: got "app\.example\.com"; each domain once/,
+    ],
+    [
+      "an unknown service in a route",
+      { routes: [{ path: "/billing/*", backend: "billing" }] },
+      /routes\[0\]\.backend: got "billing"; one of api, web, static/,
+    ],
+    [
+      "overlapping paths on different backends",
+      {
+        routes: [
+          { path: "/api/*", backend: "api" },
+          { path: "/api/v1/*", backend: "web" },
+        ],
+      },
+      /routes\[1\]\.path: got "\/api\/v1\/\*"; a path that does not overlap routes\[0\] \(\/api\/\* → api\)/,
+    ],
+    [
+      "a duplicate path",
+      {
+        routes: [
+          { path: "/app", backend: "web" },
+          { path: "/app", backend: "web" },
+        ],
+      },
+      /routes\[1\]\.path: got "\/app"; a path that does not overlap routes\[0\]/,
+    ],
+    [
+      "a bad path",
+      { routes: [{ path: "api/*", backend: "api" }] },
+      /routes\[0\]\.path: got "api\/\*"; \/exact or \/prefix\/\*/,
+    ],
+    [
+      "a wildcard in the middle of a path",
+      { routes: [{ path: "/a/*/b", backend: "api" }] },
+      /routes\[0\]\.path: got "\/a\/\*\/b"/,
+    ],
+    [
+      "a domain without a certificate",
+      { certificates: { domains: ["app.example.com"] } },
+      /certificates\.domains: got \["app\.example\.com"\]; a certificate domain that covers www\.example\.com/,
+    ],
+    [
+      "a domain not covered by a two-level-deep wildcard",
+      {
+        domains: ["a.b.example.com"],
+        certificates: { mode: "certificate-manager", domains: ["*.example.com"] },
+      },
+      /certificates\.domains: got \["\*\.example\.com"\]; a certificate domain that covers a\.b\.example\.com/,
+    ],
+    [
+      "a wildcard certificate domain in managed mode",
+      { certificates: { domains: ["*.example.com"] } },
+      /certificates\.domains\[0\]: got "\*\.example\.com"; a wildcard only with mode "certificate-manager"/,
+    ],
+    [
+      "an unknown defaultBackend",
+      { defaultBackend: "nope" },
+      /defaultBackend: got "nope"; one of api, web, static/,
+    ],
+    ["logSampleRate 1.5", { logSampleRate: 1.5 }, /logSampleRate: got 1\.5; a number from 0 to 1/],
+    ["logSampleRate -0.1", { logSampleRate: -0.1 }, /logSampleRate: got -0\.1; a number from 0 to 1/],
+    [
+      "a backend with zero regions",
+      { backends: { api: { regions: [] } }, routes: [{ path: "/api/*", backend: "api" }] },
+      /backends\.api\.regions: got \[\]; at least one region/,
+    ],
+    [
+      "a duplicate region",
+      {
+        backends: {
+          api: {
+            regions: [
+              { region: "asia-northeast3", service: "a" },
+              { region: "asia-northeast3", service: "b" },
+            ],
+          },
+        },
+        routes: [{ path: "/api/*", backend: "api" }],
+      },
+      /backends\.api\.regions\[1\]: got "asia-northeast3"; each region once/,
+    ],
+    [
+      "a bad IAP member",
+      {
+        backends: {
+          api: { regions: [{ region: "asia-northeast3", service: "a" }], iapMembers: ["devs@example.com"] },
+        },
+        routes: [{ path: "/api/*", backend: "api" }],
+      },
+      /backends\.api\.iapMembers\[0\]: got "devs@example\.com"; group:…, user:… or domain:…/,
+    ],
+    [
+      "an empty IAP member list",
+      {
+        backends: { api: { regions: [{ region: "asia-northeast3", service: "a" }], iapMembers: [] } },
+        routes: [{ path: "/api/*", backend: "api" }],
+      },
+      /backends\.api\.iapMembers: got \[\]; at least one member/,
+    ],
+    [
+      "a bad backend name",
+      {
+        backends: { API: { regions: [{ region: "asia-northeast3", service: "a" }] } },
+        routes: [{ path: "/api/*", backend: "API" }],
+      },
+      /backends\.API: got "API"; 1-20 of a-z 0-9 '-'/,
+    ],
+  ] as [string, Partial<HttpsLoadBalancerArgs>, RegExp][])("rejects %s", (_case, bad, message) => {
+    const args = baseArgs(bad);
+    expect(() => validateHttpsLoadBalancerArgs(args)).toThrow(ValidationError);
+    expect(() => validateHttpsLoadBalancerArgs(args)).toThrow(/^HttpsLoadBalancer "edge": \d+ problems?\n/);
+    expect(() => validateHttpsLoadBalancerArgs(args)).toThrow(message);
+  });
+
+  it.each([
+    ["requests-0", { rateLimit: { requests: 0 } }, /rateLimit\.requests: got 0; an integer 1-1000000/],
+    ["interval-7", { rateLimit: { intervalSec: 7 } }, /rateLimit\.intervalSec: got 7; one of 10, 30, 60/],
+  ] as const)(
+    "rejects a bad Cloud Armor option (%s) before creating anything",
+    async (key, armor, message) => {
+      expect(() => validateHttpsLoadBalancerArgs(baseArgs({ armor }))).toThrow(
+        /CloudArmorPolicy "edge-armor"/,
+      );
+      const { resources } = await record(() => {
+        expect(() => new HttpsLoadBalancer(`lb-bad-armor-${key}`, baseArgs({ armor }))).toThrow(message);
+      });
+      expect(resources).toHaveLength(0);
+    },
+  );
+
+  it("rejects bad static-site options before creating anything", async () => {
+    const { resources } = await record(() => {
+      expect(
+        () =>
+          new HttpsLoadBalancer("lb-bad-static", baseArgs({ staticSite: { noncurrentRetentionDays: 0 } })),
+      ).toThrow(/StaticSite "static".*\n.*noncurrentRetentionDays: got 0/);
+    });
+    expect(resources).toHaveLength(0);
+  });
+
+  it("rejects invalid args in the constructor before registering anything", async () => {
+    const { resources } = await record(() => {
+      expect(() => new HttpsLoadBalancer("lb-invalid", baseArgs({ domains: [] }))).toThrow(ValidationError);
+    });
+    expect(resources).toHaveLength(0);
+  });
+
+  it("reports every problem at once", () => {
+    let caught: unknown;
+    try {
+      validateHttpsLoadBalancerArgs(
+        baseArgs({ logSampleRate: 2, defaultBackend: "nope", routes: [{ path: "x", backend: "y" }] }),
+      );
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ValidationError);
+    expect((caught as ValidationError).problems.map((p) => p.path)).toEqual([
+      "routes[0].path",
+      "routes[0].backend",
+      "defaultBackend",
+      "logSampleRate",
+    ]);
+  });
+
+  // BUG (components/https-load-balancer.ts, validateHttpsLoadBalancerArgs): a backend named "static" is
+  // accepted although "static" already means the static site; routes to it silently go to the bucket and the
+  // backend service is unreachable. Flip to `it(...)` once the name is rejected.
+  it("rejects a backend named static while the static site exists", () => {
+    expect(() =>
+      validateHttpsLoadBalancerArgs(
+        baseArgs({
+          backends: { static: { regions: [{ region: "asia-northeast3", service: "m6-test-static" }] } },
+          routes: [{ path: "/files/*", backend: "static" }],
+        }),
+      ),
+    ).toThrow(/backends\.static: got "static"/);
+  });
+});
+
+describe("certificateCovers", () => {
+  it.each([
+    ["app.example.com", "app.example.com", true],
+    ["*.example.com", "app.example.com", true],
+    ["*.example.com", "example.com", false],
+    ["*.example.com", "a.b.example.com", false],
+    ["app.example.com", "www.example.com", false],
+    ["*.example.com", "app.example.org", false],
+  ])("%s covers %s: %s", (cert, host, expected) => {
+    expect(certificateCovers(cert, host)).toBe(expected);
+  });
+});
