@@ -3,6 +3,7 @@
  * (`protect`, `parent`, dependencies, …). `newResource` receives no options, so the recorder wraps the
  * mock monitor's `registerResource`/`readResource` and reads the registration request itself.
  */
+import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { fakeCall, fakeState } from "./fake-outputs";
 import { plainValue, type RecordedResource } from "./record";
@@ -167,7 +168,7 @@ export class PlanRecorder {
 /** Waits until every outstanding resource registration and output resolution has finished. */
 export async function settle(): Promise<void> {
   // `waitForRPCs` is internal to the SDK but exported from its settings module; it drains the RPC queue.
-  const settings = (await import("@pulumi/pulumi/runtime/settings")) as unknown as {
+  const settings = createRequire(__filename)("@pulumi/pulumi/runtime/settings") as {
     waitForRPCs?: () => Promise<void>;
   };
   for (let i = 0; i < 3; i++) {

@@ -2,6 +2,7 @@
  * Runs the real program (`index.ts`) for one stack under recording mocks: no CLI, no network, no
  * credentials. One plan per process: Pulumi keeps its state on a global and Node caches the program.
  */
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, splitConfigMap } from "../stacks/config";
@@ -60,7 +61,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const recorder = new PlanRecorder({ stackOutputs: referencedStackOutputs(loaded) });
   await recorder.install(loaded.project, loaded.stack, options.preview ?? false);
 
-  const mod = (await import(join(options.root, "index.ts"))) as {
+  // The program is a CommonJS module (`export =`): load it as Pulumi's language host does.
+  const mod = createRequire(__filename)(join(options.root, "index.ts")) as {
     default?: Record<string, unknown>;
   } & Record<string, unknown>;
   const exported = mod.default ?? mod;

@@ -14,7 +14,8 @@ export interface Values {
   firestore?: Record<string, unknown>;
 }
 
-export const IMAGE = (name: string, tag = "1.0.0"): string => `asia-northeast3-docker.pkg.dev/p/r/${name}:${tag}`;
+export const IMAGE = (name: string, tag = "1.0.0"): string =>
+  `asia-northeast3-docker.pkg.dev/p/r/${name}:${tag}`;
 
 /** A valid staging config: two services, one secret, Firestore. */
 export function base(): Values {
@@ -59,7 +60,11 @@ export function service(values: Values, name: string): Record<string, unknown> {
   return s;
 }
 
-export function input(values: Values, stack = "staging", secretValueNames: string[] = ["session-key"]): ConfigInput {
+export function input(
+  values: Values,
+  stack = "staging",
+  secretValueNames: string[] = ["session-key"],
+): ConfigInput {
   return { stack, values, secretValueNames };
 }
 
@@ -83,4 +88,3 @@ export function svc(config: StackConfig, name: string): StackConfig["services"][
   if (s === undefined) throw new Error(`no service ${name} in the parsed config`);
   return s;
 }
-
