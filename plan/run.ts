@@ -2,7 +2,6 @@
  * Runs the real program (`index.ts`) for one stack under recording mocks: no CLI, no network, no
  * credentials. One plan per process: Pulumi keeps its state on a global and Node caches the program.
  */
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, splitConfigMap } from "../stacks/config";
@@ -61,8 +60,8 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const recorder = new PlanRecorder({ stackOutputs: referencedStackOutputs(loaded) });
   await recorder.install(loaded.project, loaded.stack, options.preview ?? false);
 
-  // The program is a CommonJS module (`export =`): load it as Pulumi's language host does.
-  const mod = createRequire(__filename)(join(options.root, "index.ts")) as {
+  // A dynamic import goes through the TypeScript loader in use (tsx for the CLI, Vite under Vitest).
+  const mod = (await import(join(options.root, "index.ts"))) as {
     default?: Record<string, unknown>;
   } & Record<string, unknown>;
   const exported = mod.default ?? mod;
