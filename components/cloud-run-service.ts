@@ -117,7 +117,9 @@ export interface CloudRunServiceArgs extends CommonArgs {
    * @default undefined - no IAP
    */
   readonly iap?: {
+    /** Who gets through IAP (`group:`, `user:` or `domain:` members); at least one. No default. */
     readonly members: readonly string[];
+    /** Email of the project's IAP service agent, granted `run.invoker` on this service. No default. */
     readonly serviceAgentEmail: pulumi.Input<string>;
   };
   /**

@@ -10,7 +10,10 @@ import { Problems } from "./shared/validation";
 export interface FirestoreIndex {
   /** Collection (group) id. */
   readonly collection: string;
-  /** Indexed fields in order; `order` or `arrayContains` per field. At least two fields. */
+  /**
+   * Indexed fields in order; each has exactly one of `order` (`asc`/`desc`) or `arrayContains: true`.
+   * At least two fields (single-field indexes are automatic). No default.
+   */
   readonly fields: readonly {
     readonly path: string;
     readonly order?: "asc" | "desc";
@@ -25,9 +28,15 @@ export interface FirestoreIndex {
 
 /** Backup schedules; an absent schedule is not created. */
 export interface FirestoreBackups {
-  /** Daily backup kept this many days (1-98). */
+  /**
+   * Daily backup kept this many days (1-98).
+   * @default undefined - no daily schedule
+   */
   readonly dailyRetentionDays?: number;
-  /** Weekly backup kept this many weeks (1-14). */
+  /**
+   * Weekly backup kept this many weeks (1-14).
+   * @default undefined - no weekly schedule
+   */
   readonly weeklyRetentionWeeks?: number;
   /**
    * Day of the weekly backup.
