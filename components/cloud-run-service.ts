@@ -5,6 +5,7 @@ import { grantKey } from "./shared/grants";
 import { IMAGE_RULE, parseImage } from "./shared/image";
 import { componentLabels, type CommonArgs, type Member } from "./shared/types";
 import { isKnown, Problems } from "./shared/validation";
+import { CLOUD_RUN_NAME_WITH_TAG_MAX, MAX_TRAFFIC_TAG_LENGTH } from "../stacks/naming";
 
 /** Who may reach the service's network endpoint. */
 export type Ingress = "all" | "internal-and-lb" | "internal";
@@ -31,6 +32,35 @@ export interface VpcEgress {
    * @default "private-ranges-only"
    */
   readonly egress?: "private-ranges-only" | "all-traffic";
+}
+
+/** One share of a service's requests: a revision (or the latest one) and, optionally, a tag URL. */
+export interface TrafficTarget {
+  /**
+   * The revision that receives the share (`<service>-00042-abc`).
+   * @default undefined - the latest ready revision, i.e. the one the current template creates
+   */
+  readonly revision?: string;
+  /** Share of requests in percent, an integer 0-100. No default. */
+  readonly percent: number;
+  /**
+   * Tag: the target is also reachable at its own URL (`https://<tag>---<service>-….a.run.app`), e.g.
+   * `canary` or `green` for smoke tests before it takes traffic. 1-8 of a-z 0-9 '-'.
+   * @default undefined - no tag URL
+   */
+  readonly tag?: string;
+}
+
+/** Where a service's requests go, as Cloud Run reports it after a deployment. */
+export interface TrafficStatus {
+  /** The revision, or `undefined` for the latest-revision target. */
+  readonly revision?: string;
+  readonly percent: number;
+  readonly tag?: string;
+  /** True for the target that follows the latest ready revision. */
+  readonly latest: boolean;
+  /** The tag URL, when the target has a tag. */
+  readonly uri?: string;
 }
 
 /** Arguments of {@link CloudRunService}. */
@@ -139,6 +169,15 @@ export interface CloudRunServiceArgs extends CommonArgs {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * How requests are split between revisions: canary (`[{ percent: 10, tag: "canary" }, { revision:
+   * "<stable>", percent: 90 }]`), blue-green (`[{ percent: 0, tag: "green" }, { revision: "<blue>", percent:
+   * 100 }]`) or rollback. Shares are integers that sum to 100; at most one target follows the latest
+   * revision; revisions and tags appear once each.
+   * @default [{ percent: 100 }] - every request to the latest revision (set explicitly, so a finished
+   * release never leaves an old split behind)
+   */
+  readonly traffic?: readonly TrafficTarget[];
 }
 
 /** Logical service names (config keys): short enough that every derived GCP name stays readable. */
@@ -150,6 +189,15 @@ const RESERVED_ENV = new Set(["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATIO
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Environment variable names that must come from Secret Manager, never plain config. */
 export const SECRET_LOOKING_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i;
+
+/** Traffic tags: lowercase DNS-label characters, short enough for the tag URL. */
+export const TRAFFIC_TAG = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+export const TRAFFIC_TAG_RULE = `1-${MAX_TRAFFIC_TAG_LENGTH} of a-z 0-9 '-', starting with a letter, ending with a letter or digit, no '--'`;
+/** Revision names: `<service>-<suffix>`, at most 63 characters. */
+const REVISION_NAME = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** The default split: every request to the latest revision. */
+export const ALL_TO_LATEST: readonly TrafficTarget[] = [{ percent: 100 }];
 
 /** Memory in MiB from `512Mi` / `2Gi`; undefined when malformed. */
 export function memoryMiB(memory: string): number | undefined {
@@ -251,7 +299,96 @@ export function validateCloudRunServiceArgs(args: CloudRunServiceArgs): void {
       p.check(/^(group|user|domain):\S+$/.test(m), `iap.members[${i}]`, m, "group:…, user:… or domain:…"),
     );
   }
+  checkTraffic(p, args.traffic, args.naming.name("cloudRunService", args.name));
   p.throwIfAny();
+}
+
+/** The traffic rules of {@link CloudRunServiceArgs.traffic}, against the GCP service name. */
+function checkTraffic(p: Problems, traffic: readonly TrafficTarget[] | undefined, serviceName: string): void {
+  if (traffic === undefined) return;
+  if (
+    !p.check(traffic.length > 0, "traffic", traffic, "at least one target (omit traffic for 100 % to latest)")
+  )
+    return;
+  let sum = 0;
+  let allIntegers = true;
+  traffic.forEach((t, i) => {
+    const at = `traffic[${i}]`;
+    const okPercent = Number.isInteger(t.percent) && t.percent >= 0 && t.percent <= 100;
+    allIntegers &&= okPercent;
+    if (p.check(okPercent, `${at}.percent`, t.percent, "an integer 0-100")) sum += t.percent;
+    if (t.revision !== undefined) {
+      p.check(
+        REVISION_NAME.test(t.revision) && t.revision.startsWith(`${serviceName}-`),
+        `${at}.revision`,
+        t.revision,
+        `a revision of this service: "${serviceName}-<suffix>", at most 63 of a-z 0-9 '-'`,
+      );
+    }
+    if (t.tag !== undefined) {
+      if (
+        p.check(
+          TRAFFIC_TAG.test(t.tag) && !t.tag.includes("--") && t.tag.length <= MAX_TRAFFIC_TAG_LENGTH,
+          `${at}.tag`,
+          t.tag,
+          TRAFFIC_TAG_RULE,
+        )
+      ) {
+        p.check(
+          serviceName.length + 1 + t.tag.length <= CLOUD_RUN_NAME_WITH_TAG_MAX,
+          `${at}.tag`,
+          t.tag,
+          `a tag that fits the tag URL: service name "${serviceName}" + '-' + tag must be at most ${CLOUD_RUN_NAME_WITH_TAG_MAX} characters`,
+        );
+      }
+    }
+    p.check(
+      t.percent > 0 || t.tag !== undefined,
+      at,
+      t,
+      "a share above 0 or a tag (a target with neither does nothing)",
+    );
+  });
+  if (allIntegers) p.check(sum === 100, "traffic", traffic, `shares that sum to 100 (they sum to ${sum})`);
+  const latest = traffic.filter((t) => t.revision === undefined).length;
+  p.check(
+    latest <= 1,
+    "traffic",
+    traffic,
+    `at most one target without a revision (the latest); found ${latest}`,
+  );
+  const revisions = traffic.flatMap((t) => (t.revision === undefined ? [] : [t.revision]));
+  for (const r of new Set(revisions.filter((r, i) => revisions.indexOf(r) !== i)))
+    p.add("traffic", r, "each revision in one target only");
+  const tags = traffic.flatMap((t) => (t.tag === undefined ? [] : [t.tag]));
+  for (const t of new Set(tags.filter((t, i) => tags.indexOf(t) !== i)))
+    p.add("traffic", t, "each tag on one target only");
+}
+
+/** The provider's traffic blocks for a split. */
+function trafficBlocks(traffic: readonly TrafficTarget[]): gcp.types.input.cloudrunv2.ServiceTraffic[] {
+  return traffic.map((t) => ({
+    type:
+      t.revision === undefined
+        ? "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST"
+        : "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION",
+    percent: t.percent,
+    ...(t.revision !== undefined ? { revision: t.revision } : {}),
+    ...(t.tag !== undefined ? { tag: t.tag } : {}),
+  }));
+}
+
+/** Cloud Run's traffic statuses in this component's shape. */
+function trafficStatuses(
+  statuses: readonly gcp.types.output.cloudrunv2.ServiceTrafficStatus[] | undefined,
+): TrafficStatus[] {
+  return (statuses ?? []).map((s) => ({
+    ...(s.revision ? { revision: s.revision } : {}),
+    percent: s.percent ?? 0,
+    ...(s.tag ? { tag: s.tag } : {}),
+    latest: s.type === "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST",
+    ...(s.uri ? { uri: s.uri } : {}),
+  }));
 }
 
 const INGRESS: Record<Ingress, string> = {
@@ -272,6 +409,10 @@ export class CloudRunService extends Component {
   readonly uri: pulumi.Output<string>;
   /** The region the service runs in. */
   readonly location: string;
+  /** The newest revision that is ready to serve (the rollback target of the next release). */
+  readonly latestReadyRevision: pulumi.Output<string>;
+  /** Where requests go after the deployment: revisions, shares, tags and tag URLs. */
+  readonly traffic: pulumi.Output<TrafficStatus[]>;
   private readonly baseName: string;
 
   constructor(name: string, args: CloudRunServiceArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -302,6 +443,7 @@ export class CloudRunService extends Component {
         iapEnabled: args.iap !== undefined,
         invokerIamDisabled: args.invokerIamDisabled ?? false,
         deletionProtection: args.deletionProtection ?? true,
+        traffics: trafficBlocks(args.traffic ?? ALL_TO_LATEST),
         labels,
         template: {
           labels,
@@ -349,13 +491,20 @@ export class CloudRunService extends Component {
     );
     this.serviceName = this.service.name;
     this.uri = this.service.uri;
+    this.latestReadyRevision = this.service.latestReadyRevision;
+    this.traffic = this.service.trafficStatuses.apply(trafficStatuses);
 
     if (args.iap) {
       // IAP calls the service as its service agent: it needs run.invoker on this service only.
       this.grantInvoke(pulumi.interpolate`serviceAccount:${args.iap.serviceAgentEmail}`, "iap-agent");
       for (const member of args.iap.members) this.grantIapAccess(member);
     }
-    this.registerOutputs({ serviceName: this.serviceName, uri: this.uri });
+    this.registerOutputs({
+      serviceName: this.serviceName,
+      uri: this.uri,
+      latestReadyRevision: this.latestReadyRevision,
+      traffic: this.traffic,
+    });
   }
 
   /** Lets `member` invoke the service (`run.invoker` on this service only). */

@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { ValidationError } from "../components/shared/validation";
 import { CliError } from "./cli-error";
 import { renderJson } from "./render-json";
+import { renderMarkdown } from "./render-markdown";
 import { renderText } from "./render-text";
 import { runPlan } from "./run";
 
@@ -20,7 +21,9 @@ Runs the Pulumi program for a stack under mocks (no CLI, network or credentials)
 Options:
   --stack <name>          prod, staging or feature-<slug> (feature stacks are derived from Pulumi.staging.yaml)
   --config-file <path>    read config from this file instead of Pulumi.<stack>.yaml
-  --format text|json      text: a tree by component with totals (default); json: a 'pulumi stack export' document
+  --format text|json|markdown
+                          text: a tree by component, totals and service levels (default);
+                          json: a 'pulumi stack export' document; markdown: a pull-request comment
   --out <file>            write the result to a file instead of standard output
   --help                  show this help
 
@@ -32,7 +35,7 @@ Examples:
 interface Args {
   stack: string;
   configFile?: string;
-  format: "text" | "json";
+  format: "text" | "json" | "markdown";
   out?: string;
 }
 
@@ -56,8 +59,8 @@ function parse(argv: string[]): Args | undefined {
   }
   if (values.help) return undefined;
   if (!values.stack) throw new CliError(`--stack is required\n\n${USAGE}`);
-  if (values.format !== "text" && values.format !== "json") {
-    throw new CliError(`--format: got "${values.format}"; allowed: text, json`);
+  if (values.format !== "text" && values.format !== "json" && values.format !== "markdown") {
+    throw new CliError(`--format: got "${values.format}"; allowed: text, json, markdown`);
   }
   return {
     stack: values.stack,
@@ -78,7 +81,12 @@ async function main(): Promise<number> {
     root: resolve(__dirname, ".."),
     configFile: args.configFile,
   });
-  const text = args.format === "json" ? JSON.stringify(renderJson(plan), null, 2) : renderText(plan);
+  const text =
+    args.format === "json"
+      ? JSON.stringify(renderJson(plan), null, 2)
+      : args.format === "markdown"
+        ? renderMarkdown(plan)
+        : renderText(plan);
   if (args.out) {
     writeFileSync(args.out, `${text}\n`);
     console.error(`wrote ${args.out} (${plan.resources.filter((r) => r.custom).length} resources)`);

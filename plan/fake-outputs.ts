@@ -135,6 +135,53 @@ export function fakeState(type: string, name: string, inputs: Record<string, unk
         },
       };
     }
+    case "gcp:monitoring/genericService:GenericService": {
+      const serviceId = str(inputs.serviceId, name);
+      return {
+        id: `projects/${project}/services/${serviceId}`,
+        state: { ...inputs, name: `projects/${FAKE_PROJECT_NUMBER}/services/${serviceId}` },
+      };
+    }
+    case "gcp:monitoring/slo:Slo": {
+      const slo = `projects/${FAKE_PROJECT_NUMBER}/services/${str(inputs.service, "service")}/serviceLevelObjectives/${str(inputs.sloId, name)}`;
+      return { id: slo, state: { ...inputs, name: slo } };
+    }
+    case "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": {
+      const checkId = `${str(inputs.displayName, name)
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .slice(0, 40)}-${hash(name, 8)}`;
+      return {
+        id: `projects/${project}/uptimeCheckConfigs/${checkId}`,
+        state: {
+          ...inputs,
+          uptimeCheckId: checkId,
+          name: `projects/${project}/uptimeCheckConfigs/${checkId}`,
+        },
+      };
+    }
+    case "gcp:monitoring/notificationChannel:NotificationChannel":
+    case "gcp:monitoring/alertPolicy:AlertPolicy": {
+      const collection = type.includes("notificationChannel") ? "notificationChannels" : "alertPolicies";
+      const id = `projects/${project}/${collection}/${BigInt(`0x${hash(name, 12)}`).toString()}`;
+      return { id, state: { ...inputs, name: id } };
+    }
+    case "gcp:logging/projectSink:ProjectSink":
+      return {
+        id: `projects/${project}/sinks/${str(inputs.name, name)}`,
+        state: {
+          ...inputs,
+          writerIdentity: `serviceAccount:service-${FAKE_PROJECT_NUMBER}@gcp-sa-logging.iam.gserviceaccount.com`,
+        },
+      };
+    case "gcp:logging/projectBucketConfig:ProjectBucketConfig":
+      return {
+        id: `projects/${project}/locations/${location}/buckets/${str(inputs.bucketId, name)}`,
+        state: {
+          ...inputs,
+          name: `projects/${project}/locations/${location}/buckets/${str(inputs.bucketId, name)}`,
+        },
+      };
     default: {
       const compute = /^gcp:compute\/([a-zA-Z]+):/.exec(type);
       if (compute) {

@@ -1,5 +1,6 @@
 /** A plan as text: a tree by component, each resource with its few most telling settings, then totals by type. */
 import type { RecordedResource } from "./record";
+import { serviceLevels, serviceLevelsText } from "./service-levels";
 import type { PlanResult } from "./run";
 
 type Obj = Record<string, unknown>;
@@ -176,6 +177,7 @@ export function renderText(plan: PlanResult): string {
   for (const [type, n] of [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
     lines.push(`  ${String(n).padStart(4)}  ${type}`);
   }
+  lines.push("", "Service levels:", serviceLevelsText(serviceLevels(plan.resources)));
   lines.push("", "Outputs:");
   for (const [k, v] of Object.entries(plan.outputs)) lines.push(`  ${k}: ${JSON.stringify(v)}`);
   return lines.join("\n");

@@ -1,5 +1,5 @@
 /** Reads Pulumi's flat config map (`namespace:key` → string) into the values `parseStackConfig` validates. */
-import { NAMESPACE, SECRET_KEY_PREFIX } from "./namespace";
+import { CHANNEL_KEY_PREFIX, NAMESPACE, SECRET_KEY_PREFIX } from "./namespace";
 
 /** What `parseStackConfig` reads: the `module6:*` values (without namespace) and the names of secret values. */
 export interface ConfigInput {
@@ -10,6 +10,8 @@ export interface ConfigInput {
   readonly secretValueNames: readonly string[];
   /** Keys (without namespace) whose values are secret: never shown in an error message. */
   readonly secretKeys?: readonly string[];
+  /** Names of the notification channels that have a credential (`module6:channel-<name>`). */
+  readonly channelSecretNames?: readonly string[];
 }
 
 /**
@@ -25,6 +27,7 @@ export function splitConfigMap(
   const hidden: string[] = [];
   const values: Record<string, unknown> = {};
   const secretValueNames: string[] = [];
+  const channelSecretNames: string[] = [];
   for (const [fullKey, raw] of Object.entries(map)) {
     const [namespace, key] = splitKey(fullKey);
     if (namespace !== NAMESPACE || key === undefined) continue;
@@ -32,10 +35,14 @@ export function splitConfigMap(
       secretValueNames.push(key.slice(SECRET_KEY_PREFIX.length));
       continue;
     }
+    if (key.startsWith(CHANNEL_KEY_PREFIX)) {
+      channelSecretNames.push(key.slice(CHANNEL_KEY_PREFIX.length));
+      continue;
+    }
     values[key] = parseValue(raw);
     if (secretKeys.includes(fullKey) || secretKeys.includes(`${namespace}:config:${key}`)) hidden.push(key);
   }
-  return { stack, values, secretValueNames, secretKeys: hidden };
+  return { stack, values, secretValueNames, secretKeys: hidden, channelSecretNames };
 }
 
 function splitKey(fullKey: string): [string, string | undefined] {

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { FIRESTORE_MULTI_REGIONS, REGIONS } from "./regions";
 import { KINDS } from "./presets";
+import { monitoringSchema, serviceLevelsSchema } from "./config-monitoring";
 
 const name = (what: string, max: number) =>
   z
@@ -53,6 +54,8 @@ export const serviceSchema = z.strictObject({
   regions: z.array(region()).min(1).optional(),
   access: z.enum(["public", "iap"]).optional(),
   iapMembers: z.array(member).min(1).optional(),
+  slo: serviceLevelsSchema.optional(),
+  uptimePath: z.string().optional(),
 });
 
 const seconds = z.int().min(0).max(31_622_400);
@@ -190,6 +193,7 @@ export const configSchema = z.strictObject({
   apis: z.array(z.string()).optional(),
   vpc: z.strictObject({ network: z.string().min(1), subnetwork: z.string().min(1) }).optional(),
   edge: edgeSchema.optional(),
+  monitoring: monitoringSchema.optional(),
   stagingStack: z
     .string()
     .regex(

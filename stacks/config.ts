@@ -31,6 +31,8 @@ import { NAMESPACE, SECRET_KEY_PREFIX } from "./namespace";
 import { HIDDEN, SECRET_LOOKING_KEY, collect, keyPath, zodProblems } from "./config-problems";
 import type { ConfigInput } from "./config-map";
 import { resolveEdge, type EdgeConfig } from "./config-edge";
+import { DEFAULT_SERVICE_LEVELS, resolveMonitoring, type MonitoringConfig } from "./config-monitoring";
+import type { ServiceLevels } from "../components/service-monitoring";
 
 export { NAMESPACE, SECRET_KEY_PREFIX } from "./namespace";
 export { splitConfigMap, type ConfigInput } from "./config-map";
@@ -79,6 +81,10 @@ export interface ServiceConfig {
   readonly access: "public" | "iap";
   /** Who gets through IAP when `access` is `iap` (defaults to the owners). */
   readonly iapMembers: readonly string[];
+  /** The service's service levels (stack defaults merged with the service's own). */
+  readonly slo: Required<ServiceLevels>;
+  /** Path of the uptime check through the load balancer (first route's prefix + health path by default). */
+  readonly uptimePath: string | undefined;
 }
 
 /** Firestore settings, preset merged with config. */
@@ -121,8 +127,20 @@ export interface StackConfig {
   readonly stagingStack: string;
   /** The load balancer, Cloud Armor and static site (prod and staging). */
   readonly edge: EdgeConfig | undefined;
+  /** Service levels, alerts, channels, logging and the budget (prod and staging). */
+  readonly monitoring: MonitoringConfig | undefined;
   /** The project's IAP service agent is needed (feature environments or IAP-guarded services live here). */
   readonly needsIapAgent: boolean;
+}
+
+/**
+ * Where the uptime check looks through the load balancer: the first route (a prefix route gets the
+ * health path appended, `/api/*` → `/api/healthz`); no route, no check.
+ */
+export function defaultUptimePath(routes: readonly string[], healthPath: string): string | undefined {
+  const first = routes[0];
+  if (first === undefined) return undefined;
+  return first.endsWith("/*") ? `${first.slice(0, -2)}${healthPath}` : first;
 }
 
 /** Stand-ins for required sections that failed to parse, so the remaining checks still run. */
@@ -310,6 +328,8 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
       regions,
       access: s.access ?? "public",
       iapMembers: s.access === "iap" ? (s.iapMembers ?? cfg.owners) : [],
+      slo: { ...DEFAULT_SERVICE_LEVELS, ...cfg.monitoring?.slo, ...s.slo },
+      uptimePath: s.uptimePath ?? defaultUptimePath(s.routes ?? [], s.healthPath ?? "/healthz"),
     };
     collect(
       problems,
@@ -377,6 +397,15 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
     );
   }
   const edge = resolveEdge(cfg, preset, services, common, problems);
+  const monitoring = resolveMonitoring(
+    cfg.kind,
+    cfg.monitoring,
+    preset,
+    input.channelSecretNames ?? [],
+    services,
+    common,
+    problems,
+  );
   const needsIapAgent =
     preset.hostsFeatureEnvironments || (edge !== undefined && services.some((x) => x.access === "iap"));
   const apis = [
@@ -385,6 +414,7 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
       ...(needsIapAgent ? ["iap.googleapis.com"] : []),
       ...(edge ? ["compute.googleapis.com"] : []),
       ...(edge?.certificates.mode === "certificate-manager" ? ["certificatemanager.googleapis.com"] : []),
+      ...(monitoring?.budget ? ["billingbudgets.googleapis.com"] : []),
       ...(cfg.apis ?? []),
     ]),
   ];
@@ -421,6 +451,7 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
     vpc: cfg.vpc,
     stagingStack: cfg.stagingStack ?? DEFAULT_STAGING_STACK,
     edge,
+    monitoring,
     needsIapAgent,
   };
 }

@@ -2,15 +2,21 @@
  * One environment (DESIGN §2): identities, secrets, Firestore, the Cloud Run services in each of their
  * regions and, in prod and staging, the edge in front of them — all shaped by the kind's preset.
  */
+import type * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Component } from "../components/shared/component";
 import { CloudRunService } from "../components/cloud-run-service";
 import { FirestoreDatabase } from "../components/firestore-database";
+import { AuditLogging } from "../components/audit-logging";
 import { HttpsLoadBalancer, type DnsRecord } from "../components/https-load-balancer";
+import type { ChannelSpec } from "../components/monitoring/channels";
+import { PlatformMonitoring } from "../components/platform-monitoring";
+import { ServiceMonitoring } from "../components/service-monitoring";
 import { SecretSet } from "../components/secret-set";
 import { ServiceIdentity } from "../components/service-identity";
 import type { CommonArgs } from "../components/shared/types";
 import type { ServiceConfig, StackConfig } from "./config";
+import type { ChannelConfig } from "./config-monitoring";
 
 /** Arguments of {@link Environment}. */
 export interface EnvironmentArgs {
@@ -22,6 +28,8 @@ export interface EnvironmentArgs {
   readonly existingSecretIds?: pulumi.Output<Record<string, string>>;
   /** The project's IAP service agent email (feature environments and IAP-guarded services). */
   readonly iapServiceAgentEmail?: pulumi.Input<string>;
+  /** Notification-channel credentials by channel name (Pulumi secret outputs). */
+  readonly channelSecrets?: Readonly<Record<string, pulumi.Output<string>>>;
 }
 
 /** What the edge exports. */
@@ -68,15 +76,48 @@ export class Environment extends Component {
         )
       : undefined;
 
+    // Every service's dedicated identity first: alerts need to know who may read secrets.
+    const identities: Record<string, ServiceIdentity> = Object.fromEntries(
+      config.services.map((service) => [
+        service.name,
+        new ServiceIdentity(
+          `${name}-${service.name}-identity`,
+          { ...common, name: service.name },
+          this.child(),
+        ),
+      ]),
+    );
+
+    const monitoring = config.monitoring;
+    if (monitoring) {
+      new AuditLogging(`${name}-logging`, { ...common, ...monitoring.logging }, this.child());
+    }
+    const platform = monitoring
+      ? new PlatformMonitoring(
+          `${name}-monitoring`,
+          {
+            ...common,
+            channels: Object.fromEntries(
+              Object.entries(monitoring.channels).map(([n, c]) => [
+                n,
+                channelSpec(c, args.channelSecrets?.[n]),
+              ]),
+            ),
+            routing: { page: monitoring.page, ticket: monitoring.ticket },
+            runtimeAccounts: Object.values(identities).map((i) => i.email),
+            firestoreDatabase: firestore?.databaseName,
+            budget: monitoring.budget,
+          },
+          this.child(),
+        )
+      : undefined;
+
     const urls: Record<string, pulumi.Output<string>> = {};
     const accounts: Record<string, pulumi.Output<string>> = {};
     const deployed: Record<string, CloudRunService[]> = {};
     for (const service of config.services) {
-      const identity = new ServiceIdentity(
-        `${service.name}-identity`,
-        { ...common, name: service.name },
-        this.child(),
-      );
+      const identity = identities[service.name];
+      if (identity === undefined) throw new Error(`unreachable: no identity for ${service.name}`);
       const grants: pulumi.Resource[] = [];
       for (const secretName of new Set(Object.values(service.secretEnv))) {
         grants.push(secrets.grantAccess(secretName, identity.member, service.name));
@@ -134,6 +175,7 @@ export class Environment extends Component {
     }
 
     let edge: EdgeOutputs | undefined;
+    let lbBackends: Readonly<Record<string, gcp.compute.BackendService>> = {};
     if (config.edge) {
       const e = config.edge;
       const routed = config.services.filter((s) => s.routes.length > 0 || e.defaultBackend === s.name);
@@ -168,6 +210,7 @@ export class Environment extends Component {
         },
         this.child(),
       );
+      lbBackends = lb.backendServices;
       edge = {
         ipv4: lb.ipv4,
         ipv6: lb.ipv6,
@@ -175,6 +218,41 @@ export class Environment extends Component {
         certificates: lb.certificateNames,
         dnsRecords: lb.dnsRecords,
       };
+    }
+
+    if (monitoring && platform) {
+      const watched = config.services.map((service) => {
+        const primary = deployed[service.name]?.[0];
+        const backend = lbBackends[service.name];
+        const uptimeHost = config.edge?.domains[0];
+        const sm = new ServiceMonitoring(
+          `${name}-${service.name}-monitoring`,
+          {
+            ...common,
+            ...service.slo,
+            name: service.name,
+            cloudRunService: primary?.serviceName ?? service.name,
+            location: config.region,
+            backendServiceName: backend?.name,
+            uptime:
+              uptimeHost !== undefined &&
+              service.uptimePath !== undefined &&
+              service.access === "public" &&
+              backend
+                ? {
+                    host: uptimeHost,
+                    path: service.uptimePath,
+                    periodSeconds: monitoring.uptime.periodSeconds,
+                    regions: monitoring.uptime.regions,
+                  }
+                : undefined,
+            routing: { page: platform.pageChannels, ticket: platform.ticketChannels },
+          },
+          this.child(),
+        );
+        return { name: service.name, cloudRunService: primary?.serviceName ?? service.name, slos: sm.slos };
+      });
+      platform.addDashboard(`${config.app} ${config.stack}: service levels and golden signals`, watched);
     }
 
     this.serviceUrls = urls;
@@ -189,6 +267,13 @@ export class Environment extends Component {
       edge,
     });
   }
+}
+
+/** A channel from config with its credential. */
+function channelSpec(channel: ChannelConfig, credential: pulumi.Output<string> | undefined): ChannelSpec {
+  if (channel.type === "slack") return { ...channel, token: credential };
+  if (channel.type === "pagerduty") return { ...channel, serviceKey: credential };
+  return channel;
 }
 
 /** The Cloud Run settings of one service in this environment. */

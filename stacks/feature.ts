@@ -4,6 +4,7 @@
  * by the automation that creates feature stacks, so both deploy the same thing.
  */
 import { NAMESPACE, SECRET_KEY_PREFIX } from "./config";
+import { CHANNEL_KEY_PREFIX } from "./namespace";
 import { sanitize, shortHash } from "./naming";
 
 /** Options of {@link deriveFeatureConfig}. */
@@ -38,7 +39,15 @@ const DROPPED_KEYS = new Set([
   "apis",
 ]);
 /** Per-service settings the feature preset decides (scale to zero, one region, IAP on every service). */
-const DROPPED_SERVICE_KEYS = ["minInstances", "maxInstances", "regions", "access", "iapMembers"];
+const DROPPED_SERVICE_KEYS = [
+  "minInstances",
+  "maxInstances",
+  "regions",
+  "access",
+  "iapMembers",
+  "slo",
+  "uptimePath",
+];
 /** Firestore settings the feature preset decides (no PITR, no protection, no backups). */
 const DROPPED_FIRESTORE_KEYS = ["pointInTimeRecovery", "deleteProtection", "backups"];
 
@@ -59,7 +68,8 @@ export function deriveFeatureConfig(
   for (const [fullKey, raw] of Object.entries(staging)) {
     const [namespace, key] = fullKey.split(/:(.*)/s);
     if (namespace === NAMESPACE && key !== undefined) {
-      if (DROPPED_KEYS.has(key) || key.startsWith(SECRET_KEY_PREFIX)) continue;
+      if (DROPPED_KEYS.has(key) || key.startsWith(SECRET_KEY_PREFIX) || key.startsWith(CHANNEL_KEY_PREFIX))
+        continue;
       if (key === "services") {
         const services = JSON.parse(raw) as Record<string, Record<string, unknown>>;
         const out: Record<string, unknown> = {};

@@ -8,6 +8,7 @@ import * as random from "@pulumi/random";
 import type { CommonArgs } from "../components/shared/types";
 import { NAMESPACE, SECRET_KEY_PREFIX, parseStackConfig, splitConfigMap, type StackConfig } from "./config";
 import { Environment, type EdgeOutputs } from "./environment";
+import { CHANNEL_KEY_PREFIX } from "./namespace";
 import { EnvironmentNaming } from "./naming";
 import { ProjectSingletons } from "./project";
 import { readSharedOutputs } from "./shared-outputs";
@@ -47,10 +48,22 @@ export function readSecretValues(config: StackConfig): Record<string, pulumi.Out
   );
 }
 
+/** Notification-channel credentials (Slack tokens, PagerDuty keys) as secret outputs. */
+export function readChannelSecrets(config: StackConfig): Record<string, pulumi.Output<string>> {
+  const pulumiConfig = new pulumi.Config(NAMESPACE);
+  return Object.fromEntries(
+    (config.monitoring?.credentials ?? []).map((name) => [
+      name,
+      pulumiConfig.requireSecret(`${CHANNEL_KEY_PREFIX}${name}`),
+    ]),
+  );
+}
+
 /** Creates every resource of the stack described by `config`. */
 export function createStack(
   config: StackConfig,
   secretValues: Readonly<Record<string, pulumi.Output<string>>>,
+  channelSecrets: Readonly<Record<string, pulumi.Output<string>>> = {},
 ): StackOutputs {
   // One explicit provider per stack; `pulumi:disable-default-providers` (in each stack file) forbids ambient ones.
   const provider = new gcp.Provider("gcp", {
@@ -86,7 +99,7 @@ export function createStack(
 
   const environment = new Environment(
     "env",
-    { config, common, secretValues, existingSecretIds, iapServiceAgentEmail },
+    { config, common, secretValues, existingSecretIds, iapServiceAgentEmail, channelSecrets },
     { ...opts, dependsOn },
   );
 
@@ -110,5 +123,5 @@ export function createStack(
 /** The program: load and validate config, then build the stack. */
 export function main(): StackOutputs {
   const config = loadStackConfig();
-  return createStack(config, readSecretValues(config));
+  return createStack(config, readSecretValues(config), readChannelSecrets(config));
 }

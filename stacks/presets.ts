@@ -55,6 +55,14 @@ export interface Preset {
   readonly logSampleRate: number;
   /** Cloud Armor Adaptive Protection. */
   readonly adaptiveProtection: boolean;
+  /** SLOs, burn-rate alerts, uptime checks, dashboards, security log alerts, logging and the budget. */
+  readonly monitoring: boolean;
+  /** Page alerts go to the page channels; otherwise they go to the ticket channels. */
+  readonly paging: boolean;
+  /** Uptime check period in seconds. */
+  readonly uptimePeriodSeconds: number;
+  /** Lock the audit-log archive's retention (irreversible). */
+  readonly lockAuditRetention: boolean;
 }
 
 export const PRESETS: Readonly<Record<Kind, Preset>> = {
@@ -76,6 +84,10 @@ export const PRESETS: Readonly<Record<Kind, Preset>> = {
     edge: true,
     logSampleRate: 1,
     adaptiveProtection: true,
+    monitoring: true,
+    paging: true,
+    uptimePeriodSeconds: 60,
+    lockAuditRetention: true,
   },
   staging: {
     runDefaults: { minInstances: 0, maxInstances: 10, cpuIdle: true, startupCpuBoost: true },
@@ -95,6 +107,10 @@ export const PRESETS: Readonly<Record<Kind, Preset>> = {
     edge: true,
     logSampleRate: 0.5,
     adaptiveProtection: false,
+    monitoring: true,
+    paging: false,
+    uptimePeriodSeconds: 300,
+    lockAuditRetention: false,
   },
   feature: {
     runDefaults: { minInstances: 0, maxInstances: 2, cpuIdle: true, startupCpuBoost: true },
@@ -114,5 +130,9 @@ export const PRESETS: Readonly<Record<Kind, Preset>> = {
     edge: false,
     logSampleRate: 0,
     adaptiveProtection: false,
+    monitoring: false,
+    paging: false,
+    uptimePeriodSeconds: 300,
+    lockAuditRetention: false,
   },
 };

@@ -1,0 +1,174 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { uniqueBucketName } from "./shared/bucket-name";
+import { Component } from "./shared/component";
+import { componentLabels, type CommonArgs } from "./shared/types";
+import { Problems } from "./shared/validation";
+
+/** Arguments of {@link AuditLogging}. */
+export interface AuditLoggingArgs extends CommonArgs {
+  /**
+   * Days the application-log bucket keeps Cloud Run logs (1-3650).
+   * @default 30
+   */
+  readonly appLogRetentionDays?: number;
+  /**
+   * Days the audit-log archive keeps every object (1-3650).
+   * @default 400
+   */
+  readonly auditRetentionDays?: number;
+  /**
+   * Locks the archive's retention policy: irreversible, nobody (the project owner included) can shorten
+   * it or delete logs early. Prod only.
+   * @default false
+   */
+  readonly lockAuditRetention?: boolean;
+  /**
+   * Services whose Data Access audit logs (reads and writes) are turned on.
+   * @default ["secretmanager.googleapis.com", "datastore.googleapis.com", "iam.googleapis.com"]
+   */
+  readonly dataAccessServices?: readonly string[];
+  /**
+   * Log filters excluded from ingestion (noise).
+   * @default HEALTH_CHECK_EXCLUSIONS
+   */
+  readonly exclusions?: Readonly<Record<string, string>>;
+}
+
+/** Health checks and probes: thousands of identical, successful entries a day. */
+export const HEALTH_CHECK_EXCLUSIONS: Readonly<Record<string, string>> = {
+  "health-probes":
+    'resource.type="cloud_run_revision" AND httpRequest.requestUrl=~"/healthz$" AND httpRequest.status<400',
+  "lb-health-checkers":
+    'resource.type="http_load_balancer" AND httpRequest.userAgent=~"GoogleHC" AND httpRequest.status<400',
+};
+
+export const DEFAULT_DATA_ACCESS_SERVICES = [
+  "secretmanager.googleapis.com",
+  "datastore.googleapis.com",
+  "iam.googleapis.com",
+];
+
+/** Checks {@link AuditLoggingArgs}; throws one `ValidationError` naming every problem. */
+export function validateAuditLoggingArgs(args: AuditLoggingArgs): void {
+  const p = new Problems("AuditLogging");
+  for (const key of ["appLogRetentionDays", "auditRetentionDays"] as const) {
+    const days = args[key];
+    if (days !== undefined)
+      p.check(Number.isInteger(days) && days >= 1 && days <= 3650, key, days, "whole days 1-3650");
+  }
+  (args.dataAccessServices ?? DEFAULT_DATA_ACCESS_SERVICES).forEach((s, i) =>
+    p.check(
+      /^[a-z][a-z0-9.-]*\.googleapis\.com$/.test(s),
+      `dataAccessServices[${i}]`,
+      s,
+      "a service name such as iam.googleapis.com",
+    ),
+  );
+  p.throwIfAny();
+}
+
+/**
+ * Where the environment's logs go: a log bucket with its own retention for application logs, every audit
+ * log archived to a Cloud Storage bucket with a retention policy (locked in prod), Data Access audit logs
+ * for the services that hold secrets and data, and exclusions for health-check noise.
+ */
+export class AuditLogging extends Component {
+  readonly archiveBucket: gcp.storage.Bucket;
+  readonly appLogBucket: gcp.logging.ProjectBucketConfig;
+
+  constructor(name: string, args: AuditLoggingArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateAuditLoggingArgs(args);
+    super("module6:logging:AuditLogging", name, opts);
+    const labels = componentLabels(args.labels, "logging");
+    const auditDays = args.auditRetentionDays ?? 400;
+
+    this.appLogBucket = new gcp.logging.ProjectBucketConfig(
+      `${name}-app`,
+      {
+        project: args.project,
+        location: args.region,
+        bucketId: args.naming.name("generic", "app-logs"),
+        description: "Cloud Run application logs (managed by Pulumi)",
+        retentionDays: args.appLogRetentionDays ?? 30,
+      },
+      this.child(),
+    );
+    new gcp.logging.ProjectSink(
+      `${name}-app`,
+      {
+        project: args.project,
+        name: args.naming.name("generic", "app-logs"),
+        destination: pulumi.interpolate`logging.googleapis.com/${this.appLogBucket.id}`,
+        filter: 'resource.type="cloud_run_revision"',
+        uniqueWriterIdentity: true,
+      },
+      this.child(),
+    );
+
+    this.archiveBucket = new gcp.storage.Bucket(
+      `${name}-archive`,
+      {
+        project: args.project,
+        name: uniqueBucketName(`${name}-archive`, "audit-logs", args.naming, this),
+        location: args.region,
+        storageClass: "STANDARD",
+        uniformBucketLevelAccess: true,
+        publicAccessPrevention: "enforced",
+        versioning: { enabled: false },
+        labels,
+        retentionPolicy: {
+          retentionPeriod: String(auditDays * 86400),
+          isLocked: args.lockAuditRetention ?? false,
+        },
+        lifecycleRules: [
+          { action: { type: "SetStorageClass", storageClass: "COLDLINE" }, condition: { age: 30 } },
+          { action: { type: "Delete" }, condition: { age: auditDays + 1 } },
+        ],
+      },
+      this.child({ protect: args.lockAuditRetention ?? false }),
+    );
+    const sink = new gcp.logging.ProjectSink(
+      `${name}-audit`,
+      {
+        project: args.project,
+        name: args.naming.name("generic", "audit-archive"),
+        destination: pulumi.interpolate`storage.googleapis.com/${this.archiveBucket.name}`,
+        filter: 'logName:"cloudaudit.googleapis.com"',
+        uniqueWriterIdentity: true,
+      },
+      this.child(),
+    );
+    // The sink's own identity may only create objects in the archive: it cannot read or delete logs.
+    new gcp.storage.BucketIAMMember(
+      `${name}-audit-writer`,
+      { bucket: this.archiveBucket.name, role: "roles/storage.objectCreator", member: sink.writerIdentity },
+      this.child(),
+    );
+
+    for (const service of args.dataAccessServices ?? DEFAULT_DATA_ACCESS_SERVICES) {
+      new gcp.projects.IAMAuditConfig(
+        `${name}-${service.replace(/\.googleapis\.com$/, "").replace(/\./g, "-")}`,
+        {
+          project: args.project,
+          service,
+          auditLogConfigs: [{ logType: "ADMIN_READ" }, { logType: "DATA_READ" }, { logType: "DATA_WRITE" }],
+        },
+        this.child(),
+      );
+    }
+    for (const [exclusion, filter] of Object.entries(args.exclusions ?? HEALTH_CHECK_EXCLUSIONS)) {
+      new gcp.logging.ProjectExclusion(
+        `${name}-${exclusion}`,
+        {
+          project: args.project,
+          name: args.naming.name("generic", exclusion),
+          description: "Health-check noise",
+          filter,
+        },
+        this.child(),
+      );
+    }
+    this.registerOutputs({ archiveBucket: this.archiveBucket.name, appLogBucket: this.appLogBucket.id });
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Multi-window, multi-burn-rate alerting (Google SRE workbook, ch. 5), derived from an SLO's goal and
+ * period rather than hard-coded: alert when a window pair spends a given share of the error budget.
+ *
+ *   burn rate threshold = budget share × period ÷ long window
+ *
+ * For a 30-day period: 2 % in 1 h → 14.4, 5 % in 6 h → 6, 10 % in 1 day → 3.
+ */
+
+/** Who is told: `page` wakes someone up, `ticket` is handled in working hours. */
+export type Urgency = "page" | "ticket";
+
+/** One alert: both windows must burn faster than `threshold`. */
+export interface BurnRateWindow {
+  /** Stable id, used in logical names: `fast`, `slow`, `ticket`. */
+  readonly id: string;
+  readonly urgency: Urgency;
+  /** Share of the period's error budget the long window spends before the alert fires. */
+  readonly budgetShare: number;
+  readonly longWindowSeconds: number;
+  readonly shortWindowSeconds: number;
+  /** Burn rate both windows must exceed. */
+  readonly threshold: number;
+}
+
+/** The window pairs: (1 h, 5 min) and (6 h, 30 min) page; (1 day, 2 h) opens a ticket. */
+export const WINDOW_PAIRS: readonly Omit<BurnRateWindow, "threshold">[] = [
+  { id: "fast", urgency: "page", budgetShare: 0.02, longWindowSeconds: 3600, shortWindowSeconds: 300 },
+  { id: "slow", urgency: "page", budgetShare: 0.05, longWindowSeconds: 6 * 3600, shortWindowSeconds: 1800 },
+  {
+    id: "ticket",
+    urgency: "ticket",
+    budgetShare: 0.1,
+    longWindowSeconds: 24 * 3600,
+    shortWindowSeconds: 2 * 3600,
+  },
+];
+
+/** The burn rate at which `budgetShare` of a `periodDays` budget is spent in `longWindowSeconds`. */
+export function burnRateThreshold(
+  budgetShare: number,
+  periodDays: number,
+  longWindowSeconds: number,
+): number {
+  const raw = (budgetShare * periodDays * 86400) / longWindowSeconds;
+  return Math.round(raw * 1000) / 1000;
+}
+
+/** The alert windows of an SLO with this period. The goal sets the budget; the thresholds are ratios of it. */
+export function burnRateWindows(periodDays: number): BurnRateWindow[] {
+  return WINDOW_PAIRS.map((w) => ({
+    ...w,
+    threshold: burnRateThreshold(w.budgetShare, periodDays, w.longWindowSeconds),
+  }));
+}
+
+/** The error budget of a goal over a period, in minutes (99.9 % over 30 days → 43.2). */
+export function errorBudgetMinutes(goal: number, periodDays: number): number {
+  return Math.round((1 - goal) * periodDays * 24 * 60 * 1000) / 1000;
+}
+
+/** Cloud Monitoring's burn-rate selector for an SLO and a window. */
+export function burnRateFilter(sloName: string, windowSeconds: number): string {
+  return `select_slo_burn_rate("${sloName}", "${windowSeconds}s")`;
+}

@@ -1,0 +1,431 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { alertDocumentation } from "./monitoring/alert-docs";
+import { burnRateFilter, burnRateWindows, type Urgency } from "./monitoring/burn-rate";
+import { Component } from "./shared/component";
+import type { CommonArgs } from "./shared/types";
+import { Problems } from "./shared/validation";
+
+/** The service levels of one service. */
+export interface ServiceLevels {
+  /**
+   * Share of requests that must not fail with 5xx.
+   * @default 0.999
+   */
+  readonly availabilityGoal?: number;
+  /**
+   * Share of requests that must be faster than `latencyThresholdMs`.
+   * @default 0.95
+   */
+  readonly latencyGoal?: number;
+  /**
+   * The latency threshold in milliseconds.
+   * @default 200
+   */
+  readonly latencyThresholdMs?: number;
+  /**
+   * Rolling SLO period in days (1-30).
+   * @default 30
+   */
+  readonly periodDays?: number;
+}
+
+/** Where alerts go. Every alert policy gets at least one channel. */
+export interface AlertRouting {
+  /** Channels that page (on-call). Staging routes pages to its ticket channels. */
+  readonly page: readonly pulumi.Input<string>[];
+  /** Channels that open a ticket. */
+  readonly ticket: readonly pulumi.Input<string>[];
+}
+
+/** An HTTPS uptime check on a public route. */
+export interface UptimeCheck {
+  /** The public host, e.g. `app.example.com`. */
+  readonly host: string;
+  /** The path checked, e.g. `/api/healthz`. */
+  readonly path: string;
+  /**
+   * Check period in seconds (60, 300, 600 or 900).
+   * @default 60
+   */
+  readonly periodSeconds?: number;
+  /**
+   * Checker regions (at least three).
+   * @default ["ASIA_PACIFIC", "USA", "EUROPE"]
+   */
+  readonly regions?: readonly string[];
+}
+
+/** Arguments of {@link ServiceMonitoring}. */
+export interface ServiceMonitoringArgs extends Omit<CommonArgs, "region">, ServiceLevels {
+  /** The service's name in config (e.g. `api`). */
+  readonly name: string;
+  /** The Cloud Run service's GCP name. */
+  readonly cloudRunService: pulumi.Input<string>;
+  /** The region the Cloud Run service first runs in (the monitoring service's label). */
+  readonly location: string;
+  /**
+   * The load balancer's backend service for this Cloud Run service: adds an availability SLO measured at
+   * the load balancer.
+   * @default undefined - no load-balancer SLO
+   */
+  readonly backendServiceName?: pulumi.Input<string>;
+  /**
+   * An uptime check from outside, with alerts on failures and certificate expiry.
+   * @default undefined - no uptime check
+   */
+  readonly uptime?: UptimeCheck;
+  /** Alert routing. */
+  readonly routing: AlertRouting;
+}
+
+export const UPTIME_PERIODS = [60, 300, 600, 900] as const;
+export const DEFAULT_UPTIME_REGIONS = ["ASIA_PACIFIC", "USA", "EUROPE"] as const;
+const UPTIME_REGIONS = [
+  "USA",
+  "EUROPE",
+  "SOUTH_AMERICA",
+  "ASIA_PACIFIC",
+  "USA_OREGON",
+  "USA_IOWA",
+  "USA_VIRGINIA",
+];
+/** Certificates closer than this to expiry open a ticket. */
+export const CERT_EXPIRY_DAYS = 14;
+
+/** Checks {@link ServiceMonitoringArgs}; throws one `ValidationError` naming every problem. */
+export function validateServiceMonitoringArgs(args: ServiceMonitoringArgs): void {
+  const p = new Problems(`ServiceMonitoring "${args.name}"`);
+  for (const key of ["availabilityGoal", "latencyGoal"] as const) {
+    const goal = args[key];
+    if (goal !== undefined)
+      p.check(goal > 0 && goal < 1, key, goal, "a share between 0 and 1, exclusive (e.g. 0.999)");
+  }
+  const threshold = args.latencyThresholdMs ?? 200;
+  p.check(
+    threshold > 0 && threshold <= 60_000,
+    "latencyThresholdMs",
+    threshold,
+    "milliseconds above 0 (at most 60000)",
+  );
+  const period = args.periodDays ?? 30;
+  p.check(Number.isInteger(period) && period >= 1 && period <= 30, "periodDays", period, "whole days 1-30");
+  p.check(
+    args.routing.page.length > 0,
+    "routing.page",
+    [],
+    "at least one channel (every alert must reach someone)",
+  );
+  p.check(
+    args.routing.ticket.length > 0,
+    "routing.ticket",
+    [],
+    "at least one channel (every alert must reach someone)",
+  );
+  if (args.uptime) {
+    const u = args.uptime;
+    p.check(/^\/[\w\-./]*$/.test(u.path), "uptime.path", u.path, "an absolute path such as /api/healthz");
+    const every = u.periodSeconds ?? 60;
+    p.check(
+      (UPTIME_PERIODS as readonly number[]).includes(every),
+      "uptime.periodSeconds",
+      every,
+      `one of ${UPTIME_PERIODS.join(", ")}`,
+    );
+    const regions = u.regions ?? DEFAULT_UPTIME_REGIONS;
+    p.check(regions.length >= 3, "uptime.regions", regions, "at least three checker regions");
+    regions.forEach((r, i) =>
+      p.check(UPTIME_REGIONS.includes(r), `uptime.regions[${i}]`, r, `one of ${UPTIME_REGIONS.join(", ")}`),
+    );
+  }
+  p.throwIfAny();
+}
+
+/** One SLO as created, for routing, dashboards and the plan's service-levels table. */
+export interface SloSummary {
+  readonly id: string;
+  readonly goal: number;
+  readonly periodDays: number;
+  readonly name: pulumi.Output<string>;
+}
+
+/**
+ * The service levels of one Cloud Run service as code: a monitoring service, request-based availability
+ * and latency SLOs (and one at the load balancer), multi-window burn-rate alerts derived from each SLO,
+ * and an uptime check with failure and certificate-expiry alerts. Every alert carries documentation.
+ */
+export class ServiceMonitoring extends Component {
+  readonly slos: readonly SloSummary[];
+  readonly alertPolicies: readonly gcp.monitoring.AlertPolicy[];
+  readonly uptimeCheck: gcp.monitoring.UptimeCheckConfig | undefined;
+  private readonly channelsFor: (urgency: Urgency) => pulumi.Input<string>[];
+
+  constructor(name: string, args: ServiceMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateServiceMonitoringArgs(args);
+    super("module6:monitoring:ServiceMonitoring", name, opts);
+    this.channelsFor = (urgency) => [...(urgency === "page" ? args.routing.page : args.routing.ticket)];
+    const labels = {
+      service: args.name,
+      component: "monitoring",
+      env: args.labels.env ?? "",
+      stack: args.labels.stack ?? "",
+    };
+    const periodDays = args.periodDays ?? 30;
+    const thresholdMs = args.latencyThresholdMs ?? 200;
+
+    const service = new gcp.monitoring.GenericService(
+      name,
+      {
+        project: args.project,
+        serviceId: args.naming.name("generic", args.name),
+        displayName: `${args.name} (Cloud Run)`,
+        basicService: {
+          serviceType: "CLOUD_RUN",
+          serviceLabels: { service_name: args.cloudRunService, location: args.location },
+        },
+        userLabels: labels,
+      },
+      this.child(),
+    );
+    const run = pulumi.interpolate`resource.type="cloud_run_revision" AND resource.label.service_name="${args.cloudRunService}"`;
+    const slo = (
+      id: string,
+      goal: number,
+      displayName: string,
+      sli: gcp.types.input.monitoring.SloRequestBasedSli,
+    ): SloSummary => {
+      const created = new gcp.monitoring.Slo(
+        `${name}-${id}`,
+        {
+          project: args.project,
+          service: service.serviceId,
+          sloId: id,
+          displayName,
+          goal,
+          rollingPeriodDays: periodDays,
+          requestBasedSli: sli,
+          userLabels: { ...labels, slo: id },
+        },
+        this.child(),
+      );
+      return { id, goal, periodDays, name: created.name };
+    };
+
+    const availability = args.availabilityGoal ?? 0.999;
+    const slos: SloSummary[] = [
+      slo("availability", availability, `${args.name}: ${availability * 100}% of requests without 5xx`, {
+        goodTotalRatio: {
+          goodServiceFilter: pulumi.interpolate`metric.type="run.googleapis.com/request_count" AND ${run} AND metric.label.response_code_class!="5xx"`,
+          totalServiceFilter: pulumi.interpolate`metric.type="run.googleapis.com/request_count" AND ${run}`,
+        },
+      }),
+      slo(
+        "latency",
+        args.latencyGoal ?? 0.95,
+        `${args.name}: ${(args.latencyGoal ?? 0.95) * 100}% of requests under ${thresholdMs} ms`,
+        {
+          distributionCut: {
+            distributionFilter: pulumi.interpolate`metric.type="run.googleapis.com/request_latencies" AND ${run}`,
+            range: { min: 0, max: thresholdMs },
+          },
+        },
+      ),
+    ];
+    if (args.backendServiceName !== undefined) {
+      const lb = pulumi.interpolate`metric.type="loadbalancing.googleapis.com/https/request_count" AND resource.type="https_lb_rule" AND resource.label.backend_target_name="${args.backendServiceName}"`;
+      slos.push(
+        slo(
+          "lb-availability",
+          availability,
+          `${args.name} at the load balancer: ${availability * 100}% without 5xx`,
+          {
+            goodTotalRatio: {
+              goodServiceFilter: pulumi.interpolate`${lb} AND metric.label.response_code_class!=500`,
+              totalServiceFilter: lb,
+            },
+          },
+        ),
+      );
+    }
+    this.slos = slos;
+
+    const policies: gcp.monitoring.AlertPolicy[] = [];
+    const logQuery = pulumi.interpolate`${run} AND httpRequest.status>=500`;
+    for (const s of slos) {
+      for (const w of burnRateWindows(periodDays)) {
+        const condition = (seconds: number) => ({
+          displayName: `${s.id} burn rate over ${seconds / 60} min > ${w.threshold}`,
+          conditionThreshold: {
+            filter: s.name.apply((n) => burnRateFilter(n, seconds)),
+            comparison: "COMPARISON_GT",
+            thresholdValue: w.threshold,
+            duration: "0s",
+            trigger: { count: 1 },
+          },
+        });
+        policies.push(
+          new gcp.monitoring.AlertPolicy(
+            `${name}-${s.id}-${w.id}`,
+            {
+              project: args.project,
+              displayName: `[${w.urgency}] ${args.name} ${s.id}: ${w.budgetShare * 100}% of the error budget in ${w.longWindowSeconds / 3600} h`,
+              combiner: "AND",
+              enabled: true,
+              severity: w.urgency === "page" ? "CRITICAL" : "WARNING",
+              conditions: [condition(w.longWindowSeconds), condition(w.shortWindowSeconds)],
+              notificationChannels: this.channelsFor(w.urgency),
+              alertStrategy: { autoClose: "86400s" },
+              userLabels: { ...labels, slo: s.id, urgency: w.urgency },
+              documentation: {
+                mimeType: "text/markdown",
+                content: pulumi.all([logQuery, args.project]).apply(([q, project]) =>
+                  alertDocumentation({
+                    what: `${args.name} is spending its ${s.id} error budget ${w.threshold}× faster than the SLO allows (goal ${s.goal}, ${periodDays} days): at this rate ${w.budgetShare * 100}% of the budget is gone in ${w.longWindowSeconds / 3600} h.`,
+                    checks: [
+                      "Was there a deploy in the last hour? Roll back first: `npm run ops -- release rollback`.",
+                      s.id === "latency"
+                        ? "Check instance count, CPU and cold starts on the dashboard (max instances reached?)."
+                        : "Read the 5xx responses in the logs: one route, one region, or everything?",
+                      "Check Firestore and Secret Manager errors and quotas, then the upstream model API for the ai service.",
+                    ],
+                    project,
+                    logQuery: q,
+                  }),
+                ),
+              },
+            },
+            this.child(),
+          ),
+        );
+      }
+    }
+
+    if (args.uptime) {
+      const u = args.uptime;
+      const check = new gcp.monitoring.UptimeCheckConfig(
+        `${name}-uptime`,
+        {
+          project: args.project,
+          displayName: `${args.name}: https://${u.host}${u.path}`,
+          timeout: "10s",
+          period: `${u.periodSeconds ?? 60}s`,
+          selectedRegions: [...(u.regions ?? DEFAULT_UPTIME_REGIONS)],
+          httpCheck: {
+            path: u.path,
+            port: 443,
+            useSsl: true,
+            validateSsl: true,
+            requestMethod: "GET",
+            acceptedResponseStatusCodes: [{ statusClass: "STATUS_CLASS_2XX" }],
+          },
+          monitoredResource: { type: "uptime_url", labels: { project_id: args.project, host: u.host } },
+          userLabels: { ...labels, service: args.cloudRunService },
+        },
+        this.child(),
+      );
+      this.uptimeCheck = check;
+      const checkFilter = (metric: string) =>
+        pulumi.interpolate`metric.type="monitoring.googleapis.com/uptime_check/${metric}" AND resource.type="uptime_url" AND metric.label.check_id="${check.uptimeCheckId}"`;
+      const uptimeDoc = (what: string, checks: [string, string, string]) =>
+        pulumi
+          .output(args.project)
+          .apply((project) =>
+            alertDocumentation({ what, checks, project, logQuery: `resource.type="uptime_url"` }),
+          );
+      policies.push(
+        new gcp.monitoring.AlertPolicy(
+          `${name}-uptime-failing`,
+          {
+            project: args.project,
+            displayName: `[page] ${args.name}: https://${u.host}${u.path} fails from two or more regions`,
+            combiner: "OR",
+            enabled: true,
+            severity: "CRITICAL",
+            conditions: [
+              {
+                displayName: "uptime check failing in ≥ 2 regions",
+                conditionThreshold: {
+                  filter: checkFilter("check_passed"),
+                  aggregations: [
+                    {
+                      alignmentPeriod: "1200s",
+                      perSeriesAligner: "ALIGN_NEXT_OLDER",
+                      crossSeriesReducer: "REDUCE_COUNT_FALSE",
+                      groupByFields: ["resource.label.*"],
+                    },
+                  ],
+                  comparison: "COMPARISON_GT",
+                  thresholdValue: 1,
+                  duration: "60s",
+                  trigger: { count: 1 },
+                },
+              },
+            ],
+            notificationChannels: this.channelsFor("page"),
+            userLabels: { ...labels, urgency: "page" },
+            documentation: {
+              mimeType: "text/markdown",
+              content: uptimeDoc(
+                `Users cannot reach https://${u.host}${u.path}: the check fails from two or more regions.`,
+                [
+                  "Open the URL yourself; check the load balancer's 5xx and Cloud Armor denials on the dashboard.",
+                  "Check the certificate status and DNS records (`pulumi stack output edge`).",
+                  "Check the Cloud Run service's revisions and logs; roll back the last release if it is new.",
+                ],
+              ),
+            },
+          },
+          this.child(),
+        ),
+        new gcp.monitoring.AlertPolicy(
+          `${name}-cert-expiry`,
+          {
+            project: args.project,
+            displayName: `[ticket] ${args.name}: certificate of ${u.host} expires in under ${CERT_EXPIRY_DAYS} days`,
+            combiner: "OR",
+            enabled: true,
+            severity: "WARNING",
+            conditions: [
+              {
+                displayName: `certificate expires in < ${CERT_EXPIRY_DAYS} days`,
+                conditionThreshold: {
+                  filter: checkFilter("time_until_ssl_cert_expires"),
+                  aggregations: [
+                    {
+                      alignmentPeriod: "1200s",
+                      perSeriesAligner: "ALIGN_NEXT_OLDER",
+                      crossSeriesReducer: "REDUCE_MIN",
+                      groupByFields: ["resource.label.*"],
+                    },
+                  ],
+                  comparison: "COMPARISON_LT",
+                  thresholdValue: CERT_EXPIRY_DAYS,
+                  duration: "600s",
+                  trigger: { count: 1 },
+                },
+              },
+            ],
+            notificationChannels: this.channelsFor("ticket"),
+            userLabels: { ...labels, urgency: "ticket" },
+            documentation: {
+              mimeType: "text/markdown",
+              content: uptimeDoc(
+                `The certificate served for ${u.host} expires in less than ${CERT_EXPIRY_DAYS} days; Google-managed certificates renew themselves, so renewal is failing.`,
+                [
+                  "Check the certificate's status and the DNS records it needs (`pulumi stack output edge`).",
+                  "For Certificate Manager, check the DNS authorization's CNAME record still exists.",
+                  "Check that CAA records, if any, allow pki.goog and letsencrypt.org.",
+                ],
+              ),
+            },
+          },
+          this.child(),
+        ),
+      );
+    } else {
+      this.uptimeCheck = undefined;
+    }
+    this.alertPolicies = policies;
+    this.registerOutputs({ slos: slos.map((s) => s.name) });
+  }
+}

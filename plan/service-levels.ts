@@ -1,0 +1,97 @@
+/**
+ * The "Service levels" of a plan (or of a real export): one row per SLO with its goal, window, burn-rate
+ * alert thresholds and the channels the alerts reach, read from the recorded resources alone.
+ */
+import type { RecordedResource } from "./record";
+
+export interface ServiceLevelRow {
+  readonly service: string;
+  readonly slo: string;
+  readonly goal: number;
+  readonly periodDays: number;
+  /** e.g. `14.4× 1h/5m → page`. */
+  readonly alerts: readonly string[];
+  /** Channel display names the alerts go to. */
+  readonly channels: readonly string[];
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+function windowOf(condition: unknown): string {
+  const filter = String(obj(obj(condition).conditionThreshold).filter ?? "");
+  const seconds = Number(/"(\d+)s"\)\s*$/.exec(filter)?.[1] ?? NaN);
+  if (!Number.isFinite(seconds)) return "?";
+  return seconds >= 3600 ? `${seconds / 3600}h` : `${seconds / 60}m`;
+}
+
+/** The service-level rows of a set of resources, in service then SLO order. */
+export function serviceLevels(resources: readonly RecordedResource[]): ServiceLevelRow[] {
+  const channelNames = new Map<string, string>();
+  for (const r of resources.filter(
+    (x) => x.type === "gcp:monitoring/notificationChannel:NotificationChannel",
+  )) {
+    const name = String(r.inputs.displayName ?? r.name);
+    if (r.id) channelNames.set(r.id, name);
+    if (typeof r.outputs.name === "string") channelNames.set(r.outputs.name, name);
+  }
+  const policies = resources.filter((r) => r.type === "gcp:monitoring/alertPolicy:AlertPolicy");
+  return resources
+    .filter((r) => r.type === "gcp:monitoring/slo:Slo")
+    .map((slo) => {
+      const labels = obj(slo.inputs.userLabels);
+      const service = String(labels.service ?? slo.inputs.service ?? "");
+      const id = String(slo.inputs.sloId ?? slo.name);
+      const max = obj(obj(obj(slo.inputs.requestBasedSli).distributionCut).range).max;
+      const watching = policies.filter((p) => {
+        const l = obj(p.inputs.userLabels);
+        return l.service === service && l.slo === id;
+      });
+      const alerts = watching.map((p) => {
+        const conditions = list(p.inputs.conditions);
+        const threshold = obj(obj(conditions[0]).conditionThreshold).thresholdValue;
+        return `${String(threshold)}× ${conditions.map(windowOf).join("/")} → ${String(obj(p.inputs.userLabels).urgency ?? "")}`;
+      });
+      const channels = [
+        ...new Set(
+          watching.flatMap((p) =>
+            list(p.inputs.notificationChannels).map((c) => channelNames.get(String(c)) ?? String(c)),
+          ),
+        ),
+      ];
+      return {
+        service,
+        slo: id,
+        goal: Number(slo.inputs.goal),
+        periodDays: Number(slo.inputs.rollingPeriodDays),
+        alerts,
+        channels,
+      };
+    })
+    .sort((a, b) => a.service.localeCompare(b.service) || a.slo.localeCompare(b.slo));
+}
+
+/** The rows as a Markdown table. */
+export function serviceLevelsMarkdown(rows: readonly ServiceLevelRow[]): string {
+  if (rows.length === 0) return "_No SLOs in this stack._";
+  return [
+    "| service | SLO | goal | window | alert thresholds | channels |",
+    "|---|---|---|---|---|---|",
+    ...rows.map(
+      (r) =>
+        `| ${r.service} | ${r.slo} | ${(r.goal * 100).toFixed(r.goal >= 0.999 ? 2 : 1)} % | ${r.periodDays} d | ${r.alerts.join("<br>")} | ${r.channels.join(", ")} |`,
+    ),
+  ].join("\n");
+}
+
+/** The rows as aligned text. */
+export function serviceLevelsText(rows: readonly ServiceLevelRow[]): string {
+  if (rows.length === 0) return "  (no SLOs in this stack)";
+  return rows
+    .map(
+      (r) =>
+        `  ${r.service.padEnd(8)} ${r.slo.padEnd(16)} ${`${(r.goal * 100).toFixed(2)}%`.padStart(7)} / ${r.periodDays}d  ${r.alerts.join("; ")}  → ${r.channels.join(", ")}`,
+    )
+    .join("\n");
+}
