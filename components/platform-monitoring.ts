@@ -10,7 +10,7 @@ import {
 } from "./monitoring/dashboard-json";
 import { SECURITY_METRICS } from "./monitoring/security-metrics";
 import { Component } from "./shared/component";
-import type { CommonArgs } from "./shared/types";
+import { componentLabels, type CommonArgs } from "./shared/types";
 import { Problems } from "./shared/validation";
 
 /** A billing budget for the environment's project. */
@@ -155,7 +155,7 @@ export class PlatformMonitoring extends Component {
     super("module6:monitoring:PlatformMonitoring", name, opts);
     this.baseName = name;
     this.project = args.project;
-    const labels = { env: args.labels.env ?? "", stack: args.labels.stack ?? "", component: "monitoring" };
+    const labels = componentLabels(args.labels, "monitoring");
 
     const channels: Record<string, gcp.monitoring.NotificationChannel> = {};
     for (const [channelName, spec] of Object.entries(args.channels)) {
@@ -234,16 +234,14 @@ export class PlatformMonitoring extends Component {
             },
             documentation: {
               mimeType: "text/markdown",
-              content: pulumi
-                .output(args.project)
-                .apply((project) =>
-                  alertDocumentation({
-                    what: metric.description,
-                    checks: metric.checks,
-                    project,
-                    logQuery: metric.filter,
-                  }),
-                ),
+              content: pulumi.output(args.project).apply((project) =>
+                alertDocumentation({
+                  what: metric.description,
+                  checks: metric.checks,
+                  project,
+                  logQuery: metric.filter,
+                }),
+              ),
             },
           },
           this.child(),

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { alertDocumentation } from "./monitoring/alert-docs";
 import { burnRateFilter, burnRateWindows, type Urgency } from "./monitoring/burn-rate";
 import { Component } from "./shared/component";
-import type { CommonArgs } from "./shared/types";
+import { componentLabels, type CommonArgs } from "./shared/types";
 import { Problems } from "./shared/validation";
 
 /** The service levels of one service. */
@@ -164,12 +164,7 @@ export class ServiceMonitoring extends Component {
     validateServiceMonitoringArgs(args);
     super("module6:monitoring:ServiceMonitoring", name, opts);
     this.channelsFor = (urgency) => [...(urgency === "page" ? args.routing.page : args.routing.ticket)];
-    const labels = {
-      service: args.name,
-      component: "monitoring",
-      env: args.labels.env ?? "",
-      stack: args.labels.stack ?? "",
-    };
+    const labels = { ...componentLabels(args.labels, "monitoring"), service: args.name };
     const periodDays = args.periodDays ?? 30;
     const thresholdMs = args.latencyThresholdMs ?? 200;
 

@@ -18,9 +18,12 @@ export interface ServiceLevelRow {
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/** A string property, or the fallback. */
+const text = (v: unknown, fallback = ""): string =>
+  typeof v === "string" ? v : typeof v === "number" ? String(v) : fallback;
 
 function windowOf(condition: unknown): string {
-  const filter = String(obj(obj(condition).conditionThreshold).filter ?? "");
+  const filter = text(obj(obj(condition).conditionThreshold).filter);
   const seconds = Number(/"(\d+)s"\)\s*$/.exec(filter)?.[1] ?? NaN);
   if (!Number.isFinite(seconds)) return "?";
   return seconds >= 3600 ? `${seconds / 3600}h` : `${seconds / 60}m`;
@@ -32,7 +35,7 @@ export function serviceLevels(resources: readonly RecordedResource[]): ServiceLe
   for (const r of resources.filter(
     (x) => x.type === "gcp:monitoring/notificationChannel:NotificationChannel",
   )) {
-    const name = String(r.inputs.displayName ?? r.name);
+    const name = text(r.inputs.displayName, r.name);
     if (r.id) channelNames.set(r.id, name);
     if (typeof r.outputs.name === "string") channelNames.set(r.outputs.name, name);
   }
@@ -41,8 +44,8 @@ export function serviceLevels(resources: readonly RecordedResource[]): ServiceLe
     .filter((r) => r.type === "gcp:monitoring/slo:Slo")
     .map((slo) => {
       const labels = obj(slo.inputs.userLabels);
-      const service = String(labels.service ?? slo.inputs.service ?? "");
-      const id = String(slo.inputs.sloId ?? slo.name);
+      const service = text(labels.service, text(slo.inputs.service));
+      const id = text(slo.inputs.sloId, slo.name);
       const max = obj(obj(obj(slo.inputs.requestBasedSli).distributionCut).range).max;
       const watching = policies.filter((p) => {
         const l = obj(p.inputs.userLabels);
@@ -51,7 +54,7 @@ export function serviceLevels(resources: readonly RecordedResource[]): ServiceLe
       const alerts = watching.map((p) => {
         const conditions = list(p.inputs.conditions);
         const threshold = obj(obj(conditions[0]).conditionThreshold).thresholdValue;
-        return `${String(threshold)}× ${conditions.map(windowOf).join("/")} → ${String(obj(p.inputs.userLabels).urgency ?? "")}`;
+        return `${String(threshold)}× ${conditions.map(windowOf).join("/")} → ${text(obj(p.inputs.userLabels).urgency)}`;
       });
       const channels = [
         ...new Set(
@@ -62,7 +65,7 @@ export function serviceLevels(resources: readonly RecordedResource[]): ServiceLe
       ];
       return {
         service,
-        slo: id,
+        slo: typeof max === "number" ? `${id} < ${max} ms` : id,
         goal: Number(slo.inputs.goal),
         periodDays: Number(slo.inputs.rollingPeriodDays),
         alerts,

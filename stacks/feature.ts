@@ -33,6 +33,7 @@ const DROPPED_KEYS = new Set([
   "kind",
   "domain",
   "edge",
+  "monitoring",
   "runDefaults",
   "protection",
   "artifactRegistry",

@@ -12,6 +12,7 @@ export interface Values {
   services: Record<string, Record<string, unknown>>;
   secrets: Record<string, Record<string, unknown>>;
   firestore?: Record<string, unknown>;
+  monitoring?: Record<string, unknown>;
 }
 
 export const IMAGE = (name: string, tag = "1.0.0"): string =>
@@ -38,6 +39,10 @@ export function base(): Values {
       },
     },
     secrets: { "session-key": { description: "Signs session cookies" } },
+    monitoring: {
+      channels: { "platform-email": { type: "email", address: "platform@example.com" } },
+      routing: { page: ["platform-email"], ticket: ["platform-email"] },
+    },
     firestore: {
       location: "asia-northeast3",
       backups: { dailyRetentionDays: 7, weeklyRetentionWeeks: 4 },

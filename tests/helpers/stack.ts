@@ -27,16 +27,21 @@ export function planOnce(stack: string): {
 }
 
 /**
- * True when the provider SDK's class for `type` takes a `labels` input. Read from the SDK itself, so a
- * new labelable resource type is covered without editing this list.
+ * The input that holds a resource's own labels, read from the provider SDK's class for `type`: `userLabels`
+ * where the class has one (monitoring resources, whose `labels` configure the channel), else `labels`.
+ * Undefined for types that take no labels. A new labelable type is covered without editing a list.
  */
-export function isLabelable(type: string): boolean {
+export function labelField(type: string): "labels" | "userLabels" | undefined {
   const match = /^gcp:([a-zA-Z0-9]+)\/[a-zA-Z0-9]+:([A-Za-z0-9]+)$/.exec(type);
-  if (!match) return false;
+  if (!match) return undefined;
   const [, module, cls] = match;
   const ns = (gcp as unknown as Record<string, Record<string, unknown> | undefined>)[module ?? ""];
   const ctor = ns?.[cls ?? ""];
-  return typeof ctor === "function" && /resourceInputs\["labels"\] = args/.test(ctor.toString());
+  if (typeof ctor !== "function") return undefined;
+  const source = ctor.toString();
+  if (/resourceInputs\["userLabels"\] = args/.test(source)) return "userLabels";
+  if (/resourceInputs\["labels"\] = args/.test(source)) return "labels";
+  return undefined;
 }
 
 /** Google Cloud's own name rules per resource type (from the GCP documentation of each resource). */
@@ -70,9 +75,9 @@ export const GCP_NAME_RULES: Readonly<Record<string, { field: string; pattern: R
 };
 
 export function expectEveryLabelableResourceLabelled(resources: readonly RecordedResource[]): number {
-  const labelable = resources.filter((r) => r.custom && isLabelable(r.type));
+  const labelable = resources.filter((r) => r.custom && labelField(r.type) !== undefined);
   for (const r of labelable) {
-    const labels = (r.inputs.labels ?? {}) as Record<string, string>;
+    const labels = (r.inputs[labelField(r.type) ?? "labels"] ?? {}) as Record<string, string>;
     for (const key of REQUIRED_LABEL_KEYS) expect(labels[key], `${r.urn} label ${key}`).toBeTruthy();
     for (const [k, v] of Object.entries(labels)) {
       // GCP label rules: keys start with a lowercase letter; keys and values ≤ 63 of [a-z0-9_-].

@@ -124,7 +124,8 @@ describe("npm run plan", () => {
     expect(status).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toContain('error: Invalid config for stack "staging"');
-    expect(stderr).toContain("3 problems");
+    expect(stderr).toContain("4 problems");
+    expect(stderr).toContain("module6:monitoring: got nothing; a monitoring block with channels and routing");
     expect(stderr).toMatch(
       /module6:region: got "asia-northeast9"; a Google Cloud region such as asia-northeast3/,
     );

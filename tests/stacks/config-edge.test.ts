@@ -27,6 +27,7 @@ describe("edge config: resolved over the preset", () => {
 
     const feature = base();
     feature.kind = "feature";
+    delete feature.monitoring; // feature stacks have no monitoring
     expect(parse(feature, "feature-x", []).edge).toBeUndefined();
   });
 
@@ -154,6 +155,7 @@ describe("edge config: mistakes", () => {
       what: "an edge block in a feature stack",
       mutate: (v) => {
         v.kind = "feature";
+        delete v.monitoring; // feature stacks have no monitoring
       },
       edge: {},
       stack: "feature-x",
@@ -163,6 +165,7 @@ describe("edge config: mistakes", () => {
       what: "IAP access in a feature stack",
       mutate: (v) => {
         v.kind = "feature";
+        delete v.monitoring; // feature stacks have no monitoring
         service(v, "web").access = "iap";
       },
       stack: "feature-x",
@@ -190,6 +193,7 @@ describe("edge config: mistakes", () => {
       what: "feature stack asking for protection",
       mutate: (v) => {
         v.kind = "feature";
+        delete v.monitoring; // feature stacks have no monitoring
         v.protection = { deletionProtection: true };
       },
       stack: "feature-x",

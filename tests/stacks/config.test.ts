@@ -104,6 +104,7 @@ describe("parseStackConfig: happy path", () => {
   it("applies the feature preset: IAP, ingress all, no protection, no backups, DELETE — even if the config asks", () => {
     const values = base();
     values.kind = "feature";
+    delete values.monitoring; // feature stacks have no monitoring
     delete values.domain;
     values.firestore = {
       location: "asia-northeast3",
@@ -362,6 +363,7 @@ const BAD: BadCase[] = [
     what: "kind feature on a stack not named feature-*",
     mutate: (v) => {
       v.kind = "feature";
+      delete v.monitoring; // feature stacks have no monitoring
     },
     expected:
       'module6:kind: got "feature"; a stack named feature-<slug> (lowercase) for kind feature; this stack is "staging"',
@@ -580,12 +582,14 @@ describe("parseStackConfig: invalid configs", () => {
   it("does not require secret values in a feature stack (it mounts staging's secrets)", () => {
     const values = base();
     values.kind = "feature";
+    delete values.monitoring; // feature stacks have no monitoring
     expect(() => parse(values, "feature-pr-7", [])).not.toThrow();
   });
 
   it("accepts :latest in a feature stack", () => {
     const values = base();
     values.kind = "feature";
+    delete values.monitoring; // feature stacks have no monitoring
     service(values, "api").image = IMAGE("api", "latest");
     expect(parse(values, "feature-pr-7", []).services.find((s) => s.name === "api")?.image).toBe(
       IMAGE("api", "latest"),

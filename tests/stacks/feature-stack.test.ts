@@ -28,6 +28,13 @@ describe("feature stack (derived from Pulumi.staging.yaml)", () => {
       "gcp:compute/managedSslCertificate:ManagedSslCertificate",
       "gcp:certificatemanager/certificate:Certificate",
       "gcp:storage/bucket:Bucket",
+      // no monitoring: no SLOs, alerts, uptime checks, channels, log sinks or budget
+      "gcp:monitoring/slo:Slo",
+      "gcp:monitoring/alertPolicy:AlertPolicy",
+      "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig",
+      "gcp:monitoring/notificationChannel:NotificationChannel",
+      "gcp:logging/projectSink:ProjectSink",
+      "gcp:billing/budget:Budget",
     ]) {
       expect(counts[type], type).toBeUndefined();
     }

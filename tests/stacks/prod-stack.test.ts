@@ -11,13 +11,112 @@ import {
 
 const { plan, ofType } = planOnce("prod");
 
+describe("prod stack: service levels as code", () => {
+  it("gives every service an availability and a latency SLO over 30 days, and one at the load balancer", () => {
+    const slos = ofType("gcp:monitoring/slo:Slo").map((s) => {
+      const labels = s.inputs.userLabels as Record<string, string>;
+      return `${labels.service}/${String(s.inputs.sloId)}@${String(s.inputs.goal)}/${String(s.inputs.rollingPeriodDays)}d`;
+    });
+    for (const service of ["web", "api", "ai"]) {
+      expect(slos).toContain(`${service}/availability@0.999/30d`);
+      expect(slos).toContain(`${service}/latency@0.95/30d`);
+      expect(slos).toContain(`${service}/lb-availability@0.999/30d`);
+    }
+    const latency = ofType("gcp:monitoring/slo:Slo").filter((s) => s.inputs.sloId === "latency");
+    const max = (s: (typeof latency)[number]) =>
+      (s.inputs.requestBasedSli as { distributionCut: { range: { max: number } } }).distributionCut.range.max;
+    expect(latency.map(max).sort((a, b) => a - b)).toEqual([200, 200, 2000]);
+  });
+
+  it("alerts on burn rates that follow budget share × period ÷ long window, paging on-call", () => {
+    const burn = ofType("gcp:monitoring/alertPolicy:AlertPolicy").filter(
+      (p) => (p.inputs.userLabels as Record<string, string>).slo,
+    );
+    expect(burn).toHaveLength(27);
+    const thresholds = new Set(
+      burn.map(
+        (p) =>
+          (p.inputs.conditions as { conditionThreshold: { thresholdValue: number } }[])[0]?.conditionThreshold
+            .thresholdValue,
+      ),
+    );
+    const expected = [0.1 / 24, 0.05 / 6, 0.02 / 1].map((share) => Number((share * 30 * 24).toFixed(3)));
+    expect([...thresholds].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(expected);
+    expect(expected).toEqual([3, 6, 14.4]);
+    const [pager] = ofType("gcp:monitoring/notificationChannel:NotificationChannel").filter(
+      (c) => c.inputs.type === "pagerduty",
+    );
+    for (const p of burn) {
+      expect(p.inputs.combiner).toBe("AND");
+      const urgency = (p.inputs.userLabels as Record<string, string>).urgency;
+      expect((p.inputs.notificationChannels as string[]).includes(pager?.id ?? "")).toBe(urgency === "page");
+    }
+  });
+
+  it("routes every alert policy to a channel and documents it", () => {
+    for (const p of ofType("gcp:monitoring/alertPolicy:AlertPolicy")) {
+      expect((p.inputs.notificationChannels as string[]).length, p.name).toBeGreaterThan(0);
+      expect(p.inputs.enabled).toBe(true);
+      expect((p.inputs.documentation as { content: string }).content).toContain("### First checks");
+    }
+  });
+
+  it("checks every public route from outside with SSL validation every minute", () => {
+    const checks = ofType("gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig");
+    expect(checks.map((c) => (c.inputs.httpCheck as { path: string }).path).sort()).toEqual([
+      "/ai/healthz",
+      "/api/healthz",
+      "/app",
+    ]);
+    for (const c of checks) {
+      expect(c.inputs).toMatchObject({
+        period: "60s",
+        httpCheck: { useSsl: true, validateSsl: true },
+        monitoredResource: { labels: { host: "app.module6.example.com" } },
+      });
+      expect((c.inputs.selectedRegions as string[]).length).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it("watches security logs, backups and cost, and archives audit logs in a locked bucket", () => {
+    const metrics = ofType("gcp:logging/metric:Metric").map((m) => m.inputs.name);
+    expect(metrics).toEqual(
+      expect.arrayContaining([
+        "m6-prod-iam-policy-changes",
+        "m6-prod-service-account-key-created",
+        "m6-prod-unexpected-secret-access",
+        "m6-prod-firewall-changes",
+        "m6-prod-audit-config-changes",
+        "m6-prod-armor-blocks",
+        "m6-prod-firestore-backups",
+      ]),
+    );
+    const archive = ofType("gcp:storage/bucket:Bucket").find((b) => b.inputs.retentionPolicy !== undefined);
+    expect(archive?.inputs.retentionPolicy).toEqual({ retentionPeriod: String(400 * 86400), isLocked: true });
+    expect(archive?.protect).toBe(true);
+    const [budget] = ofType("gcp:billing/budget:Budget");
+    expect(budget?.inputs.thresholdRules).toEqual([
+      { thresholdPercent: 0.5, spendBasis: "CURRENT_SPEND" },
+      { thresholdPercent: 0.9, spendBasis: "CURRENT_SPEND" },
+      { thresholdPercent: 1, spendBasis: "CURRENT_SPEND" },
+      { thresholdPercent: 1, spendBasis: "FORECASTED_SPEND" },
+    ]);
+    expect(
+      ofType("gcp:projects/iAMAuditConfig:IAMAuditConfig")
+        .map((a) => a.inputs.service)
+        .sort(),
+    ).toEqual(["datastore.googleapis.com", "iam.googleapis.com", "secretmanager.googleapis.com"]);
+    expect(ofType("gcp:monitoring/dashboard:Dashboard")).toHaveLength(1);
+  });
+});
+
 describe("prod stack (Pulumi.prod.yaml)", () => {
   it("contains the singletons, the environment and the edge", () => {
     expect(countByType(plan().resources)).toEqual({
       "pulumi:providers:gcp": 1,
       "pulumi:providers:random": 1,
-      // 11 base APIs + compute for the load balancer
-      "gcp:projects/service:Service": 12,
+      // 11 base APIs + compute for the load balancer + billingbudgets for the budget
+      "gcp:projects/service:Service": 13,
       "gcp:artifactregistry/repository:Repository": 1,
       "gcp:secretmanager/secret:Secret": 2,
       "gcp:secretmanager/secretVersion:SecretVersion": 2,
@@ -42,9 +141,24 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       "gcp:compute/targetHttpsProxy:TargetHttpsProxy": 1,
       "gcp:compute/targetHttpProxy:TargetHttpProxy": 1,
       "gcp:compute/globalForwardingRule:GlobalForwardingRule": 4,
-      "gcp:storage/bucket:Bucket": 1,
-      "gcp:storage/bucketIAMMember:BucketIAMMember": 1,
-      "random:index/randomId:RandomId": 1,
+      // static assets + audit-log archive
+      "gcp:storage/bucket:Bucket": 2,
+      "gcp:storage/bucketIAMMember:BucketIAMMember": 2,
+      "random:index/randomId:RandomId": 2,
+      // monitoring: per service a monitoring service, 3 SLOs (availability, latency, at the LB) with 3
+      // burn-rate alerts each, an uptime check with 2 alerts; 9 security metrics + the backup watch
+      "gcp:monitoring/genericService:GenericService": 3,
+      "gcp:monitoring/slo:Slo": 9,
+      "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": 3,
+      "gcp:monitoring/alertPolicy:AlertPolicy": 3 * 3 * 3 + 3 * 2 + 9 + 1,
+      "gcp:monitoring/notificationChannel:NotificationChannel": 3,
+      "gcp:monitoring/dashboard:Dashboard": 1,
+      "gcp:logging/metric:Metric": 10,
+      "gcp:logging/projectBucketConfig:ProjectBucketConfig": 1,
+      "gcp:logging/projectSink:ProjectSink": 2,
+      "gcp:logging/projectExclusion:ProjectExclusion": 2,
+      "gcp:projects/iAMAuditConfig:IAMAuditConfig": 3,
+      "gcp:billing/budget:Budget": 1,
     });
   });
 
@@ -148,7 +262,7 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
   });
 
   it("labels every labelable resource, keeps names within GCP's limits, uses the explicit provider and waits for the APIs", () => {
-    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(15);
+    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(15 + 1 + 3 + 9 + 3 + 43 + 3);
     expect(expectEveryNameWithinLimits(plan().resources)).toBe(19);
     expectExplicitProviders(plan().resources, "prod");
     expect(expectEverythingWaitsForApis(plan().resources)).toBeGreaterThan(50);

@@ -14,11 +14,29 @@ import {
 
 const { plan, ofType } = planOnce("staging");
 
+describe("staging stack: the same service levels, without paging", () => {
+  it("has prod's SLOs and alerts, every one routed to a ticket channel only", () => {
+    expect(ofType("gcp:monitoring/slo:Slo")).toHaveLength(9);
+    const channels = ofType("gcp:monitoring/notificationChannel:NotificationChannel");
+    expect(channels.map((c) => c.inputs.type)).toEqual(["email"]);
+    for (const p of ofType("gcp:monitoring/alertPolicy:AlertPolicy")) {
+      expect(p.inputs.notificationChannels, p.name).toEqual([channels[0]?.id]);
+    }
+  });
+
+  it("checks uptime every five minutes and keeps an unlocked, shorter audit archive", () => {
+    for (const c of ofType("gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig"))
+      expect(c.inputs.period).toBe("300s");
+    const archive = ofType("gcp:storage/bucket:Bucket").find((b) => b.inputs.retentionPolicy !== undefined);
+    expect(archive?.inputs.retentionPolicy).toEqual({ retentionPeriod: String(90 * 86400), isLocked: false });
+  });
+});
+
 describe("staging stack (Pulumi.staging.yaml)", () => {
   it("mirrors prod, adds what feature environments need, and uses Certificate Manager", () => {
     expect(countByType(plan().resources)).toMatchObject({
-      // 11 base APIs + iap (feature environments) + compute + certificatemanager
-      "gcp:projects/service:Service": 14,
+      // 11 base APIs + iap (feature environments) + compute + certificatemanager + billingbudgets
+      "gcp:projects/service:Service": 15,
       "gcp:projects/serviceIdentity:ServiceIdentity": 1,
       "gcp:cloudrunv2/service:Service": 3,
       "gcp:serviceaccount/account:Account": 3,
@@ -82,7 +100,7 @@ describe("staging stack (Pulumi.staging.yaml)", () => {
   });
 
   it("labels every labelable resource, keeps names within limits, uses the explicit provider and waits for the APIs", () => {
-    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(18);
+    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(18 + 60); // edge + environment, then monitoring
     expect(expectEveryNameWithinLimits(plan().resources)).toBe(18);
     expectExplicitProviders(plan().resources, "staging");
     expect(expectEverythingWaitsForApis(plan().resources)).toBeGreaterThan(50);
