@@ -57,27 +57,12 @@ export function validateArtifactRegistryArgs(args: ArtifactRegistryArgs): void {
   const name = args.name ?? "containers";
   p.check(/^[a-z][a-z0-9-]{0,29}$/.test(name), "name", name, "1-30 of a-z 0-9 '-', starting with a letter");
   const keep = args.keepTaggedVersions ?? 10;
-  p.check(
-    Number.isInteger(keep) && keep >= 1 && keep <= 1000,
-    "keepTaggedVersions",
-    keep,
-    "an integer 1-1000",
-  );
+  p.integer("keepTaggedVersions", keep, 1, 1000);
   const untagged = args.untaggedRetentionDays ?? 7;
-  p.check(
-    Number.isInteger(untagged) && untagged >= 1 && untagged <= 3650,
-    "untaggedRetentionDays",
-    untagged,
-    "an integer 1-3650",
-  );
+  p.integer("untaggedRetentionDays", untagged, 1, 3650);
   const tagged = args.taggedRetentionDays;
   if (tagged !== undefined) {
-    p.check(
-      Number.isInteger(tagged) && tagged >= 1 && tagged <= 3650,
-      "taggedRetentionDays",
-      tagged,
-      "an integer 1-3650",
-    );
+    p.integer("taggedRetentionDays", tagged, 1, 3650);
   }
   p.throwIfAny();
 }

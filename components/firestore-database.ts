@@ -118,8 +118,7 @@ export function validateFirestoreDatabaseArgs(args: FirestoreDatabaseArgs): void
         d,
         "an integer 1-98 (14 weeks)",
       );
-    if (w !== undefined)
-      p.check(Number.isInteger(w) && w >= 1 && w <= 14, "backups.weeklyRetentionWeeks", w, "an integer 1-14");
+    if (w !== undefined) p.integer("backups.weeklyRetentionWeeks", w, 1, 14);
   }
   const seen = new Set<string>();
   (args.indexes ?? []).forEach((index, i) => {

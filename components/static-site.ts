@@ -98,19 +98,9 @@ export function validateStaticSiteArgs(args: StaticSiteArgs): void {
     "1-20 of a-z 0-9 '-', starting with a letter",
   );
   const days = args.noncurrentRetentionDays ?? 30;
-  p.check(
-    Number.isInteger(days) && days >= 1 && days <= 3650,
-    "noncurrentRetentionDays",
-    days,
-    "an integer 1-3650",
-  );
+  p.integer("noncurrentRetentionDays", days, 1, 3650);
   const keep = args.keepNoncurrentVersions ?? 3;
-  p.check(
-    Number.isInteger(keep) && keep >= 0 && keep <= 100,
-    "keepNoncurrentVersions",
-    keep,
-    "an integer 0-100",
-  );
+  p.integer("keepNoncurrentVersions", keep, 0, 100);
   (args.cors?.origins ?? []).forEach((o, i) =>
     p.check(
       /^https:\/\/[a-z0-9.-]+(:\d+)?$/.test(o),

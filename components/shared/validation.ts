@@ -59,6 +59,16 @@ export class Problems {
     return ok;
   }
 
+  /** Records a problem unless `value` is a whole number from `min` to `max` ("an integer min-max"). */
+  integer(path: string, value: number, min: number, max: number): boolean {
+    return this.check(
+      Number.isInteger(value) && value >= min && value <= max,
+      path,
+      value,
+      `an integer ${min}-${max}`,
+    );
+  }
+
   add(path: string, value: unknown, allowed: string): void {
     this.list.push({ path, value: show(value), allowed });
   }
