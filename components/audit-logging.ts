@@ -102,6 +102,11 @@ export class AuditLogging extends Component {
         destination: pulumi.interpolate`logging.googleapis.com/${this.appLogBucket.id}`,
         filter: 'resource.type="cloud_run_revision"',
         uniqueWriterIdentity: true,
+        // Project exclusions apply to the _Default sink only: this sink drops the same noise itself.
+        exclusions: Object.entries(args.exclusions ?? HEALTH_CHECK_EXCLUSIONS).map(([exclusion, filter]) => ({
+          name: exclusion,
+          filter,
+        })),
       },
       this.child(),
     );

@@ -234,12 +234,13 @@ export class PlatformMonitoring extends Component {
             },
             documentation: {
               mimeType: "text/markdown",
-              content: pulumi.output(args.project).apply((project) =>
+              // The Logs link uses the resolved filter (runtime accounts filled in), like the metric itself.
+              content: pulumi.all([args.project, filter]).apply(([project, query]) =>
                 alertDocumentation({
                   what: metric.description,
                   checks: metric.checks,
                   project,
-                  logQuery: metric.filter,
+                  logQuery: query,
                 }),
               ),
             },

@@ -93,6 +93,9 @@ const UPTIME_REGIONS = [
 /** Certificates closer than this to expiry open a ticket. */
 export const CERT_EXPIRY_DAYS = 14;
 
+/** A share as a percentage for display: 0.999 → "99.9". */
+const percent = (share: number): string => String(Number((share * 100).toFixed(4)));
+
 /** Checks {@link ServiceMonitoringArgs}; throws one `ValidationError` naming every problem. */
 export function validateServiceMonitoringArgs(args: ServiceMonitoringArgs): void {
   const p = new Problems(`ServiceMonitoring "${args.name}"`);
@@ -208,7 +211,7 @@ export class ServiceMonitoring extends Component {
 
     const availability = args.availabilityGoal ?? 0.999;
     const slos: SloSummary[] = [
-      slo("availability", availability, `${args.name}: ${availability * 100}% of requests without 5xx`, {
+      slo("availability", availability, `${args.name}: ${percent(availability)}% of requests without 5xx`, {
         goodTotalRatio: {
           goodServiceFilter: pulumi.interpolate`metric.type="run.googleapis.com/request_count" AND ${run} AND metric.label.response_code_class!="5xx"`,
           totalServiceFilter: pulumi.interpolate`metric.type="run.googleapis.com/request_count" AND ${run}`,
@@ -217,7 +220,7 @@ export class ServiceMonitoring extends Component {
       slo(
         "latency",
         args.latencyGoal ?? 0.95,
-        `${args.name}: ${(args.latencyGoal ?? 0.95) * 100}% of requests under ${thresholdMs} ms`,
+        `${args.name}: ${percent(args.latencyGoal ?? 0.95)}% of requests under ${thresholdMs} ms`,
         {
           distributionCut: {
             distributionFilter: pulumi.interpolate`metric.type="run.googleapis.com/request_latencies" AND ${run}`,
@@ -232,7 +235,7 @@ export class ServiceMonitoring extends Component {
         slo(
           "lb-availability",
           availability,
-          `${args.name} at the load balancer: ${availability * 100}% without 5xx`,
+          `${args.name} at the load balancer: ${percent(availability)}% without 5xx`,
           {
             goodTotalRatio: {
               goodServiceFilter: pulumi.interpolate`${lb} AND metric.label.response_code_class!=500`,

@@ -1,0 +1,453 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { SECURITY_METRICS } from "../../components/monitoring/security-metrics";
+import {
+  PlatformMonitoring,
+  validatePlatformMonitoringArgs,
+  type PlatformMonitoringArgs,
+} from "../../components/platform-monitoring";
+import { ValidationError } from "../../components/shared/validation";
+import type { RecordedResource } from "../../plan/record";
+import {
+  commonArgs,
+  expectProps,
+  installMocks,
+  onlyOfType,
+  record,
+  resourcesOfType,
+  valueOf,
+} from "../helpers/pulumi";
+
+const CHANNEL = "gcp:monitoring/notificationChannel:NotificationChannel";
+const POLICY = "gcp:monitoring/alertPolicy:AlertPolicy";
+const METRIC = "gcp:logging/metric:Metric";
+const BUDGET = "gcp:billing/budget:Budget";
+const DASHBOARD = "gcp:monitoring/dashboard:Dashboard";
+
+const SLACK_TOKEN = "xoxb-do-not-leak-4f2a9c";
+const PD_KEY = "pd-key-do-not-leak-81b7";
+const RUNTIME = [
+  "m6-test-api@module6-test-000000.iam.gserviceaccount.com",
+  "m6-test-ai@module6-test-000000.iam.gserviceaccount.com",
+];
+
+/** Valid args: one channel of each type, pages to PagerDuty and Slack, tickets to email and webhook. */
+function baseArgs(overrides: Partial<PlatformMonitoringArgs> = {}): PlatformMonitoringArgs {
+  return {
+    ...commonArgs(),
+    channels: {
+      oncall: { type: "pagerduty", serviceKey: pulumi.secret(PD_KEY) },
+      alerts: { type: "slack", channel: "#alerts", token: pulumi.secret(SLACK_TOKEN) },
+      ops: { type: "email", address: "ops@example.com" },
+      hook: { type: "webhook", url: "https://hooks.example.com/alert" },
+    },
+    routing: { page: ["oncall", "alerts"], ticket: ["ops", "hook"] },
+    runtimeAccounts: RUNTIME,
+    ...overrides,
+  };
+}
+
+/** The resource of `type` with logical name `name`; fails when there is not exactly one. */
+function named(resources: readonly RecordedResource[], type: string, name: string): RecordedResource {
+  const found = resourcesOfType(resources, type).filter((r) => r.name === name);
+  expect(found, `${type} ${name}`).toHaveLength(1);
+  return found[0] as RecordedResource;
+}
+
+/** A resource's mocked id; fails when it has none. */
+function idOf(resource: RecordedResource): string {
+  expect(resource.id, `${resource.type} ${resource.name} id`).toBeTruthy();
+  return resource.id as string;
+}
+
+type Obj = Record<string, unknown>;
+
+beforeAll(async () => {
+  await installMocks();
+});
+
+type Recorded = Awaited<ReturnType<typeof record<PlatformMonitoring>>>;
+
+function once(build: () => PlatformMonitoring): () => Promise<Recorded> {
+  let recorded: Promise<Recorded> | undefined;
+  return () => (recorded ??= record(build));
+}
+
+/** Channels and security alerts only. */
+const minimal = once(() => new PlatformMonitoring("pm-min", baseArgs()));
+/** With the Firestore backup watch, the budget and the dashboard. */
+const full = once(() => {
+  const pm = new PlatformMonitoring(
+    "pm-full",
+    baseArgs({
+      firestoreDatabase: "m6-test-db",
+      budget: { billingAccount: "012345-6789AB-CDEF01", amount: 250, currency: "EUR" },
+    }),
+  );
+  pm.addDashboard("module6 test", [
+    {
+      name: "api",
+      cloudRunService: "m6-test-api",
+      slos: [
+        {
+          id: "availability",
+          name: pulumi.output(
+            "projects/000000000000/services/m6-test-api/serviceLevelObjectives/availability",
+          ),
+        },
+        {
+          id: "latency",
+          name: pulumi.output("projects/000000000000/services/m6-test-api/serviceLevelObjectives/latency"),
+        },
+      ],
+    },
+    {
+      name: "web",
+      cloudRunService: pulumi.output("m6-test-web"),
+      slos: [
+        {
+          id: "availability",
+          name: pulumi.output(
+            "projects/000000000000/services/m6-test-web/serviceLevelObjectives/availability",
+          ),
+        },
+      ],
+    },
+  ]);
+  return pm;
+});
+
+describe("PlatformMonitoring: notification channels", () => {
+  it("creates one channel per configured channel with its type and labels", async () => {
+    const { resources } = await minimal();
+    expect(resourcesOfType(resources, CHANNEL)).toHaveLength(4);
+    expectProps(named(resources, CHANNEL, "pm-min-ops"), {
+      type: "email",
+      labels: { email_address: "ops@example.com" },
+      enabled: true,
+    });
+    const slack = named(resources, CHANNEL, "pm-min-alerts");
+    expectProps(slack, { type: "slack", labels: { channel_name: "#alerts" } });
+    expect(slack.inputs.sensitiveLabels).toEqual({ authToken: "[secret]" });
+    const pagerduty = named(resources, CHANNEL, "pm-min-oncall");
+    expectProps(pagerduty, { type: "pagerduty" });
+    expect(pagerduty.inputs.sensitiveLabels).toEqual({ serviceKey: "[secret]" });
+    expectProps(named(resources, CHANNEL, "pm-min-hook"), {
+      type: "webhook_tokenauth",
+      labels: { url: "https://hooks.example.com/alert" },
+    });
+    expect(named(resources, CHANNEL, "pm-min-hook").inputs).not.toHaveProperty("sensitiveLabels");
+  });
+
+  it("never records the Slack token or the PagerDuty key", async () => {
+    for (const build of [minimal, full]) {
+      const text = JSON.stringify((await build()).resources);
+      expect(text).not.toContain(SLACK_TOKEN);
+      expect(text).not.toContain(PD_KEY);
+      expect(text).toContain("[secret]");
+    }
+  });
+
+  it("resolves page and ticket channels to the routed channels' ids", async () => {
+    const { result, resources } = await minimal();
+    const id = (n: string) => idOf(named(resources, CHANNEL, `pm-min-${n}`));
+    expect(await Promise.all(result.pageChannels.map(valueOf))).toEqual([id("oncall"), id("alerts")]);
+    expect(await Promise.all(result.ticketChannels.map(valueOf))).toEqual([id("ops"), id("hook")]);
+  });
+});
+
+describe("PlatformMonitoring: security log metrics", () => {
+  it("creates one log metric and one alert per security metric, to the ticket channels", async () => {
+    const { resources } = await minimal();
+    const channel = (n: string) => idOf(named(resources, CHANNEL, `pm-min-${n}`));
+    expect(resourcesOfType(resources, METRIC)).toHaveLength(SECURITY_METRICS.length);
+    expect(resourcesOfType(resources, POLICY)).toHaveLength(SECURITY_METRICS.length);
+    for (const metric of SECURITY_METRICS) {
+      const logMetric = named(resources, METRIC, `pm-min-${metric.id}`);
+      expectProps(logMetric, { name: `m6-test-${metric.id}`, metricDescriptor: { metricKind: "DELTA" } });
+      if (!metric.filter.includes("{runtimeAccounts}")) expect(logMetric.inputs.filter).toBe(metric.filter);
+      const policy = named(resources, POLICY, `pm-min-${metric.id}`);
+      const [condition] = policy.inputs.conditions as { conditionThreshold: Obj }[];
+      expect(condition!.conditionThreshold).toMatchObject({
+        filter: `metric.type="logging.googleapis.com/user/m6-test-${metric.id}"`,
+        comparison: "COMPARISON_GT",
+        thresholdValue: metric.threshold,
+      });
+      expect(policy.inputs.notificationChannels).toEqual([channel("ops"), channel("hook")]);
+    }
+    expect(SECURITY_METRICS.map((m) => m.id)).toEqual(
+      expect.arrayContaining([
+        "iam-policy-changes",
+        "service-account-key-created",
+        "unexpected-secret-access",
+        "armor-blocks",
+        "audit-config-changes",
+        "firewall-changes",
+      ]),
+    );
+  });
+
+  it("excludes only the runtime accounts from the unexpected-secret-access filter", async () => {
+    const { resources } = await minimal();
+    const filter = String(named(resources, METRIC, "pm-min-unexpected-secret-access").inputs.filter);
+    expect(filter).not.toContain("{runtimeAccounts}");
+    expect(filter).toContain('protoPayload.serviceName="secretmanager.googleapis.com"');
+    const regex = /principalEmail=~"([^"]+)"/.exec(filter)?.[1];
+    expect(regex).toBeDefined();
+    // The filter language unescapes `\\` to `\` inside a quoted string; the rest is an RE2 regex.
+    const pattern = new RegExp(regex!.replace(/\\\\/g, "\\"));
+    for (const email of RUNTIME) expect(pattern.test(email), email).toBe(true);
+    expect(pattern.test("someone@example.com")).toBe(false);
+    expect(pattern.test(`x${RUNTIME[0]!}`)).toBe(false);
+    expect(pattern.test(RUNTIME[0]!.replace(".iam.", ".iamX"))).toBe(false);
+  });
+
+  it("gives every alert at least one channel and markdown documentation", async () => {
+    for (const build of [minimal, full]) {
+      const policies = resourcesOfType((await build()).resources, POLICY);
+      for (const policy of policies) {
+        expect((policy.inputs.notificationChannels as unknown[]).length, policy.name).toBeGreaterThanOrEqual(
+          1,
+        );
+        expect(policy.inputs.enabled, policy.name).toBe(true);
+        const doc = policy.inputs.documentation as { mimeType: string; content: string };
+        expect(doc.mimeType).toBe("text/markdown");
+        expect(doc.content).toContain("What fired");
+        expect(doc.content).toMatch(/^1\. .+\n2\. .+\n3\. .+$/m);
+      }
+    }
+  });
+
+  // BUG (components/platform-monitoring.ts, the security alert's documentation): the Logs link is built
+  // from `metric.filter`, which still holds the `{runtimeAccounts}` placeholder, so the link of the
+  // unexpected-secret-access alert opens a query that excludes no one (every secret read, the runtime
+  // accounts' included). Flip to `it(...)` once the documentation uses the resolved filter.
+  it("links the unexpected-secret-access alert to the resolved log query", async () => {
+    const { resources } = await minimal();
+    const doc = named(resources, POLICY, "pm-min-unexpected-secret-access").inputs.documentation as Obj;
+    expect(decodeURIComponent(String(doc.content))).not.toContain("{runtimeAccounts}");
+  });
+});
+
+describe("PlatformMonitoring: backups and budget", () => {
+  it("watches Firestore backups only when the database is given", async () => {
+    expect(resourcesOfType((await minimal()).resources, METRIC).map((m) => m.name)).not.toContain(
+      "pm-min-firestore-backups",
+    );
+    const { resources } = await full();
+    const metric = named(resources, METRIC, "pm-full-firestore-backups");
+    expect(String(metric.inputs.filter)).toContain('protoPayload.resourceName:"databases/m6-test-db"');
+    expect(String(metric.inputs.filter)).toContain('protoPayload.serviceName="firestore.googleapis.com"');
+    const policy = named(resources, POLICY, "pm-full-firestore-backup-missing");
+    const [condition] = policy.inputs.conditions as { conditionPrometheusQueryLanguage: Obj }[];
+    expect(String(condition!.conditionPrometheusQueryLanguage.query)).toBe(
+      "absent_over_time(logging_googleapis_com:user_m6-test-firestore-backups[26h])",
+    );
+    expect((policy.inputs.notificationChannels as unknown[]).length).toBeGreaterThanOrEqual(1);
+    expect(resourcesOfType(resources, POLICY)).toHaveLength(SECURITY_METRICS.length + 1);
+  });
+
+  it("creates no budget without budget args", async () => {
+    expect(resourcesOfType((await minimal()).resources, BUDGET)).toHaveLength(0);
+  });
+
+  it("creates the budget with 50/90/100 % actual and 100 % forecast thresholds to the ticket channels", async () => {
+    const { resources } = await full();
+    const budget = onlyOfType(resources, BUDGET);
+    expectProps(budget, {
+      billingAccount: "012345-6789AB-CDEF01",
+      amount: { specifiedAmount: { units: "250", currencyCode: "EUR" } },
+      budgetFilter: { projects: ["projects/000000000000"] },
+    });
+    expect(budget.inputs.thresholdRules).toEqual([
+      { thresholdPercent: 0.5, spendBasis: "CURRENT_SPEND" },
+      { thresholdPercent: 0.9, spendBasis: "CURRENT_SPEND" },
+      { thresholdPercent: 1.0, spendBasis: "CURRENT_SPEND" },
+      { thresholdPercent: 1.0, spendBasis: "FORECASTED_SPEND" },
+    ]);
+    const ticket = ["ops", "hook"].map((n) => idOf(named(resources, CHANNEL, `pm-full-${n}`)));
+    expect((budget.inputs.allUpdatesRule as Obj).monitoringNotificationChannels).toEqual(ticket);
+  });
+
+  it("uses a given project number and USD by default", async () => {
+    const { resources } = await record(
+      () =>
+        new PlatformMonitoring(
+          "pm-budget",
+          baseArgs({
+            budget: { billingAccount: "ABCDEF-012345-6789AB", amount: 10 },
+            projectNumber: "123456789",
+          }),
+        ),
+    );
+    expectProps(onlyOfType(resources, BUDGET), {
+      amount: { specifiedAmount: { units: "10", currencyCode: "USD" } },
+      budgetFilter: { projects: ["projects/123456789"] },
+    });
+  });
+});
+
+describe("PlatformMonitoring: dashboard", () => {
+  type Tile = {
+    xPos: number;
+    yPos: number;
+    widget: { title: string; xyChart: { dataSets: { timeSeriesQuery: Obj }[] } };
+  };
+
+  async function tiles(): Promise<Tile[]> {
+    const { resources } = await full();
+    const dash = onlyOfType(resources, DASHBOARD);
+    expect(dash.parent).toBe(onlyOfType(resources, "module6:monitoring:PlatformMonitoring").urn);
+    const json = JSON.parse(String(dash.inputs.dashboardJson)) as {
+      displayName: string;
+      mosaicLayout: { columns: number; tiles: Tile[] };
+    };
+    expect(json.displayName).toBe("module6 test");
+    expect(json.mosaicLayout.columns).toBeGreaterThan(0);
+    return json.mosaicLayout.tiles;
+  }
+
+  it("lays out the golden signals of each service and the error budget of each SLO", async () => {
+    const all = await tiles();
+    const titles = all.map((t) => t.widget.title);
+    for (const service of ["api", "web"]) {
+      const mine = titles.filter((t) => t.startsWith(`${service}:`));
+      expect(
+        mine.some((t) => /requests/.test(t)),
+        `${service} requests`,
+      ).toBe(true);
+      expect(
+        mine.some((t) => /5xx ratio/.test(t)),
+        `${service} 5xx`,
+      ).toBe(true);
+      expect(
+        mine.some((t) => /p50.*p95.*p99/.test(t)),
+        `${service} latency`,
+      ).toBe(true);
+      expect(
+        mine.some((t) => /instances/.test(t)),
+        `${service} instances`,
+      ).toBe(true);
+      expect(
+        mine.some((t) => /CPU.*memory/.test(t)),
+        `${service} cpu/memory`,
+      ).toBe(true);
+      expect(
+        mine.some((t) => /error budget/.test(t)),
+        `${service} budget`,
+      ).toBe(true);
+    }
+    const text = JSON.stringify(all);
+    expect(text).toContain('resource.label.service_name=\\"m6-test-api\\"');
+    expect(text).toContain('resource.label.service_name=\\"m6-test-web\\"');
+    expect(text).toContain("run.googleapis.com/request_latencies");
+    expect(text).toContain("run.googleapis.com/container/instance_count");
+    expect(text).toContain("run.googleapis.com/container/cpu/utilizations");
+    expect(text).toContain("run.googleapis.com/container/memory/utilizations");
+
+    const latency = all.find((t) => t.widget.title.startsWith("api: latency"))!;
+    expect(
+      latency.widget.xyChart.dataSets.map(
+        (d) => ((d.timeSeriesQuery.timeSeriesFilter as Obj).aggregation as Obj).perSeriesAligner,
+      ),
+    ).toEqual(["ALIGN_PERCENTILE_50", "ALIGN_PERCENTILE_95", "ALIGN_PERCENTILE_99"]);
+
+    const budget = all.find((t) => t.widget.title === "api: error budget remaining")!;
+    expect(
+      budget.widget.xyChart.dataSets.map((d) => (d.timeSeriesQuery.timeSeriesFilter as Obj).filter),
+    ).toEqual([
+      'select_slo_budget_fraction("projects/000000000000/services/m6-test-api/serviceLevelObjectives/availability")',
+      'select_slo_budget_fraction("projects/000000000000/services/m6-test-api/serviceLevelObjectives/latency")',
+    ]);
+    expect(text).toContain(
+      'select_slo_budget_fraction(\\"projects/000000000000/services/m6-test-web/serviceLevelObjectives/availability\\")',
+    );
+  });
+
+  it("shows the load balancer, Cloud Armor and Firestore", async () => {
+    const all = await tiles();
+    const titles = all.map((t) => t.widget.title);
+    expect(titles.some((t) => t.startsWith("Load balancer"))).toBe(true);
+    expect(titles.some((t) => t.startsWith("Cloud Armor"))).toBe(true);
+    expect(titles.some((t) => t.startsWith("Firestore"))).toBe(true);
+    const text = JSON.stringify(all);
+    expect(text).toContain("loadbalancing.googleapis.com/https/request_count");
+    expect(text).toContain("networksecurity.googleapis.com/https/request_count");
+    expect(text).toContain("firestore.googleapis.com/document/read_count");
+    expect(text).toContain("firestore.googleapis.com/document/write_count");
+    // 6 widgets per service, 4 for the platform, no two tiles on the same spot.
+    expect(all).toHaveLength(2 * 6 + 4);
+    const spots = all.map((t) => `${t.xPos},${t.yPos}`);
+    expect(new Set(spots).size).toBe(all.length);
+  });
+});
+
+describe("validatePlatformMonitoringArgs", () => {
+  it("accepts the base args", () => {
+    expect(() => validatePlatformMonitoringArgs(baseArgs())).not.toThrow();
+  });
+
+  it.each([
+    [
+      "routing to an unknown channel",
+      { routing: { page: ["pager"], ticket: ["ops"] } },
+      /routing\.page\[0\]: got "pager"; a configured channel \(oncall, alerts, ops, hook\)/,
+    ],
+    [
+      "a Slack channel without a token",
+      { channels: { ops: { type: "slack", channel: "#ops" } }, routing: { page: ["ops"], ticket: ["ops"] } },
+      /channels\.ops: got "no token"; a Slack token/,
+    ],
+    [
+      "a PagerDuty channel without a key",
+      { channels: { ops: { type: "pagerduty" } }, routing: { page: ["ops"], ticket: ["ops"] } },
+      /channels\.ops: got "no service key"; a PagerDuty service key/,
+    ],
+    [
+      "a bad email",
+      {
+        channels: { ops: { type: "email", address: "ops-at-example" } },
+        routing: { page: ["ops"], ticket: ["ops"] },
+      },
+      /channels\.ops\.address: got "ops-at-example"; an email address/,
+    ],
+    [
+      "a non-https webhook",
+      {
+        channels: { ops: { type: "webhook", url: "http://hooks.example.com" } },
+        routing: { page: ["ops"], ticket: ["ops"] },
+      },
+      /channels\.ops\.url: got "http:\/\/hooks\.example\.com"; an https URL/,
+    ],
+    [
+      "empty ticket routing",
+      { routing: { page: ["oncall"], ticket: [] } },
+      /routing\.ticket: got \[\]; at least one channel/,
+    ],
+    [
+      "a bad billing account",
+      { budget: { billingAccount: "0123-4567", amount: 100 } },
+      /budget\.billingAccount: got "0123-4567"; a billing account id/,
+    ],
+    [
+      "amount 0",
+      { budget: { billingAccount: "012345-6789AB-CDEF01", amount: 0 } },
+      /budget\.amount: got 0; whole currency units above 0/,
+    ],
+  ] as [string, Partial<PlatformMonitoringArgs>, RegExp][])("rejects %s", (_case, bad, message) => {
+    const args = baseArgs(bad);
+    expect(() => validatePlatformMonitoringArgs(args)).toThrow(ValidationError);
+    expect(() => validatePlatformMonitoringArgs(args)).toThrow(/^PlatformMonitoring: 1 problem\n/);
+    expect(() => validatePlatformMonitoringArgs(args)).toThrow(message);
+  });
+
+  it("rejects invalid args in the constructor before registering anything", async () => {
+    const { resources } = await record(() => {
+      expect(
+        () =>
+          new PlatformMonitoring("pm-invalid", baseArgs({ routing: { page: ["nope"], ticket: ["ops"] } })),
+      ).toThrow(ValidationError);
+    });
+    expect(resources).toHaveLength(0);
+  });
+});
