@@ -218,10 +218,7 @@ describe("PlatformMonitoring: security log metrics", () => {
     }
   });
 
-  // BUG (components/platform-monitoring.ts, the security alert's documentation): the Logs link is built
-  // from `metric.filter`, which still holds the `{runtimeAccounts}` placeholder, so the link of the
-  // unexpected-secret-access alert opens a query that excludes no one (every secret read, the runtime
-  // accounts' included). Flip to `it(...)` once the documentation uses the resolved filter.
+  // The Logs link of the unexpected-secret-access alert must exclude the runtime accounts, like its metric.
   it("links the unexpected-secret-access alert to the resolved log query", async () => {
     const { resources } = await minimal();
     const doc = named(resources, POLICY, "pm-min-unexpected-secret-access").inputs.documentation as Obj;
