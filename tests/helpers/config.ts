@@ -69,12 +69,18 @@ export function input(
   values: Values,
   stack = "staging",
   secretValueNames: string[] = ["session-key"],
+  channelSecretNames: string[] = [],
 ): ConfigInput {
-  return { stack, values, secretValueNames };
+  return { stack, values, secretValueNames, channelSecretNames };
 }
 
-export function parse(values: Values, stack?: string, secretValueNames?: string[]): StackConfig {
-  return parseStackConfig(input(values, stack, secretValueNames));
+export function parse(
+  values: Values,
+  stack?: string,
+  secretValueNames?: string[],
+  channelSecretNames?: string[],
+): StackConfig {
+  return parseStackConfig(input(values, stack, secretValueNames, channelSecretNames));
 }
 
 /** The `ValidationError` that parsing `config` throws (fails the test when it does not throw one). */
