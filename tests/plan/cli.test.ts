@@ -104,6 +104,16 @@ describe("npm run plan", () => {
     expect(stdout).toMatch(/^\s+3 {2}gcp:cloudrunv2\/service:Service$/m);
   });
 
+  it("renders a pull-request comment with the stack's service levels as --format markdown", () => {
+    const { status, stdout } = plan("--stack", "staging", "--format", "markdown");
+    expect(status).toBe(0);
+    expect(stdout).toContain("## Plan of stack `staging`");
+    expect(stdout).toContain("| service | SLO | goal | window | alert thresholds | channels |");
+    expect(stdout).toMatch(
+      /^\| api \| latency < 200 ms \| 95\.0 % \| 30 d \| 14\.4× 1h\/5m → page<br>6× 6h\/30m → page<br>3× 24h\/2h → ticket \| staging platform-email \|$/m,
+    );
+  });
+
   it("writes to --out", () => {
     const out = join(mkdtempSync(join(tmpdir(), "plan-")), "staging.json");
     const { status, stderr } = plan("--stack", "staging", "--format", "json", "--out", out);
@@ -151,7 +161,7 @@ describe("npm run plan", () => {
 
   it.each([
     [["--stack", "qa"], /no config for stack "qa"/],
-    [["--stack", "prod", "--format", "yaml"], /--format: got "yaml"; allowed: text, json/],
+    [["--stack", "prod", "--format", "yaml"], /--format: got "yaml"; allowed: text, json, markdown/],
     [["--format", "json"], /--stack is required/],
     [["--stack", "prod", "--bogus"], /Unknown option '--bogus'/],
   ])("exits 2 on usage mistakes: %j", (args, message) => {
