@@ -5,7 +5,7 @@ import { grantKey } from "./shared/grants";
 import { IMAGE_RULE, parseImage } from "./shared/image";
 import { componentLabels, type CommonArgs, type Member } from "./shared/types";
 import { isKnown, Problems } from "./shared/validation";
-import { CLOUD_RUN_NAME_WITH_TAG_MAX, MAX_TRAFFIC_TAG_LENGTH } from "../stacks/naming";
+import { CLOUD_RUN_NAME_WITH_TAG_MAX, MAX_TRAFFIC_TAG_LENGTH } from "./shared/limits";
 
 /** Who may reach the service's network endpoint. */
 export type Ingress = "all" | "internal-and-lb" | "internal";

@@ -8,7 +8,11 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ValidationError } from "../components/shared/validation";
+import { allPolicies } from "../policies/all";
 import { CliError } from "./cli-error";
+import { evaluatePolicies, gateExitCode, PolicyConfigError } from "./policy-eval";
+import { loadPolicyConfigFile } from "./policy-config";
+import { renderViolationsMarkdown, renderViolationsText } from "./render-violations";
 import { renderJson } from "./render-json";
 import { renderMarkdown } from "./render-markdown";
 import { renderText } from "./render-text";
@@ -16,7 +20,10 @@ import { runPlan } from "./run";
 
 const USAGE = `Usage: npm run plan -- --stack <name> [options]
 
-Runs the Pulumi program for a stack under mocks (no CLI, network or credentials) and prints every resource.
+Runs the Pulumi program for a stack under mocks (no CLI, network or credentials), prints every resource,
+and evaluates the policy pack against them.
+
+Exit codes: 0 planned and no mandatory violation; 1 a mandatory policy is violated; 2 a config or usage mistake.
 
 Options:
   --stack <name>          prod, staging or feature-<slug> (feature stacks are derived from Pulumi.staging.yaml)
@@ -25,6 +32,10 @@ Options:
                           text: a tree by component, totals and service levels (default);
                           json: a 'pulumi stack export' document; markdown: a pull-request comment
   --out <file>            write the result to a file instead of standard output
+  --policy-config <file>  policy pack configuration (JSON, as for pulumi preview --policy-pack-config)
+
+The policy pack (policies/) is evaluated against the plan: violations are listed by enforcement level,
+and the exit code is 1 when a mandatory policy is violated.
   --help                  show this help
 
 Examples:
@@ -37,6 +48,7 @@ interface Args {
   configFile?: string;
   format: "text" | "json" | "markdown";
   out?: string;
+  policyConfig?: string;
 }
 
 function parse(argv: string[]): Args | undefined {
@@ -49,6 +61,7 @@ function parse(argv: string[]): Args | undefined {
         "config-file": { type: "string" },
         format: { type: "string", default: "text" },
         out: { type: "string" },
+        "policy-config": { type: "string" },
         help: { type: "boolean", default: false },
       },
       strict: true,
@@ -67,6 +80,7 @@ function parse(argv: string[]): Args | undefined {
     format: values.format,
     ...(values["config-file"] ? { configFile: resolve(values["config-file"]) } : {}),
     ...(values.out ? { out: values.out } : {}),
+    ...(values["policy-config"] ? { policyConfig: resolve(values["policy-config"]) } : {}),
   };
 }
 
@@ -81,24 +95,34 @@ async function main(): Promise<number> {
     root: resolve(__dirname, ".."),
     configFile: args.configFile,
   });
-  const text =
-    args.format === "json"
-      ? JSON.stringify(renderJson(plan), null, 2)
-      : args.format === "markdown"
-        ? renderMarkdown(plan)
-        : renderText(plan);
+  const doc = renderJson(plan);
+  const policyConfig = args.policyConfig ? loadPolicyConfigFile(args.policyConfig, allPolicies) : undefined;
+  const kind = (plan.outputs.environment as { kind?: string } | undefined)?.kind;
+  const violations = await evaluatePolicies(doc, {
+    config: policyConfig,
+    stackTags: kind ? { environment: kind } : {},
+  });
+  const context = { resources: plan.resources.filter((r) => r.custom).length, policies: allPolicies.length };
+  let text: string;
+  if (args.format === "json") text = JSON.stringify(doc, null, 2);
+  else if (args.format === "markdown")
+    text = `${renderMarkdown(plan)}\n\n${renderViolationsMarkdown(violations, context)}`;
+  else text = `${renderText(plan)}\n\n${renderViolationsText(violations, context)}`;
   if (args.out) {
     writeFileSync(args.out, `${text}\n`);
-    console.error(`wrote ${args.out} (${plan.resources.filter((r) => r.custom).length} resources)`);
+    console.error(`wrote ${args.out} (${context.resources} resources)`);
   } else {
     // process.exit() would cut a large plan short when stdout is a pipe: wait until it is written.
     await new Promise<void>((resolve) => process.stdout.write(`${text}\n`, () => resolve()));
   }
-  return 0;
+  // The gate: a mandatory violation fails the plan (exit 1). JSON keeps stdout a pure export document,
+  // so its policy report goes to standard error, as does the one of a plan written with --out.
+  if (args.format === "json" || args.out) console.error(renderViolationsText(violations, context));
+  return gateExitCode(violations);
 }
 
 function fail(error: unknown): never {
-  if (error instanceof ValidationError || error instanceof CliError) {
+  if (error instanceof ValidationError || error instanceof CliError || error instanceof PolicyConfigError) {
     console.error(`error: ${error.message}`);
     process.exit(2);
   }

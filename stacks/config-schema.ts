@@ -6,6 +6,7 @@ import { z } from "zod";
 import { FIRESTORE_MULTI_REGIONS, REGIONS } from "./regions";
 import { KINDS } from "./presets";
 import { monitoringSchema, serviceLevelsSchema } from "./config-monitoring";
+import { releasesSchema } from "./releases";
 
 const name = (what: string, max: number) =>
   z
@@ -194,6 +195,8 @@ export const configSchema = z.strictObject({
   vpc: z.strictObject({ network: z.string().min(1), subnetwork: z.string().min(1) }).optional(),
   edge: edgeSchema.optional(),
   monitoring: monitoringSchema.optional(),
+  /** Written only by `npm run ops -- release …` (stacks/releases.ts). */
+  releases: releasesSchema.optional(),
   stagingStack: z
     .string()
     .regex(

@@ -31,6 +31,7 @@ import { NAMESPACE, SECRET_KEY_PREFIX } from "./namespace";
 import { HIDDEN, SECRET_LOOKING_KEY, collect, keyPath, zodProblems } from "./config-problems";
 import type { ConfigInput } from "./config-map";
 import { resolveEdge, type EdgeConfig } from "./config-edge";
+import { releaseImage, releaseProblems, releaseTraffic, type ReleaseEntry } from "./releases";
 import { DEFAULT_SERVICE_LEVELS, resolveMonitoring, type MonitoringConfig } from "./config-monitoring";
 import type { ServiceLevels } from "../components/service-monitoring";
 
@@ -85,6 +86,8 @@ export interface ServiceConfig {
   readonly slo: Required<ServiceLevels>;
   /** Path of the uptime check through the load balancer (first route's prefix + health path by default). */
   readonly uptimePath: string | undefined;
+  /** The service's release (`module6:releases.<name>`): candidate image and traffic split. */
+  readonly release: ReleaseEntry | undefined;
 }
 
 /** Firestore settings, preset merged with config. */
@@ -270,6 +273,14 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
     if (image?.tag === "latest" && cfg.kind !== "feature") {
       add(`${at}.image`, s.image, `a pinned tag or digest in a ${cfg.kind} stack, not :latest`);
     }
+    const release = cfg.releases?.[name];
+    if (release !== undefined && parseImage(release.image)?.tag === "latest" && cfg.kind !== "feature") {
+      add(
+        `releases.${name}.image`,
+        release.image,
+        `a pinned tag or digest in a ${cfg.kind} stack, not :latest`,
+      );
+    }
     for (const [envName, secret] of Object.entries(s.secretEnv ?? {})) {
       if (!(secret in cfg.secrets)) {
         add(
@@ -296,6 +307,8 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
       add(`${at}.regions`, listed, `a list that includes the stack's region ${cfg.region}`);
     if (cfg.kind === "feature" && regions.length > 1)
       add(`${at}.regions`, regions, "one region in a feature stack");
+    if (release !== undefined)
+      for (const r of releaseProblems(name, release, regions)) add(r.path, r.value, r.allowed);
     if (s.access === "iap" && !preset.edge)
       add(
         `${at}.access`,
@@ -330,6 +343,7 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
       iapMembers: s.access === "iap" ? (s.iapMembers ?? cfg.owners) : [],
       slo: { ...DEFAULT_SERVICE_LEVELS, ...cfg.monitoring?.slo, ...s.slo },
       uptimePath: s.uptimePath ?? defaultUptimePath(s.routes ?? [], s.healthPath ?? "/healthz"),
+      release,
     };
     collect(
       problems,
@@ -339,6 +353,8 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
           ...common,
           ...resolved,
           vpcEgress: undefined,
+          image: releaseImage(resolved.image, release),
+          traffic: releaseTraffic(release, cfg.region),
           ingress: preset.ingress,
           defaultUrlDisabled: preset.defaultUrlDisabled,
           iap: preset.iap
@@ -356,6 +372,10 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
     return resolved;
   });
 
+  for (const name of Object.keys(cfg.releases ?? {})) {
+    if (!(name in cfg.services))
+      add(`releases.${name}`, name, `a release only for a service declared under ${NAMESPACE}:services`);
+  }
   for (const name of input.secretValueNames) {
     if (!(name in cfg.secrets))
       add(

@@ -17,6 +17,7 @@ import { ServiceIdentity } from "../components/service-identity";
 import type { CommonArgs } from "../components/shared/types";
 import type { ServiceConfig, StackConfig } from "./config";
 import type { ChannelConfig } from "./config-monitoring";
+import { releaseImage, releaseTraffic, type RegionRevisions } from "./releases";
 
 /** Arguments of {@link Environment}. */
 export interface EnvironmentArgs {
@@ -48,6 +49,8 @@ export class Environment extends Component {
   readonly firestoreDatabase: pulumi.Output<string> | undefined;
   readonly secretIds: pulumi.Output<Record<string, string>>;
   readonly edge: EdgeOutputs | undefined;
+  /** Per service and region: revisions and traffic, read by `npm run ops -- release …`. */
+  readonly revisions: Readonly<Record<string, Readonly<Record<string, pulumi.Output<RegionRevisions>>>>>;
 
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("module6:stack:Environment", name, opts);
@@ -114,6 +117,7 @@ export class Environment extends Component {
 
     const urls: Record<string, pulumi.Output<string>> = {};
     const accounts: Record<string, pulumi.Output<string>> = {};
+    const revisions: Record<string, Record<string, pulumi.Output<RegionRevisions>>> = {};
     const deployed: Record<string, CloudRunService[]> = {};
     for (const service of config.services) {
       const identity = identities[service.name];
@@ -136,6 +140,9 @@ export class Environment extends Component {
             ...common,
             region,
             ...serviceArgs(service, config, firestore),
+            // A release in progress (`npm run ops -- release …`) sets the candidate image and the split.
+            image: releaseImage(service.image, service.release),
+            traffic: releaseTraffic(service.release, region),
             serviceAccountEmail: identity.email,
             secretEnv: Object.fromEntries(
               Object.entries(service.secretEnv).map(([envName, secretName]) => [
@@ -172,6 +179,17 @@ export class Environment extends Component {
         urls[service.name] = deployed[service.name]?.[0]?.uri ?? pulumi.output("");
       }
       accounts[service.name] = identity.email;
+      revisions[service.name] = Object.fromEntries(
+        (deployed[service.name] ?? []).map((run) => [
+          run.location,
+          pulumi.output({
+            service: run.serviceName,
+            latestReadyRevision: run.latestReadyRevision,
+            previousRevision: service.release?.stableRevisions[run.location],
+            traffic: run.traffic,
+          }),
+        ]),
+      );
     }
 
     let edge: EdgeOutputs | undefined;
@@ -256,6 +274,7 @@ export class Environment extends Component {
     }
 
     this.serviceUrls = urls;
+    this.revisions = revisions;
     this.serviceAccounts = accounts;
     this.firestoreDatabase = firestore?.databaseName;
     this.secretIds = secrets.secretIds;

@@ -34,6 +34,7 @@ const DROPPED_KEYS = new Set([
   "domain",
   "edge",
   "monitoring",
+  "releases",
   "runDefaults",
   "protection",
   "artifactRegistry",

@@ -29,6 +29,8 @@ export interface StackOutputs {
   readonly iapServiceAgentEmail: pulumi.Output<string> | undefined;
   /** Load balancer addresses, URLs, certificates and the DNS records to create (prod and staging). */
   readonly edge: EdgeOutputs | undefined;
+  /** Per service and region: revisions and traffic, read by `npm run ops -- release …`. */
+  readonly revisions: Environment["revisions"];
 }
 
 /** Reads and validates the running stack's config (throws a `ValidationError` listing every problem). */
@@ -117,6 +119,7 @@ export function createStack(
     secretIds: environment.secretIds,
     iapServiceAgentEmail,
     edge: environment.edge,
+    revisions: environment.revisions,
   };
 }
 

@@ -14,11 +14,9 @@ export interface NameLimit {
   readonly rule: string;
 }
 
-/** The longest Cloud Run traffic tag this program uses or accepts (`canary`, `green`, …). */
-export const MAX_TRAFFIC_TAG_LENGTH = 8;
+import { CLOUD_RUN_NAME_WITH_TAG_MAX, MAX_TRAFFIC_TAG_LENGTH } from "../components/shared/limits";
 
-/** A Cloud Run service name plus `-` plus a traffic tag must fit 46 characters for the tag URL. */
-export const CLOUD_RUN_NAME_WITH_TAG_MAX = 46;
+export { CLOUD_RUN_NAME_WITH_TAG_MAX, MAX_TRAFFIC_TAG_LENGTH };
 
 export const NAME_LIMITS: Readonly<Record<NameKind, NameLimit>> = {
   serviceAccount: { min: 6, max: 30, rule: "6-30 characters, a-z 0-9 and '-', starting with a letter" },

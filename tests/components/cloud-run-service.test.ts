@@ -434,6 +434,157 @@ describe("validateCloudRunServiceArgs", () => {
   });
 });
 
+describe("CloudRunService traffic", () => {
+  const STABLE = "m6-test-api-00041-abc";
+
+  it("sends every request to the latest revision by default, explicitly", async () => {
+    const { resources } = await record(() => new CloudRunService("svc-traffic-default", baseArgs()));
+    expect(onlyOfType(resources, SERVICE).inputs.traffics).toEqual([
+      { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 100 },
+    ]);
+  });
+
+  it.each([
+    [
+      "canary",
+      [
+        { percent: 10, tag: "canary" },
+        { revision: STABLE, percent: 90 },
+      ],
+      [
+        { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 10, tag: "canary" },
+        { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", percent: 90, revision: STABLE },
+      ],
+    ],
+    [
+      "blue-green",
+      [
+        { percent: 0, tag: "green" },
+        { revision: STABLE, percent: 100 },
+      ],
+      [
+        { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 0, tag: "green" },
+        { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", percent: 100, revision: STABLE },
+      ],
+    ],
+  ] as const)("maps a %s split to traffic blocks", async (strategy, traffic, expected) => {
+    const { resources } = await record(
+      () => new CloudRunService(`svc-traffic-${strategy}`, baseArgs({ traffic })),
+    );
+    expect(onlyOfType(resources, SERVICE).inputs.traffics).toEqual(expected);
+  });
+
+  it("exposes the latest ready revision and the traffic statuses as outputs", async () => {
+    const { result } = await record(() => new CloudRunService("svc-traffic-out", baseArgs()));
+    // The mocks report no statuses: an empty list, never undefined.
+    expect(await valueOf(result.traffic)).toEqual([]);
+  });
+
+  it("accepts a tag-only target and the longest tag that fits", () => {
+    expect(() =>
+      validateCloudRunServiceArgs(
+        baseArgs({
+          traffic: [
+            { revision: STABLE, percent: 100 },
+            { percent: 0, tag: "previewx" },
+          ],
+        }),
+      ),
+    ).not.toThrow();
+  });
+
+  it.each([
+    ["no targets", [], /traffic: got \[\]; at least one target/],
+    [
+      "shares that do not sum to 100",
+      [
+        { percent: 10, tag: "canary" },
+        { revision: STABLE, percent: 80 },
+      ],
+      /traffic: got .*; shares that sum to 100 \(they sum to 90\)/,
+    ],
+    ["a share above 100", [{ percent: 101 }], /traffic\[0\]\.percent: got 101; an integer 0-100/],
+    [
+      "a negative share",
+      [{ percent: -5 }, { revision: STABLE, percent: 105 }],
+      /traffic\[0\]\.percent: got -5/,
+    ],
+    [
+      "a fractional share",
+      [{ percent: 99.5 }, { revision: STABLE, percent: 0.5 }],
+      /traffic\[0\]\.percent: got 99\.5/,
+    ],
+    [
+      "two latest targets",
+      [{ percent: 50 }, { percent: 50, tag: "canary" }],
+      /at most one target without a revision \(the latest\); found 2/,
+    ],
+    [
+      "the same revision twice",
+      [
+        { revision: STABLE, percent: 50 },
+        { revision: STABLE, percent: 50 },
+      ],
+      /traffic: got "m6-test-api-00041-abc"; each revision in one target only/,
+    ],
+    [
+      "the same tag twice",
+      [
+        { percent: 50, tag: "canary" },
+        { revision: STABLE, percent: 50, tag: "canary" },
+      ],
+      /traffic: got "canary"; each tag on one target only/,
+    ],
+    [
+      "an upper-case tag",
+      [{ percent: 100, tag: "Canary" }],
+      /traffic\[0\]\.tag: got "Canary"; 1-8 of a-z 0-9/,
+    ],
+    ["a tag with '--'", [{ percent: 100, tag: "a--b" }], /traffic\[0\]\.tag: got "a--b"/],
+    ["a tag over 8 characters", [{ percent: 100, tag: "canary-two" }], /traffic\[0\]\.tag: got "canary-two"/],
+    [
+      "a revision of another service",
+      [{ revision: "m6-test-web-00001-abc", percent: 100 }],
+      /traffic\[0\]\.revision: got "m6-test-web-00001-abc"; a revision of this service: "m6-test-api-<suffix>"/,
+    ],
+    [
+      "a target with neither share nor tag",
+      [{ percent: 100 }, { revision: STABLE, percent: 0 }],
+      /traffic\[1\]: got .*; a share above 0 or a tag/,
+    ],
+  ] as [string, CloudRunServiceArgs["traffic"], RegExp][])("rejects %s", (_case, traffic, message) => {
+    expect(() => validateCloudRunServiceArgs(baseArgs({ traffic }))).toThrow(message);
+  });
+
+  it("keeps the service name plus tag within the tag URL limit", () => {
+    // A naming that does not cut names: the component itself must catch the 46-character limit.
+    const long = "s".repeat(40);
+    const naming = { name: () => long };
+    const error = validationErrorOf(() =>
+      validateCloudRunServiceArgs(baseArgs({ naming, traffic: [{ percent: 100, tag: "canary" }] })),
+    );
+    expect(error.problems).toEqual([
+      {
+        path: "traffic[0].tag",
+        value: '"canary"',
+        allowed: `a tag that fits the tag URL: service name "${long}" + '-' + tag must be at most 46 characters`,
+      },
+    ]);
+    expect(() =>
+      validateCloudRunServiceArgs(baseArgs({ naming, traffic: [{ percent: 100, tag: "green" }] })),
+    ).not.toThrow();
+  });
+
+  it("creates nothing when the split is invalid", async () => {
+    const { resources } = await record(() => {
+      expect(
+        () => new CloudRunService("svc-traffic-invalid", baseArgs({ traffic: [{ percent: 90 }] })),
+      ).toThrow(ValidationError);
+    });
+    expect(resources).toHaveLength(0);
+  });
+});
+
 describe("CloudRunService ordering", () => {
   it("makes the service itself wait for what the component depends on (its grants)", async () => {
     const { resources } = await record(() => {

@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
 import type { ExportDocument } from "../../plan/render-json";
 
 const ROOT = resolve(__dirname, "../..");
@@ -20,7 +21,7 @@ const STACK_TRACE = /^\s+at .+\(.+:\d+:\d+\)$/m;
 describe("npm run plan", () => {
   it("prints prod as a pulumi-stack-export document with every resource and its options", () => {
     const { status, stdout, stderr } = plan("--stack", "prod", "--format", "json");
-    expect(stderr).toBe("");
+    expect(stderr).toContain("passed: no mandatory policy is violated");
     expect(status).toBe(0);
     const doc = JSON.parse(stdout) as ExportDocument;
     expect(doc.version).toBe(3);
@@ -112,6 +113,22 @@ describe("npm run plan", () => {
     expect(stdout).toMatch(
       /^\| api \| latency < 200 ms \| 95\.0 % \| 30 d \| 14\.4× 1h\/5m → page<br>6× 6h\/30m → page<br>3× 24h\/2h → ticket \| staging platform-email \|$/m,
     );
+  });
+
+  it("gates on the policy pack: a stack made insecure on purpose exits 1 and names the policy", () => {
+    const doc = parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as {
+      config: Record<string, { backups?: unknown }>;
+    };
+    const firestore = doc.config["module6:firestore"];
+    if (firestore === undefined) throw new Error("Pulumi.prod.yaml has no module6:firestore");
+    firestore.backups = { dailyRetentionDays: 1, weeklyRetentionWeeks: 1 };
+    const file = join(mkdtempSync(join(tmpdir(), "plan-")), "Pulumi.prod.yaml");
+    writeFileSync(file, stringify(doc));
+    const { status, stdout } = plan("--stack", "prod", "--config-file", file);
+    expect(status).toBe(1);
+    expect(stdout).toContain("Mandatory: blocks the deployment (1)");
+    expect(stdout).toMatch(/✖ firestore-backup-retention .*env-firestore-daily/);
+    expect(stdout).toContain("FAILED: mandatory policies are violated");
   });
 
   it("writes to --out", () => {

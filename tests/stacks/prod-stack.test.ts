@@ -282,6 +282,7 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
         "edge",
         "environment",
         "firestoreDatabase",
+        "revisions",
         "secretIds",
         "serviceAccounts",
         "serviceUrls",

@@ -1,0 +1,63 @@
+/** `feature list`: the feature environments with pull request, branch, age, expiry and last update. */
+import { Command } from "commander";
+import { examples, runAction, type CommandDeps } from "../cli/command";
+import type { OpsContext } from "../cli/context";
+import { table } from "../cli/output";
+import { readFeatureTags } from "../feature/tags";
+import { formatDuration } from "../time";
+
+export function featureListCommand(deps: CommandDeps): Command {
+  const command = new Command("list")
+    .description("list feature environments: pull request, branch, age, expiry, last update")
+    .addHelpText("after", examples("npm run ops -- feature list", "npm run ops -- --json feature list"));
+  return runAction(command, deps, runFeatureList);
+}
+
+export async function runFeatureList(ctx: OpsContext): Promise<number> {
+  const { isFeatureStackName } = await import("../feature/stack-name");
+  const automation = await ctx.automation("infra");
+  const now = ctx.clock().getTime();
+  const stacks = (await automation.listStacks(isFeatureStackName)).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
+  const rows = stacks.map((s) => {
+    const tags = readFeatureTags(s.tags);
+    const since = tags.created ?? s.lastUpdate;
+    return {
+      stack: s.name,
+      ...(tags.pr !== undefined ? { pr: tags.pr } : {}),
+      ...(tags.branch !== undefined ? { branch: tags.branch } : {}),
+      ...(tags.creator !== undefined ? { creator: tags.creator } : {}),
+      ...(since ? { ageSeconds: Math.round((now - since.getTime()) / 1000) } : {}),
+      ...(tags.expires
+        ? { expires: tags.expires.toISOString(), expired: tags.expires.getTime() <= now }
+        : {}),
+      lastResult: s.updateInProgress ? "in-progress" : (s.lastResult ?? "unknown"),
+      ...(s.lastUpdate ? { lastUpdate: s.lastUpdate.toISOString() } : {}),
+      ...(s.resourceCount !== undefined ? { resources: s.resourceCount } : {}),
+    };
+  });
+  const human =
+    rows.length === 0
+      ? "no feature environments"
+      : table(
+          ["STACK", "PR", "BRANCH", "AGE", "EXPIRES", "LAST UPDATE", "RESOURCES"],
+          rows.map((r) => [
+            r.stack,
+            r.pr !== undefined ? `#${r.pr}` : "-",
+            r.branch ?? "-",
+            r.ageSeconds !== undefined ? formatDuration(r.ageSeconds * 1000) : "?",
+            r.expires === undefined
+              ? "-"
+              : r.expired
+                ? `expired ${formatDuration(now - Date.parse(r.expires))} ago`
+                : `in ${formatDuration(Date.parse(r.expires) - now)}`,
+            r.lastUpdate !== undefined
+              ? `${r.lastResult} ${formatDuration(now - Date.parse(r.lastUpdate))} ago`
+              : r.lastResult,
+            r.resources !== undefined ? String(r.resources) : "-",
+          ]),
+        );
+  ctx.out.result(human, rows);
+  return 0;
+}

@@ -1,0 +1,173 @@
+/**
+ * `release start --stack <s> --service <svc> --image <ref> [--strategy canary --percent 10 | --strategy
+ * blue-green] [--analyze]`: deploys the image as a new revision that takes the canary's share under the
+ * `canary` tag, or no traffic under the `green` tag (reachable at its tag URL for smoke tests). With
+ * `--analyze` it waits, reads the canary's error rate and p95 latency from Cloud Monitoring, and promotes or
+ * rolls back against the service levels.
+ */
+import { Command, Option } from "commander";
+import { examples, givenOnCommandLine, runAction, type CommandDeps } from "../cli/command";
+import type { OpsContext } from "../cli/context";
+import { durationParser, parseCanaryPercent, parseImageRef, parsePositiveInt } from "../cli/parse";
+import { policyPackOptions, resolvePolicyPacks } from "../cli/policy-pack";
+import { OperationError, usageError } from "../errors";
+import { analyzeCanary } from "../release/analysis";
+import { levelsFromSlo, serviceSlo } from "../release/service-levels";
+import { readRevisions, RELEASE_STRATEGIES, type ReleaseStrategy } from "../release/contract";
+import { describeRelease, renderRevisions } from "../release/render";
+import * as actions from "../release/actions";
+import { openReleaseStack, releaseTargetOptions } from "../release/stack";
+import { readReleases } from "../release/state";
+import { formatDuration } from "../time";
+
+const MINUTE = 60_000;
+
+export interface ReleaseStartOptions {
+  readonly stack: string;
+  readonly service: string;
+  readonly image: string;
+  readonly strategy: ReleaseStrategy;
+  readonly percent: number;
+  readonly analyze?: boolean;
+  readonly analyzeWindow: number;
+  readonly minRequests: number;
+  readonly policyPack?: string | false;
+}
+
+export function releaseStartCommand(deps: CommandDeps): Command {
+  const command = new Command("start").description(
+    "deploy a new revision of one service as a canary (a share of traffic) or blue-green (0 %, tagged)",
+  );
+  for (const option of releaseTargetOptions(true)) command.addOption(option);
+  command
+    .addOption(
+      new Option("--image <ref>", "the new image, with an explicit tag or digest")
+        .argParser(parseImageRef)
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option(
+        "--strategy <strategy>",
+        "canary: a share of traffic under tag canary; blue-green: 0 % under tag green",
+      )
+        .choices(RELEASE_STRATEGIES)
+        .default("canary"),
+    )
+    .addOption(
+      new Option("--percent <n>", "the canary's share of requests, 1-99 (canary only)")
+        .argParser(parseCanaryPercent)
+        .default(10),
+    )
+    .addOption(
+      new Option("--analyze", "watch the canary, then promote or roll back automatically (canary only)"),
+    )
+    .addOption(
+      new Option(
+        "--analyze-window <duration>",
+        "how long the canary serves before it is judged (with --analyze)",
+      )
+        .default(10 * MINUTE, "10m")
+        .argParser(durationParser(MINUTE, 6 * 60 * MINUTE)),
+    )
+    .addOption(
+      new Option("--min-requests <n>", "requests the canary must serve to be judged (with --analyze)")
+        .argParser(parsePositiveInt)
+        .default(100),
+    )
+    .addHelpText(
+      "after",
+      examples(
+        "npm run ops -- release start --stack staging --service api --image asia-northeast3-docker.pkg.dev/p/r/api:2.4.0 --percent 10",
+        "npm run ops -- release start --stack prod --service api --image …/api:2.4.0 --strategy blue-green",
+        "npm run ops -- release start --stack prod --service api --image …/api:2.4.0 --percent 5 --analyze --analyze-window 15m",
+      ),
+    );
+  for (const option of policyPackOptions()) command.addOption(option);
+  return runAction(command, deps, async (ctx, options: ReleaseStartOptions, cmd) => {
+    // Conflicting flags are rejected before anything runs.
+    if (options.strategy === "blue-green" && givenOnCommandLine(cmd, "percent"))
+      throw usageError(
+        "--percent is for canary releases; a blue-green release starts at 0 % (promote sends 100 %)",
+      );
+    if (options.analyze && options.strategy === "blue-green")
+      throw usageError(
+        "--analyze judges a canary's traffic; a blue-green release takes none until it is promoted",
+      );
+    if (
+      !options.analyze &&
+      (givenOnCommandLine(cmd, "analyzeWindow") || givenOnCommandLine(cmd, "minRequests"))
+    )
+      throw usageError("--analyze-window and --min-requests need --analyze");
+    return runReleaseStart(ctx, options);
+  });
+}
+
+export async function runReleaseStart(ctx: OpsContext, options: ReleaseStartOptions): Promise<number> {
+  const { stack, service } = options;
+  const { automation, config, images } = await openReleaseStack(ctx, stack, service);
+  const releases = readReleases(config, stack);
+  const existing = releases[service];
+  if (existing?.state === "started")
+    throw usageError(
+      `a ${existing.strategy} release of ${service} is in progress on ${stack} (${existing.percent} % to ${existing.image}); promote or roll it back first`,
+    );
+  if ((existing?.image ?? images[service]) === options.image)
+    throw usageError(`${service} on ${stack} already runs ${options.image}: a release needs a new image`);
+  const policyPacks = resolvePolicyPacks(ctx.root, options.policyPack, ctx.out);
+  const before = actions.requireRevisions(await automation.outputs(stack), stack, service);
+  const entry = actions.startedEntry(options.image, options.strategy, options.percent, before, ctx.clock());
+  const outcome = await actions.applyReleases(
+    ctx,
+    automation,
+    stack,
+    { ...releases, [service]: entry },
+    policyPacks,
+    `release start ${service} ${options.image} (${options.strategy})`,
+  );
+  const after = readRevisions(outcome.outputs)?.[service];
+  const started = [describeRelease(service, entry), renderRevisions(after)].join("\n");
+  if (!options.analyze) {
+    const next =
+      options.strategy === "canary"
+        ? `next: release promote or release rollback --stack ${stack} --service ${service}`
+        : `next: smoke-test the green tag URL, then release promote (or rollback) --stack ${stack} --service ${service}`;
+    ctx.out.result(`${started}\n${next}`, { stack, service, release: entry, revisions: after ?? null });
+    return 0;
+  }
+
+  // --analyze: let the canary serve, then judge it on its own revisions' metrics.
+  const regions = Object.values(after ?? {});
+  const gcpService = regions[0]?.service;
+  if (gcpService === undefined)
+    throw new OperationError(
+      `stack ${stack} reported no revisions of ${service} after the update; cannot analyze`,
+    );
+  ctx.out.info(started);
+  ctx.out.info(`watching the canary for ${formatDuration(options.analyzeWindow)} before judging it …`);
+  const from = ctx.clock();
+  await ctx.sleep(options.analyzeWindow, ctx.signal);
+  const metrics = await ctx.metrics();
+  const points = await metrics.revisionMetrics({
+    project: config["module6:gcpProject"] ?? "",
+    service: gcpService,
+    revisions: regions.map((r) => r.latestReadyRevision),
+    start: from,
+    end: ctx.clock(),
+  });
+  const slo = await serviceSlo(stack, config, service);
+  const analysis = analyzeCanary(points, levelsFromSlo(slo, options.minRequests));
+  ctx.out.info(`analysis: ${analysis.summary}`);
+  const final =
+    analysis.decision === "promote"
+      ? await actions.promoteRelease(ctx, automation, stack, service, policyPacks)
+      : await actions.rollbackRelease(ctx, automation, stack, service, policyPacks);
+  ctx.out.result(
+    [
+      `analysis: ${analysis.summary}`,
+      describeRelease(service, final.release),
+      renderRevisions(final.revisions),
+    ].join("\n"),
+    { stack, service, analysis, release: final.release, revisions: final.revisions ?? null },
+  );
+  return analysis.decision === "promote" ? 0 : 1;
+}

@@ -1,0 +1,49 @@
+/** `release status --stack <s> [--service <svc>]`: each service's release and its revisions' traffic. */
+import { Command } from "commander";
+import { examples, runAction, type CommandDeps } from "../cli/command";
+import type { OpsContext } from "../cli/context";
+import { readRevisions } from "../release/contract";
+import { describeRelease, renderRevisions } from "../release/render";
+import { openReleaseStack, releaseTargetOptions } from "../release/stack";
+import { readReleases } from "../release/state";
+
+export interface ReleaseStatusOptions {
+  readonly stack: string;
+  readonly service?: string;
+}
+
+export function releaseStatusCommand(deps: CommandDeps): Command {
+  const command = new Command("status")
+    .description("show each service's release and where its requests go (revisions, shares, tag URLs)")
+    .addHelpText(
+      "after",
+      examples(
+        "npm run ops -- release status --stack prod",
+        "npm run ops -- --json release status --stack prod --service api",
+      ),
+    );
+  for (const option of releaseTargetOptions(false)) command.addOption(option);
+  return runAction(command, deps, runReleaseStatus);
+}
+
+export async function runReleaseStatus(ctx: OpsContext, options: ReleaseStatusOptions): Promise<number> {
+  const { automation, config, images } = await openReleaseStack(ctx, options.stack, options.service);
+  const releases = readReleases(config, options.stack);
+  const revisions = readRevisions(await automation.outputs(options.stack)) ?? {};
+  const services = options.service !== undefined ? [options.service] : Object.keys(images).sort();
+  const status = services.map((service) => ({
+    service,
+    configImage: images[service] ?? "",
+    release: releases[service] ?? null,
+    revisions: revisions[service] ?? null,
+  }));
+  const human = status
+    .map((s) =>
+      [describeRelease(s.service, s.release ?? undefined), renderRevisions(s.revisions ?? undefined)].join(
+        "\n",
+      ),
+    )
+    .join("\n\n");
+  ctx.out.result(human, { stack: options.stack, services: status });
+  return 0;
+}

@@ -1,0 +1,32 @@
+/**
+ * Feature stack names: `feature-pr-<n>` for a pull request, `feature-<branch slug>` for a branch without
+ * one — through `featureStackName` of `stacks/feature.ts`, the rule the offline plan and the program use.
+ */
+import { MAX_FEATURE_SLUG, featureStackName } from "../../stacks/feature";
+import { usageError } from "../errors";
+
+/** What names a feature environment. */
+export interface FeatureSource {
+  readonly pr?: number;
+  readonly branch?: string;
+}
+
+/** The stack name of a pull request's (or a branch's) environment. */
+export function featureStackFor(source: FeatureSource): string {
+  if (source.pr !== undefined) return featureStackName(`pr-${source.pr}`);
+  const branch = (source.branch ?? "").replace(/^refs\/heads\//, "");
+  if (!/[A-Za-z0-9]/.test(branch))
+    throw usageError(
+      `--branch: got ${JSON.stringify(source.branch ?? "")}; a branch name with letters or digits`,
+    );
+  return featureStackName(branch);
+}
+
+const FEATURE_STACK = /^feature-[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+/** True for names `featureStackName` can produce (and the program accepts for kind `feature`). */
+export function isFeatureStackName(name: string): boolean {
+  return (
+    FEATURE_STACK.test(name) && !name.includes("--") && name.length <= "feature-".length + MAX_FEATURE_SLUG
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * Policy violations as SARIF 2.1.0 for code scanning (`github/codeql-action/upload-sarif`): one rule per
+ * policy with its description and remediation, one result per violation with the resource's URN as its
+ * logical location and the audited file as its physical location (code scanning requires one).
+ */
+import { createHash } from "node:crypto";
+import type { Severity } from "@pulumi/policy";
+import { allPolicies, PACK_NAME, type Module6Policy } from "../policies/all";
+import type { Violation } from "./policy-eval";
+
+export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/** GitHub's `security-severity` (critical ≥ 9, high ≥ 7, medium ≥ 4, low > 0). */
+const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = {
+  critical: "9.5",
+  high: "8.0",
+  medium: "5.5",
+  low: "2.0",
+};
+
+export type SarifLevel = "error" | "warning" | "note";
+
+/** Mandatory violations are errors; advisory ones warnings, or notes when of low severity. */
+export function sarifLevel(level: "mandatory" | "advisory", severity: Severity): SarifLevel {
+  if (level === "mandatory") return "error";
+  return severity === "low" ? "note" : "warning";
+}
+
+function ruleOf(p: Module6Policy) {
+  const framework = p.framework
+    ? `${p.framework.name} ${p.framework.version} ${p.framework.reference}`
+    : undefined;
+  return {
+    id: p.name,
+    name: p.name.replace(/(^|-)([a-z0-9])/g, (_m: string, _d: string, c: string) => c.toUpperCase()),
+    shortDescription: { text: p.description.split(". ")[0]?.replace(/\.$/, "") ?? p.description },
+    fullDescription: { text: p.description },
+    help: {
+      text: `${p.remediationSteps}${framework ? `\n\nFramework: ${framework}` : ""}`,
+      markdown: `**Remediation:** ${p.remediationSteps}${framework ? `\n\n**Framework:** ${framework}` : ""}`,
+    },
+    defaultConfiguration: { level: sarifLevel(p.enforcementLevel, p.severity) },
+    properties: {
+      tags: ["security", ...p.tags],
+      precision: "high",
+      "problem.severity": p.enforcementLevel === "mandatory" ? "error" : "warning",
+      "security-severity": SECURITY_SEVERITY[p.severity],
+    },
+  };
+}
+
+export interface SarifOptions {
+  /** The audited file, relative to the repository root (the result's physical location). */
+  readonly artifact: string;
+  /** The pack's policies (default: all). */
+  readonly policies?: readonly Module6Policy[];
+  readonly version?: string;
+}
+
+/** A SARIF 2.1.0 log of `violations`. */
+export function renderSarif(violations: readonly Violation[], options: SarifOptions) {
+  const policies = options.policies ?? allPolicies;
+  const index = new Map(policies.map((p, i) => [p.name, i]));
+  const artifact = options.artifact.replace(/\\/g, "/");
+  return {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0" as const,
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: PACK_NAME,
+            version: options.version ?? "0.1.0",
+            informationUri: "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/",
+            rules: policies.map(ruleOf),
+          },
+        },
+        artifacts: [{ location: { uri: artifact } }],
+        results: violations.map((v) => ({
+          ruleId: v.policy,
+          ...(index.has(v.policy) ? { ruleIndex: index.get(v.policy) } : {}),
+          level: sarifLevel(v.enforcementLevel, v.severity),
+          message: { text: v.message },
+          locations: [
+            {
+              physicalLocation: { artifactLocation: { uri: artifact, index: 0 }, region: { startLine: 1 } },
+              logicalLocations: [
+                { fullyQualifiedName: v.urn, name: v.urn.split("::").pop() ?? v.urn, kind: "resource" },
+              ],
+            },
+          ],
+          partialFingerprints: {
+            "module6PolicyViolation/v1": createHash("sha256")
+              .update(`${v.policy}\n${v.urn}\n${v.message}`)
+              .digest("hex")
+              .slice(0, 32),
+          },
+        })),
+      },
+    ],
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * The real adapter without the CLI: its argument building and error classification are unit-tested, and
+ * the class is checked against the `Automation` interface (and so against `@pulumi/pulumi/automation`'s
+ * types, which `tsc` checks it against). Nothing here starts the `pulumi` CLI.
+ */
+import * as automationErrors from "@pulumi/pulumi/automation/errors";
+import { describe, expect, it } from "vitest";
+import { programDir, realContextFactory } from "../../automation/cli/real-context";
+import {
+  AutomationError,
+  StackExistsError,
+  StackLockedError,
+  StackNotFoundError,
+  type Automation,
+} from "../../automation/pulumi/automation";
+import { resolveBackend } from "../../automation/pulumi/backend";
+import {
+  classifyError,
+  destroyOptions,
+  fromConfigMap,
+  plainOutputs,
+  shortStackName,
+  stackInfo,
+  toConfigMap,
+  upOptions,
+  workspaceOptions,
+} from "../../automation/pulumi/local-args";
+import { LocalAutomation } from "../../automation/pulumi/local-automation";
+
+const KMS = "gcpkms://projects/module6-kms/locations/asia-northeast3/keyRings/pulumi/cryptoKeys/state";
+
+/** An Automation API error as the API creates it from the CLI's output. */
+function cliError(stderr: string): Error {
+  const api = automationErrors as unknown as { createCommandError: (result: unknown) => Error };
+  return api.createCommandError({
+    stdout: "",
+    stderr,
+    code: 255,
+    toString: () => `code: 255\n stderr: ${stderr}`,
+  });
+}
+
+describe("LocalAutomation", () => {
+  it("implements the narrow interface and starts no CLI when constructed", () => {
+    const adapter: Automation = new LocalAutomation("/repo", {
+      backendUrl: "gs://state",
+      secretsProvider: KMS,
+    });
+    expect(adapter).toBeInstanceOf(LocalAutomation);
+  });
+
+  it("runs the infrastructure program from the repository and the DR program from its folder", () => {
+    expect(programDir("/repo", "infra")).toBe("/repo");
+    expect(programDir("/repo", "dr")).toBe("/repo/automation/dr/program");
+  });
+});
+
+describe("argument building", () => {
+  it("passes the backend and secrets provider, and falls back to the secrets manager in state", () => {
+    expect(
+      workspaceOptions("/repo", { backendUrl: "gs://module6-pulumi-state", secretsProvider: KMS }),
+    ).toEqual({
+      workDir: "/repo",
+      secretsProvider: KMS,
+      envVars: {
+        PULUMI_BACKEND_URL: "gs://module6-pulumi-state",
+        PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+      },
+    });
+    expect(workspaceOptions("/repo", { backendUrl: "file:///tmp/state" })).not.toHaveProperty(
+      "secretsProvider",
+    );
+  });
+
+  it("builds up options with policy packs, callbacks, the abort signal and plain output", () => {
+    const onEvent = () => undefined;
+    const signal = new AbortController().signal;
+    expect(upOptions({ policyPacks: ["/repo/policies"], onEvent, signal, message: "m" })).toEqual({
+      color: "never",
+      onEvent,
+      signal,
+      message: "m",
+      policyPacks: ["/repo/policies"],
+    });
+    expect(upOptions({ policyPacks: [] })).toEqual({ color: "never" });
+    expect(destroyOptions({ signal })).toEqual({ color: "never", signal, remove: false });
+  });
+
+  it("converts config, outputs and stack summaries", () => {
+    expect(toConfigMap({ "module6:kind": "feature" })).toEqual({
+      "module6:kind": { value: "feature", secret: false },
+    });
+    expect(
+      fromConfigMap({
+        "module6:kind": { value: "feature" },
+        "module6:secret-x": { value: "s", secret: true },
+      }),
+    ).toEqual({
+      "module6:kind": "feature",
+      "module6:secret-x": "s",
+    });
+    expect(
+      plainOutputs({
+        urls: { value: { api: "https://x" }, secret: false },
+        key: { value: "k", secret: true },
+      }),
+    ).toEqual({
+      urls: { api: "https://x" },
+      key: "k",
+    });
+    expect(
+      stackInfo(
+        {
+          name: "organization/module6/feature-pr-1",
+          current: false,
+          lastUpdate: "2025-03-01T09:00:00.000Z",
+          resourceCount: 9,
+        },
+        { "module6:pr": "1" },
+        "failed",
+      ),
+    ).toEqual({
+      name: "feature-pr-1",
+      tags: { "module6:pr": "1" },
+      lastUpdate: new Date("2025-03-01T09:00:00.000Z"),
+      lastResult: "failed",
+      updateInProgress: false,
+      resourceCount: 9,
+    });
+    expect(stackInfo({ name: "staging", current: true, lastUpdate: "n/a" }, {}, undefined)).toEqual({
+      name: "staging",
+      tags: {},
+      updateInProgress: false,
+    });
+    expect(shortStackName("staging")).toBe("staging");
+  });
+});
+
+describe("classifyError", () => {
+  it.each([
+    [
+      "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end",
+      StackLockedError,
+    ],
+    ["[409] Conflict: Another update is currently in progress.", StackLockedError],
+    ["error: no stack named 'feature-pr-1' found", StackNotFoundError],
+    ["error: stack 'feature-pr-1' already exists", StackExistsError],
+    ["error: update failed\n  gcp:cloudrunv2:Service (api): error 403", AutomationError],
+  ])("classifies %j", (stderr, kind) => {
+    const classified = classifyError(cliError(stderr), "feature-pr-1");
+    expect(classified).toBeInstanceOf(kind);
+    expect((classified as AutomationError).detail).toContain(stderr.split("\n")[0]);
+  });
+
+  it("keeps the CLI's last lines in the message of a failed command", () => {
+    const classified = classifyError(
+      cliError("line 1\nerror: 403 Permission denied on run.services.create"),
+      "staging",
+    );
+    expect((classified as Error).message).toBe(
+      'pulumi failed on stack "staging":\n  line 1\n  error: 403 Permission denied on run.services.create',
+    );
+  });
+
+  it("leaves other errors alone", () => {
+    const bug = new TypeError("x is undefined");
+    expect(classifyError(bug, "s")).toBe(bug);
+    expect(classifyError("text", "s")).toBe("text");
+  });
+});
+
+describe("backend and secrets provider", () => {
+  it("come from flags first, then the environment", () => {
+    const env = { PULUMI_BACKEND_URL: "gs://from-env", PULUMI_SECRETS_PROVIDER: KMS };
+    expect(resolveBackend({}, env)).toEqual({ backendUrl: "gs://from-env", secretsProvider: KMS });
+    expect(resolveBackend({ backendUrl: "gs://from-flag/team" }, env).backendUrl).toBe("gs://from-flag/team");
+    expect(resolveBackend({}, { PULUMI_BACKEND_URL: "file:///tmp/state" })).toEqual({
+      backendUrl: "file:///tmp/state",
+    });
+  });
+
+  it.each([
+    [{}, {}, /no Pulumi backend: pass --backend-url gs:\/\/<bucket> or set PULUMI_BACKEND_URL/],
+    [
+      { backendUrl: "https://api.pulumi.com" },
+      {},
+      /--backend-url: got "https:\/\/api\.pulumi\.com"; allowed: a self-managed backend/,
+    ],
+    [
+      { backendUrl: "gs://state-bucket", secretsProvider: "awskms://alias/x" },
+      {},
+      /--secrets-provider: got "awskms:\/\/alias\/x"/,
+    ],
+    [
+      { backendUrl: "gs://state-bucket", secretsProvider: "passphrase" },
+      {},
+      /passphrase is for local trials only/,
+    ],
+  ])("refuses %j", (flags, env, message) => {
+    expect(() => resolveBackend(flags, env)).toThrow(message);
+  });
+
+  it("demands a secrets provider before a command creates stacks in a gs:// backend", async () => {
+    const context = realContextFactory({
+      root: "/repo",
+      signal: new AbortController().signal,
+      env: { PULUMI_BACKEND_URL: "gs://state" },
+      stdout: () => undefined,
+      stderr: () => undefined,
+    })({});
+    await expect(context.automation("infra", { createsStacks: true })).rejects.toThrow(
+      /this command creates stacks: pass --secrets-provider gcpkms:\/\//,
+    );
+    const adapter = await context.automation("dr");
+    expect(adapter).toBeInstanceOf(LocalAutomation);
+    expect((adapter as LocalAutomation).workDir).toBe("/repo/automation/dr/program");
+    expect(await context.automation("dr")).toBe(adapter);
+  });
+});

@@ -1,0 +1,326 @@
+/**
+ * `npm run audit`: exit codes 0 (clean or advisory only), 1 (mandatory violations) and 2 (unreadable or
+ * malformed input or config, with one clear message), and each report format. The command runs in
+ * process (`audit(argv)`); three runs go through the real entry point as fresh processes.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { allPolicies } from "../../policies/all";
+import { audit } from "../../plan/audit";
+import { syntheticExport } from "../../plan/policy-bench";
+import type { ExportDocument } from "../../plan/render-json";
+
+const ROOT = resolve(__dirname, "../..");
+const STACK_TRACE = /^\s+at .+\(.+:\d+:\d+\)$/m;
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function spawnAudit(...args: string[]): Promise<Run> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "plan/audit-cli.ts", ...args], { cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.on("close", (status) => done({ status, stdout, stderr }));
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), "audit-cli-"));
+const file = (name: string, content: string): string => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+
+function variant(change: (doc: ExportDocument) => void): string {
+  const doc = syntheticExport(60);
+  change(doc);
+  return JSON.stringify(doc);
+}
+const resource = (doc: ExportDocument, type: string) => {
+  const r = doc.deployment.resources.find((x) => x.type === type);
+  if (!r) throw new Error(`no ${type}`);
+  return r;
+};
+
+async function inProcess(...args: string[]): Promise<Run> {
+  const { exitCode, stdout, stderr } = await audit(args);
+  return { status: exitCode, stdout, stderr };
+}
+
+const runs: Record<string, Run> = {};
+const processes: Record<string, Run> = {};
+let paths: Record<string, string> = {};
+
+beforeAll(async () => {
+  paths = {
+    clean: file("clean.json", JSON.stringify(syntheticExport(60))),
+    advisory: file(
+      "advisory.json",
+      variant((doc) => {
+        const bucket = resource(doc, "gcp:storage/bucket:Bucket");
+        delete bucket.inputs.versioning;
+        delete bucket.outputs.versioning;
+      }),
+    ),
+    mandatory: file(
+      "mandatory.json",
+      variant((doc) => {
+        const backend = resource(doc, "gcp:compute/backendService:BackendService");
+        delete backend.inputs.securityPolicy;
+        delete backend.outputs.securityPolicy;
+        backend.propertyDependencies = { backends: backend.propertyDependencies?.backends ?? [] };
+        const bucket = resource(doc, "gcp:storage/bucket:Bucket");
+        delete bucket.inputs.versioning;
+      }),
+    ),
+    notJson: file("not-json.json", "{ this is not json"),
+    notExport: file("not-export.json", JSON.stringify({ version: 3, checkpoint: {} })),
+    badResource: file(
+      "bad-resource.json",
+      JSON.stringify({ deployment: { resources: [{ type: "gcp:storage/bucket:Bucket" }] } }),
+    ),
+    config: file(
+      "config.json",
+      JSON.stringify({
+        "backend-service-cloud-armor": "disabled",
+        "cloud-run-public-only-through-load-balancer": "advisory",
+      }),
+    ),
+    yamlConfig: file("config.yaml", "all: advisory\n"),
+    badConfig: file(
+      "bad-config.json",
+      JSON.stringify({ "kms-key-rotation": { kmsRotationMaxDays: "ninety" }, nope: "mandatory" }),
+    ),
+  };
+  const cases: Record<string, string[]> = {
+    clean: [paths.clean ?? ""],
+    advisory: [paths.advisory ?? ""],
+    mandatory: [paths.mandatory ?? ""],
+    json: [paths.mandatory ?? "", "--format", "json"],
+    markdown: [paths.mandatory ?? "", "--format", "markdown"],
+    markdownClean: [paths.advisory ?? "", "--format", "markdown"],
+    sarif: [paths.mandatory ?? "", "--format", "sarif"],
+    configured: [paths.mandatory ?? "", "--policy-config", paths.config ?? ""],
+    yamlConfigured: [paths.mandatory ?? "", "--policy-config", paths.yamlConfig ?? ""],
+    badConfig: [paths.clean ?? "", "--policy-config", paths.badConfig ?? ""],
+    missingConfig: [paths.clean ?? "", "--policy-config", join(dir, "nope.json")],
+    missing: [join(dir, "missing.json")],
+    notJson: [paths.notJson ?? ""],
+    notExport: [paths.notExport ?? ""],
+    badResource: [paths.badResource ?? ""],
+    badFormat: [paths.clean ?? "", "--format", "xml"],
+    noFile: [],
+    badTag: [paths.clean ?? "", "--stack-tag", "environment"],
+    help: ["--help"],
+  };
+  for (const [name, args] of Object.entries(cases)) runs[name] = await inProcess(...args);
+  const spawned = {
+    clean: [paths.clean ?? ""],
+    mandatory: [paths.mandatory ?? ""],
+    notJson: [paths.notJson ?? ""],
+  };
+  const results = await Promise.all(
+    Object.entries(spawned).map(async ([name, args]) => [name, await spawnAudit(...args)] as const),
+  );
+  for (const [name, result] of results) processes[name] = result;
+}, 60_000);
+
+const run = (name: string): Run => {
+  const r = runs[name];
+  if (!r) throw new Error(`no run ${name}`);
+  return r;
+};
+
+describe("npm run audit as a process", () => {
+  const proc = (name: string): Run => {
+    const r = processes[name];
+    if (!r) throw new Error(`no process ${name}`);
+    return r;
+  };
+  it("exits 0 clean, 1 on a mandatory violation, 2 on malformed input without a stack trace", () => {
+    expect(proc("clean")).toMatchObject({ status: 0, stderr: "" });
+    expect(proc("clean").stdout).toMatch(
+      /^Policy pack module6-gcp: \d+ policies on 58 resources: 0 mandatory, 0 advisory violations\n/,
+    );
+    expect(proc("mandatory").status).toBe(1);
+    expect(proc("mandatory").stdout).toContain("FAILED: mandatory policies are violated\n");
+    expect(proc("notJson").status).toBe(2);
+    expect(proc("notJson").stdout).toBe("");
+    expect(proc("notJson").stderr).toMatch(/^error: .*not-json\.json is not valid JSON: .*\n$/);
+    expect(proc("notJson").stderr).not.toMatch(STACK_TRACE);
+  });
+});
+
+describe("npm run audit: exit codes", () => {
+  it("exits 0 on a clean export", () => {
+    expect(run("clean")).toMatchObject({ status: 0, stderr: "" });
+    expect(run("clean").stdout).toContain(
+      `${allPolicies.length} policies on 58 resources: 0 mandatory, 0 advisory violations`,
+    );
+  });
+  it("exits 0 with advisory violations only, and lists them", () => {
+    expect(run("advisory").status).toBe(0);
+    expect(run("advisory").stdout).toMatch(
+      /Advisory: reported, does not block \(1\)\n {2}! bucket-versioning \[low\]/,
+    );
+  });
+  it("exits 1 on a mandatory violation, grouped by enforcement level, naming the policy", () => {
+    const { status, stdout } = run("mandatory");
+    expect(status).toBe(1);
+    expect(stdout).toContain("Mandatory: blocks the deployment (2)");
+    expect(stdout).toContain(
+      "✖ backend-service-cloud-armor [high]  gcp:compute/backendService:BackendService::svc0-backend",
+    );
+    expect(stdout).toContain("✖ cloud-run-public-only-through-load-balancer [critical]");
+    expect(stdout).toMatch(/FAILED: mandatory policies are violated$/);
+    expect(stdout.indexOf("Mandatory")).toBeLessThan(stdout.indexOf("Advisory"));
+  });
+  it("applies a policy config (JSON or YAML): levels can disable or downgrade", () => {
+    expect(run("configured").status).toBe(0);
+    expect(run("configured").stdout).toContain("0 mandatory, 2 advisory");
+    expect(run("yamlConfigured").status).toBe(0);
+  });
+  it.each([
+    ["missing", /^error: cannot read .*missing\.json: no such file$/],
+    ["notJson", /^error: .*not-json\.json is not valid JSON: /],
+    [
+      "notExport",
+      /^error: .*not-export\.json: not a stack export: expected \{ "version": 3, "deployment": \{ "resources": \[\.\.\.\] \} \}/,
+    ],
+    ["badResource", /^error: .*bad-resource\.json: resource #0 has no "urn"/],
+    [
+      "badConfig",
+      /^error: invalid policy config \(2 problems\):\n {2}kms-key-rotation\.kmsRotationMaxDays: got "ninety"; expected integer\n {2}nope: no such policy in the pack$/,
+    ],
+    ["missingConfig", /^error: cannot read policy config .*nope\.json: ENOENT$/],
+    ["badFormat", /^error: --format: got "xml"; allowed: text, json, markdown, sarif$/],
+    ["noFile", /^error: expected one export file, got 0/],
+    ["badTag", /^error: --stack-tag: got "environment"; expected key=value$/],
+  ])("exits 2 with one clear message: %s", (name, message) => {
+    const r = run(name);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+  });
+  it("prints its usage", () => {
+    expect(run("help")).toMatchObject({ status: 0 });
+    expect(run("help").stdout).toContain("Usage: npm run audit -- <file.json> [options]");
+  });
+});
+
+describe("npm run audit: formats", () => {
+  it("json: violations and a summary", () => {
+    const report = JSON.parse(run("json").stdout) as {
+      violations: {
+        policy: string;
+        enforcementLevel: string;
+        severity: string;
+        urn: string;
+        message: string;
+      }[];
+      summary: Record<string, unknown>;
+    };
+    expect(run("json").status).toBe(1);
+    expect(report.violations.map((v) => Object.keys(v).sort())).toEqual(
+      Array(3).fill(["enforcementLevel", "message", "policy", "severity", "urn"]),
+    );
+    expect(report.violations[0]).toMatchObject({
+      policy: "backend-service-cloud-armor",
+      enforcementLevel: "mandatory",
+      severity: "high",
+      urn: "urn:pulumi:bench::module6::gcp:compute/backendService:BackendService::svc0-backend",
+      message:
+        'External backend service "m6-bench-svc0-backend" must have a Cloud Armor security policy; securityPolicy is unset',
+    });
+    expect(report.summary).toMatchObject({
+      total: 3,
+      mandatory: 2,
+      advisory: 1,
+      passed: false,
+      resources: 58,
+      policies: allPolicies.length,
+    });
+  });
+  it("markdown: a pull-request comment grouped by enforcement level", () => {
+    const md = run("markdown").stdout;
+    expect(md).toMatch(/^### ❌ Policy check failed: 2 mandatory violations\n/);
+    expect(md).toContain(
+      "#### Mandatory: blocks the deployment (2)\n\n| Policy | Severity | Resource | Violation |",
+    );
+    expect(md).toContain(
+      "| `backend-service-cloud-armor` | high | `gcp:compute/backendService:BackendService::svc0-backend` |",
+    );
+    expect(md).toContain("<details>\n<summary>Advisory: reported, does not block (1)</summary>");
+    expect(run("markdownClean").stdout).toMatch(/^### ✅ Policy check passed\n/);
+  });
+  it("sarif: valid SARIF 2.1.0 with rules, levels and logical locations", () => {
+    const log = JSON.parse(run("sarif").stdout) as {
+      $schema: string;
+      version: string;
+      runs: {
+        tool: {
+          driver: {
+            name: string;
+            rules: {
+              id: string;
+              help: { text: string };
+              shortDescription: { text: string };
+              properties: Record<string, unknown>;
+            }[];
+          };
+        };
+        results: {
+          ruleId: string;
+          ruleIndex: number;
+          level: string;
+          message: { text: string };
+          locations: {
+            physicalLocation: { artifactLocation: { uri: string } };
+            logicalLocations: { fullyQualifiedName: string }[];
+          }[];
+          partialFingerprints: Record<string, string>;
+        }[];
+      }[];
+    };
+    expect(run("sarif").status).toBe(1);
+    expect(log.version).toBe("2.1.0");
+    expect(log.$schema).toMatch(/sarif-2\.1\.0\.json$/);
+    expect(log.runs).toHaveLength(1);
+    const [first] = log.runs;
+    const rules = first?.tool.driver.rules ?? [];
+    expect(first?.tool.driver.name).toBe("module6-gcp");
+    expect(rules.map((r) => r.id)).toEqual(allPolicies.map((p) => p.name));
+    for (const rule of rules) {
+      expect(rule.help.text.length, rule.id).toBeGreaterThan(10);
+      expect(rule.shortDescription.text).toMatch(/^Checks that /);
+      expect(rule.properties["security-severity"]).toMatch(/^\d+\.\d$/);
+    }
+    const results = first?.results ?? [];
+    expect(results.map((r) => [r.ruleId, r.level])).toEqual(
+      [
+        ["backend-service-cloud-armor", "error"],
+        ["bucket-versioning", "note"],
+        ["cloud-run-public-only-through-load-balancer", "error"],
+      ].sort(
+        (a, b) => results.findIndex((r) => r.ruleId === a[0]) - results.findIndex((r) => r.ruleId === b[0]),
+      ),
+    );
+    for (const r of results) {
+      expect(rules[r.ruleIndex]?.id).toBe(r.ruleId);
+      expect(r.message.text.length).toBeGreaterThan(10);
+      expect(r.locations[0]?.logicalLocations[0]?.fullyQualifiedName).toMatch(/^urn:pulumi:bench::module6::/);
+      expect(r.locations[0]?.physicalLocation.artifactLocation.uri).toMatch(/mandatory\.json$/);
+      expect(Object.values(r.partialFingerprints)[0]).toMatch(/^[0-9a-f]{32}$/);
+    }
+  });
+});

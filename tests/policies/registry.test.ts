@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import {
+  artifactRegistryCleanupPolicies,
+  artifactRegistryImmutableTags,
+  artifactRegistryNoPublicReaders,
+  artifactRegistryScanningApiEnabled,
+  artifactRegistryVulnerabilityScanning,
+} from "../../policies/registry";
+import { mutate, UNSET } from "../fixtures/policies/build";
+import { fixtures } from "../fixtures/policies/resources";
+import { messagesOf, stackMessages } from "./harness";
+
+const repo = fixtures.repository;
+const NAME = '"m6-prod-containers"';
+
+describe("artifact-registry-immutable-tags", () => {
+  it("wants immutable tags on Docker repositories, unset meaning mutable", () => {
+    expect(messagesOf(artifactRegistryImmutableTags, repo())).toEqual([]);
+    expect(messagesOf(artifactRegistryImmutableTags, mutate(repo(), "dockerConfig", UNSET))).toEqual([
+      `Artifact Registry repository ${NAME} must make tags immutable; dockerConfig.immutableTags is unset, which the provider treats as false`,
+    ]);
+    expect(
+      messagesOf(
+        artifactRegistryImmutableTags,
+        mutate(mutate(repo(), "dockerConfig", UNSET), "format", "NPM"),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe("artifact-registry-vulnerability-scanning", () => {
+  it("refuses DISABLED; unset and INHERITED pass", () => {
+    expect(messagesOf(artifactRegistryVulnerabilityScanning, repo())).toEqual([]);
+    expect(
+      messagesOf(artifactRegistryVulnerabilityScanning, mutate(repo(), "vulnerabilityScanningConfig", UNSET)),
+    ).toEqual([]);
+    expect(
+      messagesOf(
+        artifactRegistryVulnerabilityScanning,
+        mutate(repo(), "vulnerabilityScanningConfig.enablementConfig", "DISABLED"),
+      ),
+    ).toEqual([
+      `Artifact Registry repository ${NAME} must not disable vulnerability scanning (enablementConfig is "DISABLED")`,
+    ]);
+  });
+});
+
+describe("artifact-registry-cleanup-policies", () => {
+  it("wants cleanup policies that run", () => {
+    expect(messagesOf(artifactRegistryCleanupPolicies, repo())).toEqual([]);
+    expect(messagesOf(artifactRegistryCleanupPolicies, mutate(repo(), "cleanupPolicyDryRun", UNSET))).toEqual(
+      [],
+    );
+    expect(messagesOf(artifactRegistryCleanupPolicies, mutate(repo(), "cleanupPolicies", UNSET))).toEqual([
+      `Artifact Registry repository ${NAME} must have cleanup policies; cleanupPolicies is unset, which keeps every image`,
+    ]);
+    expect(messagesOf(artifactRegistryCleanupPolicies, mutate(repo(), "cleanupPolicyDryRun", true))).toEqual([
+      `Artifact Registry repository ${NAME} must apply its cleanup policies (cleanupPolicyDryRun is true)`,
+    ]);
+  });
+});
+
+describe("artifact-registry-no-public-readers", () => {
+  it("refuses allUsers", () => {
+    expect(messagesOf(artifactRegistryNoPublicReaders, fixtures.repositoryIamMember())).toEqual([]);
+    expect(
+      messagesOf(
+        artifactRegistryNoPublicReaders,
+        mutate(fixtures.repositoryIamMember(), "member", "allUsers"),
+      ),
+    ).toEqual([
+      `Artifact Registry repository ${NAME} must not grant roles/artifactregistry.reader to allUsers`,
+    ]);
+  });
+});
+
+describe("artifact-registry-scanning-api-enabled (stack)", () => {
+  const p = artifactRegistryScanningApiEnabled;
+  const api = () => mutate(fixtures.projectService(), "service", "containerscanning.googleapis.com");
+  it("passes INHERITED scanning with the Container Scanning API enabled", () => {
+    expect(stackMessages(p, [repo(), api()])).toEqual([]);
+  });
+  it("flags INHERITED (or unset) scanning without the API, in the repository's project", () => {
+    const message = `Artifact Registry repository ${NAME} inherits vulnerability scanning, so the stack must enable containerscanning.googleapis.com in "module6-test-000000"`;
+    expect(stackMessages(p, [repo()])).toEqual([message]);
+    expect(stackMessages(p, [mutate(repo(), "vulnerabilityScanningConfig", UNSET)])).toEqual([message]);
+    expect(stackMessages(p, [repo(), mutate(api(), "project", "other")])).toEqual([message]);
+  });
+  it("leaves repositories with scanning ENABLED alone", () => {
+    expect(
+      stackMessages(p, [mutate(repo(), "vulnerabilityScanningConfig.enablementConfig", "ENABLED")]),
+    ).toEqual([]);
+  });
+});
