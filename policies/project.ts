@@ -54,7 +54,7 @@ export const allowedRegions = resourcePolicy(
       }
     }
     const replication = tryRead(() => props.replication);
-    if (args.type !== T.secret || !isRecord(replication)) return;
+    if (args.type !== T.smSecret || !isRecord(replication)) return;
     if (replication.auto !== undefined) {
       report(
         `${what} must replicate only to allowed regions (${list}); automatic replication may store it in any region`,
@@ -73,7 +73,7 @@ export const allowedRegions = resourcePolicy(
 export const LABELLED_TYPES = [
   T.bucket,
   T.runService,
-  T.secret,
+  T.smSecret,
   T.repository,
   T.forwardingRule,
   T.globalAddress,
@@ -132,7 +132,7 @@ export const projectServiceKeepOnDestroy = resourcePolicy<{ service?: string; di
 /** Types whose deletion loses data: they carry Pulumi `protect` where the environment is protected. */
 export const DEFAULT_STATEFUL_TYPES: readonly string[] = [
   T.firestoreDatabase,
-  T.secret,
+  T.smSecret,
   T.repository,
   T.cryptoKey,
   T.keyRing,

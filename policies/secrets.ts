@@ -26,7 +26,7 @@ export const secretDeletionProtection = resourcePolicy<Secret>(
     remediationSteps:
       "Set `deletionProtection: true` on the secret (SecretSet does outside feature environments).",
     configSchema: schema({ environments: configProperties.environments(["prod", "staging"]) }),
-    types: [T.secret],
+    types: [T.smSecret],
   },
   (secret, args, report) => {
     const { environments } = readConfig(args, { environments: ["prod", "staging"] });
@@ -72,7 +72,11 @@ function secretsThrough(deps: readonly PolicyResource[], secrets: readonly Polic
   const out = new Set<string>();
   for (const dep of deps) {
     const targets =
-      dep.type === T.secret ? [dep] : dep.type === T.secretVersion ? referenced(dep, "secret", secrets) : [];
+      dep.type === T.smSecret
+        ? [dep]
+        : dep.type === T.secretVersion
+          ? referenced(dep, "secret", secrets)
+          : [];
     for (const s of targets) {
       const k = secretKeyOf(s);
       if (k) out.add(k);
@@ -120,7 +124,7 @@ export const secretAccessorOnlyMounted = stackPolicy(
   },
   (args, report) => {
     const stack = new StackResources(args.resources);
-    const secrets = stack.ofType(T.secret);
+    const secrets = stack.ofType(T.smSecret);
     const accounts = stack.ofType(T.serviceAccount);
     const runtimes = new Map<
       string,

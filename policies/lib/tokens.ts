@@ -43,7 +43,7 @@ export const T = {
   firestoreDatabase: "gcp:firestore/database:Database",
   backupSchedule: "gcp:firestore/backupSchedule:BackupSchedule",
   // Secret Manager
-  secret: "gcp:secretmanager/secret:Secret",
+  smSecret: "gcp:secretmanager/secret:Secret",
   secretVersion: "gcp:secretmanager/secretVersion:SecretVersion",
   secretIamMember: "gcp:secretmanager/secretIamMember:SecretIamMember",
   secretIamBinding: "gcp:secretmanager/secretIamBinding:SecretIamBinding",

@@ -63,7 +63,7 @@ function secretsStack(): Record<string, ExportResource> {
     );
   const secret = (key: string) =>
     res(
-      T.secret,
+      T.smSecret,
       `secret-${key}`,
       { ...fixtures.secret().inputs, secretId: `m6-prod-${key}` },
       {
@@ -79,7 +79,7 @@ function secretsStack(): Record<string, ExportResource> {
       { secret: `projects/${PROJECT}/secrets/m6-prod-${key}`, secretData: "[secret]" },
       {
         id: `projects/${PROJECT}/secrets/m6-prod-${key}/versions/1`,
-        deps: { secret: [urn(T.secret, `secret-${key}`)] },
+        deps: { secret: [urn(T.smSecret, `secret-${key}`)] },
       },
     );
   const service = (name: string, key: string) =>

@@ -40,7 +40,9 @@ const api = (): RecordedResource[] =>
 
 describe("a release in the program's config", () => {
   it("runs the candidate image with 10 % under the canary tag and 90 % on the stable revision, in every region", () => {
-    const byRegion = Object.fromEntries(api().map((r) => [r.inputs.location, r.inputs]));
+    const byRegion: Record<string, Record<string, unknown>> = Object.fromEntries(
+      api().map((r) => [String(r.inputs.location), r.inputs]),
+    );
     expect(Object.keys(byRegion).sort()).toEqual(["asia-northeast1", "asia-northeast3"]);
     expect(byRegion["asia-northeast3"]?.traffics).toEqual([
       { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 10, tag: "canary" },
