@@ -1,12 +1,16 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { allPolicies } from "../../policies/all";
-import { DOC_PATH, expectedDoc, frameworkIds, policyTable } from "../../policies/table";
+import { DOC_PATH, README_PATH, expectedDoc, frameworkIds, policyTable } from "../../policies/table";
 
 describe("docs/policies.md", () => {
   it("holds the policy table generated from the code (node --import tsx policies/table.ts --write)", async () => {
     const current = readFileSync(DOC_PATH, "utf8");
     expect(current).toBe(await expectedDoc(current));
+  });
+  it("is repeated in README.md, generated from the code as well", async () => {
+    const readme = readFileSync(README_PATH, "utf8");
+    expect(readme).toBe(await expectedDoc(readme, README_PATH));
   });
   it("documents how to run the pack with the CLI, in CI and offline", () => {
     const doc = readFileSync(DOC_PATH, "utf8");
