@@ -63,7 +63,10 @@ export function withGeneratedBlock(text: string, path = DOC_PATH): string {
 }
 
 /** A file as it should be: its current prose, the current table, formatted by Prettier. */
-export async function expectedDoc(current = readFileSync(DOC_PATH, "utf8"), path: string = DOC_PATH): Promise<string> {
+export async function expectedDoc(
+  current = readFileSync(DOC_PATH, "utf8"),
+  path: string = DOC_PATH,
+): Promise<string> {
   const options = (await resolveConfig(path)) ?? {};
   return format(withGeneratedBlock(current, path), { ...options, filepath: path });
 }
