@@ -15,7 +15,8 @@ const TARGET_RATIO = 2.5;
 
 function timeRun(args: string[]): number {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, encoding: "utf8" });
+  // The same launcher `npm run plan` uses (plan/launch.cjs), for the plan and the baseline alike.
+  const result = spawnSync(process.execPath, ["plan/launch.cjs", ...args], { cwd: ROOT, encoding: "utf8" });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${args.join(" ")} exited ${result.status}: ${result.stderr}`);
   return ms;
@@ -34,7 +35,7 @@ function main(): void {
     console.error(`--runs: got "${values.runs}"; allowed: a whole number ≥ 1`);
     process.exit(2);
   }
-  // One warm-up of each, so tsx's transform cache is filled as it is for a user's second run.
+  // One warm-up of each, so the launcher's bundle cache is filled as it is for a user's second run.
   timeRun(["plan/sdk-load.ts"]);
   const cases: [string, string[]][] = [
     ["sdk load", ["plan/sdk-load.ts"]],

@@ -2,7 +2,6 @@
  * Runs the real program (`index.ts`) for one stack under recording mocks: no CLI, no network, no
  * credentials. One plan per process: Pulumi keeps its state on a global and Node caches the program.
  */
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, splitConfigMap } from "../stacks/config";
 import { expectedSharedOutputs } from "../stacks/shared-outputs";
@@ -60,10 +59,12 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const recorder = new PlanRecorder({ stackOutputs: referencedStackOutputs(loaded) });
   await recorder.install(loaded.project, loaded.stack, options.preview ?? false);
 
-  // A dynamic import goes through the TypeScript loader in use (tsx for the CLI, Vite under Vitest).
-  const mod = (await import(join(options.root, "index.ts"))) as {
-    default?: Record<string, unknown>;
-  } & Record<string, unknown>;
+  // The program itself, loaded only now that config and mocks are set (a static path, so the plan's
+  // bundle includes it; tsx and Vitest load it the same way).
+  const mod = (await import("../index")) as unknown as { default?: Record<string, unknown> } & Record<
+    string,
+    unknown
+  >;
   const exported = mod.default ?? mod;
   const outputs = await resolveOutputs(exported);
   await settle();

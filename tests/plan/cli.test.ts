@@ -9,7 +9,8 @@ import type { ExportDocument } from "../../plan/render-json";
 const ROOT = resolve(__dirname, "../..");
 
 function plan(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "plan/cli.ts", ...args], {
+  // As `npm run plan` runs it: through the bundling launcher.
+  const result = spawnSync(process.execPath, ["plan/launch.cjs", "plan/cli.ts", ...args], {
     cwd: ROOT,
     encoding: "utf8",
   });
