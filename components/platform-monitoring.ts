@@ -275,7 +275,8 @@ export class PlatformMonitoring extends Component {
               {
                 displayName: `no successful backup in ${BACKUP_WINDOW_HOURS} h`,
                 conditionPrometheusQueryLanguage: {
-                  query: pulumi.interpolate`absent_over_time(logging_googleapis_com:user_${backups.name}[${BACKUP_WINDOW_HOURS}h])`,
+                  // The metric name holds '-', '/' and '.': PromQL needs the quoted __name__ form.
+                  query: pulumi.interpolate`absent_over_time({"__name__"="logging.googleapis.com/user/${backups.name}"}[${BACKUP_WINDOW_HOURS}h])`,
                   duration: "0s",
                   evaluationInterval: "300s",
                 },

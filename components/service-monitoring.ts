@@ -77,6 +77,12 @@ export interface ServiceMonitoringArgs extends Omit<CommonArgs, "region">, Servi
   readonly uptime?: UptimeCheck;
   /** Alert routing. */
   readonly routing: AlertRouting;
+  /**
+   * Whether page-level alerts page. When false (staging), every alert is a ticket: titled, labelled and
+   * routed as one, with WARNING severity.
+   * @default true
+   */
+  readonly paging?: boolean;
 }
 
 export const UPTIME_PERIODS = [60, 300, 600, 900] as const;
@@ -166,7 +172,12 @@ export class ServiceMonitoring extends Component {
   constructor(name: string, args: ServiceMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     validateServiceMonitoringArgs(args);
     super("module6:monitoring:ServiceMonitoring", name, opts);
-    this.channelsFor = (urgency) => [...(urgency === "page" ? args.routing.page : args.routing.ticket)];
+    const paging = args.paging ?? true;
+    // Where pages do not page (staging), a page-level alert is a ticket in every respect.
+    const urgencyOf = (urgency: Urgency): Urgency => (paging ? urgency : "ticket");
+    this.channelsFor = (urgency) => [
+      ...(urgencyOf(urgency) === "page" ? args.routing.page : args.routing.ticket),
+    ];
     const labels = { ...componentLabels(args.labels, "monitoring"), service: args.name };
     const periodDays = args.periodDays ?? 30;
     const thresholdMs = args.latencyThresholdMs ?? 200;
@@ -250,7 +261,10 @@ export class ServiceMonitoring extends Component {
     const policies: gcp.monitoring.AlertPolicy[] = [];
     const logQuery = pulumi.interpolate`${run} AND httpRequest.status>=500`;
     for (const s of slos) {
-      for (const w of burnRateWindows(periodDays)) {
+      // A burn-rate threshold of 1 or less would fire while the budget lasts the period: with short
+      // periods (a few days) such window pairs are left out rather than alerting on normal spending.
+      for (const w of burnRateWindows(periodDays).filter((x) => x.threshold > 1)) {
+        const urgency = urgencyOf(w.urgency);
         const condition = (seconds: number) => ({
           displayName: `${s.id} burn rate over ${seconds / 60} min > ${w.threshold}`,
           conditionThreshold: {
@@ -266,14 +280,14 @@ export class ServiceMonitoring extends Component {
             `${name}-${s.id}-${w.id}`,
             {
               project: args.project,
-              displayName: `[${w.urgency}] ${args.name} ${s.id}: ${w.budgetShare * 100}% of the error budget in ${w.longWindowSeconds / 3600} h`,
+              displayName: `[${urgency}] ${args.name} ${s.id}: ${w.budgetShare * 100}% of the error budget in ${w.longWindowSeconds / 3600} h`,
               combiner: "AND",
               enabled: true,
-              severity: w.urgency === "page" ? "CRITICAL" : "WARNING",
+              severity: urgency === "page" ? "CRITICAL" : "WARNING",
               conditions: [condition(w.longWindowSeconds), condition(w.shortWindowSeconds)],
-              notificationChannels: this.channelsFor(w.urgency),
+              notificationChannels: this.channelsFor(urgency),
               alertStrategy: { autoClose: "86400s" },
-              userLabels: { ...labels, slo: s.id, urgency: w.urgency },
+              userLabels: { ...labels, slo: s.id, urgency },
               documentation: {
                 mimeType: "text/markdown",
                 content: pulumi.all([logQuery, args.project]).apply(([q, project]) =>
@@ -335,10 +349,10 @@ export class ServiceMonitoring extends Component {
           `${name}-uptime-failing`,
           {
             project: args.project,
-            displayName: `[page] ${args.name}: https://${u.host}${u.path} fails from two or more regions`,
+            displayName: `[${urgencyOf("page")}] ${args.name}: https://${u.host}${u.path} fails from two or more regions`,
             combiner: "OR",
             enabled: true,
-            severity: "CRITICAL",
+            severity: urgencyOf("page") === "page" ? "CRITICAL" : "WARNING",
             conditions: [
               {
                 displayName: "uptime check failing in ≥ 2 regions",
@@ -360,7 +374,7 @@ export class ServiceMonitoring extends Component {
               },
             ],
             notificationChannels: this.channelsFor("page"),
-            userLabels: { ...labels, urgency: "page" },
+            userLabels: { ...labels, urgency: urgencyOf("page") },
             documentation: {
               mimeType: "text/markdown",
               content: uptimeDoc(

@@ -240,9 +240,18 @@ function watches(alert: PolicyResource, slo: PolicyResource): boolean {
 function routingProblem(alert: PolicyResource): string | undefined {
   const name = q(str(prop(alert, "displayName")) ?? alert.name);
   if (prop(alert, "enabled") === false) return `alert policy ${name} is disabled`;
-  const channels = list(prop(alert, "notificationChannels"));
-  const linked = (alert.propertyDependencies.notificationChannels ?? []).length > 0;
-  return channels.length === 0 && !linked ? `alert policy ${name} has no notification channels` : undefined;
+  const raw = read((): unknown => alert.props.notificationChannels);
+  // Each channel id, or UNKNOWN while it is computed (preview).
+  const array = raw === UNKNOWN ? [] : list(raw);
+  const ids = Array.from({ length: array.length }, (_, i) => read((): unknown => array[i]));
+  const isPending = (c: unknown): boolean =>
+    c === UNKNOWN || (typeof c === "string" && c.startsWith("[unknown"));
+  if (ids.some((c) => !isPending(c))) return undefined;
+  // Only while the channel ids are unknown (preview) does a dependency on channels count as routing:
+  // a known, empty list is an alert that reaches nobody.
+  const pending = raw === UNKNOWN || ids.some(isPending);
+  const linked = pending && (alert.propertyDependencies.notificationChannels ?? []).length > 0;
+  return linked ? undefined : `alert policy ${name} has no notification channels`;
 }
 
 export const prodServiceBurnRateAlert = stackPolicy(

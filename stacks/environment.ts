@@ -265,6 +265,7 @@ export class Environment extends Component {
                   }
                 : undefined,
             routing: { page: platform.pageChannels, ticket: platform.ticketChannels },
+            paging: monitoring.paging,
           },
           this.child(),
         );

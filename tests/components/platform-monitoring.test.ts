@@ -238,7 +238,7 @@ describe("PlatformMonitoring: backups and budget", () => {
     const policy = named(resources, POLICY, "pm-full-firestore-backup-missing");
     const [condition] = policy.inputs.conditions as { conditionPrometheusQueryLanguage: Obj }[];
     expect(String(condition!.conditionPrometheusQueryLanguage.query)).toBe(
-      "absent_over_time(logging_googleapis_com:user_m6-test-firestore-backups[26h])",
+      'absent_over_time({"__name__"="logging.googleapis.com/user/m6-test-firestore-backups"}[26h])',
     );
     expect((policy.inputs.notificationChannels as unknown[]).length).toBeGreaterThanOrEqual(1);
     expect(resourcesOfType(resources, POLICY)).toHaveLength(SECURITY_METRICS.length + 1);

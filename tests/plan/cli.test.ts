@@ -112,7 +112,7 @@ describe("npm run plan", () => {
     expect(stdout).toContain("## Plan of stack `staging`");
     expect(stdout).toContain("| service | SLO | goal | window | alert thresholds | channels |");
     expect(stdout).toMatch(
-      /^\| api \| latency < 200 ms \| 95\.0 % \| 30 d \| 14\.4× 1h\/5m → page<br>6× 6h\/30m → page<br>3× 24h\/2h → ticket \| staging platform-email \|$/m,
+      /^\| api \| latency < 200 ms \| 95\.0 % \| 30 d \| 14\.4× 1h\/5m → ticket<br>6× 6h\/30m → ticket<br>3× 24h\/2h → ticket \| staging platform-email \|$/m,
     );
   });
 

@@ -225,6 +225,15 @@ const cases: [string, Change, string[]][] = [
     ["cloud-armor-waf-rules"],
   ],
   ["a prod service without an uptime check", drop(T.uptimeCheck), ["prod-service-uptime-check"]],
+  [
+    "alerts that notify nobody (a known, empty channel list)",
+    (resources) => {
+      for (const r of resources.filter((x) => x.type === T.alertPolicy))
+        setInput("notificationChannels", [])(r);
+      return resources;
+    },
+    ["alert-policy-notification-channels", "prod-service-burn-rate-alert"],
+  ],
 ];
 
 describe("a prod plan made insecure in one way", () => {
