@@ -11,6 +11,7 @@ import {
   commonArgs,
   expectProps,
   installMocks,
+  named,
   onlyOfType,
   record,
   resourcesOfType,
@@ -29,12 +30,6 @@ const WRITER = "serviceAccount:service-000000000000@gcp-sa-logging.iam.gservicea
 
 function baseArgs(overrides: Partial<AuditLoggingArgs> = {}): AuditLoggingArgs {
   return { ...commonArgs(), ...overrides };
-}
-
-function named(resources: readonly RecordedResource[], type: string, name: string): RecordedResource {
-  const found = resourcesOfType(resources, type).filter((r) => r.name === name);
-  expect(found, `${type} ${name}`).toHaveLength(1);
-  return found[0] as RecordedResource;
 }
 
 beforeAll(async () => {

@@ -10,7 +10,9 @@ import type { RecordedResource } from "../../plan/record";
 import {
   commonArgs,
   expectProps,
+  idOf,
   installMocks,
+  named,
   onlyOfType,
   record,
   resourcesOfType,
@@ -63,19 +65,6 @@ function baseArgs(overrides: Partial<HttpsLoadBalancerArgs> = {}): HttpsLoadBala
     ],
     ...overrides,
   };
-}
-
-/** The resource of `type` with logical name `name`; fails when there is not exactly one. */
-function named(resources: readonly RecordedResource[], type: string, name: string): RecordedResource {
-  const found = resourcesOfType(resources, type).filter((r) => r.name === name);
-  expect(found, `${type} ${name}`).toHaveLength(1);
-  return found[0] as RecordedResource;
-}
-
-/** A resource's mocked id; fails when it has none. */
-function idOf(resource: RecordedResource): string {
-  expect(resource.id, `${resource.type} ${resource.name} id`).toBeTruthy();
-  return resource.id as string;
 }
 
 /** A string output of a resource. */

@@ -7,11 +7,12 @@ import {
   type PlatformMonitoringArgs,
 } from "../../components/platform-monitoring";
 import { ValidationError } from "../../components/shared/validation";
-import type { RecordedResource } from "../../plan/record";
 import {
   commonArgs,
   expectProps,
+  idOf,
   installMocks,
+  named,
   onlyOfType,
   record,
   resourcesOfType,
@@ -45,19 +46,6 @@ function baseArgs(overrides: Partial<PlatformMonitoringArgs> = {}): PlatformMoni
     runtimeAccounts: RUNTIME,
     ...overrides,
   };
-}
-
-/** The resource of `type` with logical name `name`; fails when there is not exactly one. */
-function named(resources: readonly RecordedResource[], type: string, name: string): RecordedResource {
-  const found = resourcesOfType(resources, type).filter((r) => r.name === name);
-  expect(found, `${type} ${name}`).toHaveLength(1);
-  return found[0] as RecordedResource;
-}
-
-/** A resource's mocked id; fails when it has none. */
-function idOf(resource: RecordedResource): string {
-  expect(resource.id, `${resource.type} ${resource.name} id`).toBeTruthy();
-  return resource.id as string;
 }
 
 type Obj = Record<string, unknown>;

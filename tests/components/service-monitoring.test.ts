@@ -12,6 +12,7 @@ import {
   commonArgs,
   expectProps,
   installMocks,
+  named,
   onlyOfType,
   record,
   resourcesOfType,
@@ -41,13 +42,6 @@ function baseArgs(overrides: Partial<ServiceMonitoringArgs> = {}): ServiceMonito
     routing: { page: PAGE, ticket: TICKET },
     ...overrides,
   };
-}
-
-/** The resource of `type` with logical name `name`; fails when there is not exactly one. */
-function named(resources: readonly RecordedResource[], type: string, name: string): RecordedResource {
-  const found = resourcesOfType(resources, type).filter((r) => r.name === name);
-  expect(found, `${type} ${name}`).toHaveLength(1);
-  return found[0] as RecordedResource;
 }
 
 type Obj = Record<string, unknown>;

@@ -43,6 +43,19 @@ export function onlyOfType(resources: readonly RecordedResource[], type: string)
   return found[0] as RecordedResource;
 }
 
+/** The resource of `type` with logical name `name`; fails when there is not exactly one. */
+export function named(resources: readonly RecordedResource[], type: string, name: string): RecordedResource {
+  const found = resourcesOfType(resources, type).filter((r) => r.name === name);
+  expect(found, `${type} ${name}`).toHaveLength(1);
+  return found[0] as RecordedResource;
+}
+
+/** A resource's mocked id; fails when it has none. */
+export function idOf(resource: RecordedResource): string {
+  expect(resource.id, `${resource.type} ${resource.name} id`).toBeTruthy();
+  return resource.id as string;
+}
+
 /** Asserts that a resource's inputs contain `expected` (deep, partial). */
 export function expectProps(resource: RecordedResource, expected: Record<string, unknown>): void {
   expect(resource.inputs).toMatchObject(expected);
