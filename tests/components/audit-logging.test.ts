@@ -14,6 +14,7 @@ import {
   named,
   onlyOfType,
   record,
+  recordOnce,
   resourcesOfType,
   valueOf,
 } from "../helpers/pulumi";
@@ -36,15 +37,8 @@ beforeAll(async () => {
   await installMocks();
 });
 
-type Recorded = Awaited<ReturnType<typeof record<AuditLogging>>>;
-
-function once(build: () => AuditLogging): () => Promise<Recorded> {
-  let recorded: Promise<Recorded> | undefined;
-  return () => (recorded ??= record(build));
-}
-
-const defaults = once(() => new AuditLogging("logs-default", baseArgs()));
-const locked = once(
+const defaults = recordOnce(() => new AuditLogging("logs-default", baseArgs()));
+const locked = recordOnce(
   () =>
     new AuditLogging(
       "logs-locked",

@@ -15,6 +15,7 @@ import {
   named,
   onlyOfType,
   record,
+  recordOnce,
   resourcesOfType,
   valueOf,
 } from "../helpers/pulumi";
@@ -92,22 +93,14 @@ beforeAll(async () => {
   await installMocks();
 });
 
-type Recorded = Awaited<ReturnType<typeof record<HttpsLoadBalancer>>>;
-
-/** Records `build` once, on first use: several tests read the same load balancer (each build takes ~0.5 s). */
-function once(build: () => HttpsLoadBalancer): () => Promise<Recorded> {
-  let recorded: Promise<Recorded> | undefined;
-  return () => (recorded ??= record(build));
-}
-
 /** Everything by default. */
-const defaults = once(() => new HttpsLoadBalancer("lb-defaults", baseArgs()));
+const defaults = recordOnce(() => new HttpsLoadBalancer("lb-defaults", baseArgs()));
 
 const IAP_MEMBERS = ["group:devs@example.com", "user:qa@example.com"];
 const CERT_DOMAINS = ["app.example.com", "www.example.com", "example.com"];
 
 /** Every option that changes a setting away from its default. */
-const customized = once(() => {
+const customized = recordOnce(() => {
   const args = baseArgs();
   return new HttpsLoadBalancer(
     "lb-custom",

@@ -15,6 +15,7 @@ import {
   named,
   onlyOfType,
   record,
+  recordOnce,
   resourcesOfType,
   valueOf,
 } from "../helpers/pulumi";
@@ -54,17 +55,10 @@ beforeAll(async () => {
   await installMocks();
 });
 
-type Recorded = Awaited<ReturnType<typeof record<PlatformMonitoring>>>;
-
-function once(build: () => PlatformMonitoring): () => Promise<Recorded> {
-  let recorded: Promise<Recorded> | undefined;
-  return () => (recorded ??= record(build));
-}
-
 /** Channels and security alerts only. */
-const minimal = once(() => new PlatformMonitoring("pm-min", baseArgs()));
+const minimal = recordOnce(() => new PlatformMonitoring("pm-min", baseArgs()));
 /** With the Firestore backup watch, the budget and the dashboard. */
-const full = once(() => {
+const full = recordOnce(() => {
   const pm = new PlatformMonitoring(
     "pm-full",
     baseArgs({

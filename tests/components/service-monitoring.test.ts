@@ -15,6 +15,7 @@ import {
   named,
   onlyOfType,
   record,
+  recordOnce,
   resourcesOfType,
   valueOf,
 } from "../helpers/pulumi";
@@ -52,16 +53,8 @@ beforeAll(async () => {
   await installMocks();
 });
 
-type Recorded = Awaited<ReturnType<typeof record<ServiceMonitoring>>>;
-
-/** Records `build` once, on first use: several tests read the same component. */
-function once(build: () => ServiceMonitoring): () => Promise<Recorded> {
-  let recorded: Promise<Recorded> | undefined;
-  return () => (recorded ??= record(build));
-}
-
-const defaults = once(() => new ServiceMonitoring("sm-defaults", baseArgs()));
-const full = once(
+const defaults = recordOnce(() => new ServiceMonitoring("sm-defaults", baseArgs()));
+const full = recordOnce(
   () =>
     new ServiceMonitoring(
       "sm-full",

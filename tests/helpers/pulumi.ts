@@ -31,6 +31,15 @@ export async function record<T>(build: () => T): Promise<{ result: T; resources:
   return { result, resources: [...recorder.resources] };
 }
 
+/**
+ * Records `build` once, on first use, and hands every caller the same record: for several tests that
+ * only read the same component.
+ */
+export function recordOnce<T>(build: () => T): () => Promise<{ result: T; resources: RecordedResource[] }> {
+  let recorded: Promise<{ result: T; resources: RecordedResource[] }> | undefined;
+  return () => (recorded ??= record(build));
+}
+
 /** The resources of one type. */
 export function resourcesOfType(resources: readonly RecordedResource[], type: string): RecordedResource[] {
   return resources.filter((r) => r.type === type);
