@@ -8,6 +8,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { configProperties, readConfig, schema } from "./lib/config";
 import { inEnvironments } from "./lib/environment";
 import { checkov, cis } from "./lib/frameworks";
+import { IAP_RUN_GRANTS, RUN_GRANTS } from "./lib/grants";
 import { identityKey, runtimeIdentity } from "./lib/identity";
 import { grantsOf, isDefaultServiceAccount, isPublicMember } from "./lib/members";
 import { resourcePolicy, stackPolicy, type Module6Policy } from "./lib/policy";
@@ -90,7 +91,6 @@ export const cloudRunDedicatedServiceAccount = resourcePolicy<RunService>(
     severity: "high",
     remediationSteps:
       "Create a service account per service (the ServiceIdentity component does) and set `template.serviceAccount` to its e-mail.",
-    otherIds: ["CKV_GCP_46"],
     types: [T.runService],
   },
   (svc, args, report) => {
@@ -151,7 +151,7 @@ export const cloudRunPublicInvokerAllowList = resourcePolicy<InvokerGrant>(
     name: "cloud-run-public-invoker-allow-list",
     domain: "run",
     description:
-      "Checks that Cloud Run IAM grants (v2 ServiceIamMember/Binding, v1 IamMember/Binding) give allUsers or allAuthenticatedUsers only roles/run.invoker, and only on services in the publicInvokerAllowList policy config (empty by default).",
+      "Checks that Cloud Run IAM grants (v2 ServiceIamMember/Binding/Policy, v1 IamMember/Binding/Policy; policy documents parsed) give allUsers or allAuthenticatedUsers only roles/run.invoker, and only on services in the publicInvokerAllowList policy config (empty by default).",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
@@ -161,7 +161,7 @@ export const cloudRunPublicInvokerAllowList = resourcePolicy<InvokerGrant>(
       "Ensure that GCP Cloud Run services are not anonymously or publicly accessible",
     ),
     configSchema: schema({ publicInvokerAllowList: configProperties.publicInvokerAllowList }),
-    types: [T.runServiceIamMember, T.runServiceIamBinding, T.runV1IamMember, T.runV1IamBinding],
+    types: RUN_GRANTS,
   },
   (grant, args, report) => {
     const { publicInvokerAllowList } = readConfig(args, { publicInvokerAllowList: [] as string[] });
@@ -266,7 +266,7 @@ export const iapNoPublicAccess = resourcePolicy<IapGrant>(
     name: "iap-no-public-access",
     domain: "run",
     description:
-      "Checks that IAP access to a Cloud Run service (WebCloudRunServiceIamMember/Binding) is never granted to allUsers or allAuthenticatedUsers, which would let anyone through the identity-aware proxy.",
+      "Checks that IAP access to a Cloud Run service (WebCloudRunServiceIamMember/Binding/Policy) is never granted to allUsers or allAuthenticatedUsers, which would let anyone through the identity-aware proxy.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
@@ -275,7 +275,7 @@ export const iapNoPublicAccess = resourcePolicy<IapGrant>(
       "3.10",
       "Use Identity Aware Proxy (IAP) to Ensure Only Traffic From Google IP Addresses are 'Allowed'",
     ),
-    types: [T.iapRunMember, T.iapRunBinding],
+    types: IAP_RUN_GRANTS,
   },
   (grant, args, report) => {
     for (const g of grantsOf(args.props)) {
@@ -352,8 +352,8 @@ export const cloudRunIapWired = stackPolicy(
   },
   (args, report) => {
     const stack = new StackResources(args.resources);
-    const invokers = stack.ofType(T.runServiceIamMember, T.runServiceIamBinding);
-    const accessors = stack.ofType(T.iapRunMember, T.iapRunBinding);
+    const invokers = stack.ofType(T.runServiceIamMember, T.runServiceIamBinding, T.runServiceIamPolicy);
+    const accessors = stack.ofType(...IAP_RUN_GRANTS);
     for (const svc of stack.ofType(T.runService)) {
       if (prop(svc, "iapEnabled") !== true) continue;
       const name = q(displayName(svc));
