@@ -32,7 +32,6 @@ import { INGRESS_ALL, INGRESS_INTERNAL, INGRESS_LB, targetsService } from "./run
 
 type SslPolicy = Unwrap<gcp.compute.SSLPolicyArgs>;
 type BackendService = Unwrap<gcp.compute.BackendServiceArgs>;
-type SecurityPolicy = Unwrap<gcp.compute.SecurityPolicyArgs>;
 
 const STRONG_PROFILES = ["MODERN", "RESTRICTED", "FIPS_202205"];
 const STRONG_TLS = ["TLS_1_2", "TLS_1_3"];

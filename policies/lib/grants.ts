@@ -85,40 +85,26 @@ interface Target {
   readonly property: string;
 }
 
-const TARGETS: Readonly<Record<string, Target>> = Object.fromEntries([
-  ...[T.projectIamMember, T.projectIamBinding, T.projectIamPolicy].map((t) => [
-    t,
-    { kind: "project", property: "project" },
-  ]),
-  ...[T.folderIamMember, T.folderIamBinding, T.folderIamPolicy].map((t) => [
-    t,
-    { kind: "folder", property: "folder" },
-  ]),
-  ...[T.orgIamMember, T.orgIamBinding, T.orgIamPolicy].map((t) => [
-    t,
-    { kind: "organization", property: "orgId" },
-  ]),
-  ...SERVICE_ACCOUNT_GRANTS.map((t) => [t, { kind: "service account", property: "serviceAccountId" }]),
-  ...[T.runServiceIamMember, T.runServiceIamBinding, T.runServiceIamPolicy].map((t) => [
-    t,
-    { kind: "Cloud Run service", property: "name" },
-  ]),
-  ...[T.runV1IamMember, T.runV1IamBinding, T.runV1IamPolicy].map((t) => [
-    t,
-    { kind: "Cloud Run service", property: "service" },
-  ]),
-  ...IAP_RUN_GRANTS.map((t) => [t, { kind: "Cloud Run service (IAP)", property: "cloudRunServiceName" }]),
-  ...BUCKET_GRANTS.map((t) => [t, { kind: "bucket", property: "bucket" }]),
-  ...SECRET_GRANTS.map((t) => [t, { kind: "secret", property: "secretId" }]),
-  ...REPOSITORY_GRANTS.map((t) => [t, { kind: "Artifact Registry repository", property: "repository" }]),
-  ...[T.cryptoKeyIamMember, T.cryptoKeyIamBinding, T.cryptoKeyIamPolicy].map((t) => [
-    t,
-    { kind: "KMS key", property: "cryptoKeyId" },
-  ]),
-  ...[T.keyRingIamMember, T.keyRingIamBinding, T.keyRingIamPolicy].map((t) => [
-    t,
-    { kind: "KMS key ring", property: "keyRingId" },
-  ]),
+const family = (types: readonly string[], kind: string, property: string): [string, Target][] =>
+  types.map((t) => [t, { kind, property }]);
+
+const TARGETS: ReadonlyMap<string, Target> = new Map<string, Target>([
+  ...family([T.projectIamMember, T.projectIamBinding, T.projectIamPolicy], "project", "project"),
+  ...family([T.folderIamMember, T.folderIamBinding, T.folderIamPolicy], "folder", "folder"),
+  ...family([T.orgIamMember, T.orgIamBinding, T.orgIamPolicy], "organization", "orgId"),
+  ...family(SERVICE_ACCOUNT_GRANTS, "service account", "serviceAccountId"),
+  ...family(
+    [T.runServiceIamMember, T.runServiceIamBinding, T.runServiceIamPolicy],
+    "Cloud Run service",
+    "name",
+  ),
+  ...family([T.runV1IamMember, T.runV1IamBinding, T.runV1IamPolicy], "Cloud Run service", "service"),
+  ...family(IAP_RUN_GRANTS, "Cloud Run service (IAP)", "cloudRunServiceName"),
+  ...family(BUCKET_GRANTS, "bucket", "bucket"),
+  ...family(SECRET_GRANTS, "secret", "secretId"),
+  ...family(REPOSITORY_GRANTS, "Artifact Registry repository", "repository"),
+  ...family([T.cryptoKeyIamMember, T.cryptoKeyIamBinding, T.cryptoKeyIamPolicy], "KMS key", "cryptoKeyId"),
+  ...family([T.keyRingIamMember, T.keyRingIamBinding, T.keyRingIamPolicy], "KMS key ring", "keyRingId"),
 ]);
 
 /** True for grants at project, folder or organization level. */
@@ -130,11 +116,11 @@ export const isHierarchyGrant = (type: string): boolean =>
  * unknown (computed at preview) — falling back to the resource's logical name.
  */
 export function grantTarget(type: string, props: Record<string, unknown>, logicalName: string): string {
-  const target = TARGETS[type] ?? { kind: "resource", property: "name" };
+  const target = TARGETS.get(type) ?? { kind: "resource", property: "name" };
   const value = str(tryRead(() => props[target.property]));
   const name = value !== undefined && !value.startsWith("[") ? lastSegment(value) : logicalName;
   return `${target.kind} ${JSON.stringify(name)}`;
 }
 
 /** The kind of resource a grant type is on (`project`, `bucket`, …). */
-export const grantKind = (type: string): string => TARGETS[type]?.kind ?? "resource";
+export const grantKind = (type: string): string => TARGETS.get(type)?.kind ?? "resource";

@@ -99,7 +99,8 @@ function atomRepositories(atom: string, mapping: Readonly<Record<string, string>
   if (list) {
     const items = (list[1] ?? "").split(",").map((s) => s.trim());
     const repos = items.map((s) => first(new RegExp(`^${QUOTED(REPO)}$`).exec(s)));
-    if (repos.length > 0 && repos.every((r) => r !== undefined)) return repos as string[];
+    const pinned = repos.filter((r): r is string => r !== undefined);
+    if (pinned.length > 0 && pinned.length === repos.length) return pinned;
   }
   return undefined;
 }
