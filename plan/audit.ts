@@ -2,13 +2,23 @@
  * The audit command: evaluates the policy pack against a `pulumi stack export` document or a plan's JSON
  * and renders the report (text, JSON, Markdown or SARIF). `audit-cli.ts` is its process entry point.
  */
-import { relative, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { allPolicies } from "../policies/all";
 import { readExportFile } from "./audit-input";
 import { CliError } from "./cli-error";
-import { effectiveLevel, loadPolicyConfigFile, PolicyConfigError, type PolicyConfig } from "./policy-config";
+import { loadStackConfigFile } from "./config-file";
+import {
+  effectiveLevel,
+  loadPolicyConfigFile,
+  PolicyConfigError,
+  withStackConfig,
+  type PolicyConfig,
+} from "./policy-config";
 import { evaluatePolicies, gateExitCode } from "./policy-eval";
+import { SourceIndex, stackOfUrn } from "./policy-sources";
+import type { ExportResource } from "./render-json";
 import { renderViolationsJson, renderViolationsMarkdown, renderViolationsText } from "./render-violations";
 import { renderSarif } from "./sarif";
 
@@ -26,6 +36,9 @@ Options:
                                       (JSON, or YAML for .yaml/.yml)
   --stack-tag key=value               a stack tag (repeatable); 'environment=prod|staging|feature' scopes the
                                       environment-aware policies when the resources carry no env label
+  --config-file <Pulumi.x.yaml>       the stack's config (default: Pulumi.<stack>.yaml here, the stack read from
+                                      the export's URNs): allowed-regions follows its module6:allowedRegions
+                                      unless --policy-config sets them
   --preview                           treat '[unknown]' values as unknown during preview
   --help                              show this help
 
@@ -39,6 +52,7 @@ interface Args {
   readonly file: string;
   readonly format: Format;
   readonly policyConfig?: string;
+  readonly configFile?: string;
   readonly stackTags: Record<string, string>;
   readonly preview: boolean;
 }
@@ -51,6 +65,7 @@ function parse(argv: string[]): Args | undefined {
       options: {
         format: { type: "string", default: "text" },
         "policy-config": { type: "string" },
+        "config-file": { type: "string" },
         "stack-tag": { type: "string", multiple: true, default: [] },
         preview: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
@@ -79,6 +94,7 @@ function parse(argv: string[]): Args | undefined {
     file: positionals[0] ?? "",
     format: values.format as Format,
     ...(values["policy-config"] ? { policyConfig: values["policy-config"] } : {}),
+    ...(values["config-file"] ? { configFile: values["config-file"] } : {}),
     stackTags,
     preview: values.preview,
   };
@@ -94,6 +110,27 @@ function loadConfig(file: string | undefined): PolicyConfig | undefined {
   }
 }
 
+/** The stack an export is of: its root resource's URN (`urn:pulumi:<stack>::…`). */
+function stackOf(resources: readonly ExportResource[]): string | undefined {
+  const root = resources.find((r) => r.type === "pulumi:pulumi:Stack") ?? resources[0];
+  return root ? stackOfUrn(root.urn) : undefined;
+}
+
+/**
+ * The stack's own config, flat (`module6:allowedRegions` → JSON), when its file is here: `--config-file`,
+ * else `Pulumi.<stack>.yaml` in the working directory (a feature stack's derived from staging's).
+ */
+function stackConfig(stack: string | undefined, configFile: string | undefined): Record<string, string> {
+  const root = process.cwd();
+  if (configFile === undefined && (stack === undefined || !existsSync(join(root, "Pulumi.yaml")))) return {};
+  try {
+    return loadStackConfigFile(stack ?? "stack", root, configFile ? resolve(configFile) : undefined).config;
+  } catch (error) {
+    if (configFile !== undefined) throw error;
+    return {}; // no config for this stack here: the pack's defaults apply
+  }
+}
+
 /** What one audit run prints and its exit code. */
 export interface AuditResult {
   readonly exitCode: 0 | 1 | 2;
@@ -105,22 +142,29 @@ async function run(argv: string[]): Promise<AuditResult> {
   const args = parse(argv);
   if (!args) return { exitCode: 0, stdout: USAGE, stderr: "" };
   const resources = readExportFile(args.file);
-  const config = loadConfig(args.policyConfig);
+  const stack = stackOf(resources);
+  const config = withStackConfig(loadConfig(args.policyConfig) ?? {}, stackConfig(stack, args.configFile));
   const violations = await evaluatePolicies(resources, {
-    ...(config ? { config } : {}),
+    config,
     stackTags: args.stackTags,
     preview: args.preview,
   });
   const ctx = {
     resources: resources.filter((r) => r.custom && !r.type.startsWith("pulumi:")).length,
-    policies: allPolicies.filter((p) => effectiveLevel(p, config ?? {}) !== "disabled").length,
+    policies: allPolicies.filter((p) => effectiveLevel(p, config) !== "disabled").length,
   };
+  const artifact = relative(process.cwd(), resolve(args.file));
+  const sources = args.format === "sarif" ? new SourceIndex(process.cwd(), stack, artifact) : undefined;
   const out =
     args.format === "json"
       ? JSON.stringify(renderViolationsJson(violations, ctx), null, 2)
       : args.format === "sarif"
         ? JSON.stringify(
-            renderSarif(violations, { artifact: relative(process.cwd(), resolve(args.file)) }),
+            renderSarif(violations, {
+              artifact,
+              ...(stack ? { stack } : {}),
+              ...(sources ? { locate: (urn: string) => sources.locate(urn) } : {}),
+            }),
             null,
             2,
           )

@@ -175,3 +175,30 @@ export function policySettings(policy: Module6Policy, config: PolicyConfig): Rec
   const { enforcementLevel: _level, ...properties } = given as Record<string, unknown>;
   return { ...schemaDefaults(policy.configSchema), ...properties };
 }
+
+/** The stack config key whose regions `allowed-regions` follows when the pack config does not set them. */
+export const STACK_REGIONS_KEY = "module6:allowedRegions";
+
+/**
+ * The pack configuration for one stack: `config`, with `allowed-regions.allowedRegions` taken from the
+ * stack's `module6:allowedRegions` (a JSON list, as the CLI hands config to a program) when `config` does
+ * not set them. A malformed stack value is left to the program's own validation.
+ */
+export function withStackConfig(
+  config: PolicyConfig,
+  stackConfig: Readonly<Record<string, string>>,
+): PolicyConfig {
+  const raw = stackConfig[STACK_REGIONS_KEY];
+  if (raw === undefined) return config;
+  let regions: unknown;
+  try {
+    regions = JSON.parse(raw);
+  } catch {
+    return config;
+  }
+  if (!Array.isArray(regions) || !regions.every((r) => typeof r === "string")) return config;
+  const entry = config["allowed-regions"];
+  if (typeof entry === "object" && entry.allowedRegions !== undefined) return config;
+  const level = typeof entry === "string" ? { enforcementLevel: entry } : (entry ?? {});
+  return { ...config, "allowed-regions": { ...level, allowedRegions: regions } };
+}

@@ -80,7 +80,7 @@ export const auditLogsDataAccessAllServices = stackPolicy(
     enforcementLevel: "mandatory",
     severity: "medium",
     remediationSteps:
-      'Add `gcp.projects.IAMAuditConfig({ project, service: "allServices", auditLogConfigs: [ADMIN_READ, DATA_READ, DATA_WRITE] })` (AuditLogging does).',
+      'Add `gcp.projects.IAMAuditConfig({ project, service: "allServices", auditLogConfigs: [ADMIN_READ, DATA_READ, DATA_WRITE] })` for the project, next to the per-service configs of AuditLogging.',
     framework: cis("2.1", "Ensure That Cloud Audit Logging Is Configured Properly"),
     otherIds: AUDIT_IDS,
     configSchema: schema({ environments: configProperties.environments(["prod", "staging"]) }),
