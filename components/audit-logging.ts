@@ -111,6 +111,19 @@ export class AuditLogging extends Component {
       this.child(),
     );
 
+    // Data Access logs for every service (CIS 2.1). IAM merges this config with the per-service ones
+    // below: log types add up, and a service's exemptions still apply to that service
+    // (AuditConfig, https://cloud.google.com/iam/docs/reference/rest/v1/Policy#AuditConfig).
+    new gcp.projects.IAMAuditConfig(
+      `${name}-all-services`,
+      {
+        project: args.project,
+        service: "allServices",
+        auditLogConfigs: [{ logType: "ADMIN_READ" }, { logType: "DATA_READ" }, { logType: "DATA_WRITE" }],
+      },
+      this.child(),
+    );
+
     this.archiveBucket = new gcp.storage.Bucket(
       `${name}-archive`,
       {

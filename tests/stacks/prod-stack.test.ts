@@ -105,7 +105,12 @@ describe("prod stack: service levels as code", () => {
       ofType("gcp:projects/iAMAuditConfig:IAMAuditConfig")
         .map((a) => a.inputs.service)
         .sort(),
-    ).toEqual(["datastore.googleapis.com", "iam.googleapis.com", "secretmanager.googleapis.com"]);
+    ).toEqual([
+      "allServices",
+      "datastore.googleapis.com",
+      "iam.googleapis.com",
+      "secretmanager.googleapis.com",
+    ]);
     expect(ofType("gcp:monitoring/dashboard:Dashboard")).toHaveLength(1);
   });
 });
@@ -157,7 +162,7 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       "gcp:logging/projectBucketConfig:ProjectBucketConfig": 1,
       "gcp:logging/projectSink:ProjectSink": 2,
       "gcp:logging/projectExclusion:ProjectExclusion": 2,
-      "gcp:projects/iAMAuditConfig:IAMAuditConfig": 3,
+      "gcp:projects/iAMAuditConfig:IAMAuditConfig": 4,
       "gcp:billing/budget:Budget": 1,
     });
   });
