@@ -12,7 +12,7 @@ import { serviceAccountEmail } from "./lib/members";
 import { resourcePolicy, stackPolicy, type Module6Policy } from "./lib/policy";
 import { displayName, refersTo, referenced, StackResources } from "./lib/stack";
 import { T } from "./lib/tokens";
-import { isRecord, prop, q, shown, str, tryRead } from "./lib/values";
+import { isRecord, list, prop, q, read, shown, str, tryRead, UNKNOWN } from "./lib/values";
 
 type AuditConfig = Unwrap<gcp.projects.IAMAuditConfigArgs>;
 type LogBucket = Unwrap<gcp.logging.ProjectBucketConfigArgs>;
@@ -23,16 +23,19 @@ export const ALL_SERVICES = "allServices";
 /** Ids the pack claims for the audit-config rules: both policies together catch the checks' cases. */
 const AUDIT_IDS = ["CKV2_GCP_5", "AVD-GCP-0079"];
 
+/** Log types whose volume follows a workload's own traffic: a service may exempt service accounts from them. */
+const DATA_LOG_TYPES = ["DATA_READ", "DATA_WRITE"];
+
 export const auditLogsAllServices = resourcePolicy<AuditConfig>(
   {
     name: "audit-logs-all-services",
     domain: "logging",
     description:
-      "Checks that a project audit config for allServices records ADMIN_READ, DATA_READ and DATA_WRITE and exempts no one, and that a config for one service exempts only service accounts (a workload's own data-plane calls, whose volume would drown the rest). IAM merges an allServices config with a service's config: log types and exemptions add up. Stricter than CKV2_GCP_5, which accepts allServices without DATA_WRITE.",
+      "Checks that a project audit config for allServices records ADMIN_READ, DATA_READ and DATA_WRITE and exempts no one, and that a config for one service exempts only service accounts, and only from DATA_READ/DATA_WRITE (a workload's own data-plane calls, whose volume would drown the rest). IAM merges an allServices config with a service's config: log types and exemptions add up. A member unknown at preview (an account created in the same update) is judged at `up`. Stricter than CKV2_GCP_5, which accepts allServices without DATA_WRITE.",
     enforcementLevel: "mandatory",
     severity: "medium",
     remediationSteps:
-      'Create `gcp.projects.IAMAuditConfig({ service: "allServices", auditLogConfigs: [ADMIN_READ, DATA_READ, DATA_WRITE] })` without exemptedMembers; exempt a runtime service account only in its service\'s own config.',
+      'Create `gcp.projects.IAMAuditConfig({ service: "allServices", auditLogConfigs: [ADMIN_READ, DATA_READ, DATA_WRITE] })` without exemptedMembers; exempt a runtime service account only from its service\'s own DATA_READ/DATA_WRITE.',
     framework: cis("2.1", "Ensure That Cloud Audit Logging Is Configured Properly"),
     otherIds: AUDIT_IDS,
     types: [T.projectAuditConfig],
@@ -45,14 +48,19 @@ export const auditLogsAllServices = resourcePolicy<AuditConfig>(
       if (missing.length) report(`Audit config for allServices must record ${missing.join(", ")}`);
     }
     for (const c of logConfigs) {
-      const exempted = c.exemptedMembers ?? [];
-      const refused =
-        service === ALL_SERVICES ? exempted : exempted.filter((m) => serviceAccountEmail(m) === undefined);
+      const workloadOnly = service !== ALL_SERVICES && DATA_LOG_TYPES.includes(c.logType);
+      // Each member read on its own: an unknown one throws when touched (even by Array.prototype.map).
+      const members = list(read(() => c.exemptedMembers));
+      const refused = Array.from({ length: members.length }, (_, i) => read(() => members[i]))
+        .filter(
+          (m) => !(workloadOnly && (m === UNKNOWN || (typeof m === "string" && serviceAccountEmail(m)))),
+        )
+        .map((m) => (m === UNKNOWN ? "[unknown]" : String(m)));
       if (refused.length === 0) continue;
       report(
         service === ALL_SERVICES
           ? `Audit config for allServices must not exempt anyone from ${c.logType} logs (${refused.join(", ")})`
-          : `Audit config for ${q(service)} may exempt only service accounts from ${c.logType} logs, not ${refused.join(", ")}`,
+          : `Audit config for ${q(service)} may exempt only service accounts, and only from DATA_READ and DATA_WRITE logs; it exempts ${refused.join(", ")} from ${c.logType}`,
       );
     }
   },

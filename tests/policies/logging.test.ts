@@ -11,7 +11,7 @@ import { T } from "../../policies/lib/tokens";
 import { mutate, PROJECT, PROVIDER_URN, REGION, res, UNSET, urn } from "../fixtures/policies/build";
 import { previewOf } from "../fixtures/policies/preview";
 import { fixtures } from "../fixtures/policies/resources";
-import { checkStack, messagesOf, stackMessages } from "./harness";
+import { checkResource, checkStack, messagesOf, stackMessages } from "./harness";
 
 describe("audit-logs-all-services", () => {
   const p = auditLogsAllServices;
@@ -45,8 +45,29 @@ describe("audit-logs-all-services", () => {
       await messagesOf(p, service([`serviceAccount:m6-prod-api@${PROJECT}.iam.gserviceaccount.com`])),
     ).toEqual([]);
     expect(await messagesOf(p, service(["user:ops@example.com", "group:g@example.com"]))).toEqual([
-      'Audit config for "datastore.googleapis.com" may exempt only service accounts from DATA_READ logs, not user:ops@example.com, group:g@example.com',
+      'Audit config for "datastore.googleapis.com" may exempt only service accounts, and only from DATA_READ and DATA_WRITE logs; it exempts user:ops@example.com, group:g@example.com from DATA_READ',
     ]);
+    const sa = `serviceAccount:m6-prod-api@${PROJECT}.iam.gserviceaccount.com`;
+    const adminRead = mutate(mutate(config(), "service", "datastore.googleapis.com"), "auditLogConfigs", [
+      { logType: "ADMIN_READ", exemptedMembers: [sa] },
+    ]);
+    expect(await messagesOf(p, adminRead)).toEqual([
+      `Audit config for "datastore.googleapis.com" may exempt only service accounts, and only from DATA_READ and DATA_WRITE logs; it exempts ${sa} from ADMIN_READ`,
+    ]);
+  });
+  it("judges a member unknown at preview (an account created in the same update) at up", async () => {
+    const unknown = [{ logType: "ADMIN_READ" }, { logType: "DATA_READ", exemptedMembers: ["[unknown]"] }];
+    const datastore = mutate(
+      mutate(config(), "service", "datastore.googleapis.com"),
+      "auditLogConfigs",
+      unknown,
+    );
+    expect(await checkResource(p, datastore, { preview: true })).toEqual({ applicable: true, messages: [] });
+    expect(
+      await messagesOf(p, mutate(config(), "auditLogConfigs", [...unknown, { logType: "DATA_WRITE" }]), {
+        preview: true,
+      }),
+    ).toEqual(["Audit config for allServices must not exempt anyone from DATA_READ logs ([unknown])"]);
   });
 });
 
