@@ -107,13 +107,9 @@ const TARGETS: ReadonlyMap<string, Target> = new Map<string, Target>([
   ...family([T.keyRingIamMember, T.keyRingIamBinding, T.keyRingIamPolicy], "KMS key ring", "keyRingId"),
 ]);
 
-/** True for grants at project, folder or organization level. */
-export const isHierarchyGrant = (type: string): boolean =>
-  (HIERARCHY_GRANTS as readonly string[]).includes(type);
-
 /**
- * What a grant is on, for messages: `project "p"`, `bucket "b"`, or the kind alone when the name is
- * unknown (computed at preview) — falling back to the resource's logical name.
+ * What a grant is on, for messages: `project "p"`, `bucket "b"`; the grant's logical name stands in for a
+ * name that is unset or unknown (computed at preview).
  */
 export function grantTarget(type: string, props: Record<string, unknown>, logicalName: string): string {
   const target = TARGETS.get(type) ?? { kind: "resource", property: "name" };
@@ -121,6 +117,3 @@ export function grantTarget(type: string, props: Record<string, unknown>, logica
   const name = value !== undefined && !value.startsWith("[") ? lastSegment(value) : logicalName;
   return `${target.kind} ${JSON.stringify(name)}`;
 }
-
-/** The kind of resource a grant type is on (`project`, `bucket`, …). */
-export const grantKind = (type: string): string => TARGETS.get(type)?.kind ?? "resource";
