@@ -334,7 +334,7 @@ export const backendBucketEdgeSecurityPolicy = resourcePolicy<BackendBucket>(
     domain: "edge",
     description:
       "Checks that a backend bucket has an edge security policy (edgeSecurityPolicy, a CLOUD_ARMOR_EDGE policy: IP, geography and rate rules at Google's edge, before Cloud CDN). Backend buckets cannot take a backend-service (CLOUD_ARMOR) policy; unset edgeSecurityPolicy leaves static content without Cloud Armor.",
-    enforcementLevel: "mandatory",
+    enforcementLevel: "advisory",
     severity: "medium",
     remediationSteps:
       "Create a `gcp.compute.SecurityPolicy` with `type: CLOUD_ARMOR_EDGE` and set it as the backend bucket's `edgeSecurityPolicy`.",
