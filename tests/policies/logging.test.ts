@@ -100,8 +100,9 @@ describe("audit-logs-data-access-all-services (stack)", () => {
       'Project "team-123" must have an audit config for allServices (Data Access logs for every service); none names it',
     ]);
   });
-  it("leaves feature stacks, which share staging's project, to staging", async () => {
+  it("leaves feature stacks, which share staging's project, to staging (stack tag or the provider's labels)", async () => {
     expect(await stackMessages(p, [], { env: "feature", stackTags: { environment: "feature" } })).toEqual([]);
+    expect(await stackMessages(p, [], { env: "feature" })).toEqual([]);
   });
 });
 
