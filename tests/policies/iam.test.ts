@@ -174,6 +174,23 @@ describe("iam-no-project-level-service-account-impersonation", () => {
       ),
     ).toHaveLength(1);
   });
+  const agentRoles = Object.keys(PRIVILEGED_ROLES).filter((r) => /serviceAgent|ServiceAgent/.test(r));
+  it.each(agentRoles)(
+    "refuses %s to a person or a workload, and passes it to a service agent",
+    async (role) => {
+      const grantOf = (member: string) => mutate(mutate(grant(), "role", role), "member", member);
+      expect(await messagesOf(p, grantOf("user:jane@example.com"))).toEqual([
+        `IAM grant ${on} must give the service agent role ${role} only to Google's service agents, not to user:jane@example.com`,
+      ]);
+      expect(await messagesOf(p, grantOf(SA))).toHaveLength(1);
+      expect(
+        await messagesOf(
+          p,
+          grantOf("serviceAccount:service-123456789012@gcp-sa-example.iam.gserviceaccount.com"),
+        ),
+      ).toEqual([]);
+    },
+  );
   it("gives service agent roles only to Google's service agents", async () => {
     const agentRole = mutate(grant(), "role", "roles/run.serviceAgent");
     expect(await messagesOf(p, agentRole)).toEqual([

@@ -6,7 +6,8 @@ import {
   artifactRegistryScanningApiEnabled,
   artifactRegistryVulnerabilityScanning,
 } from "../../policies/registry";
-import { mutate, UNSET } from "../fixtures/policies/build";
+import { T } from "../../policies/lib/tokens";
+import { mutate, res, UNSET } from "../fixtures/policies/build";
 import { fixtures } from "../fixtures/policies/resources";
 import { messagesOf, stackMessages } from "./harness";
 
@@ -77,6 +78,27 @@ describe("artifact-registry-no-public-readers", () => {
       ),
     ).toEqual([
       `Artifact Registry repository ${NAME} must not grant roles/artifactregistry.reader to allUsers`,
+    ]);
+  });
+  it("refuses allAuthenticatedUsers in a binding and in a repository's IAM policy document", async () => {
+    const binding = res(T.repositoryIamBinding, "b", {
+      repository: "r",
+      location: "l",
+      role: "roles/viewer",
+      members: ["user:a@example.com", "allAuthenticatedUsers"],
+    });
+    expect(await messagesOf(artifactRegistryNoPublicReaders, binding)).toEqual([
+      'Artifact Registry repository "r" must not grant roles/viewer to allAuthenticatedUsers',
+    ]);
+    const policy = res(T.repositoryIamPolicy, "p", {
+      repository: "projects/p/locations/l/repositories/r",
+      location: "l",
+      policyData: JSON.stringify({
+        bindings: [{ role: "roles/artifactregistry.reader", members: ["allUsers"] }],
+      }),
+    });
+    expect(await messagesOf(artifactRegistryNoPublicReaders, policy)).toEqual([
+      'Artifact Registry repository "r" must not grant roles/artifactregistry.reader to allUsers',
     ]);
   });
 });

@@ -167,6 +167,20 @@ describe("cloud-run-public-invoker-allow-list", () => {
       /^Cloud Run service "legacy" must not grant roles\/run.invoker to allUsers/,
     );
   });
+  it("reads v2 and v1 IAM policy documents", async () => {
+    const doc = JSON.stringify({ bindings: [{ role: "roles/run.invoker", members: ["allUsers"] }] });
+    expect(
+      await messagesOf(
+        p,
+        res(T.runServiceIamPolicy, "v2", { name: "m6-prod-api", location: "l", policyData: doc }),
+      ),
+    ).toEqual([
+      'Cloud Run service "m6-prod-api" must not grant roles/run.invoker to allUsers unless it is in the publicInvokerAllowList policy config (the allow list is empty)',
+    ]);
+    expect(
+      await messagesOf(p, res(T.runV1IamPolicy, "v1", { service: "legacy", location: "l", policyData: doc })),
+    ).toHaveLength(1);
+  });
 });
 
 describe("cloud-run-invoker-check-needs-restricted-ingress", () => {
@@ -248,6 +262,16 @@ describe("iap-no-public-access", () => {
     expect(await messagesOf(p, fixtures.iapAccessor())).toEqual([]);
     expect(await messagesOf(p, mutate(fixtures.iapAccessor(), "member", "allUsers"))).toEqual([
       'IAP access to Cloud Run service "m6-prod-api" must not be granted to allUsers (roles/iap.httpsResourceAccessor)',
+    ]);
+  });
+  it("reads an IAP policy document", async () => {
+    const doc = JSON.stringify({
+      bindings: [{ role: "roles/iap.httpsResourceAccessor", members: ["allAuthenticatedUsers"] }],
+    });
+    expect(
+      await messagesOf(p, res(T.iapRunPolicy, "p", { cloudRunServiceName: "m6-prod-api", policyData: doc })),
+    ).toEqual([
+      'IAP access to Cloud Run service "m6-prod-api" must not be granted to allAuthenticatedUsers (roles/iap.httpsResourceAccessor)',
     ]);
   });
 });

@@ -49,6 +49,17 @@ describe("secret-iam-no-public-members", () => {
       'Secret "s" must not grant roles/secretmanager.viewer to allAuthenticatedUsers',
     ]);
   });
+  it("parses a secret's IAM policy document", async () => {
+    const policy = res(T.secretIamPolicy, "p", {
+      secretId: "projects/p/secrets/s",
+      policyData: JSON.stringify({
+        bindings: [{ role: "roles/secretmanager.secretAccessor", members: ["allUsers"] }],
+      }),
+    });
+    expect(await messagesOf(p, policy)).toEqual([
+      'Secret "s" must not grant roles/secretmanager.secretAccessor to allUsers',
+    ]);
+  });
 });
 
 /** Two services (api mounts session-key, ai mounts ai-key), their accounts, secrets, versions and grants. */

@@ -97,6 +97,12 @@ describe("bucket-iam-no-public-members", () => {
       `Bucket "${NAME}" must not grant predefinedAcl publicRead to allUsers`,
     ]);
   });
+  it("reads a bucket's IAM policy document", async () => {
+    const doc = JSON.stringify({ bindings: [{ role: "roles/storage.admin", members: ["allUsers"] }] });
+    expect(await messagesOf(p, res(T.bucketIamPolicy, "p", { bucket: "b", policyData: doc }))).toEqual([
+      'Bucket "b" must not grant roles/storage.admin to allUsers',
+    ]);
+  });
 });
 
 describe("bucket-versioning", () => {
