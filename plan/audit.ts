@@ -2,17 +2,16 @@
  * The audit command: evaluates the policy pack against a `pulumi stack export` document or a plan's JSON
  * and renders the report (text, JSON, Markdown or SARIF). `audit-cli.ts` is its process entry point.
  */
-import { existsSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { allPolicies } from "../policies/all";
 import { readExportFile } from "./audit-input";
 import { CliError } from "./cli-error";
-import { loadStackConfigFile } from "./config-file";
 import {
   effectiveLevel,
   loadPolicyConfigFile,
   PolicyConfigError,
+  stackPolicyInputs,
   withStackConfig,
   type PolicyConfig,
 } from "./policy-config";
@@ -100,6 +99,16 @@ function parse(argv: string[]): Args | undefined {
   };
 }
 
+/** The stack config the pack follows, from `--config-file` or the stack's file here. */
+function readStackInputs(stack: string | undefined, file: string | undefined): Record<string, string> {
+  try {
+    return stackPolicyInputs(process.cwd(), stack, file);
+  } catch (error) {
+    if (error instanceof PolicyConfigError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
 function loadConfig(file: string | undefined): PolicyConfig | undefined {
   if (file === undefined) return undefined;
   try {
@@ -116,21 +125,6 @@ function stackOf(resources: readonly ExportResource[]): string | undefined {
   return root ? stackOfUrn(root.urn) : undefined;
 }
 
-/**
- * The stack's own config, flat (`module6:allowedRegions` → JSON), when its file is here: `--config-file`,
- * else `Pulumi.<stack>.yaml` in the working directory (a feature stack's derived from staging's).
- */
-function stackConfig(stack: string | undefined, configFile: string | undefined): Record<string, string> {
-  const root = process.cwd();
-  if (configFile === undefined && (stack === undefined || !existsSync(join(root, "Pulumi.yaml")))) return {};
-  try {
-    return loadStackConfigFile(stack ?? "stack", root, configFile ? resolve(configFile) : undefined).config;
-  } catch (error) {
-    if (configFile !== undefined) throw error;
-    return {}; // no config for this stack here: the pack's defaults apply
-  }
-}
-
 /** What one audit run prints and its exit code. */
 export interface AuditResult {
   readonly exitCode: 0 | 1 | 2;
@@ -143,7 +137,10 @@ async function run(argv: string[]): Promise<AuditResult> {
   if (!args) return { exitCode: 0, stdout: USAGE, stderr: "" };
   const resources = readExportFile(args.file);
   const stack = stackOf(resources);
-  const config = withStackConfig(loadConfig(args.policyConfig) ?? {}, stackConfig(stack, args.configFile));
+  const config = withStackConfig(
+    loadConfig(args.policyConfig) ?? {},
+    readStackInputs(stack, args.configFile),
+  );
   const violations = await evaluatePolicies(resources, {
     config,
     stackTags: args.stackTags,
