@@ -3,6 +3,7 @@
  * URLs, ids), fabricated deterministically so plans are stable.
  */
 import { createHash } from "node:crypto";
+import { wireSecret } from "./record";
 
 /** A placeholder project number: mocks cannot know the real one. */
 export const FAKE_PROJECT_NUMBER = "000000000000";
@@ -103,6 +104,21 @@ export function fakeState(type: string, name: string, inputs: Record<string, unk
           hex,
           b64Url: Buffer.from(hex, "hex").toString("base64url"),
           dec: BigInt(`0x${hex}`).toString(),
+        },
+      };
+    }
+    case "random:index/randomBytes:RandomBytes": {
+      // Its outputs are secrets (the provider marks base64 and hex secret): fabricated, and still wrapped.
+      const length = typeof inputs.length === "number" ? inputs.length : 32;
+      let hex = "";
+      for (let i = 0; hex.length < length * 2; i++) hex += hash(`${name}:${i}`, 64);
+      hex = hex.slice(0, length * 2);
+      return {
+        id: "none",
+        state: {
+          ...inputs,
+          base64: wireSecret(Buffer.from(hex, "hex").toString("base64")),
+          hex: wireSecret(hex),
         },
       };
     }
