@@ -49,6 +49,7 @@ export const serviceSchema = z.strictObject({
   env: z.record(z.string(), z.string()).optional(),
   secretEnv: z.record(z.string(), z.string()).optional(),
   routes: z.array(routeSchema).optional(),
+  methodEnforcement: z.boolean().optional(),
   uses: z.array(z.enum(["firestore"])).optional(),
   vpcEgress: z.boolean().optional(),
   description: z.string().max(200).optional(),

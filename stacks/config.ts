@@ -74,6 +74,8 @@ export interface ServiceConfig {
   /** Environment variable → declared secret name. */
   readonly secretEnv: Readonly<Record<string, string>>;
   readonly routes: readonly string[];
+  /** Cloud Armor's method enforcement (GET, HEAD, POST, OPTIONS only) on its routes; off for REST APIs. */
+  readonly methodEnforcement: boolean;
   readonly uses: readonly "firestore"[];
   readonly vpcEgress: boolean;
   /** Regions the service runs in; the stack's region first (one serverless NEG each). */
@@ -336,6 +338,7 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
       env: s.env ?? {},
       secretEnv: s.secretEnv ?? {},
       routes: s.routes ?? [],
+      methodEnforcement: s.methodEnforcement ?? false,
       uses: s.uses ?? [],
       vpcEgress: s.vpcEgress ?? false,
       regions,

@@ -215,6 +215,7 @@ export class Environment extends Component {
                   service: run.serviceName,
                 })),
                 iapMembers: s.access === "iap" ? s.iapMembers : undefined,
+                methodEnforcement: s.methodEnforcement,
               },
             ]),
           ),

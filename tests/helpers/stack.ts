@@ -72,6 +72,10 @@ export const GCP_NAME_RULES: Readonly<Record<string, { field: string; pattern: R
     field: "name",
     pattern: /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
   },
+  "gcp:compute/backendBucketSignedUrlKey:BackendBucketSignedUrlKey": {
+    field: "name",
+    pattern: /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
+  },
 };
 
 export function expectEveryLabelableResourceLabelled(resources: readonly RecordedResource[]): number {

@@ -115,8 +115,8 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
     expect(countByType(plan().resources)).toEqual({
       "pulumi:providers:gcp": 1,
       "pulumi:providers:random": 1,
-      // 11 base APIs + compute for the load balancer + billingbudgets for the budget
-      "gcp:projects/service:Service": 13,
+      // 11 base APIs + compute and certificatemanager for the load balancer + billingbudgets for the budget
+      "gcp:projects/service:Service": 14,
       "gcp:artifactregistry/repository:Repository": 1,
       "gcp:secretmanager/secret:Secret": 2,
       "gcp:secretmanager/secretVersion:SecretVersion": 2,
@@ -132,11 +132,19 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       "gcp:cloudrunv2/service:Service": 4,
       "gcp:compute/globalAddress:GlobalAddress": 2,
       "gcp:compute/sSLPolicy:SSLPolicy": 1,
-      "gcp:compute/managedSslCertificate:ManagedSslCertificate": 1,
-      "gcp:compute/securityPolicy:SecurityPolicy": 1,
+      // Certificate Manager with DNS authorization: one certificate per domain, in a map
+      "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": 1,
+      "gcp:certificatemanager/certificate:Certificate": 1,
+      "gcp:certificatemanager/certificateMap:CertificateMap": 1,
+      "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry": 1,
+      // the backend services' policy and the static site's edge policy
+      "gcp:compute/securityPolicy:SecurityPolicy": 2,
       "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": 4,
       "gcp:compute/backendService:BackendService": 3,
       "gcp:compute/backendBucket:BackendBucket": 1,
+      // its signed-URL key (16 random bytes) brings the Cloud CDN fill agent into being
+      "gcp:compute/backendBucketSignedUrlKey:BackendBucketSignedUrlKey": 1,
+      "random:index/randomBytes:RandomBytes": 1,
       "gcp:compute/uRLMap:URLMap": 2,
       "gcp:compute/targetHttpsProxy:TargetHttpsProxy": 1,
       "gcp:compute/targetHttpProxy:TargetHttpProxy": 1,
@@ -191,7 +199,9 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
   });
 
   it("puts Cloud Armor and logging on every backend service, and the TLS policy on the proxy", () => {
-    const [armor] = ofType("gcp:compute/securityPolicy:SecurityPolicy");
+    const [armor] = ofType("gcp:compute/securityPolicy:SecurityPolicy").filter(
+      (p) => p.inputs.type === "CLOUD_ARMOR",
+    );
     for (const backend of ofType("gcp:compute/backendService:BackendService")) {
       expect(backend.inputs).toMatchObject({
         loadBalancingScheme: "EXTERNAL_MANAGED",
@@ -206,6 +216,35 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       (armor?.inputs.adaptiveProtectionConfig as { layer7DdosDefenseConfig: { enable: boolean } })
         .layer7DdosDefenseConfig.enable,
     ).toBe(true);
+  });
+
+  it("keeps the REST API's PUT/PATCH/DELETE: method enforcement runs on the web and AI routes only", () => {
+    const [armor] = ofType("gcp:compute/securityPolicy:SecurityPolicy").filter(
+      (p) => p.inputs.type === "CLOUD_ARMOR",
+    );
+    const expressions = (armor?.inputs.rules as { match: { expr?: { expression: string } } }[]).map(
+      (r) => r.match.expr?.expression ?? "",
+    );
+    expect(expressions.filter((e) => e.includes("methodenforcement"))).toEqual([
+      "request.path.matches('^(?:/app|/app/.*|/ai/.*|/ai)$') && evaluatePreconfiguredWaf('methodenforcement-v33-stable', {'sensitivity': 1})",
+    ]);
+  });
+
+  it("serves / and /api from a path rule or the site's main page, and guards the site with an edge policy", () => {
+    const [map] = ofType("gcp:compute/uRLMap:URLMap").filter((m) => m.inputs.pathMatchers !== undefined);
+    const rules = (map?.inputs.pathMatchers as { pathRules: { paths: string[] }[] }[])[0]?.pathRules ?? [];
+    expect(rules.map((r) => r.paths)).toEqual([
+      ["/app", "/app/*"],
+      ["/api/*", "/api"],
+      ["/ai/*", "/ai"],
+      ["/static/*", "/static"],
+    ]);
+    const [bucket] = ofType("gcp:storage/bucket:Bucket").filter((b) => b.inputs.website !== undefined);
+    expect(bucket?.inputs.website).toEqual({ mainPageSuffix: "index.html", notFoundPage: "404.html" });
+    const [edge] = ofType("gcp:compute/securityPolicy:SecurityPolicy").filter(
+      (p) => p.inputs.type === "CLOUD_ARMOR_EDGE",
+    );
+    expect(ofType("gcp:compute/backendBucket:BackendBucket")[0]?.inputs.edgeSecurityPolicy).toBe(edge?.id);
   });
 
   it("protects Firestore twice and schedules daily and weekly backups", () => {
@@ -262,8 +301,10 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
   });
 
   it("labels every labelable resource, keeps names within GCP's limits, uses the explicit provider and waits for the APIs", () => {
-    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(15 + 1 + 3 + 9 + 3 + 43 + 3);
-    expect(expectEveryNameWithinLimits(plan().resources)).toBe(19);
+    // + the edge policy and the Certificate Manager authorization, certificate, map and entry
+    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(15 + 1 + 3 + 9 + 3 + 43 + 3 + 5);
+    // + the edge policy and the signed-URL key
+    expect(expectEveryNameWithinLimits(plan().resources)).toBe(19 + 2);
     expectExplicitProviders(plan().resources, "prod");
     expect(expectEverythingWaitsForApis(plan().resources)).toBeGreaterThan(50);
   });
@@ -298,6 +339,8 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       dnsRecords: [
         { name: "app.module6.example.com.", type: "A" },
         { name: "app.module6.example.com.", type: "AAAA" },
+        // Certificate Manager's DNS authorization: created first, so the certificate is issued ahead.
+        { name: "_acme-challenge.app.module6.example.com.", type: "CNAME" },
       ],
     });
   });

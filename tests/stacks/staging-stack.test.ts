@@ -72,7 +72,9 @@ describe("staging stack (Pulumi.staging.yaml)", () => {
         template: { scaling: { minInstanceCount: 0 } },
       });
     }
-    const rules = ofType("gcp:compute/securityPolicy:SecurityPolicy")[0]?.inputs.rules as {
+    const rules = ofType("gcp:compute/securityPolicy:SecurityPolicy").find(
+      (p) => p.inputs.type === "CLOUD_ARMOR",
+    )?.inputs.rules as {
       description: string;
       preview?: boolean;
     }[];
@@ -100,8 +102,10 @@ describe("staging stack (Pulumi.staging.yaml)", () => {
   });
 
   it("labels every labelable resource, keeps names within limits, uses the explicit provider and waits for the APIs", () => {
-    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(18 + 60); // edge + environment, then monitoring
-    expect(expectEveryNameWithinLimits(plan().resources)).toBe(18);
+    // edge (with the static site's edge policy) + environment, then monitoring
+    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(19 + 60);
+    // + the edge policy and the signed-URL key
+    expect(expectEveryNameWithinLimits(plan().resources)).toBe(18 + 2);
     expectExplicitProviders(plan().resources, "staging");
     expect(expectEverythingWaitsForApis(plan().resources)).toBeGreaterThan(50);
   });
