@@ -85,6 +85,7 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
   "gcp:compute/securityPolicy:SecurityPolicy": (i) => {
     const rules = list(i.rules).map(obj);
     const ddos = obj(obj(i.adaptiveProtectionConfig).layer7DdosDefenseConfig);
+    if (i.type === "CLOUD_ARMOR_EDGE") return ["edge", `rules=${rules.length}`];
     return [
       `rules=${rules.length}`,
       `waf=${rules.filter((r) => s(obj(obj(r.match).expr).expression).includes("evaluatePreconfiguredWaf")).length}`,
@@ -105,7 +106,11 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
     `log=${s(obj(i.logConfig).sampleRate)}`,
     ...(obj(i.iap).enabled ? ["iap"] : []),
   ],
-  "gcp:compute/backendBucket:BackendBucket": (i) => [`cdn=${s(i.enableCdn)}`, s(obj(i.cdnPolicy).cacheMode)],
+  "gcp:compute/backendBucket:BackendBucket": (i) => [
+    `cdn=${s(i.enableCdn)}`,
+    s(obj(i.cdnPolicy).cacheMode),
+    i.edgeSecurityPolicy ? "edge-armor" : "NO ARMOR",
+  ],
   "gcp:compute/uRLMap:URLMap": (i) =>
     i.defaultUrlRedirect
       ? ["redirect to https"]

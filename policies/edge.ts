@@ -18,6 +18,7 @@ import { INGRESS_ALL, INGRESS_INTERNAL, INGRESS_LB, targetsService } from "./run
 type SslPolicy = Unwrap<gcp.compute.SSLPolicyArgs>;
 type BackendService = Unwrap<gcp.compute.BackendServiceArgs>;
 type SecurityPolicy = Unwrap<gcp.compute.SecurityPolicyArgs>;
+type BackendBucket = Unwrap<gcp.compute.BackendBucketArgs>;
 
 const STRONG_PROFILES = ["MODERN", "RESTRICTED", "FIPS_202205"];
 const STRONG_TLS = ["TLS_1_2", "TLS_1_3"];
@@ -79,8 +80,6 @@ export const backendServiceCloudArmor = resourcePolicy<BackendService>(
     );
   },
 );
-
-type BackendBucket = Unwrap<gcp.compute.BackendBucketArgs>;
 
 export const backendBucketEdgeSecurityPolicy = resourcePolicy<BackendBucket>(
   {
