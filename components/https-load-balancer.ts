@@ -547,7 +547,7 @@ export class HttpsLoadBalancer extends Component {
     // with no window in which a hostname's only certificate is still provisioning. Auto-named: a
     // replaced certificate is created before the old one is deleted.
     const certs = new Map(
-      domains.map((domain) => {
+      domains.map((domain, i) => {
         const auth = authOf.get(domain.replace(/^\*\./, ""));
         const cert = new gcp.certificatemanager.Certificate(
           `${name}-cert-${logicalKey([domain])}`,
@@ -557,7 +557,8 @@ export class HttpsLoadBalancer extends Component {
             labels,
             managed: { domains: [domain], dnsAuthorizations: auth ? [auth.id] : [] },
           },
-          this.child(),
+          // The single certificate was `<name>-cert`: a stack with one domain keeps it as it is.
+          this.child(i === 0 ? { aliases: [{ name: `${name}-cert` }] } : {}),
         );
         return [domain, cert] as const;
       }),

@@ -97,6 +97,12 @@ function backendPolicy(resources: readonly RecordedResource[]): RecordedResource
   return policies[0] as RecordedResource;
 }
 
+/** Certificate Manager certificates, sorted by their domain (registration order is not theirs to keep). */
+function certificatesByDomain(resources: readonly RecordedResource[]): RecordedResource[] {
+  const domain = (c: RecordedResource): string => (c.inputs.managed as { domains: string[] }).domains.join();
+  return resourcesOfType(resources, CM_CERT).sort((a, b) => domain(a).localeCompare(domain(b)));
+}
+
 /** The static site's edge policy (type CLOUD_ARMOR_EDGE). */
 function edgePolicy(resources: readonly RecordedResource[]): RecordedResource {
   const policies = resourcesOfType(resources, SECURITY_POLICY).filter(
@@ -222,7 +228,7 @@ describe("HttpsLoadBalancer: certificates", () => {
     expect(resourcesOfType(resources, MANAGED_CERT)).toHaveLength(0);
     const auths = resourcesOfType(resources, DNS_AUTH);
     expect(auths.map((a) => a.inputs.domain)).toEqual(DOMAINS);
-    const certs = resourcesOfType(resources, CM_CERT);
+    const certs = certificatesByDomain(resources);
     expect(certs.map((c) => c.inputs.managed)).toEqual(
       DOMAINS.map((d, i) => ({ domains: [d], dnsAuthorizations: [idOf(auths[i]!)] })),
     );
@@ -230,8 +236,8 @@ describe("HttpsLoadBalancer: certificates", () => {
     for (const cert of certs) expect(cert.inputs).not.toHaveProperty("name");
     const map = onlyOfType(resources, CERT_MAP);
     const entries = resourcesOfType(resources, CERT_MAP_ENTRY);
-    expect(entries.map((e) => [e.inputs.hostname, e.inputs.certificates])).toEqual(
-      DOMAINS.map((d, i) => [d, [idOf(certs[i]!)]]),
+    expect(Object.fromEntries(entries.map((e) => [e.inputs.hostname, e.inputs.certificates]))).toEqual(
+      Object.fromEntries(DOMAINS.map((d, i) => [d, [idOf(certs[i]!)]])),
     );
     const proxy = onlyOfType(resources, HTTPS_PROXY);
     expect(proxy.inputs.certificateMap).toBe(`//certificatemanager.googleapis.com/${idOf(map)}`);
@@ -250,13 +256,13 @@ describe("HttpsLoadBalancer: certificates", () => {
 
   it("covers explicit certificate domains (a superset of the served ones), one certificate each", async () => {
     const { resources } = await customized();
-    const certs = resourcesOfType(resources, CM_CERT);
+    const certs = certificatesByDomain(resources);
     expect(certs.map((c) => (c.inputs.managed as { domains: string[] }).domains)).toEqual(
-      CERT_DOMAINS.map((d) => [d]),
+      [...CERT_DOMAINS].sort().map((d) => [d]),
     );
     // Served hostnames map to their own certificate; example.com's certificate is issued but serves nothing.
     const entries = resourcesOfType(resources, CERT_MAP_ENTRY);
-    expect(entries.map((e) => e.inputs.hostname)).toEqual(DOMAINS);
+    expect(entries.map((e) => e.inputs.hostname).sort()).toEqual(DOMAINS);
   });
 
   it("uses one auto-named compute managed certificate in managed mode", async () => {
@@ -293,14 +299,14 @@ describe("HttpsLoadBalancer: certificates", () => {
     expect(auths.map((a) => a.inputs.domain).sort()).toEqual(["app.example.com", "example.com"]);
     const authOf = (domain: string): string => idOf(auths.find((a) => a.inputs.domain === domain)!);
 
-    const certs = resourcesOfType(resources, CM_CERT);
+    const certs = certificatesByDomain(resources);
     for (const cert of certs) expectProps(cert, { scope: "DEFAULT" });
     const certFor = (domain: string): RecordedResource =>
       certs.find((c) => (c.inputs.managed as { domains: string[] }).domains[0] === domain)!;
     expect(certs.map((c) => c.inputs.managed)).toEqual([
       { domains: ["*.example.com"], dnsAuthorizations: [authOf("example.com")] },
-      { domains: ["example.com"], dnsAuthorizations: [authOf("example.com")] },
       { domains: ["app.example.com"], dnsAuthorizations: [authOf("app.example.com")] },
+      { domains: ["example.com"], dnsAuthorizations: [authOf("example.com")] },
     ]);
 
     const map = onlyOfType(resources, CERT_MAP);
@@ -354,7 +360,7 @@ describe("HttpsLoadBalancer: certificates", () => {
       certManagerLb("lb-cm-after", ["app.example.com", "www.example.com"]);
     });
     const of = (prefix: string): RecordedResource[] =>
-      resourcesOfType(resources, CM_CERT).filter((c) => c.name.startsWith(`${prefix}-`));
+      certificatesByDomain(resources).filter((c) => c.name.startsWith(`${prefix}-`));
     const before = of("lb-cm-before");
     const after = of("lb-cm-after");
     expect(before).toHaveLength(1);
