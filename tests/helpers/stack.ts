@@ -100,9 +100,11 @@ export function expectEveryNameWithinLimits(resources: readonly RecordedResource
 }
 
 export function expectExplicitProviders(resources: readonly RecordedResource[], stack: string): void {
-  for (const r of resources.filter((x) => x.custom && x.type.startsWith("gcp:"))) {
+  // Default providers are disabled in every stack file: each package (gcp, random, time) has its own.
+  for (const r of resources.filter((x) => x.custom && !x.type.startsWith("pulumi:"))) {
+    const pkg = r.type.split(":")[0] ?? "";
     expect(r.provider, r.urn).toMatch(
-      new RegExp(`^urn:pulumi:${stack}::module6::pulumi:providers:gcp::gcp::`),
+      new RegExp(`^urn:pulumi:${stack}::module6::pulumi:providers:${pkg}::${pkg}::`),
     );
   }
 }
