@@ -4,6 +4,7 @@ import {
   expectEveryLabelableResourceLabelled,
   expectEveryNameWithinLimits,
   expectExplicitProviders,
+  longestWait,
   planOnce,
 } from "../helpers/stack";
 
@@ -104,6 +105,9 @@ describe("feature stack (derived from Pulumi.staging.yaml)", () => {
     for (const w of waits) expect(w.inputs.createDuration).toBe("2m");
     const web = ofType("gcp:cloudrunv2/service:Service").find((r) => r.inputs.name === "m6-f-pr-123-web");
     expect(web?.dependencies.some((u) => u.includes("time:index/sleep:Sleep"))).toBe(false);
+    // What the waits add to a feature stack's first up: one 2-minute wait on the critical path, not one
+    // per service (the services wait in parallel).
+    expect(longestWait(plan().resources).seconds).toBe(120);
     // No readiness probe in a feature environment: one region, scale to zero.
     for (const run of ofType("gcp:cloudrunv2/service:Service"))
       expect(run.inputs).not.toHaveProperty("launchStage");

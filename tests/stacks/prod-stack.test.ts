@@ -6,6 +6,7 @@ import {
   expectEveryNameWithinLimits,
   expectEverythingWaitsForApis,
   expectExplicitProviders,
+  longestWait,
   planOnce,
 } from "../helpers/stack";
 
@@ -310,6 +311,15 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
     expect(
       (web?.inputs.template as { containers: Record<string, unknown>[] }).containers[0],
     ).not.toHaveProperty("readinessProbe");
+  });
+
+  // What the waits add to prod's first up: the 10-minute wait for new log-based metrics (alerts only,
+  // in parallel with everything else); no chain of waits.
+  it("waits at most 10 minutes in a row on a first up", () => {
+    expect(longestWait(plan().resources)).toEqual({
+      seconds: 600,
+      through: ["env-monitoring-log-metrics-propagation"],
+    });
   });
 
   // Point 3: the Billing Budgets API needs a quota project with user credentials.
