@@ -68,22 +68,32 @@ export function validateFirestoreBackupCheckArgs(args: FirestoreBackupCheckArgs)
  * The check, in bash: list the backups of the location (`gcloud firestore backups list`, documented
  * flags `--location` and `--format`, https://cloud.google.com/sdk/gcloud/reference/firestore/backups/list),
  * keep the database's (a backup's `database` is `projects/{project}/databases/{database}`), take the
- * newest `snapshotTime` (RFC 3339, Z-normalised: it sorts as text) and compare its age. One JSON line on
+ * newest `snapshotTime` (RFC 3339, Z-normalised: it sorts as text) and compare its age; without any
+ * backup, the oldest backup schedule's `createTime` (`gcloud firestore backups schedules list
+ * --database`) tells whether the first one is due yet. One JSON line on
  * stdout is a structured log entry whose `message` lands in `jsonPayload.message`
  * (https://cloud.google.com/run/docs/logging#writing_structured_logs).
  */
 export const CHECK_SCRIPT = [
   "set -euo pipefail",
   'newest="$(gcloud firestore backups list --project="$PROJECT" --location="$LOCATION" --format="value(database,snapshotTime)" | awk -v suffix="/databases/$DATABASE" \'substr($1, length($1) - length(suffix) + 1) == suffix { print $2 }\' | sort | tail -n 1)"',
-  'if [ -z "$newest" ]; then echo "{\\"severity\\":\\"ERROR\\",\\"message\\":\\"firestore-backup-missing\\",\\"database\\":\\"$DATABASE\\"}"; exit 1; fi',
-  'age=$(( $(date +%s) - $(date -d "$newest" +%s) ))',
+  'now="$(date +%s)"',
+  // No backup yet: fine while the oldest schedule is younger than the allowed age (a new database's
+  // first daily backup is not due yet); otherwise the backups are missing.
+  'if [ -z "$newest" ]; then',
+  '  since="$(gcloud firestore backups schedules list --project="$PROJECT" --database="$DATABASE" --format="value(createTime)" | sort | head -n 1)"',
+  '  if [ -n "$since" ]; then since_s="$(date -d "$since" +%s)"; else since_s=0; fi',
+  `  if [ $(( now - since_s )) -le "$MAX_AGE_SECONDS" ]; then echo "{\\"severity\\":\\"INFO\\",\\"message\\":\\"${BACKUP_FRESH_MESSAGE}\\",\\"database\\":\\"$DATABASE\\",\\"newest\\":\\"none yet\\",\\"scheduledSince\\":\\"$since\\"}"; exit 0; fi`,
+  '  echo "{\\"severity\\":\\"ERROR\\",\\"message\\":\\"firestore-backup-missing\\",\\"database\\":\\"$DATABASE\\"}"; exit 1',
+  "fi",
+  'age=$(( now - $(date -d "$newest" +%s) ))',
   `if [ "$age" -gt "$MAX_AGE_SECONDS" ]; then echo "{\\"severity\\":\\"ERROR\\",\\"message\\":\\"firestore-backup-stale\\",\\"database\\":\\"$DATABASE\\",\\"newest\\":\\"$newest\\",\\"ageSeconds\\":$age}"; exit 1; fi`,
   `echo "{\\"severity\\":\\"INFO\\",\\"message\\":\\"${BACKUP_FRESH_MESSAGE}\\",\\"database\\":\\"$DATABASE\\",\\"newest\\":\\"$newest\\",\\"ageSeconds\\":$age}"`,
 ].join("\n");
 
 /**
  * A scheduled check that the newest Firestore backup of a database is recent: a Cloud Run job (its own
- * service account with `datastore.backupsViewer`, nothing else) run hourly by Cloud Scheduler, the way
+ * service account may read backup and schedule metadata, nothing else) run hourly by Cloud Scheduler, the way
  * Google documents it (https://cloud.google.com/run/docs/execute/jobs-on-schedule).
  */
 export class FirestoreBackupCheck extends Component {
@@ -107,13 +117,15 @@ export class FirestoreBackupCheck extends Component {
       this.child(),
     );
     const member = pulumi.interpolate`serviceAccount:${account.email}`;
-    // Backup metadata only (datastore.backups.get/list): no document, no restore
-    // (https://cloud.google.com/iam/docs/roles-permissions/firestore#datastore.backupsViewer).
-    new gcp.projects.IAMMember(
-      `${name}-backups-viewer`,
-      { project: args.project, role: "roles/datastore.backupsViewer", member },
-      this.child(),
-    );
+    // Backup and schedule metadata only (datastore.backups.get/list, datastore.backupSchedules.get/list):
+    // no document, no restore (https://cloud.google.com/iam/docs/roles-permissions/firestore).
+    for (const role of ["roles/datastore.backupsViewer", "roles/datastore.backupSchedulesViewer"]) {
+      new gcp.projects.IAMMember(
+        `${name}-${role.replace("roles/datastore.", "").toLowerCase()}`,
+        { project: args.project, role, member },
+        this.child(),
+      );
+    }
 
     this.job = new gcp.cloudrunv2.Job(
       name,

@@ -17,17 +17,27 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const ago = (hours: number): string => new Date(Date.now() - hours * 3_600_000).toISOString();
 
 /**
- * Runs the job's script with a stand-in `gcloud` that prints `listing` (what
- * `--format="value(database,snapshotTime)"` prints: tab-separated) and records its arguments.
+ * Runs the job's script with a stand-in `gcloud` that prints `listing` for `backups list` (what
+ * `--format="value(database,snapshotTime)"` prints: tab-separated) and `schedules` for `backups schedules
+ * list` (their createTime), and records its arguments, one call per line.
  */
-function runCheck(listing: string, gcloudExit = 0): { status: number | null; stdout: string; args: string } {
+function runCheck(
+  listing: string,
+  gcloudExit = 0,
+  schedules = "",
+): { status: number | null; stdout: string; args: string } {
   const bin = mkdtempSync(join(dir, "bin-"));
   const argsFile = join(bin, "args");
-  const listingFile = join(bin, "listing");
-  writeFileSync(listingFile, listing);
+  writeFileSync(join(bin, "listing"), listing);
+  writeFileSync(join(bin, "schedules"), schedules);
   writeFileSync(
     join(bin, "gcloud"),
-    `#!/bin/bash\necho "$@" > '${argsFile}'\ncat '${listingFile}'\nexit ${gcloudExit}\n`,
+    [
+      "#!/bin/bash",
+      `echo "$@" >> '${argsFile}'`,
+      `if [ "$3" = "schedules" ]; then cat '${join(bin, "schedules")}'; else cat '${join(bin, "listing")}'; fi`,
+      `exit ${gcloudExit}`,
+    ].join("\n"),
   );
   chmodSync(join(bin, "gcloud"), 0o755);
   const run = spawnSync("/bin/bash", ["-c", CHECK_SCRIPT], {
@@ -80,12 +90,33 @@ describe("FirestoreBackupCheck script", () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ message: "firestore-backup-stale" });
   });
 
-  it("reports a database without any backup and fails", () => {
-    const result = runCheck(`projects/module6-prod-000000/databases/other\t${ago(1)}\n`);
+  it("reports a database without backups and fails once its schedules are older than the allowed age", () => {
+    const result = runCheck(
+      `projects/module6-prod-000000/databases/other\t${ago(1)}\n`,
+      0,
+      `${ago(30)}\n${ago(40)}\n`,
+    );
     expect(result.status).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({
       severity: "ERROR",
       message: "firestore-backup-missing",
+    });
+    expect(result.args.split("\n")[1]).toBe(
+      "firestore backups schedules list --project=module6-prod-000000 --database=m6-prod-main --format=value(createTime)",
+    );
+    // No schedule at all: missing too.
+    expect(JSON.parse(runCheck("", 0, "").stdout)).toMatchObject({ message: "firestore-backup-missing" });
+  });
+
+  it("confirms a new database whose first backup is not due yet (its schedule is younger than the allowed age)", () => {
+    const since = ago(5);
+    const result = runCheck("", 0, `${since}\n${ago(2)}\n`);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      severity: "INFO",
+      message: "firestore-backup-fresh",
+      newest: "none yet",
+      scheduledSince: since,
     });
   });
 

@@ -400,10 +400,13 @@ describe("PlatformMonitoring: the Firestore backup check", () => {
     expect(script).toContain("gcloud firestore backups list");
     expect(script).toContain("firestore-backup-fresh");
     const member = `serviceAccount:${String(account.outputs.email)}`;
-    expectProps(named(resources, "gcp:projects/iAMMember:IAMMember", "pm-full-backup-check-backups-viewer"), {
-      role: "roles/datastore.backupsViewer",
-      member,
-    });
+    // Backup and schedule metadata only: no data role, no restore.
+    expect(
+      resourcesOfType(resources, "gcp:projects/iAMMember:IAMMember")
+        .filter((g) => g.inputs.member === member)
+        .map((g) => g.inputs.role)
+        .sort(),
+    ).toEqual(["roles/datastore.backupSchedulesViewer", "roles/datastore.backupsViewer"]);
     expectProps(
       named(resources, "gcp:cloudrunv2/jobIamMember:JobIamMember", "pm-full-backup-check-invoker"),
       {

@@ -131,7 +131,8 @@ export function expectEverythingWaitsForApis(resources: readonly RecordedResourc
 
 /** Seconds of a `time.Sleep` duration such as `2m` or `30s`. */
 function sleepSeconds(r: RecordedResource): number {
-  const match = /^(\d+)(s|m)$/.exec(String(r.inputs.createDuration ?? ""));
+  const duration = r.inputs.createDuration;
+  const match = /^(\d+)(s|m)$/.exec(typeof duration === "string" ? duration : "");
   return match ? Number(match[1]) * (match[2] === "m" ? 60 : 1) : 0;
 }
 

@@ -132,8 +132,8 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       // one per service + the backup check
       "gcp:serviceaccount/account:Account": 4,
       // 3 telemetry roles per service + Firestore read/write for api and ai (conditional on the database)
-      // + backup metadata for the backup check
-      "gcp:projects/iAMMember:IAMMember": 12,
+      // + backup and schedule metadata for the backup check
+      "gcp:projects/iAMMember:IAMMember": 13,
       // web, ai, and api in two regions
       "gcp:cloudrunv2/service:Service": 4,
       "gcp:compute/globalAddress:GlobalAddress": 2,
