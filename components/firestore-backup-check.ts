@@ -180,6 +180,7 @@ export class FirestoreBackupCheck extends Component {
       name,
       {
         project: args.project,
+        // Cloud Scheduler runs in most Cloud Run regions (https://cloud.google.com/scheduler/docs/locations).
         region: args.region,
         name: args.naming.name("generic", "backup-check"),
         description: "Runs the Firestore backup check (managed by Pulumi)",
