@@ -198,6 +198,9 @@ export function fakeState(type: string, name: string, inputs: Record<string, unk
           name: `projects/${project}/locations/${location}/buckets/${str(inputs.bucketId, name)}`,
         },
       };
+    case "time:index/sleep:Sleep":
+      // A wait has no name attribute: its state is its inputs.
+      return { id: `${name}-id`, state: { ...inputs } };
     default: {
       const compute = /^gcp:compute\/([a-zA-Z]+):/.exec(type);
       if (compute) {

@@ -46,6 +46,7 @@ export const serviceSchema = z.strictObject({
   port: count(1, 65535).optional(),
   timeoutSeconds: count(1, 3600).optional(),
   healthPath: z.string().optional(),
+  readinessPath: z.string().optional(),
   env: z.record(z.string(), z.string()).optional(),
   secretEnv: z.record(z.string(), z.string()).optional(),
   routes: z.array(routeSchema).optional(),

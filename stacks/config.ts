@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { validateArtifactRegistryArgs } from "../components/artifact-registry";
 import {
+  DEFAULT_HEALTH_PATH,
   SERVICE_NAME,
   SERVICE_NAME_RULE,
   validateCloudRunServiceArgs,
@@ -70,6 +71,8 @@ export interface ServiceConfig {
   readonly port: number;
   readonly timeoutSeconds: number;
   readonly healthPath: string;
+  /** Readiness probe path: every service in several regions has one (failover needs it), others when set. */
+  readonly readinessPath: string | undefined;
   readonly env: Readonly<Record<string, string>>;
   /** Environment variable → declared secret name. */
   readonly secretEnv: Readonly<Record<string, string>>;
@@ -140,7 +143,7 @@ export interface StackConfig {
 
 /**
  * Where the uptime check looks through the load balancer: the first route (a prefix route gets the
- * health path appended, `/api/*` → `/api/healthz`); no route, no check.
+ * health path appended, `/api/*` → `/api/health`); no route, no check.
  */
 export function defaultUptimePath(routes: readonly string[], healthPath: string): string | undefined {
   const first = routes[0];
@@ -334,7 +337,9 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
       startupCpuBoost: runDefaults.startupCpuBoost,
       port: s.port ?? 8080,
       timeoutSeconds: s.timeoutSeconds ?? 30,
-      healthPath: s.healthPath ?? "/healthz",
+      healthPath: s.healthPath ?? DEFAULT_HEALTH_PATH,
+      readinessPath:
+        s.readinessPath ?? (regions.length > 1 ? (s.healthPath ?? DEFAULT_HEALTH_PATH) : undefined),
       env: s.env ?? {},
       secretEnv: s.secretEnv ?? {},
       routes: s.routes ?? [],
@@ -345,7 +350,7 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
       access: s.access ?? "public",
       iapMembers: s.access === "iap" ? (s.iapMembers ?? cfg.owners) : [],
       slo: { ...DEFAULT_SERVICE_LEVELS, ...cfg.monitoring?.slo, ...s.slo },
-      uptimePath: s.uptimePath ?? defaultUptimePath(s.routes ?? [], s.healthPath ?? "/healthz"),
+      uptimePath: s.uptimePath ?? defaultUptimePath(s.routes ?? [], s.healthPath ?? DEFAULT_HEALTH_PATH),
       release,
     };
     collect(
@@ -438,6 +443,8 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
       ...(edge ? ["compute.googleapis.com"] : []),
       ...(edge?.certificates.mode === "certificate-manager" ? ["certificatemanager.googleapis.com"] : []),
       ...(monitoring?.budget ? ["billingbudgets.googleapis.com"] : []),
+      // The hourly Firestore backup check (components/firestore-backup-check.ts) runs from Cloud Scheduler.
+      ...(monitoring && firestore?.backups ? ["cloudscheduler.googleapis.com"] : []),
       ...(cfg.apis ?? []),
     ]),
   ];

@@ -42,7 +42,8 @@ describe("npm run plan", () => {
       "run.googleapis.com",
     );
     expect(ofType("gcp:artifactregistry/repository:Repository")).toHaveLength(1);
-    expect(ofType("gcp:serviceaccount/account:Account")).toHaveLength(3);
+    // one per service + the Firestore backup check
+    expect(ofType("gcp:serviceaccount/account:Account")).toHaveLength(4);
     expect(
       ofType("gcp:cloudrunv2/service:Service")
         .map((r) => `${String(r.inputs.name)}@${String(r.inputs.location)}`)
@@ -92,9 +93,11 @@ describe("npm run plan", () => {
       });
     }
     expect(ofType("gcp:compute/backendBucket:BackendBucket")[0]?.inputs).toMatchObject({ enableCdn: true });
-    // Dependencies are recorded: the Cloud Run service waits for its secret and database grants.
+    // Dependencies are recorded: the Cloud Run service waits for the propagation of its secret and
+    // database grants, which waits for the grants.
     const api = ofType("gcp:cloudrunv2/service:Service").find((r) => r.inputs.name === "m6-prod-api");
-    expect(api?.dependencies?.some((d) => d.includes("SecretIamMember"))).toBe(true);
+    const wait = ofType("time:index/sleep:Sleep").find((r) => api?.dependencies?.includes(r.urn));
+    expect(wait?.dependencies?.some((d) => d.includes("SecretIamMember"))).toBe(true);
   });
 
   it("plans a feature stack that has no stack file, as text grouped by component", () => {

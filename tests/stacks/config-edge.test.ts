@@ -73,9 +73,13 @@ describe("edge config: resolved over the preset", () => {
   it("runs a service in several regions, the stack's region first, and guards internal tools with IAP", () => {
     const values = withEdge();
     service(values, "api").regions = ["asia-northeast1", "asia-northeast3"];
+    service(values, "api").minInstances = 1;
     service(values, "web").access = "iap";
     const cfg = parse(values);
     expect(svc(cfg, "api").regions).toEqual(["asia-northeast3", "asia-northeast1"]);
+    // Failover between regions needs a readiness probe (on the health path by default) in each.
+    expect(svc(cfg, "api").readinessPath).toBe("/health");
+    expect(svc(cfg, "web").readinessPath).toBeUndefined();
     expect(svc(cfg, "web")).toMatchObject({ access: "iap", iapMembers: ["group:x@example.com"] });
     expect(cfg.needsIapAgent).toBe(true);
   });
@@ -249,7 +253,27 @@ describe("edge config: mistakes", () => {
   it("accepts a valid multi-region, multi-domain edge", () => {
     const values = withEdge({ domains: ["staging.module6.example.com", "www.staging.module6.example.com"] });
     service(values, "api").regions = ["asia-northeast3", "asia-northeast1"];
+    service(values, "api").minInstances = 1;
     service(values, "api").image = IMAGE("api", "2.0.0");
     expect(() => parse(values)).not.toThrow();
+  });
+
+  // Cloud Run service health needs at least one minimum instance per region to fail over.
+  it("refuses a service in several regions that scales to zero", () => {
+    const values = withEdge();
+    service(values, "api").regions = ["asia-northeast3", "asia-northeast1"];
+    expect(() => parse(values)).toThrow(
+      "module6:services.api.minInstances: got 0; at least 1 with a readiness probe, which every service in several regions has",
+    );
+  });
+
+  it("takes readinessPath from config and refuses one ending in z", () => {
+    const values = withEdge();
+    service(values, "api").regions = ["asia-northeast3", "asia-northeast1"];
+    service(values, "api").minInstances = 1;
+    service(values, "api").readinessPath = "/ready";
+    expect(svc(parse(values), "api").readinessPath).toBe("/ready");
+    service(values, "api").readinessPath = "/readyz";
+    expect(() => parse(values)).toThrow('module6:services.api.readinessPath: got "/readyz"');
   });
 });
