@@ -32,6 +32,7 @@ import { INGRESS_ALL, INGRESS_INTERNAL, INGRESS_LB, targetsService } from "./run
 
 type SslPolicy = Unwrap<gcp.compute.SSLPolicyArgs>;
 type BackendService = Unwrap<gcp.compute.BackendServiceArgs>;
+type BackendBucket = Unwrap<gcp.compute.BackendBucketArgs>;
 
 const STRONG_PROFILES = ["MODERN", "RESTRICTED", "FIPS_202205"];
 const STRONG_TLS = ["TLS_1_2", "TLS_1_3"];
@@ -115,6 +116,27 @@ export const backendServiceCloudArmor = resourcePolicy<BackendService>(
     if (armor === UNKNOWN || (typeof armor === "string" && armor !== "")) return; // computed at preview: set
     report(
       `External backend service ${q(bs.name ?? args.name)} must have a Cloud Armor security policy; securityPolicy is unset`,
+    );
+  },
+);
+
+export const backendBucketEdgeSecurityPolicy = resourcePolicy<BackendBucket>(
+  {
+    name: "backend-bucket-edge-security-policy",
+    domain: "edge",
+    description:
+      "Checks that every backend bucket has a Cloud Armor edge security policy (edgeSecurityPolicy). Backend buckets take no backend (CLOUD_ARMOR) policy; an edge policy (CLOUD_ARMOR_EDGE) filters by IP and region before the CDN cache, for cached and uncached requests alike. Unset edgeSecurityPolicy leaves static assets outside Cloud Armor.",
+    enforcementLevel: "advisory",
+    severity: "medium",
+    remediationSteps:
+      "Attach a CLOUD_ARMOR_EDGE policy (`edgeSecurityPolicy: edgePolicy.id`; HttpsLoadBalancer gives the static site one carrying `edge.armor`'s IP and region lists).",
+    types: [T.backendBucket],
+  },
+  (bucket, args, report) => {
+    const policy = read(() => bucket.edgeSecurityPolicy);
+    if (policy === UNKNOWN || (typeof policy === "string" && policy !== "")) return; // computed at preview: set
+    report(
+      `Backend bucket ${q(bucket.name ?? args.name)} must have a Cloud Armor edge security policy; edgeSecurityPolicy is unset`,
     );
   },
 );
@@ -323,29 +345,6 @@ export const cloudArmorRateLimit = stackPolicy(
         policy.urn,
       );
     }
-  },
-);
-
-type BackendBucket = Unwrap<gcp.compute.BackendBucketArgs>;
-
-export const backendBucketEdgeSecurityPolicy = resourcePolicy<BackendBucket>(
-  {
-    name: "backend-bucket-edge-security-policy",
-    domain: "edge",
-    description:
-      "Checks that a backend bucket has an edge security policy (edgeSecurityPolicy, a CLOUD_ARMOR_EDGE policy: IP, geography and rate rules at Google's edge, before Cloud CDN). Backend buckets cannot take a backend-service (CLOUD_ARMOR) policy; unset edgeSecurityPolicy leaves static content without Cloud Armor.",
-    enforcementLevel: "advisory",
-    severity: "medium",
-    remediationSteps:
-      "Create a `gcp.compute.SecurityPolicy` with `type: CLOUD_ARMOR_EDGE` and set it as the backend bucket's `edgeSecurityPolicy`.",
-    types: [T.backendBucket],
-  },
-  (bucket, args, report) => {
-    const edge = read(() => bucket.edgeSecurityPolicy);
-    if (edge === UNKNOWN || (typeof edge === "string" && edge !== "")) return; // computed at preview: set
-    report(
-      `Backend bucket ${q(bucket.name ?? args.name)} must have an edge security policy (edgeSecurityPolicy, type CLOUD_ARMOR_EDGE); edgeSecurityPolicy is unset`,
-    );
   },
 );
 

@@ -93,7 +93,7 @@ describe("renderSarif", () => {
       { location: { uri: "components/static-site.ts" } },
     ]);
     expect(result?.message.text).toBe(
-      'Backend bucket "s" must have an edge security policy. Fix: Create a `gcp.compute.SecurityPolicy` with `type: CLOUD_ARMOR_EDGE` and set it as the backend bucket\'s `edgeSecurityPolicy`.',
+      'Backend bucket "s" must have an edge security policy. Fix: Attach a CLOUD_ARMOR_EDGE policy (`edgeSecurityPolicy: edgePolicy.id`; HttpsLoadBalancer gives the static site one carrying `edge.armor`\'s IP and region lists).',
     );
   });
 });

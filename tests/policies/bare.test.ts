@@ -83,7 +83,7 @@ const EXPECTED: Readonly<Record<string, Readonly<Record<string, readonly string[
   [T.runServiceIamPolicy]: {},
   [T.backendBucket]: {
     "backend-bucket-edge-security-policy": [
-      'Backend bucket "bare" must have an edge security policy (edgeSecurityPolicy, type CLOUD_ARMOR_EDGE); edgeSecurityPolicy is unset',
+      'Backend bucket "bare" must have a Cloud Armor edge security policy; edgeSecurityPolicy is unset',
     ],
     "load-balancer-security-headers": [
       'Backend bucket "bare" must add a Strict-Transport-Security response header',

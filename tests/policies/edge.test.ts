@@ -73,18 +73,18 @@ describe("ssl-policy-modern-tls", () => {
 
 describe("backend-bucket-edge-security-policy", () => {
   const p = backendBucketEdgeSecurityPolicy;
-  it("passes a backend bucket with an edge policy, also computed at preview", async () => {
-    expect(await messagesOf(p, fixtures.backendBucket())).toEqual([]);
-    expect(
-      await messagesOf(p, mutate(fixtures.backendBucket(), "edgeSecurityPolicy", "[unknown]"), {
-        preview: true,
-      }),
-    ).toEqual([]);
+  const bb = fixtures.backendBucket;
+  const message =
+    'Backend bucket "m6-prod-static" must have a Cloud Armor edge security policy; edgeSecurityPolicy is unset';
+  it("passes a backend bucket with an edge policy, and one computed at preview", async () => {
+    expect(await messagesOf(p, bb())).toEqual([]);
+    expect(await messagesOf(p, mutate(bb(), "edgeSecurityPolicy", "[unknown]"), { preview: true })).toEqual(
+      [],
+    );
   });
-  it("refuses one without", async () => {
-    expect(await messagesOf(p, mutate(fixtures.backendBucket(), "edgeSecurityPolicy", UNSET))).toEqual([
-      'Backend bucket "m6-prod-static" must have an edge security policy (edgeSecurityPolicy, type CLOUD_ARMOR_EDGE); edgeSecurityPolicy is unset',
-    ]);
+  it("refuses a backend bucket without one", async () => {
+    expect(await messagesOf(p, mutate(bb(), "edgeSecurityPolicy", UNSET))).toEqual([message]);
+    expect(await messagesOf(p, mutate(bb(), "edgeSecurityPolicy", ""))).toEqual([message]);
   });
 });
 
@@ -243,6 +243,10 @@ describe("cloud-armor-waf-rules (stack)", () => {
 
 describe("cloud-armor-rate-limit (stack)", () => {
   const p = cloudArmorRateLimit;
+  it("skips edge policies, which cannot rate-limit", async () => {
+    const edge = mutate(mutate(armor(), "type", "CLOUD_ARMOR_EDGE"), "rules.4", UNSET);
+    expect(await stackMessages(p, [edge])).toEqual([]);
+  });
   it("passes a rate_based_ban or throttle rule, inline or separate, and flags none", async () => {
     expect(await stackMessages(p, [armor()])).toEqual([]);
     expect(await stackMessages(p, [mutate(armor(), "rules.4.action", "throttle")])).toEqual([]);
