@@ -73,6 +73,7 @@ export const allowedRegions = resourcePolicy(
 export const LABELLED_TYPES = [
   T.bucket,
   T.runService,
+  T.runJob,
   T.smSecret,
   T.repository,
   T.forwardingRule,

@@ -8,7 +8,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { configProperties, readConfig, schema } from "./lib/config";
 import { inEnvironments } from "./lib/environment";
 import { checkov, cis } from "./lib/frameworks";
-import { IAP_RUN_GRANTS, RUN_GRANTS } from "./lib/grants";
+import { grantTarget, IAP_RUN_GRANTS, RUN_GRANTS, RUN_JOB_GRANTS } from "./lib/grants";
 import { identityKey, runtimeIdentity } from "./lib/identity";
 import { grantsOf, isDefaultServiceAccount, isPublicMember } from "./lib/members";
 import { resourcePolicy, stackPolicy, type Module6Policy } from "./lib/policy";
@@ -17,6 +17,7 @@ import { T } from "./lib/tokens";
 import { q, read, shown, str, tryRead, UNKNOWN, prop } from "./lib/values";
 
 type RunService = Unwrap<gcp.cloudrunv2.ServiceArgs>;
+type RunJob = Unwrap<gcp.cloudrunv2.JobArgs>;
 
 export const INGRESS_ALL = "INGRESS_TRAFFIC_ALL";
 export const INGRESS_LB = "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER";
@@ -81,29 +82,34 @@ export const cloudRunDefaultUrlDisabled = resourcePolicy<RunService>(
   },
 );
 
-export const cloudRunDedicatedServiceAccount = resourcePolicy<RunService>(
+export const cloudRunDedicatedServiceAccount = resourcePolicy<RunService | RunJob>(
   {
     name: "cloud-run-dedicated-service-account",
     domain: "run",
     description:
-      "Checks that a Cloud Run service runs as a service account of its own (template.serviceAccount), not Google's default Compute Engine or App Engine account. Unset serviceAccount runs the service as the Compute Engine default account, which has Editor on the project.",
+      "Checks that a Cloud Run service (template.serviceAccount) or job (template.template.serviceAccount) runs as a service account of its own, not Google's default Compute Engine or App Engine account. Unset serviceAccount runs it as the Compute Engine default account, which has Editor on the project.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-      "Create a service account per service (the ServiceIdentity component does) and set `template.serviceAccount` to its e-mail.",
-    types: [T.runService],
+      "Create a service account per service or job (the ServiceIdentity component does) and set its template's `serviceAccount` to that e-mail.",
+    types: [T.runService, T.runJob],
   },
-  (svc, args, report) => {
-    const sa = read(() => svc.template?.serviceAccount);
+  (workload, args, report) => {
+    const job = args.type === T.runJob;
+    const path = job ? "template.template.serviceAccount" : "template.serviceAccount";
+    const sa = read(() =>
+      job
+        ? (workload as RunJob).template?.template?.serviceAccount
+        : (workload as RunService).template?.serviceAccount,
+    );
     if (sa === UNKNOWN) return; // computed from another resource at preview: set, and not a default account
+    const what = `Cloud Run ${job ? "job" : "service"} ${serviceName(workload, args.name)}`;
     if (sa === undefined || sa === "") {
       report(
-        `Cloud Run service ${serviceName(svc, args.name)} must run as a dedicated service account; template.serviceAccount is unset, which runs it as the Compute Engine default service account`,
+        `${what} must run as a dedicated service account; ${path} is unset, which runs it as the Compute Engine default service account`,
       );
     } else if (isDefaultServiceAccount(sa)) {
-      report(
-        `Cloud Run service ${serviceName(svc, args.name)} must run as a dedicated service account, not the default ${q(sa)}`,
-      );
+      report(`${what} must run as a dedicated service account, not the default ${q(sa)}`);
     }
   },
 );
@@ -151,7 +157,7 @@ export const cloudRunPublicInvokerAllowList = resourcePolicy<InvokerGrant>(
     name: "cloud-run-public-invoker-allow-list",
     domain: "run",
     description:
-      "Checks that Cloud Run IAM grants (v2 ServiceIamMember/Binding/Policy, v1 IamMember/Binding/Policy; policy documents parsed) give allUsers or allAuthenticatedUsers only roles/run.invoker, and only on services in the publicInvokerAllowList policy config (empty by default).",
+      "Checks that Cloud Run IAM grants (v2 ServiceIamMember/Binding/Policy, v1 IamMember/Binding/Policy; policy documents parsed) give allUsers or allAuthenticatedUsers only roles/run.invoker, and only on services in the publicInvokerAllowList policy config (empty by default); a Cloud Run job grants them nothing (JobIamMember/Binding/Policy).",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
@@ -161,9 +167,17 @@ export const cloudRunPublicInvokerAllowList = resourcePolicy<InvokerGrant>(
       "Ensure that GCP Cloud Run services are not anonymously or publicly accessible",
     ),
     configSchema: schema({ publicInvokerAllowList: configProperties.publicInvokerAllowList }),
-    types: RUN_GRANTS,
+    types: [...RUN_GRANTS, ...RUN_JOB_GRANTS],
   },
   (grant, args, report) => {
+    if ((RUN_JOB_GRANTS as readonly string[]).includes(args.type)) {
+      for (const g of grantsOf(args.props))
+        for (const member of g.members.filter(isPublicMember))
+          report(
+            `IAM grant on ${grantTarget(args.type, args.props, args.name)} must not give ${g.role} to ${member}`,
+          );
+      return;
+    }
     const { publicInvokerAllowList } = readConfig(args, { publicInvokerAllowList: [] as string[] });
     const name = str(tryRead(() => grant.name ?? grant.service)) ?? args.name;
     for (const g of grantsOf(args.props)) {

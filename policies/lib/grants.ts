@@ -35,6 +35,13 @@ export const RUN_GRANTS = [
   T.runV1IamPolicy,
 ] as const satisfies readonly TypeToken[];
 
+/** Cloud Run job IAM (who may run or change a job). */
+export const RUN_JOB_GRANTS = [
+  T.runJobIamMember,
+  T.runJobIamBinding,
+  T.runJobIamPolicy,
+] as const satisfies readonly TypeToken[];
+
 /** IAP access to a Cloud Run service. */
 export const IAP_RUN_GRANTS = [
   T.iapRunMember,
@@ -71,6 +78,7 @@ export const ALL_GRANTS: readonly TypeToken[] = [
   ...HIERARCHY_GRANTS,
   ...SERVICE_ACCOUNT_GRANTS,
   ...RUN_GRANTS,
+  ...RUN_JOB_GRANTS,
   ...IAP_RUN_GRANTS,
   ...BUCKET_GRANTS,
   ...SECRET_GRANTS,
@@ -99,6 +107,7 @@ const TARGETS: ReadonlyMap<string, Target> = new Map<string, Target>([
     "name",
   ),
   ...family([T.runV1IamMember, T.runV1IamBinding, T.runV1IamPolicy], "Cloud Run service", "service"),
+  ...family(RUN_JOB_GRANTS, "Cloud Run job", "name"),
   ...family(IAP_RUN_GRANTS, "Cloud Run service (IAP)", "cloudRunServiceName"),
   ...family(BUCKET_GRANTS, "bucket", "bucket"),
   ...family(SECRET_GRANTS, "secret", "secretId"),

@@ -81,6 +81,17 @@ const EXPECTED: Readonly<Record<string, Readonly<Record<string, readonly string[
   [T.runServiceIamBinding]: {},
   [T.runServiceIamMember]: {},
   [T.runServiceIamPolicy]: {},
+  [T.runJob]: {
+    "cloud-run-dedicated-service-account": [
+      'Cloud Run job "bare" must run as a dedicated service account; template.template.serviceAccount is unset, which runs it as the Compute Engine default service account',
+    ],
+    "required-labels": [
+      'cloudrunv2/job "bare" must carry the labels app, env, stack, component, managed-by, team, cost-center; missing: component',
+    ],
+  },
+  [T.runJobIamBinding]: {},
+  [T.runJobIamMember]: {},
+  [T.runJobIamPolicy]: {},
   [T.backendBucket]: {
     "backend-bucket-edge-security-policy": [
       'Backend bucket "bare" must have a Cloud Armor edge security policy; edgeSecurityPolicy is unset',

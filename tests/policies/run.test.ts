@@ -100,6 +100,21 @@ describe("cloud-run-dedicated-service-account", () => {
       await messagesOf(p, mutate(svc(), "template.serviceAccount", "[unknown]"), { preview: true }),
     ).toEqual([]);
   });
+  it("holds Cloud Run jobs to the same, at template.template.serviceAccount", async () => {
+    const job = (serviceAccount?: string) =>
+      res(T.runJob, "backup-check", {
+        name: "m6-prod-backup-check",
+        location: "asia-northeast3",
+        template: { template: serviceAccount ? { serviceAccount } : {} },
+      });
+    expect(await messagesOf(p, job(`m6-prod-backup-check@${PROJECT}.iam.gserviceaccount.com`))).toEqual([]);
+    expect(await messagesOf(p, job())).toEqual([
+      'Cloud Run job "m6-prod-backup-check" must run as a dedicated service account; template.template.serviceAccount is unset, which runs it as the Compute Engine default service account',
+    ]);
+    expect(await messagesOf(p, job(`${PROJECT}@appspot.gserviceaccount.com`))).toEqual([
+      `Cloud Run job "m6-prod-backup-check" must run as a dedicated service account, not the default "${PROJECT}@appspot.gserviceaccount.com"`,
+    ]);
+  });
 });
 
 describe("cloud-run-secrets-by-reference", () => {
@@ -166,6 +181,25 @@ describe("cloud-run-public-invoker-allow-list", () => {
     expect((await messagesOf(p, v1))[0]).toMatch(
       /^Cloud Run service "legacy" must not grant roles\/run.invoker to allUsers/,
     );
+  });
+  it("lets a Cloud Run job grant the public nothing, even an allow-listed name", async () => {
+    const runner = res(T.runJobIamMember, "job-run", {
+      name: "m6-prod-backup-check",
+      location: "l",
+      role: "roles/run.invoker",
+      member: "allUsers",
+    });
+    expect(
+      await messagesOf(p, runner, { config: { publicInvokerAllowList: ["m6-prod-backup-check"] } }),
+    ).toEqual([
+      'IAM grant on Cloud Run job "m6-prod-backup-check" must not give roles/run.invoker to allUsers',
+    ]);
+    expect(
+      await messagesOf(
+        p,
+        mutate(runner, "member", `serviceAccount:m6-prod-backup-check@${PROJECT}.iam.gserviceaccount.com`),
+      ),
+    ).toEqual([]);
   });
   it("reads v2 and v1 IAM policy documents", async () => {
     const doc = JSON.stringify({ bindings: [{ role: "roles/run.invoker", members: ["allUsers"] }] });
