@@ -40,6 +40,7 @@ export default tseslint.config(
         Buffer: "readonly",
         setTimeout: "readonly",
         clearTimeout: "readonly",
+        performance: "readonly",
       },
     },
     rules: {

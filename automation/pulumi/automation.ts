@@ -155,6 +155,17 @@ export interface Automation {
   locks(stack: string): Promise<StackLock[]>;
   /** The number of resources in the stack's checkpoint (0 for a stack whose first update created nothing). */
   resourceCount(stack: string): Promise<number>;
+  /**
+   * Takes this program's operation lock of the stack (not Pulumi's: `up` still takes that one) for
+   * `command`; returns `release`, or who holds it.
+   */
+  opsLock(
+    stack: string,
+    command: string,
+  ): Promise<
+    | { readonly acquired: true; release(): Promise<void> }
+    | { readonly acquired: false; readonly holder: StackLock }
+  >;
 }
 
 /** A failure reported by the Pulumi CLI, classified. */

@@ -2,16 +2,19 @@
  * What the drivers read from the self-managed backend's bucket directly, because the CLI does not tell:
  * which lock files a stack has (a DIY `pulumi stack ls` never reports an update in progress:
  * pulumi/pulumi pkg/cmd/pulumi/stack/stack_list.go asks `b.SupportsProgress()`, false for DIY), how many
- * resources its checkpoint holds, and whether the checkpoint records a secrets provider. Read only: the
- * drivers never write or delete anything here (`pulumi cancel` on a DIY backend deletes every lock of the
- * stack, another process's included — pkg/backend/diy/backend.go CancelCurrentUpdate — so they never run it).
+ * resources its checkpoint holds, and whether the checkpoint records a secrets provider. The drivers never
+ * write or delete Pulumi's files (`pulumi cancel` on a DIY backend deletes every lock of the stack, another
+ * process's included — pkg/backend/diy/backend.go CancelCurrentUpdate — so they never run it). The one file
+ * they write is their own operation lock, outside `.pulumi/` (Pulumi ignores it): a release command holds it
+ * from reading the deployed state until its `up` has finished, so two release commands never deploy from the
+ * same read.
  *
  * Layout of Pulumi v3.248 with project-scoped stacks (pkg/backend/diy/store.go, lock.go):
  * `.pulumi/stacks/<project>/<stack>.json` (the checkpoint, possibly `.gz`) and
  * `.pulumi/locks/organization/<project>/<stack>/<lock id>.json` (`{pid, username, hostname, timestamp}`).
  */
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import type { StackLock } from "./automation";
@@ -28,6 +31,32 @@ export interface BackendState {
   locks(project: string, stack: string): Promise<StackLock[]>;
   /** `undefined` when the stack has no checkpoint. */
   checkpoint(project: string, stack: string): Promise<CheckpointSummary | undefined>;
+  /**
+   * Creates the stack's operation lock if nobody holds it (an atomic create); returns the holder when
+   * someone does. `release` deletes it.
+   */
+  tryOpsLock(
+    project: string,
+    stack: string,
+    owner: OpsLockOwner,
+  ): Promise<
+    | { readonly acquired: true; release(): Promise<void> }
+    | { readonly acquired: false; readonly holder: StackLock }
+  >;
+}
+
+/** Who holds an operation lock. */
+export interface OpsLockOwner {
+  readonly username: string;
+  readonly hostname: string;
+  readonly pid: number;
+  readonly timestamp: string;
+  readonly command: string;
+}
+
+/** The operation lock of a stack, relative to the backend's root (outside Pulumi's `.pulumi/`). */
+export function opsLockPath(project: string, stack: string): string {
+  return `.module6/locks/${project}/${stack}.json`;
 }
 
 /** The lock directory of a stack, relative to the backend's root. */
@@ -102,6 +131,20 @@ export class FileBackendState implements BackendState {
     return locks;
   }
 
+  async tryOpsLock(project: string, stack: string, owner: OpsLockOwner) {
+    const path = join(this.root, opsLockPath(project, stack));
+    await mkdir(dirname(path), { recursive: true });
+    try {
+      // O_EXCL: exactly one creator wins.
+      await writeFile(path, JSON.stringify(owner), { flag: "wx" });
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "EEXIST") throw error;
+      const text = await readFile(path, "utf8").catch(() => "{}");
+      return { acquired: false as const, holder: parseLock(`file://${path}`, text) };
+    }
+    return { acquired: true as const, release: () => rm(path, { force: true }) };
+  }
+
   async checkpoint(project: string, stack: string): Promise<CheckpointSummary | undefined> {
     for (const suffix of ["", ".gz"]) {
       try {
@@ -144,6 +187,30 @@ export class GcsBackendState implements BackendState {
       }
     }
     return locks;
+  }
+
+  async tryOpsLock(project: string, stack: string, owner: OpsLockOwner) {
+    const bucket = await this.client();
+    const file = bucket.file(this.key(opsLockPath(project, stack)));
+    try {
+      // ifGenerationMatch: 0 makes the write fail when the object exists: an atomic create
+      // (https://cloud.google.com/storage/docs/request-preconditions).
+      await file.save(JSON.stringify(owner), {
+        preconditionOpts: { ifGenerationMatch: 0 },
+        resumable: false,
+      });
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 412) throw error;
+      const [bytes] = await file.download().catch(() => [Buffer.from("{}")]);
+      return {
+        acquired: false as const,
+        holder: parseLock(`gs://${this.bucket}/${file.name}`, bytes.toString("utf8")),
+      };
+    }
+    return {
+      acquired: true as const,
+      release: async () => void (await file.delete({ ignoreNotFound: true })),
+    };
   }
 
   async checkpoint(project: string, stack: string): Promise<CheckpointSummary | undefined> {

@@ -11,6 +11,7 @@
  * `stack output` without `--show-secrets`, `stack ls --tag`) go through the SDK's own command runner.
  */
 import { readFileSync } from "node:fs";
+import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
 import { LocalWorkspace, Stack, type PulumiCommand } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
@@ -326,6 +327,16 @@ export class LocalAutomation implements Automation {
 
   async locks(name: string): Promise<StackLock[]> {
     return this.state.locks(this.project, name);
+  }
+
+  async opsLock(name: string, command: string) {
+    return this.state.tryOpsLock(this.project, name, {
+      username: userInfo().username,
+      hostname: hostname(),
+      pid: process.pid,
+      timestamp: new Date().toISOString(),
+      command,
+    });
   }
 
   async resourceCount(name: string): Promise<number> {

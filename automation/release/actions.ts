@@ -13,6 +13,7 @@ import {
   type PlannedStep,
   type UpdateOutcome,
 } from "../pulumi/automation";
+import { describeLock } from "../pulumi/local-args";
 import { resourceName } from "../pulumi/progress";
 import { backoffDelays } from "../pulumi/retry";
 import { formatDuration } from "../time";
@@ -259,12 +260,57 @@ export function otherChanges(
 }
 
 /**
- * Runs a transition on the stack's deployed state, serialised with other commands on the same stack: the
- * state is read, the decision taken, the config written and previewed; just before `up` the history is read
- * again, and if another update landed meanwhile — or `up` finds the stack locked — everything is read and
- * decided again. Nothing is deployed from a stale read.
+ * Runs a transition on the stack's deployed state, serialised with other commands on the same stack: it holds
+ * this program's operation lock of the stack from its read to the end of its `up`; the state is read, the
+ * decision taken, the config written and previewed; just before `up` the history is read again, and if
+ * another update landed meanwhile (a plain `pulumi up`, which does not take that lock) — or `up` finds the
+ * stack locked — everything is read and decided again. Nothing is deployed from a stale read.
  */
 export async function runTransition(
+  ctx: OpsContext,
+  stack: string,
+  service: string,
+  decide: (deployed: DeployedStack) => Decision,
+  options: TransitionOptions,
+): Promise<ReleaseReport> {
+  const automation = await ctx.automation("infra");
+  const release = await takeOpsLock(ctx, automation, stack, `release ${service}`);
+  try {
+    return await transition(ctx, stack, service, decide, options);
+  } finally {
+    await release();
+  }
+}
+
+/**
+ * Waits (with the lock backoff) for this program's operation lock of the stack: another release command
+ * holds it from its read of the deployed state until its `up` has finished.
+ */
+async function takeOpsLock(
+  ctx: OpsContext,
+  automation: Automation,
+  stack: string,
+  command: string,
+): Promise<() => Promise<void>> {
+  const delays = backoffDelays(ctx.retry);
+  for (let attempt = 0; ; attempt++) {
+    const lock = await automation.opsLock(stack, command);
+    if (lock.acquired) return () => lock.release();
+    const delay = delays[attempt];
+    const holder = describeLock(lock.holder);
+    if (delay === undefined)
+      throw new OperationError(
+        `another release command holds ${stack} (${holder}); nothing was changed. Run this one when it has finished; ` +
+          `if that process is gone, remove ${lock.holder.path}`,
+      );
+    ctx.out.info(
+      `another release command holds ${stack} (${holder}); trying again in ${formatDuration(delay)}`,
+    );
+    await ctx.sleep(delay, ctx.signal);
+  }
+}
+
+async function transition(
   ctx: OpsContext,
   stack: string,
   service: string,

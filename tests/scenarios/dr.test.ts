@@ -2,17 +2,18 @@
  * The DR drill through the real LocalWorkspace path, against the stand-in `pulumi` CLI: its exact CLI call
  * sequence (the restore runs with the policy pack: point 13), and a report in every case (point 9).
  */
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Scenario, seedProd } from "./support/scenario";
 
 const BACKUP = "projects/module6-prod-000000/locations/asia-northeast3/backups/5c1f0a8e";
 const DRILL = "dr-prod-20250301-090000";
 
 let world: Scenario;
-beforeEach(() => {
+afterEach(() => world.dispose());
+beforeEach(async () => {
   world = new Scenario();
-  world.activate();
-  seedProd(world);
+  await world.activate();
+  await seedProd(world);
   world.backups.backup = {
     name: BACKUP,
     database: "projects/module6-prod-000000/databases/m6-prod-main",

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { KMS, Scenario, seedFeature, show } from "./support/scenario";
 
 const STACK = "feature-pr-7";
@@ -15,9 +15,10 @@ const STAGING_WEB =
 const isTagWrite = (line: string) => line.startsWith("stack tag set");
 
 let world: Scenario;
-beforeEach(() => {
+afterEach(() => world.dispose());
+beforeEach(async () => {
   world = new Scenario();
-  world.activate();
+  await world.activate();
 });
 
 /** The image of a service's Cloud Run resource in the checkpoint. */
@@ -158,10 +159,10 @@ describe("feature up", () => {
     // A stack whose state records no secrets provider (made by `stack init` without one, as CLIs before
     // 3.135 did) and whose first update failed: the stack file of that job is gone.
     process.env.PULUMI_CONFIG_PASSPHRASE = "only-for-stack-init";
-    expect(world.pulumi("repo", "stack", "init", STACK, "--no-select").code).toBe(0);
+    expect((await world.pulumi("repo", "stack", "init", STACK, "--no-select")).code).toBe(0);
     delete process.env.PULUMI_CONFIG_PASSPHRASE;
-    world.pulumi("repo", "stack", "tag", "set", "module6:kind", "feature", "--stack", STACK);
-    world.pulumi("repo", "stack", "tag", "set", "module6:pr", "7", "--stack", STACK);
+    await world.pulumi("repo", "stack", "tag", "set", "module6:kind", "feature", "--stack", STACK);
+    await world.pulumi("repo", "stack", "tag", "set", "module6:pr", "7", "--stack", STACK);
     rmSync(join(world.dir, "repo", `Pulumi.${STACK}.yaml`), { force: true });
     world.clearCalls();
     const again = await up();
@@ -172,8 +173,8 @@ describe("feature up", () => {
     );
 
     // Its twin that never got a resource is removed without a destroy.
-    world.pulumi("repo", "stack", "init", "feature-pr-8", "--secrets-provider", KMS, "--no-select");
-    world.pulumi("repo", "stack", "tag", "set", "module6:kind", "feature", "--stack", "feature-pr-8");
+    await world.pulumi("repo", "stack", "init", "feature-pr-8", "--secrets-provider", KMS, "--no-select");
+    await world.pulumi("repo", "stack", "tag", "set", "module6:kind", "feature", "--stack", "feature-pr-8");
     world.clearCalls();
     const gone = await world.ops("feature", "destroy", "--pr", "8");
     expect(gone.code).toBe(0);
@@ -196,11 +197,11 @@ describe("feature destroy", () => {
       join(world.dir, "repo", "Pulumi.feature-shared.yaml"),
       readFileSync(join(world.dir, "repo", "Pulumi.staging.yaml")),
     );
-    world.pulumi("repo", "stack", "init", "feature-shared", "--secrets-provider", KMS, "--no-select");
-    world.pulumi("repo", "up", "--yes", "--skip-preview", "--stack", "feature-shared");
-    world.pulumi("repo", "stack", "tag", "set", "module6:kind", "feature", "--stack", "feature-shared");
+    await world.pulumi("repo", "stack", "init", "feature-shared", "--secrets-provider", KMS, "--no-select");
+    await world.pulumi("repo", "up", "--yes", "--skip-preview", "--stack", "feature-shared");
+    await world.pulumi("repo", "stack", "tag", "set", "module6:kind", "feature", "--stack", "feature-shared");
     // The working copy now claims it is a feature stack.
-    world.pulumi(
+    await world.pulumi(
       "repo",
       "config",
       "set-all",
@@ -220,7 +221,7 @@ describe("feature destroy", () => {
 
 describe("feature list and gc", () => {
   /** Three environments: #7 expired, #8 open and fresh, and an untagged stack someone made by hand. */
-  function threeStacks(): void {
+  async function threeStacks(): Promise<void> {
     const tags = (pr: number, expires: string) => ({
       "module6:kind": "feature",
       "module6:pr": String(pr),
@@ -228,15 +229,15 @@ describe("feature list and gc", () => {
       "module6:created": "2025-03-01T09:00:00.000Z",
       "module6:expires": expires,
     });
-    seedFeature(world, "feature-pr-7", tags(7, "2025-03-01T10:00:00.000Z"));
-    seedFeature(world, "feature-pr-8", tags(8, "2025-03-04T09:00:00.000Z"));
-    world.pulumi("repo", "stack", "init", "feature-manual", "--secrets-provider", KMS, "--no-select");
+    await seedFeature(world, "feature-pr-7", tags(7, "2025-03-01T10:00:00.000Z"));
+    await seedFeature(world, "feature-pr-8", tags(8, "2025-03-04T09:00:00.000Z"));
+    await world.pulumi("repo", "stack", "init", "feature-manual", "--secrets-provider", KMS, "--no-select");
     world.clearCalls();
     world.now = new Date("2025-03-01T12:00:00.000Z");
   }
 
   it("list: 2 + N calls, no secrets, no stack selected, even with KMS decrypt denied (point 10)", async () => {
-    threeStacks();
+    await threeStacks();
     world.knobs({ kmsDecryptDenied: true });
     const run = await world.ops("--json", "feature", "list");
     expect(run.code).toBe(0);
@@ -252,7 +253,7 @@ describe("feature list and gc", () => {
   });
 
   it("gc --dry-run reads 2 + N, gc destroys only what is due and tagged", async () => {
-    threeStacks();
+    await threeStacks();
     const dry = await world.ops("--json", "feature", "gc", "--dry-run");
     expect(dry.code).toBe(0);
     expect(world.sequence()).toHaveLength(4);
@@ -285,7 +286,7 @@ describe("feature list and gc", () => {
   });
 
   it("gc skips a stack whose update is running (point 5)", async () => {
-    threeStacks();
+    await threeStacks();
     // #7's pull request pushes again: its update holds the lock for a while.
     world.knobs({ holdMs: 3_000 });
     const refresh = world.pulumiAsync("repo", "up", "--yes", "--skip-preview", "--stack", STACK);

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recordedSeries } from "../automation/fakes/series";
 import { Scenario, seedProd } from "./support/scenario";
 
@@ -21,10 +21,11 @@ interface Traffic {
 }
 
 let world: Scenario;
-beforeEach(() => {
+afterEach(() => world.dispose());
+beforeEach(async () => {
   world = new Scenario();
-  world.activate();
-  seedProd(world);
+  await world.activate();
+  await seedProd(world);
 });
 
 /** The traffic of a service in a region, from the deployed stack outputs. */
@@ -107,7 +108,7 @@ describe("release start, promote, rollback, status", () => {
     const bumped = IMAGE.replace("2.4.0", "2.4.1");
     const file = join(world.dir, "repo", "Pulumi.prod.yaml");
     writeFileSync(file, readFileSync(file, "utf8").replace(`image: ${IMAGE}`, `image: ${bumped}`));
-    expect(world.pulumi("repo", "up", "--yes", "--skip-preview", "--stack", "prod").code).toBe(0);
+    expect((await world.pulumi("repo", "up", "--yes", "--skip-preview", "--stack", "prod")).code).toBe(0);
     const api = world.deployment("prod")?.resources?.find((r) => r.urn.endsWith("::env-api")) as unknown as {
       inputs: { image: string };
     };
@@ -199,7 +200,10 @@ describe("release start, promote, rollback, status", () => {
 
   it("two release commands at once are serialised: both releases end up deployed (point 3)", async () => {
     world.checkout("other");
-    world.knobs({ stepMs: 400 });
+    world.knobs({ stepMs: 300 });
+    // The command that waits for the other really waits (the fake clock alone would not let time pass).
+    world.realSleepMs = 300;
+    world.retry = { attempts: 30, initialDelayMs: 1_000, maxDelayMs: 1_000 };
     const [api, web] = await Promise.all([
       start(),
       world.run(
@@ -215,6 +219,9 @@ describe("release start, promote, rollback, status", () => {
       ),
     ]);
     expect([api.code, web.code]).toEqual([0, 0]);
+    expect(api.stderr + web.stderr).toMatch(
+      /another release command holds prod \(\S+@\S+ \(pid \d+\) since /,
+    );
     expect(traffic("api")[0]).toMatchObject({ percent: 10, tag: "canary" });
     expect(traffic("web")[0]).toMatchObject({ percent: 10, tag: "canary" });
   });

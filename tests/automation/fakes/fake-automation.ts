@@ -198,6 +198,25 @@ export class FakeAutomation implements Automation {
     );
   }
 
+  /** Stacks whose operation lock someone holds. */
+  readonly opsLocks = new Set<string>();
+
+  async opsLock(stack: string, _command: string) {
+    if (this.opsLocks.has(stack))
+      return Promise.resolve({
+        acquired: false as const,
+        holder: { path: `ops/${stack}.json`, username: "someone" },
+      });
+    this.opsLocks.add(stack);
+    return Promise.resolve({
+      acquired: true as const,
+      release: async () => {
+        this.opsLocks.delete(stack);
+        return Promise.resolve();
+      },
+    });
+  }
+
   async resourceCount(stack: string): Promise<number> {
     return Promise.resolve(this.stacks.get(stack)?.resources ?? 0);
   }

@@ -8,24 +8,30 @@ import { Scenario, seedFeature, type Call } from "./scenario";
 
 const ENGINE = new Set(["preview", "up", "destroy"]);
 
+const isTagWrite = (c: Call) => c.argv[0] === "stack" && c.argv[1] === "tag" && c.argv[2] === "set";
+
+/**
+ * Totals, and the calls the command waited for before the engine started (its first `preview`/`up`): a tag
+ * write that overlapped another call ran beside it and is not counted.
+ */
 function count(calls: readonly Call[]): { total: number; beforeEngine: number; secrets: number } {
   const sorted = [...calls].sort((a, b) => a.start - b.start);
-  const first = sorted.findIndex((c) => ENGINE.has(c.argv[0] ?? ""));
-  const before = first < 0 ? sorted : sorted.slice(0, first);
-  // Tag writes that run beside the engine are not on the critical path.
-  const critical = before.filter(
-    (c) => !(c.argv[0] === "stack" && c.argv[1] === "tag" && c.argv[2] === "set"),
+  const engine = sorted.find((c) => ENGINE.has(c.argv[0] ?? ""));
+  const before = sorted.filter((c) => engine === undefined || c.start < engine.start);
+  const others = sorted.filter((c) => !isTagWrite(c));
+  const awaited = before.filter(
+    (c) => !isTagWrite(c) || !others.some((o) => o.start < c.end && o.end > c.start),
   );
   return {
     total: calls.length,
-    beforeEngine: critical.length,
+    beforeEngine: awaited.length,
     secrets: calls.filter((c) => c.argv.includes("--show-secrets")).length,
   };
 }
 
 async function main(): Promise<void> {
   const world = new Scenario();
-  world.activate();
+  await world.activate();
   const n = 3;
   const line = (label: string, calls: readonly Call[], engine = true): string => {
     const c = count(calls);
@@ -39,7 +45,7 @@ async function main(): Promise<void> {
   await world.ops("feature", "up", "--pr", "1", "--branch", "feat/bench");
   out.push(line("feature up (existing stack)", world.calls()));
   for (let pr = 2; pr <= n; pr++)
-    seedFeature(world, `feature-pr-${pr}`, { "module6:kind": "feature", "module6:pr": String(pr) });
+    await seedFeature(world, `feature-pr-${pr}`, { "module6:kind": "feature", "module6:pr": String(pr) });
   world.clearCalls();
   await world.ops("feature", "list");
   out.push(line(`feature list (N = ${n})`, world.calls(), false));

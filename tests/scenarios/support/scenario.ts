@@ -4,7 +4,7 @@
  * repository (a "fresh checkout" is another copy), fake Monitoring/Firestore, a fake clock — and `run(...)`,
  * which runs `npm run ops -- <args>` in-process with its own output buffers (so runs may overlap).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -12,6 +12,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,6 +31,18 @@ import { FakeBackups, FakeMetrics, FakeVerifier, START } from "../../automation/
 export const FAKE_PULUMI = resolve(__dirname, "../../fixtures/fake-pulumi");
 const FIXTURE_REPO = resolve(__dirname, "../../fixtures/automation/repo");
 const DR_PROJECT = resolve(__dirname, "../../../automation/dr/program/Pulumi.yaml");
+let port: Promise<number> | undefined;
+
+/** The port of this process's stand-in server (tests/fixtures/fake-pulumi/lib/server.js), started once. */
+function standInPort(): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const server = require("../../fixtures/fake-pulumi/lib/server.js") as {
+    startServer: () => Promise<{ port: number }>;
+  };
+  port ??= server.startServer().then((s) => s.port);
+  return port;
+}
+
 export const KMS = "gcpkms://projects/module6-kms/locations/asia-northeast3/keyRings/pulumi/cryptoKeys/state";
 
 /** One CLI invocation from the stand-in's log. */
@@ -111,13 +124,22 @@ export class Scenario {
     this.checkout("repo");
   }
 
-  /** The stand-in CLI's environment: first on the PATH, its bookkeeping and PULUMI_HOME in this world. */
-  activate(): void {
+  /**
+   * The stand-in CLI's environment: first on the PATH, served from this process (one server per test
+   * process: no Node start per CLI call), its bookkeeping and PULUMI_HOME in this world.
+   */
+  async activate(): Promise<void> {
     const path = process.env.PATH ?? "";
     if (!path.startsWith(`${FAKE_PULUMI}:`)) process.env.PATH = `${FAKE_PULUMI}:${path}`;
+    process.env.FAKE_PULUMI_PORT = String(await standInPort());
     process.env.FAKE_PULUMI_DIR = this.fake;
     process.env.PULUMI_HOME = this.home;
     delete process.env.PULUMI_CONFIG_PASSPHRASE;
+  }
+
+  /** Removes the world's directories. */
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** A working copy of the fixture repository (`repo`, or another name for a fresh checkout). */
@@ -163,20 +185,30 @@ export class Scenario {
     writeFileSync(join(this.fake, "calls.jsonl"), "");
   }
 
+  /** The environment of a direct call of the stand-in (as an operator's shell would have it). */
+  private directEnv(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      PULUMI_BACKEND_URL: `file://${this.state}`,
+      PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true",
+      FAKE_PULUMI_DIR: this.fake,
+      PULUMI_HOME: this.home,
+    };
+  }
+
   /** Runs the stand-in directly (seeding state the way an operator would). */
-  pulumi(repo: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
-    const result = spawnSync(join(FAKE_PULUMI, "pulumi"), args, {
-      cwd: join(this.dir, repo),
-      encoding: "utf8",
-      env: {
-        ...process.env,
-        PULUMI_BACKEND_URL: `file://${this.state}`,
-        PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true",
-        FAKE_PULUMI_DIR: this.fake,
-        PULUMI_HOME: this.home,
-      },
+  pulumi(repo: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      execFile(
+        join(FAKE_PULUMI, "pulumi"),
+        args,
+        { cwd: join(this.dir, repo), env: this.directEnv() },
+        (error, stdout, stderr) => {
+          const code = error ? Number((error as { code?: unknown }).code ?? 255) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
     });
-    return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
   }
 
   /** Runs the stand-in directly in the background; resolves to its exit code. */
@@ -184,13 +216,7 @@ export class Scenario {
     const child = spawn(join(FAKE_PULUMI, "pulumi"), args, {
       cwd: join(this.dir, repo),
       stdio: "ignore",
-      env: {
-        ...process.env,
-        PULUMI_BACKEND_URL: `file://${this.state}`,
-        PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true",
-        FAKE_PULUMI_DIR: this.fake,
-        PULUMI_HOME: this.home,
-      },
+      env: this.directEnv(),
     });
     return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
   }
@@ -295,12 +321,12 @@ export class Scenario {
  * A deployed feature stack made directly (its stack file from staging's, as `feature up` derives it), with
  * `tags` written to the backend's tag file; its calls forgotten.
  */
-export function seedFeature(
+export async function seedFeature(
   world: Scenario,
   stack: string,
   tags: Record<string, string>,
   repo = "repo",
-): void {
+): Promise<void> {
   const { config } = featureConfig(join(world.dir, repo), stack);
   writeFileSync(
     join(world.dir, repo, `Pulumi.${stack}.yaml`),
@@ -308,8 +334,8 @@ export function seedFeature(
       .map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`)
       .join("\n")}\n`,
   );
-  const init = world.pulumi(repo, "stack", "init", stack, "--secrets-provider", KMS, "--no-select");
-  const up = world.pulumi(repo, "up", "--yes", "--skip-preview", "--stack", stack);
+  const init = await world.pulumi(repo, "stack", "init", stack, "--secrets-provider", KMS, "--no-select");
+  const up = await world.pulumi(repo, "up", "--yes", "--skip-preview", "--stack", stack);
   if (init.code !== 0 || up.code !== 0)
     throw new Error(`seeding ${stack} failed: ${init.stderr}${up.stderr}`);
   writeFileSync(
@@ -320,9 +346,9 @@ export function seedFeature(
 }
 
 /** A deployed prod stack (as an operator would have made it), its calls forgotten. */
-export function seedProd(world: Scenario): void {
-  const init = world.pulumi("repo", "stack", "init", "prod", "--secrets-provider", KMS, "--no-select");
-  const up = world.pulumi("repo", "up", "--yes", "--skip-preview", "--stack", "prod");
+export async function seedProd(world: Scenario): Promise<void> {
+  const init = await world.pulumi("repo", "stack", "init", "prod", "--secrets-provider", KMS, "--no-select");
+  const up = await world.pulumi("repo", "up", "--yes", "--skip-preview", "--stack", "prod");
   if (init.code !== 0 || up.code !== 0) throw new Error(`seeding prod failed: ${init.stderr}${up.stderr}`);
   world.clearCalls();
 }
