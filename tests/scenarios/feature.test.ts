@@ -150,6 +150,9 @@ describe("feature up", () => {
   it("two runs for one pull request at once both succeed (point 11)", async () => {
     // Both write their lock before either looks again: diyBackend.Lock makes both back off.
     world.knobs({ lockWindowMs: 400 });
+    // The run that waits for the other's lock really waits (the fake clock alone would not let time pass).
+    world.realSleepMs = 300;
+    world.retry = { attempts: 30, initialDelayMs: 1_000, maxDelayMs: 1_000 };
     const [a, b] = await Promise.all([up(), up()]);
     expect([a.code, b.code, a.stderr + b.stderr]).toEqual([0, 0, expect.not.stringMatching(/^error/m)]);
     expect(world.exists(STACK)).toBe(true);
