@@ -11,17 +11,17 @@ const ENGINE = new Set(["preview", "up", "destroy"]);
 const isTagWrite = (c: Call) => c.argv[0] === "stack" && c.argv[1] === "tag" && c.argv[2] === "set";
 
 /**
- * Totals, and the calls the command waited for before the engine started (its first `preview`/`up`): a tag
- * write that overlapped another call ran beside it and is not counted.
+ * Totals, and the calls the command waited for before the engine started (its first `preview`/`up`). Tag
+ * writes count only when they all ended before the engine started: a tag lane still running beside the
+ * engine was not waited for.
  */
 function count(calls: readonly Call[]): { total: number; beforeEngine: number; secrets: number } {
   const sorted = [...calls].sort((a, b) => a.start - b.start);
   const engine = sorted.find((c) => ENGINE.has(c.argv[0] ?? ""));
   const before = sorted.filter((c) => engine === undefined || c.start < engine.start);
-  const others = sorted.filter((c) => !isTagWrite(c));
-  const awaited = before.filter(
-    (c) => !isTagWrite(c) || !others.some((o) => o.start < c.end && o.end > c.start),
-  );
+  const tags = sorted.filter(isTagWrite);
+  const tagsAwaited = engine === undefined || tags.every((c) => c.end <= engine.start);
+  const awaited = before.filter((c) => !isTagWrite(c) || tagsAwaited);
   return {
     total: calls.length,
     beforeEngine: awaited.length,
