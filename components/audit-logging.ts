@@ -33,12 +33,35 @@ export interface AuditLoggingArgs extends CommonArgs {
    * @default HEALTH_CHECK_EXCLUSIONS
    */
   readonly exclusions?: Readonly<Record<string, string>>;
+  /**
+   * Data Access audit logs of Firestore's data plane (`datastore.googleapis.com` DATA_READ and
+   * DATA_WRITE: one entry per document API call). `except-runtime` logs every principal but
+   * `runtimeMembers` — people, tools and unexpected identities touching data — through the audit
+   * config's `exemptedMembers` (https://cloud.google.com/logging/docs/audit/configure-data-access);
+   * `all` also logs the services' own traffic (an entry per request and more: see README for the
+   * volume); `off` keeps ADMIN_READ only. Admin Activity logs are always written.
+   * @default "except-runtime"
+   */
+  readonly firestoreDataAccess?: FirestoreDataAccess;
+  /**
+   * The environment's runtime service accounts as IAM members (`serviceAccount:…`), exempted from
+   * Firestore's data-plane audit logs with `firestoreDataAccess: "except-runtime"`.
+   * @default []
+   */
+  readonly runtimeMembers?: readonly pulumi.Input<string>[];
 }
+
+/** How much of Firestore's data plane the Data Access audit logs record. */
+export type FirestoreDataAccess = "all" | "except-runtime" | "off";
+export const FIRESTORE_DATA_ACCESS: readonly FirestoreDataAccess[] = ["all", "except-runtime", "off"];
+
+/** What the application-log sink routes to its own bucket. */
+export const APP_LOG_FILTER = 'resource.type="cloud_run_revision"';
 
 /** Health checks and probes: thousands of identical, successful entries a day. */
 export const HEALTH_CHECK_EXCLUSIONS: Readonly<Record<string, string>> = {
   "health-probes":
-    'resource.type="cloud_run_revision" AND httpRequest.requestUrl=~"/healthz$" AND httpRequest.status<400',
+    'resource.type="cloud_run_revision" AND httpRequest.requestUrl=~"/healthz?$" AND httpRequest.status<400',
   "lb-health-checkers":
     'resource.type="http_load_balancer" AND httpRequest.userAgent=~"GoogleHC" AND httpRequest.status<400',
 };
@@ -64,6 +87,13 @@ export function validateAuditLoggingArgs(args: AuditLoggingArgs): void {
       s,
       "a service name such as iam.googleapis.com",
     ),
+  );
+  const firestore = args.firestoreDataAccess ?? "except-runtime";
+  p.check(
+    FIRESTORE_DATA_ACCESS.includes(firestore),
+    "firestoreDataAccess",
+    firestore,
+    `one of ${FIRESTORE_DATA_ACCESS.join(", ")}`,
   );
   p.throwIfAny();
 }
@@ -100,7 +130,7 @@ export class AuditLogging extends Component {
         project: args.project,
         name: args.naming.name("generic", "app-logs"),
         destination: pulumi.interpolate`logging.googleapis.com/${this.appLogBucket.id}`,
-        filter: 'resource.type="cloud_run_revision"',
+        filter: APP_LOG_FILTER,
         uniqueWriterIdentity: true,
         // Project exclusions apply to the _Default sink only: this sink drops the same noise itself.
         exclusions: Object.entries(args.exclusions ?? HEALTH_CHECK_EXCLUSIONS).map(([exclusion, filter]) => ({
@@ -151,17 +181,41 @@ export class AuditLogging extends Component {
       this.child(),
     );
 
+    const firestore = args.firestoreDataAccess ?? "except-runtime";
+    const exempted = [...(args.runtimeMembers ?? [])];
     for (const service of args.dataAccessServices ?? DEFAULT_DATA_ACCESS_SERVICES) {
+      const dataPlane = service === "datastore.googleapis.com" ? firestore : "all";
+      const data = (logType: string) =>
+        dataPlane === "except-runtime" && exempted.length > 0
+          ? { logType, exemptedMembers: exempted }
+          : { logType };
       new gcp.projects.IAMAuditConfig(
         `${name}-${service.replace(/\.googleapis\.com$/, "").replace(/\./g, "-")}`,
         {
           project: args.project,
           service,
-          auditLogConfigs: [{ logType: "ADMIN_READ" }, { logType: "DATA_READ" }, { logType: "DATA_WRITE" }],
+          auditLogConfigs: [
+            { logType: "ADMIN_READ" },
+            ...(dataPlane === "off" ? [] : [data("DATA_READ"), data("DATA_WRITE")]),
+          ],
         },
         this.child(),
       );
     }
+    // What the application-log sink routes to its bucket is not also stored in _Default: a project
+    // exclusion is created "in the _Default sink" of the project
+    // (https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.exclusions/create), and
+    // exclusions of other sinks — the app sink's own — are separate. Audit logs stay in _Default.
+    new gcp.logging.ProjectExclusion(
+      `${name}-app-logs-routed`,
+      {
+        project: args.project,
+        name: args.naming.name("generic", "app-logs-routed"),
+        description: "Cloud Run logs: stored in the app-log bucket by the app-logs sink",
+        filter: `${APP_LOG_FILTER} AND NOT logName:"cloudaudit.googleapis.com"`,
+      },
+      this.child(),
+    );
     for (const [exclusion, filter] of Object.entries(args.exclusions ?? HEALTH_CHECK_EXCLUSIONS)) {
       new gcp.logging.ProjectExclusion(
         `${name}-${exclusion}`,

@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
+import { ROUTE_PATTERN } from "./shared/routes";
 import { componentLabels, type CommonArgs } from "./shared/types";
 import { Problems } from "./shared/validation";
 
@@ -24,10 +25,25 @@ export const RATE_LIMIT_INTERVALS = [
   10, 30, 60, 120, 180, 240, 300, 600, 900, 1200, 1800, 2700, 3600,
 ] as const;
 
+/**
+ * Cloud Armor's bounds on a `rate_based_ban` rule's counts: "The minimum value is 1 request and the maximum
+ * value is 10,000 requests" (https://cloud.google.com/armor/docs/rate-limiting-overview, rate-based ban
+ * thresholds; a throttle rule would allow 1,000,000). The ban threshold is held to the same bound.
+ */
+export const RATE_LIMIT_MAX_COUNT = 10_000;
+
+/**
+ * Where the OWASP CRS method-enforcement signature applies (`methodenforcement-v33-stable`, signature
+ * `owasp-crs-v030301-id911100-methodenforcement`: any method but GET, HEAD, POST and OPTIONS is denied).
+ * Paths are route patterns (`/exact` or `/prefix/*`): `only` these, or every path `except` these.
+ */
+export type MethodEnforcementScope =
+  { readonly only: readonly string[] } | { readonly except: readonly string[] };
+
 /** Per-client rate limit: over `requests` per `intervalSec` is throttled (429); over the ban threshold is banned. */
 export interface RateLimit {
   /**
-   * Requests one client (IP) may send per interval before it is throttled.
+   * Requests one client (IP) may send per interval before it is throttled (1-10000).
    * @default 600
    */
   readonly requests?: number;
@@ -37,7 +53,7 @@ export interface RateLimit {
    */
   readonly intervalSec?: number;
   /**
-   * Requests per interval after which the client is banned.
+   * Requests per interval after which the client is banned (above `requests`, at most 10000).
    * @default 3 × requests
    */
   readonly banRequests?: number;
@@ -49,7 +65,7 @@ export interface RateLimit {
 }
 
 /** Arguments of {@link CloudArmorPolicy}. */
-export interface CloudArmorPolicyArgs extends Omit<CommonArgs, "region"> {
+export interface CloudArmorPolicyArgs extends Omit<CommonArgs, "region">, AccessLists {
   /** Logical name; the policy name is `naming.name("generic", name)`. */
   readonly name: string;
   /**
@@ -73,7 +89,15 @@ export interface CloudArmorPolicyArgs extends Omit<CommonArgs, "region"> {
    */
   readonly rateLimit?: RateLimit | null;
   /**
-   * Adaptive Protection (layer-7 DDoS detection).
+   * Where the method-enforcement rule set (when in `wafRules`) applies. It denies PUT, PATCH and DELETE, so
+   * it must stay off the paths of REST APIs.
+   * @default { only: [] } - nowhere: the rule is left out
+   */
+  readonly methodEnforcement?: MethodEnforcementScope;
+  /**
+   * Adaptive Protection (layer-7 DDoS detection). Without a Cloud Armor Enterprise (formerly Managed
+   * Protection Plus) subscription it raises only basic alerts (confidence and size of an attack), with no
+   * attack signature or suggested rule: https://cloud.google.com/armor/docs/adaptive-protection-overview.
    * @default true
    */
   readonly adaptiveProtection?: boolean;
@@ -109,6 +133,8 @@ export function isCidr(range: string): boolean {
 }
 /** Cloud Armor takes at most 10 ranges per `srcIpRanges` rule. */
 const RANGES_PER_RULE = 10;
+/** One `origin.region_code == …` subexpression per region, at most five per rule. */
+const REGIONS_PER_RULE = 5;
 
 /** The default rate limit. */
 export const DEFAULT_RATE_LIMIT: Required<RateLimit> = {
@@ -144,10 +170,10 @@ export function validateCloudArmorPolicyArgs(args: CloudArmorPolicyArgs): void {
     };
     const intervals = RATE_LIMIT_INTERVALS.join(", ");
     p.check(
-      Number.isInteger(r.requests) && r.requests >= 1 && r.requests <= 1_000_000,
+      Number.isInteger(r.requests) && r.requests >= 1 && r.requests <= RATE_LIMIT_MAX_COUNT,
       "rateLimit.requests",
       r.requests,
-      "an integer 1-1000000",
+      `an integer 1-${RATE_LIMIT_MAX_COUNT}`,
     );
     p.check(
       (RATE_LIMIT_INTERVALS as readonly number[]).includes(r.intervalSec),
@@ -156,10 +182,10 @@ export function validateCloudArmorPolicyArgs(args: CloudArmorPolicyArgs): void {
       `one of ${intervals}`,
     );
     p.check(
-      Number.isInteger(r.banRequests) && r.banRequests > r.requests && r.banRequests <= 10_000_000,
+      Number.isInteger(r.banRequests) && r.banRequests > r.requests && r.banRequests <= RATE_LIMIT_MAX_COUNT,
       "rateLimit.banRequests",
       r.banRequests,
-      `an integer above rateLimit.requests (${r.requests})`,
+      `an integer above rateLimit.requests (${r.requests}) and at most ${RATE_LIMIT_MAX_COUNT}`,
     );
     p.check(
       (RATE_LIMIT_INTERVALS as readonly number[]).includes(r.banDurationSec),
@@ -168,6 +194,17 @@ export function validateCloudArmorPolicyArgs(args: CloudArmorPolicyArgs): void {
       `one of ${intervals}`,
     );
   }
+  checkAccessLists(p, args);
+  const scope = args.methodEnforcement ?? { only: [] };
+  const [key, paths] = "only" in scope ? ["only", scope.only] : ["except", scope.except];
+  paths.forEach((path, i) =>
+    p.check(ROUTE_PATTERN.test(path), `methodEnforcement.${key}[${i}]`, path, "/exact or /prefix/*"),
+  );
+  p.throwIfAny();
+}
+
+/** The allow/deny lists and denied regions, shared with the edge policy. */
+export function checkAccessLists(p: Problems, args: AccessLists): void {
   for (const key of ["allowIpRanges", "denyIpRanges"] as const) {
     (args[key] ?? []).forEach((range, i) =>
       p.check(isCidr(range), `${key}[${i}]`, range, "a CIDR range such as 203.0.113.0/24"),
@@ -176,7 +213,6 @@ export function validateCloudArmorPolicyArgs(args: CloudArmorPolicyArgs): void {
   (args.denyRegions ?? []).forEach((code, i) =>
     p.check(/^[A-Z]{2}$/.test(code), `denyRegions[${i}]`, code, "an ISO 3166-1 alpha-2 code such as KP"),
   );
-  p.throwIfAny();
 }
 
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
@@ -184,10 +220,15 @@ const chunks = <T>(items: readonly T[], size: number): T[][] =>
 
 type Rule = gcp.types.input.compute.SecurityPolicyRule;
 
-/** The policy's rules in evaluation order: allow list, deny list, regions, WAF, rate limit, default. */
-export function armorRules(args: CloudArmorPolicyArgs): Rule[] {
-  const preview = args.preview ?? false;
-  const sensitivity = args.wafSensitivity ?? 1;
+/** Allow list, deny list and denied regions: the rules a backend and an edge policy share. */
+export interface AccessLists {
+  readonly allowIpRanges?: readonly string[];
+  readonly denyIpRanges?: readonly string[];
+  readonly denyRegions?: readonly string[];
+}
+
+/** The allow list (100+), deny list (200+) and denied regions (300+), in evaluation order. */
+export function accessRules(args: AccessLists, preview: boolean): Rule[] {
   const rules: Rule[] = [];
   chunks(args.allowIpRanges ?? [], RANGES_PER_RULE).forEach((ranges, i) =>
     rules.push({
@@ -205,28 +246,78 @@ export function armorRules(args: CloudArmorPolicyArgs): Rule[] {
       match: { versionedExpr: "SRC_IPS_V1", config: { srcIpRanges: ranges } },
     }),
   );
-  if ((args.denyRegions ?? []).length > 0) {
+  // An advanced match condition holds at most five subexpressions
+  // (https://cloud.google.com/armor/docs/rules-language-reference): five regions per rule.
+  chunks(args.denyRegions ?? [], REGIONS_PER_RULE).forEach((codes, i) =>
     rules.push({
-      priority: 300,
+      priority: 300 + i,
       action: "deny(403)",
       preview,
       description: "Denied client regions",
-      match: {
-        expr: {
-          expression: (args.denyRegions ?? []).map((c) => `origin.region_code == '${c}'`).join(" || "),
-        },
-      },
-    });
+      match: { expr: { expression: codes.map((c) => `origin.region_code == '${c}'`).join(" || ") } },
+    }),
+  );
+  return rules;
+}
+
+/**
+ * An RE2 pattern matching exactly the request paths of `routes` (`/x/*` → `/x/` and below, `/x` → `/x`).
+ * `.` goes in a character class so the CEL string needs no backslash escapes.
+ */
+export function routesPattern(routes: readonly string[]): string {
+  const one = (route: string): string => {
+    const wild = route.endsWith("*");
+    const literal = (wild ? route.slice(0, -1) : route).replace(/\./g, "[.]");
+    return wild ? `${literal}.*` : literal;
+  };
+  return `^(?:${routes.map(one).join("|")})$`;
+}
+
+/**
+ * The method-enforcement rule's match, scoped to paths (one `matches` subexpression and the WAF call), or
+ * `undefined` when the scope covers nothing. Preconfigured WAF expressions combine with other attributes
+ * by `&&` (GoogleCloudPlatform/terraform-google-cloud-armor, examples/global-backend-security-policy-example/main.tf
+ * scopes this very rule with `&& !request.path.matches(...)`).
+ */
+export function methodEnforcementExpression(
+  rule: string,
+  sensitivity: number,
+  scope: MethodEnforcementScope,
+): string | undefined {
+  const waf = `evaluatePreconfiguredWaf('${rule}', {'sensitivity': ${sensitivity}})`;
+  if ("only" in scope) {
+    return scope.only.length === 0
+      ? undefined
+      : `request.path.matches('${routesPattern(scope.only)}') && ${waf}`;
   }
-  (args.wafRules ?? DEFAULT_WAF_RULES).forEach((rule, i) =>
+  return scope.except.length === 0
+    ? waf
+    : `!request.path.matches('${routesPattern(scope.except)}') && ${waf}`;
+}
+
+/** The policy's rules in evaluation order: allow list, deny list, regions, WAF, rate limit, default. */
+export function armorRules(args: CloudArmorPolicyArgs): Rule[] {
+  const preview = args.preview ?? false;
+  const sensitivity = args.wafSensitivity ?? 1;
+  const rules: Rule[] = accessRules(args, preview);
+  (args.wafRules ?? DEFAULT_WAF_RULES).forEach((rule, i) => {
+    // The method-enforcement set's signature 911100 denies every method but GET, HEAD, POST and OPTIONS
+    // (https://cloud.google.com/armor/docs/waf-rules, Method enforcement), so a REST API's PUT, PATCH and
+    // DELETE get 403: the rule runs only where the scope says. Opting out 911100 instead
+    // ('opt_out_rule_ids', https://cloud.google.com/armor/docs/rule-tuning#opt_out_rule_signatures) would
+    // leave the set with nothing to evaluate.
+    const expression = rule.startsWith("methodenforcement-")
+      ? methodEnforcementExpression(rule, sensitivity, args.methodEnforcement ?? { only: [] })
+      : `evaluatePreconfiguredWaf('${rule}', {'sensitivity': ${sensitivity}})`;
+    if (expression === undefined) return;
     rules.push({
       priority: 1000 + i,
       action: "deny(403)",
       preview,
       description: `WAF ${rule}`,
-      match: { expr: { expression: `evaluatePreconfiguredWaf('${rule}', {'sensitivity': ${sensitivity}})` } },
-    }),
-  );
+      match: { expr: { expression } },
+    });
+  });
   if (args.rateLimit !== null) {
     const r = {
       ...DEFAULT_RATE_LIMIT,
@@ -249,13 +340,18 @@ export function armorRules(args: CloudArmorPolicyArgs): Rule[] {
       },
     });
   }
-  rules.push({
+  rules.push(defaultRule(args.defaultAction));
+  return rules;
+}
+
+/** The lowest-priority rule every Cloud Armor policy ends with. */
+export function defaultRule(action: "allow" | "deny" | undefined): Rule {
+  return {
     priority: 2147483647,
-    action: args.defaultAction === "deny" ? "deny(403)" : "allow",
+    action: action === "deny" ? "deny(403)" : "allow",
     description: "Default rule",
     match: { versionedExpr: "SRC_IPS_V1", config: { srcIpRanges: ["*"] } },
-  });
-  return rules;
+  };
 }
 
 /**

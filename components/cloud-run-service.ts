@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
 import { grantKey } from "./shared/grants";
 import { IMAGE_RULE, parseImage } from "./shared/image";
+import { GRANT_PROPAGATION, propagationWait } from "./shared/propagation";
 import { componentLabels, type CommonArgs, type Member } from "./shared/types";
 import { isKnown, Problems } from "./shared/validation";
 import { CLOUD_RUN_NAME_WITH_TAG_MAX, MAX_TRAFFIC_TAG_LENGTH } from "./shared/limits";
@@ -15,10 +16,13 @@ export interface SecretEnvRef {
   /** Secret id or full resource name (`projects/p/secrets/s`). */
   readonly secret: pulumi.Input<string>;
   /**
-   * Secret version.
-   * @default "latest" - resolved when a revision is created
+   * Secret version: a version number pins the value, so a rotation (a new version) rolls a new revision.
+   * Google recommends pinning for secrets passed as environment variables, which "are resolved at
+   * instance startup time" (https://cloud.google.com/run/docs/configuring/services/secrets): with
+   * `latest`, a rotated value reaches instances unevenly, as they happen to start.
+   * @default "latest" - resolved at each instance start
    */
-  readonly version?: string;
+  readonly version?: pulumi.Input<string>;
 }
 
 /** Direct VPC egress: the service's outbound traffic to private ranges goes through this subnet. */
@@ -117,10 +121,28 @@ export interface CloudRunServiceArgs extends CommonArgs {
    */
   readonly timeoutSeconds?: number;
   /**
-   * HTTP path of the startup and liveness probes.
-   * @default "/healthz"
+   * HTTP path of the startup and liveness probes. Not ending in `z`: Cloud Run reserves "some paths
+   * ending with z" and recommends avoiding all of them (https://cloud.google.com/run/docs/known-issues).
+   * @default "/health"
    */
   readonly healthPath?: string;
+  /**
+   * HTTP path of a readiness probe. Cloud Run service health — cross-region failover behind the load
+   * balancer — is computed from readiness probes and needs at least one minimum instance per region
+   * (https://cloud.google.com/run/docs/configuring/configure-service-health), so `minInstances` must be
+   * at least 1. Readiness probes are a Preview feature
+   * (https://cloud.google.com/run/docs/configuring/healthchecks): the service sets `launchStage: "BETA"`,
+   * which the provider documents as the way to "allow use of preview features in that stage".
+   * @default undefined - no readiness probe
+   */
+  readonly readinessPath?: string;
+  /**
+   * IAM grants the revision needs from its first start (secret access, data access). The service is
+   * created only `GRANT_PROPAGATION` (2 minutes) after them, through a `Sleep` keyed by their ids: a stack
+   * whose grants did not change does not wait again.
+   * @default [] - no wait
+   */
+  readonly awaitGrants?: readonly pulumi.CustomResource[];
   /**
    * Plain environment variables. Names that look like credentials are refused: use `secretEnv`.
    * @default {}
@@ -187,6 +209,14 @@ export const SERVICE_NAME_RULE =
 export const ALLOWED_CPU = ["1", "2", "4", "6", "8"] as const;
 const RESERVED_ENV = new Set(["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"]);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** An absolute URL path that does not end in `z` (Cloud Run reserves some such paths, see `healthPath`). */
+export function isProbePath(path: string): boolean {
+  return /^\/[\w\-./]*$/.test(path) && !path.endsWith("z");
+}
+export const PROBE_PATH_RULE =
+  "an absolute URL path such as /health, not ending in 'z' (Cloud Run reserves some paths ending in z)";
+/** The default health path of probes and uptime checks. */
+export const DEFAULT_HEALTH_PATH = "/health";
 /** Environment variable names that must come from Secret Manager, never plain config. */
 export const SECRET_LOOKING_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i;
 
@@ -256,8 +286,17 @@ export function validateCloudRunServiceArgs(args: CloudRunServiceArgs): void {
     timeout,
     "an integer 1-3600",
   );
-  const health = args.healthPath ?? "/healthz";
-  p.check(/^\/[\w\-./]*$/.test(health), "healthPath", health, "an absolute URL path such as /healthz");
+  const health = args.healthPath ?? DEFAULT_HEALTH_PATH;
+  p.check(isProbePath(health), "healthPath", health, PROBE_PATH_RULE);
+  if (args.readinessPath !== undefined) {
+    p.check(isProbePath(args.readinessPath), "readinessPath", args.readinessPath, PROBE_PATH_RULE);
+    p.check(
+      min >= 1,
+      "minInstances",
+      min,
+      "at least 1 with a readiness probe, which every service in several regions has (Cloud Run service health needs a minimum instance per region)",
+    );
+  }
   for (const key of Object.keys(args.env ?? {})) {
     p.check(
       ENV_NAME.test(key) && !RESERVED_ENV.has(key),
@@ -421,7 +460,7 @@ export class CloudRunService extends Component {
     this.baseName = name;
     this.location = args.region;
     const labels = componentLabels(args.labels, "cloud-run");
-    const health = args.healthPath ?? "/healthz";
+    const health = args.healthPath ?? DEFAULT_HEALTH_PATH;
     const port = args.port ?? 8080;
 
     const envs = [
@@ -431,6 +470,17 @@ export class CloudRunService extends Component {
         valueSource: { secretKeyRef: { secret: ref.secret, version: ref.version ?? "latest" } },
       })),
     ];
+
+    const grants = args.awaitGrants ?? [];
+    const wait =
+      grants.length > 0
+        ? propagationWait(
+            `${name}-grants-propagation`,
+            GRANT_PROPAGATION,
+            grants.map((g) => g.id),
+            this.child(),
+          )
+        : undefined;
 
     this.service = new gcp.cloudrunv2.Service(
       name,
@@ -443,6 +493,7 @@ export class CloudRunService extends Component {
         iapEnabled: args.iap !== undefined,
         invokerIamDisabled: args.invokerIamDisabled ?? false,
         deletionProtection: args.deletionProtection ?? true,
+        ...(args.readinessPath !== undefined ? { launchStage: "BETA" } : {}),
         traffics: trafficBlocks(args.traffic ?? ALL_TO_LATEST),
         labels,
         template: {
@@ -482,12 +533,23 @@ export class CloudRunService extends Component {
                 timeoutSeconds: 5,
                 failureThreshold: 3,
               },
+              ...(args.readinessPath !== undefined
+                ? {
+                    readinessProbe: {
+                      httpGet: { path: args.readinessPath, port },
+                      periodSeconds: 10,
+                      timeoutSeconds: 5,
+                      failureThreshold: 3,
+                      successThreshold: 2,
+                    },
+                  }
+                : {}),
             },
           ],
         },
       },
-      // A component's dependsOn does not reach its children: the revision must wait for its grants.
-      this.child(),
+      // The revision waits until its grants have propagated (Cloud Run checks secret access at deploy).
+      this.child(wait ? { dependsOn: [wait] } : {}),
     );
     this.serviceName = this.service.name;
     this.uri = this.service.uri;

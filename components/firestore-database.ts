@@ -198,6 +198,11 @@ export class FirestoreDatabase extends Component {
       this.child({ protect: args.protect ?? true }),
     );
     this.databaseName = this.database.name;
+    // A database deleted on destroy takes its indexes, TTL fields and backup schedules with it: Pulumi
+    // skips their own deletes (`deletedWith`, https://www.pulumi.com/docs/iac/concepts/options/deletedwith/),
+    // so a feature stack's destroy is one database delete instead of a delete per index and field.
+    const part = (): pulumi.CustomResourceOptions =>
+      this.child(args.deletionPolicy === "DELETE" ? { deletedWith: this.database } : {});
 
     const backups = args.backups === undefined ? DEFAULT_BACKUPS : args.backups;
     const schedules: gcp.firestore.BackupSchedule[] = [];
@@ -211,7 +216,7 @@ export class FirestoreDatabase extends Component {
             retention: days(backups.dailyRetentionDays),
             dailyRecurrence: {},
           },
-          this.child(),
+          part(),
         ),
       );
     }
@@ -225,7 +230,7 @@ export class FirestoreDatabase extends Component {
             retention: days(backups.weeklyRetentionWeeks * 7),
             weeklyRecurrence: { day: backups.weeklyDay ?? "SUNDAY" },
           },
-          this.child(),
+          part(),
         ),
       );
     }
@@ -245,7 +250,7 @@ export class FirestoreDatabase extends Component {
               : { fieldPath: f.path, order: f.order === "desc" ? "DESCENDING" : "ASCENDING" },
           ),
         },
-        this.child(),
+        part(),
       );
     }
     for (const ttl of args.ttlFields ?? []) {
@@ -258,7 +263,7 @@ export class FirestoreDatabase extends Component {
           field: ttl.field,
           ttlConfig: {},
         },
-        this.child(),
+        part(),
       );
     }
     this.registerOutputs({ databaseName: this.databaseName });

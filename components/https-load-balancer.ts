@@ -1,14 +1,16 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
+import { CloudArmorEdgePolicy } from "./cloud-armor-edge-policy";
 import {
   CloudArmorPolicy,
   validateCloudArmorPolicyArgs,
   type CloudArmorPolicyArgs,
+  type MethodEnforcementScope,
 } from "./cloud-armor-policy";
 import { grantKey } from "./shared/grants";
 import { logicalKey } from "./shared/logical-name";
-import { ROUTE_PATTERN, overlappingRoutes } from "./shared/routes";
+import { ROUTE_PATTERN, overlappingRoutes, withBarePrefixes } from "./shared/routes";
 import { SECURITY_HEADERS } from "./shared/security-headers";
 import { componentLabels, type CommonArgs, type Member } from "./shared/types";
 import { Problems } from "./shared/validation";
@@ -23,11 +25,17 @@ export interface LoadBalancerBackend {
    * @default undefined - public
    */
   readonly iapMembers?: readonly string[];
+  /**
+   * Cloud Armor's method-enforcement rule on this backend's paths: only GET, HEAD, POST and OPTIONS get
+   * through. Leave it off for REST APIs (PUT, PATCH, DELETE).
+   * @default false
+   */
+  readonly methodEnforcement?: boolean;
 }
 
 /** One path rule of the URL map. */
 export interface LoadBalancerRoute {
-  /** `/exact` or `/prefix/*`. */
+  /** `/exact` or `/prefix/*`; a `/prefix/*` route also gets `/prefix` unless another route names it. */
   readonly path: string;
   /** A key of `backends`, or `"static"` for the static site. */
   readonly backend: string;
@@ -36,10 +44,12 @@ export interface LoadBalancerRoute {
 /** How TLS certificates are issued (both Google-managed). */
 export interface CertificateOptions {
   /**
-   * `managed`: compute managed certificates, auto-named so a change of domains is create-before-delete.
-   * `certificate-manager`: Certificate Manager with DNS authorization (issues before DNS points here,
-   * allows wildcards).
-   * @default "managed"
+   * `certificate-manager`: Certificate Manager with DNS authorization, one certificate per certificate
+   * domain in a certificate map: a certificate is issued before DNS points here (wildcards allowed), and a
+   * change of domains adds or removes certificates without touching the ones that serve.
+   * `managed`: one compute managed certificate for every domain; a change of domains replaces it with one
+   * that provisions only once it is attached (up to about an hour of HTTPS errors).
+   * @default "certificate-manager"
    */
   readonly mode?: "managed" | "certificate-manager";
   /**
@@ -51,8 +61,12 @@ export interface CertificateOptions {
 
 /** The static site's options (the load balancer creates it). */
 export type StaticSiteOptions = Omit<StaticSiteArgs, keyof CommonArgs | "name" | "cdnFillServiceAgent">;
-/** The Cloud Armor policy's options (the load balancer creates it). */
-export type ArmorOptions = Omit<CloudArmorPolicyArgs, keyof CommonArgs | "name">;
+/**
+ * The Cloud Armor policies' options (the load balancer creates them). The allow/deny lists, denied regions,
+ * preview and default action apply to the static site's edge policy too; where method enforcement runs
+ * follows each backend's `methodEnforcement`.
+ */
+export type ArmorOptions = Omit<CloudArmorPolicyArgs, keyof CommonArgs | "name" | "methodEnforcement">;
 
 /** Arguments of {@link HttpsLoadBalancer}. `region` is where the static site's bucket lives. */
 export interface HttpsLoadBalancerArgs extends CommonArgs {
@@ -62,7 +76,7 @@ export interface HttpsLoadBalancerArgs extends CommonArgs {
   readonly domains: readonly string[];
   /**
    * Certificates.
-   * @default { mode: "managed" }
+   * @default { mode: "certificate-manager" }
    */
   readonly certificates?: CertificateOptions;
   /**
@@ -85,7 +99,8 @@ export interface HttpsLoadBalancerArgs extends CommonArgs {
    */
   readonly staticSite?: StaticSiteOptions | null;
   /**
-   * Cloud Armor on every backend service (always on: only its settings are options).
+   * Cloud Armor on every backend service, and an edge policy on the static site (always on: only their
+   * settings are options).
    * @default {}
    */
   readonly armor?: ArmorOptions;
@@ -129,7 +144,7 @@ export function validateHttpsLoadBalancerArgs(args: HttpsLoadBalancerArgs): void
     );
     p.check(args.domains.indexOf(d) === i, `domains[${i}]`, d, "each domain once");
   });
-  const mode = args.certificates?.mode ?? "managed";
+  const mode = args.certificates?.mode ?? "certificate-manager";
   const certDomains = args.certificates?.domains ?? args.domains;
   certDomains.forEach((d, i) => {
     p.check(
@@ -205,6 +220,23 @@ export function validateHttpsLoadBalancerArgs(args: HttpsLoadBalancerArgs): void
     validateStaticSiteArgs({ ...args, ...args.staticSite, name: "static", cdnFillServiceAgent: "x" });
 }
 
+/**
+ * Where Cloud Armor's method-enforcement rule runs: on the routes of backends with `methodEnforcement`, or,
+ * when the default backend has it (it serves every unrouted path), everywhere but the routes of backends
+ * without it.
+ */
+export function methodEnforcementScope(
+  backends: Readonly<Record<string, LoadBalancerBackend>>,
+  routes: readonly LoadBalancerRoute[],
+  defaultBackend: string,
+): MethodEnforcementScope {
+  const enforced = (backend: string): boolean => backends[backend]?.methodEnforcement === true;
+  const services = routes.filter((r) => r.backend !== "static");
+  if (enforced(defaultBackend))
+    return { except: services.filter((r) => !enforced(r.backend)).map((r) => r.path) };
+  return { only: services.filter((r) => enforced(r.backend)).map((r) => r.path) };
+}
+
 /** A DNS record the user must create for the load balancer. */
 export interface DnsRecord {
   readonly name: string;
@@ -265,15 +297,36 @@ export class HttpsLoadBalancer extends Component {
       parent,
     );
 
+    const routes = withBarePrefixes(args.routes);
     this.armor = new CloudArmorPolicy(
       `${name}-armor`,
-      { ...args, ...args.armor, name: `${args.name}-armor` },
+      {
+        ...args,
+        ...args.armor,
+        name: `${args.name}-armor`,
+        methodEnforcement: methodEnforcementScope(args.backends, routes, args.defaultBackend ?? "static"),
+      },
       parent,
     );
 
     if (args.staticSite !== null) {
       const number =
         args.projectNumber ?? gcp.organizations.getProjectOutput({ projectId: args.project }, parent).number;
+      // Backend buckets take no backend (CLOUD_ARMOR) policy, only an edge one: the same IP and region
+      // lists as the backends' policy, evaluated before the CDN cache.
+      const edgePolicy = new CloudArmorEdgePolicy(
+        `${name}-static-armor`,
+        {
+          ...args,
+          name: `${args.name}-static-armor`,
+          allowIpRanges: args.armor?.allowIpRanges,
+          denyIpRanges: args.armor?.denyIpRanges,
+          denyRegions: args.armor?.denyRegions,
+          preview: args.armor?.preview,
+          defaultAction: args.armor?.defaultAction,
+        },
+        parent,
+      );
       this.staticSite = new StaticSite(
         `${name}-static`,
         {
@@ -281,6 +334,7 @@ export class HttpsLoadBalancer extends Component {
           ...args.staticSite,
           name: "static",
           cdnFillServiceAgent: pulumi.interpolate`service-${number}@cloud-cdn-fill.iam.gserviceaccount.com`,
+          edgeSecurityPolicy: edgePolicy.id,
         },
         parent,
       );
@@ -314,7 +368,9 @@ export class HttpsLoadBalancer extends Component {
           securityPolicy: this.armor.selfLink,
           logConfig: { enable: true, sampleRate: args.logSampleRate ?? 1 },
           customResponseHeaders: headers,
-          iap: backend.iapMembers ? { enabled: true } : undefined,
+          // Explicit on public backends too: an omitted `iap` block diffs on every update in some provider
+          // versions (hashicorp/terraform-provider-google#29069, fixed in 7.46.1 by magic-modules#18840).
+          iap: { enabled: backend.iapMembers !== undefined },
         },
         parent,
       );
@@ -331,7 +387,7 @@ export class HttpsLoadBalancer extends Component {
       return service.selfLink;
     };
     const byBackend = new Map<string, string[]>();
-    for (const route of args.routes)
+    for (const route of routes)
       byBackend.set(route.backend, [...(byBackend.get(route.backend) ?? []), route.path]);
     const defaultService = target(args.defaultBackend ?? "static");
 
@@ -458,9 +514,12 @@ export class HttpsLoadBalancer extends Component {
     authorizationRecords: pulumi.Output<DnsRecord[]>;
   } {
     const domains = [...(args.certificates?.domains ?? args.domains)];
-    if ((args.certificates?.mode ?? "managed") === "managed") {
-      // No fixed name: Pulumi auto-names it, so new domains create a new certificate before the old one
-      // is deleted, and the proxy never holds a certificate that is being replaced.
+    if (args.certificates?.mode === "managed") {
+      // No fixed name: Pulumi auto-names it, so new domains create a new certificate before the old one is
+      // deleted. The new one only provisions once attached and DNS points here ("This resource will return
+      // as soon as the certificate object is created, but post-creation the certificate object will go
+      // through a provisioning process", Pulumi registry, gcp.compute.ManagedSslCertificate), so HTTPS
+      // fails until it is ACTIVE: the reason `certificate-manager` is the default.
       const cert = new gcp.compute.ManagedSslCertificate(
         `${name}-cert`,
         { project: args.project, type: "MANAGED", managed: { domains } },
@@ -481,39 +540,56 @@ export class HttpsLoadBalancer extends Component {
           this.child(),
         ),
     );
-    const cert = new gcp.certificatemanager.Certificate(
-      `${name}-cert`,
-      {
-        project: args.project,
-        // Auto-named like the compute certificate: new domains create a new certificate first.
-        scope: "DEFAULT",
-        labels,
-        managed: { domains, dnsAuthorizations: auths.map((a) => a.id) },
-      },
-      this.child(),
+    const authOf = new Map(authDomains.map((d, i) => [d, auths[i]]));
+    // One certificate per certificate domain, each authorized by DNS ahead of traffic
+    // (https://cloud.google.com/certificate-manager/docs/dns-authorization): adding or removing a domain
+    // creates or deletes only that domain's certificate, and the hostnames already served keep theirs,
+    // with no window in which a hostname's only certificate is still provisioning. Auto-named: a
+    // replaced certificate is created before the old one is deleted.
+    const certs = new Map(
+      domains.map((domain, i) => {
+        const auth = authOf.get(domain.replace(/^\*\./, ""));
+        const cert = new gcp.certificatemanager.Certificate(
+          `${name}-cert-${logicalKey([domain])}`,
+          {
+            project: args.project,
+            scope: "DEFAULT",
+            labels,
+            managed: { domains: [domain], dnsAuthorizations: auth ? [auth.id] : [] },
+          },
+          // The single certificate was `<name>-cert`: a stack with one domain keeps it as it is.
+          this.child(i === 0 ? { aliases: [{ name: `${name}-cert` }] } : {}),
+        );
+        return [domain, cert] as const;
+      }),
     );
     const map = new gcp.certificatemanager.CertificateMap(
       name,
       { project: args.project, name: gcpName("certs"), labels },
       this.child(),
     );
-    args.domains.forEach(
-      (hostname) =>
-        new gcp.certificatemanager.CertificateMapEntry(
-          `${name}-${logicalKey([hostname])}`,
-          {
-            project: args.project,
-            name: gcpName(logicalKey([hostname])),
-            map: map.name,
-            hostname,
-            certificates: [cert.id],
-            labels,
-          },
-          this.child(),
-        ),
-    );
+    args.domains.forEach((hostname) => {
+      // The exact certificate first, else the wildcard one level up (validation ensures one covers it).
+      const domain =
+        domains.find((d) => d === hostname) ?? domains.find((d) => certificateCovers(d, hostname));
+      const cert = domain === undefined ? undefined : certs.get(domain);
+      if (cert === undefined)
+        throw new pulumi.RunError(`HttpsLoadBalancer "${args.name}": no certificate covers ${hostname}`);
+      new gcp.certificatemanager.CertificateMapEntry(
+        `${name}-${logicalKey([hostname])}`,
+        {
+          project: args.project,
+          name: gcpName(logicalKey([hostname])),
+          map: map.name,
+          hostname,
+          certificates: [cert.id],
+          labels,
+        },
+        this.child(),
+      );
+    });
     return {
-      names: pulumi.all([cert.name]),
+      names: pulumi.all([...certs.values()].map((c) => c.name)),
       certificateMap: pulumi.interpolate`//certificatemanager.googleapis.com/${map.id}`,
       authorizationRecords: pulumi
         .all(auths.map((a) => a.dnsResourceRecords))

@@ -102,6 +102,7 @@ export class SecretSet extends Component {
   private readonly baseName: string;
   private readonly declared: readonly string[];
   private readonly ownIds: Readonly<Record<string, pulumi.Output<string>>>;
+  private readonly ownVersions: Readonly<Record<string, pulumi.Output<string>>>;
 
   constructor(name: string, args: SecretSetArgs, opts?: pulumi.ComponentResourceOptions) {
     validateSecretSetArgs(args);
@@ -114,6 +115,7 @@ export class SecretSet extends Component {
     // The id each secret is referenced by: through its version where one is created here, so whatever
     // mounts the secret also waits for its first version ("latest" must exist when a revision starts).
     const ids: Record<string, pulumi.Output<string>> = {};
+    const versions: Record<string, pulumi.Output<string>> = {};
     if (args.existingIds === undefined) {
       for (const [secretName, spec] of Object.entries(args.secrets)) {
         const secret = new gcp.secretmanager.Secret(
@@ -138,10 +140,18 @@ export class SecretSet extends Component {
         if (value !== undefined) {
           const version = new gcp.secretmanager.SecretVersion(
             `${name}-${secretName}-version`,
-            { secret: secret.id, secretData: pulumi.secret(value) },
+            {
+              secret: secret.id,
+              secretData: pulumi.secret(value),
+              // A new value replaces the version; the replaced one stays enabled so that the previous
+              // revision — the rollback target, which pins it — can still start instances. Disable it
+              // (`gcloud secrets versions disable`) once the rotation is verified.
+              deletionPolicy: "ABANDON",
+            },
             this.child({ additionalSecretOutputs: ["secretData"] }),
           );
           ids[secretName] = version.secret;
+          versions[secretName] = version.version;
         }
       }
       this.secretIds = pulumi
@@ -152,6 +162,7 @@ export class SecretSet extends Component {
     }
     this.secrets = secrets;
     this.ownIds = ids;
+    this.ownVersions = versions;
     this.registerOutputs({ secretIds: this.secretIds });
   }
 
@@ -166,6 +177,18 @@ export class SecretSet extends Component {
         throw new pulumi.RunError(`SecretSet: secret "${secretName}" has no id in the referenced stack`);
       return id;
     });
+  }
+
+  /**
+   * The version a service mounts: the number of the version created here, so that a new value (a
+   * rotation) changes the service's template and rolls a new revision; `latest` for a secret whose
+   * versions this stack does not create (a feature environment mounting staging's secrets: staging
+   * owns and rotates them, a pin would go stale at staging's next rotation, and a feature environment's
+   * few instances start from zero anyway, so `latest` reaches them at their next start).
+   */
+  secretVersion(secretName: string): pulumi.Output<string> {
+    this.assertDeclared(secretName);
+    return this.ownVersions[secretName] ?? pulumi.output("latest");
   }
 
   /** Lets `member` read the versions of one secret (`secretmanager.secretAccessor` on that secret only). */

@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { isProbePath, PROBE_PATH_RULE } from "./cloud-run-service";
 import { alertDocumentation } from "./monitoring/alert-docs";
 import { burnRateFilter, burnRateWindows, type Urgency } from "./monitoring/burn-rate";
 import { Component } from "./shared/component";
@@ -42,7 +43,7 @@ export interface AlertRouting {
 export interface UptimeCheck {
   /** The public host, e.g. `app.example.com`. */
   readonly host: string;
-  /** The path checked, e.g. `/api/healthz`. */
+  /** The path checked, e.g. `/api/health` (not ending in `z`: Cloud Run reserves some such paths). */
   readonly path: string;
   /**
    * Check period in seconds (60, 300, 600 or 900).
@@ -64,6 +65,13 @@ export interface ServiceMonitoringArgs extends Omit<CommonArgs, "region">, Servi
   readonly cloudRunService: pulumi.Input<string>;
   /** The region the Cloud Run service first runs in (the monitoring service's label). */
   readonly location: string;
+  /**
+   * Every region the service runs in, `location` first, each with its Cloud Run service's name (the
+   * same name in every region). With more than one, the service is monitored as one custom service
+   * whose SLOs count requests in all of them: a `CLOUD_RUN` basic service names a single location.
+   * @default [{ location, service: cloudRunService }]
+   */
+  readonly regions?: readonly { readonly location: string; readonly service: pulumi.Input<string> }[];
   /**
    * The load balancer's backend service for this Cloud Run service: adds an availability SLO measured at
    * the load balancer.
@@ -133,7 +141,7 @@ export function validateServiceMonitoringArgs(args: ServiceMonitoringArgs): void
   );
   if (args.uptime) {
     const u = args.uptime;
-    p.check(/^\/[\w\-./]*$/.test(u.path), "uptime.path", u.path, "an absolute path such as /api/healthz");
+    p.check(isProbePath(u.path), "uptime.path", u.path, PROBE_PATH_RULE);
     const every = u.periodSeconds ?? 60;
     p.check(
       (UPTIME_PERIODS as readonly number[]).includes(every),
@@ -147,6 +155,15 @@ export function validateServiceMonitoringArgs(args: ServiceMonitoringArgs): void
       p.check(UPTIME_REGIONS.includes(r), `uptime.regions[${i}]`, r, `one of ${UPTIME_REGIONS.join(", ")}`),
     );
   }
+  const regions = args.regions ?? [];
+  if (regions.length > 0)
+    p.check(
+      regions[0]?.location === args.location &&
+        new Set(regions.map((r) => r.location)).size === regions.length,
+      "regions",
+      regions.map((r) => r.location),
+      `distinct regions, the first being location (${args.location})`,
+    );
   p.throwIfAny();
 }
 
@@ -182,21 +199,50 @@ export class ServiceMonitoring extends Component {
     const periodDays = args.periodDays ?? 30;
     const thresholdMs = args.latencyThresholdMs ?? 200;
 
-    const service = new gcp.monitoring.GenericService(
-      name,
-      {
-        project: args.project,
-        serviceId: args.naming.name("generic", args.name),
-        displayName: `${args.name} (Cloud Run)`,
-        basicService: {
-          serviceType: "CLOUD_RUN",
-          serviceLabels: { service_name: args.cloudRunService, location: args.location },
+    const regions = args.regions ?? [{ location: args.location, service: args.cloudRunService }];
+    const locations = regions.map((r) => r.location);
+    let service: gcp.monitoring.GenericService | gcp.monitoring.CustomService;
+    let run: pulumi.Output<string>;
+    if (regions.length > 1) {
+      // A CLOUD_RUN basic service is one service in one location (serviceLabels service_name and
+      // location, https://cloud.google.com/stackdriver/docs/solutions/slo-monitoring/api/api-structures#basic-svc);
+      // a service in several regions is one custom service, whose request-based SLIs count requests in
+      // every region it runs in, named explicitly (https://cloud.google.com/monitoring/api/v3/filters).
+      // The display name reads every region's service, so the monitoring service depends on each.
+      service = new gcp.monitoring.CustomService(
+        name,
+        {
+          project: args.project,
+          serviceId: args.naming.name("generic", args.name),
+          displayName: pulumi
+            .all(regions.map((r) => r.service))
+            .apply(
+              (names) =>
+                `${args.name} (Cloud Run ${[...new Set(names)].join(", ")} in ${locations.join(", ")})`,
+            ),
+          userLabels: labels,
         },
-        userLabels: labels,
-      },
-      this.child(),
-    );
-    const run = pulumi.interpolate`resource.type="cloud_run_revision" AND resource.label.service_name="${args.cloudRunService}"`;
+        this.child(),
+      );
+      const inRegions = locations.map((l) => `resource.label.location="${l}"`).join(" OR ");
+      run = pulumi.interpolate`resource.type="cloud_run_revision" AND resource.label.service_name="${args.cloudRunService}" AND (${inRegions})`;
+    } else {
+      service = new gcp.monitoring.GenericService(
+        name,
+        {
+          project: args.project,
+          serviceId: args.naming.name("generic", args.name),
+          displayName: `${args.name} (Cloud Run)`,
+          basicService: {
+            serviceType: "CLOUD_RUN",
+            serviceLabels: { service_name: args.cloudRunService, location: args.location },
+          },
+          userLabels: labels,
+        },
+        this.child(),
+      );
+      run = pulumi.interpolate`resource.type="cloud_run_revision" AND resource.label.service_name="${args.cloudRunService}"`;
+    }
     const slo = (
       id: string,
       goal: number,

@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { Component } from "./shared/component";
 import { uniqueBucketName } from "./shared/bucket-name";
 import { grantKey } from "./shared/grants";
@@ -86,6 +87,26 @@ export interface StaticSiteArgs extends CommonArgs {
    * the only identity that reads the private bucket.
    */
   readonly cdnFillServiceAgent: pulumi.Input<string>;
+  /**
+   * Object served for `/` and for every "directory" path (the bucket's website `mainPageSuffix`).
+   * @default "index.html"
+   */
+  readonly mainPageSuffix?: string;
+  /**
+   * Object served, with status 404, for a path that matches no object (the bucket's website `notFoundPage`).
+   * @default "404.html"
+   */
+  readonly notFoundPage?: string;
+  /**
+   * A `CLOUD_ARMOR_EDGE` security policy (its id) evaluated before the CDN cache for every request.
+   * @default undefined - none
+   */
+  readonly edgeSecurityPolicy?: pulumi.Input<string>;
+}
+
+/** Standard base64 to RFC 4648 §5 base64url (`+` → `-`, `/` → `_`), padding kept as gcloud's recipe does. */
+export function toBase64Url(base64: string): string {
+  return base64.replace(/\+/g, "-").replace(/\//g, "_");
 }
 
 /** Checks {@link StaticSiteArgs}; throws one `ValidationError` naming every problem. */
@@ -125,6 +146,16 @@ export function validateStaticSiteArgs(args: StaticSiteArgs): void {
     `at most cdn.maxTtl (${cdn.maxTtl})`,
   );
   p.check(cdn.clientTtl <= cdn.maxTtl, "cdn.clientTtl", cdn.clientTtl, `at most cdn.maxTtl (${cdn.maxTtl})`);
+  for (const key of ["mainPageSuffix", "notFoundPage"] as const) {
+    const value = args[key];
+    if (value !== undefined)
+      p.check(
+        /^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(value),
+        key,
+        value,
+        "an object name such as index.html (no leading '/')",
+      );
+  }
   p.throwIfAny();
 }
 
@@ -132,12 +163,16 @@ export function validateStaticSiteArgs(args: StaticSiteArgs): void {
  * Static assets: a private, versioned Cloud Storage bucket served through a backend bucket with Cloud CDN.
  *
  * The bucket is not public: public access prevention is enforced, and only the Cloud CDN fill service agent
- * may read objects (Google's "private bucket access" for Cloud CDN backend buckets). Writes are granted
- * per member with `grantWrite`.
+ * may read objects. Google creates that agent only when a signed-URL key is added to a backend bucket, so
+ * the site adds one (a random 128-bit key kept as a Pulumi secret) and grants the agent only after it.
+ * `/` and directory paths serve `index.html`, unknown paths `404.html` (the bucket's website settings).
+ * Writes are granted per member with `grantWrite`.
  */
 export class StaticSite extends Component {
   readonly bucket: gcp.storage.Bucket;
   readonly backendBucket: gcp.compute.BackendBucket;
+  /** The signed-URL key whose creation makes Google create the Cloud CDN fill service agent. */
+  readonly signedUrlKey: gcp.compute.BackendBucketSignedUrlKey;
   /** The bucket's name. */
   readonly bucketName: pulumi.Output<string>;
   private readonly baseName: string;
@@ -159,6 +194,13 @@ export class StaticSite extends Component {
         uniformBucketLevelAccess: true,
         publicAccessPrevention: "enforced",
         versioning: { enabled: true },
+        // The load balancer serves `/` from the main page and unknown paths from the not-found page, as
+        // for a static website behind a load balancer: https://cloud.google.com/storage/docs/static-website
+        // (MainPageSuffix, NotFoundPage) and https://cloud.google.com/storage/docs/hosting-static-website.
+        website: {
+          mainPageSuffix: args.mainPageSuffix ?? "index.html",
+          notFoundPage: args.notFoundPage ?? "404.html",
+        },
         labels,
         lifecycleRules: [
           {
@@ -185,17 +227,6 @@ export class StaticSite extends Component {
     );
     this.bucketName = this.bucket.name;
 
-    // The load balancer reads the private bucket as the Cloud CDN fill service agent: objectViewer only.
-    new gcp.storage.BucketIAMMember(
-      `${name}-cdn-read`,
-      {
-        bucket: this.bucket.name,
-        role: "roles/storage.objectViewer",
-        member: pulumi.interpolate`serviceAccount:${args.cdnFillServiceAgent}`,
-      },
-      this.child(),
-    );
-
     this.backendBucket = new gcp.compute.BackendBucket(
       name,
       {
@@ -204,6 +235,7 @@ export class StaticSite extends Component {
         description: "Static assets through Cloud CDN (managed by Pulumi)",
         bucketName: this.bucket.name,
         enableCdn: true,
+        edgeSecurityPolicy: args.edgeSecurityPolicy,
         compressionMode: "AUTOMATIC",
         customResponseHeaders: [...(args.responseHeaders ?? SECURITY_HEADERS)],
         cdnPolicy: {
@@ -221,6 +253,39 @@ export class StaticSite extends Component {
         },
       },
       this.child(),
+    );
+
+    // The Cloud CDN fill service agent (`service-<n>@cloud-cdn-fill…`) does not exist until a signed-URL key
+    // is added to a backend bucket ("Use signed URLs", Configure permissions:
+    // https://cloud.google.com/cdn/docs/using-signed-urls#configure_permissions), so granting it before
+    // fails on every `up`. The key is 128 random bits, RFC 4648 §5 base64url as `gcloud compute
+    // backend-buckets add-signed-url-key` documents it (`head -c 16 /dev/urandom | base64 | tr +/ -_`,
+    // https://cloud.google.com/sdk/gcloud/reference/compute/backend-buckets/add-signed-url-key); RandomBytes
+    // keeps it a secret in the state. Unsigned requests are still served: Cloud CDN validates only requests
+    // that carry a Signature parameter (https://cloud.google.com/cdn/docs/private-content).
+    const keyBytes = new random.RandomBytes(`${name}-cdn-key`, { length: 16 }, this.child());
+    this.signedUrlKey = new gcp.compute.BackendBucketSignedUrlKey(
+      `${name}-cdn-key`,
+      {
+        project: args.project,
+        name: args.naming.name("generic", `${args.name}-cdn-key`),
+        backendBucket: this.backendBucket.name,
+        keyValue: pulumi.secret(keyBytes.base64.apply(toBase64Url)),
+      },
+      // A fixed name: a replacement must delete the old key first.
+      this.child({ deleteBeforeReplace: true }),
+    );
+
+    // The load balancer reads the private bucket as the Cloud CDN fill service agent: objectViewer only,
+    // granted once the key above has made Google create the agent.
+    new gcp.storage.BucketIAMMember(
+      `${name}-cdn-read`,
+      {
+        bucket: this.bucket.name,
+        role: "roles/storage.objectViewer",
+        member: pulumi.interpolate`serviceAccount:${args.cdnFillServiceAgent}`,
+      },
+      this.child({ dependsOn: [this.signedUrlKey] }),
     );
     this.registerOutputs({ bucketName: this.bucketName, backendBucket: this.backendBucket.selfLink });
   }

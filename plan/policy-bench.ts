@@ -417,6 +417,7 @@ function sharedResources(services: number): ExportResource[] {
         project: PROJECT_ID,
         bucketName: "m6-bench-static-1234",
         enableCdn: true,
+        edgeSecurityPolicy: `projects/${PROJECT_ID}/global/securityPolicies/m6-bench-static-armor`,
         customResponseHeaders: ["Strict-Transport-Security: max-age=31536000"],
       },
       deps: { bucketName: [urnOf("gcp:storage/bucket:Bucket", "static")] },

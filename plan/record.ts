@@ -33,6 +33,11 @@ const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/** `value` as a secret in Pulumi's wire format (what a provider returns for a secret output). */
+export function wireSecret(value: unknown): Record<string, unknown> {
+  return { [SIG_KEY]: SECRET_SIG, value };
+}
+
 /** What a secret looks like in a plan: never its value. */
 export const SECRET_PLACEHOLDER = "[secret]";
 export const UNKNOWN_PLACEHOLDER = "[unknown]";

@@ -12,6 +12,8 @@ const s = (v: unknown): string => (typeof v === "string" ? v : (JSON.stringify(v
 const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
   "pulumi:providers:gcp": (i) => [`project=${s(i.project)}`, `region=${s(i.region)}`],
   "gcp:projects/service:Service": (i) => [s(i.service), `disableOnDestroy=${s(i.disableOnDestroy)}`],
+  // A propagation wait: how long, and what a change of makes it wait again.
+  "time:index/sleep:Sleep": (i) => [`wait ${s(i.createDuration)}`, `keyed by ${s(obj(i.triggers).keys)}`],
   "gcp:projects/serviceIdentity:ServiceIdentity": (i) => [s(i.service)],
   "gcp:serviceaccount/account:Account": (i) => [s(i.accountId)],
   "gcp:projects/iAMMember:IAMMember": (i) => [
@@ -34,6 +36,7 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
       `instances=${s(sc.minInstanceCount)}..${s(sc.maxInstanceCount)}`,
       ...(i.defaultUriDisabled ? ["run.app disabled"] : []),
       ...(i.iapEnabled ? ["iap"] : []),
+      ...(c.readinessProbe ? [`readiness=${s(obj(obj(c.readinessProbe).httpGet).path)}`] : []),
       `deletionProtection=${s(i.deletionProtection)}`,
     ];
   },
@@ -85,6 +88,7 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
   "gcp:compute/securityPolicy:SecurityPolicy": (i) => {
     const rules = list(i.rules).map(obj);
     const ddos = obj(obj(i.adaptiveProtectionConfig).layer7DdosDefenseConfig);
+    if (i.type === "CLOUD_ARMOR_EDGE") return ["edge", `rules=${rules.length}`];
     return [
       `rules=${rules.length}`,
       `waf=${rules.filter((r) => s(obj(obj(r.match).expr).expression).includes("evaluatePreconfiguredWaf")).length}`,
@@ -105,7 +109,11 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
     `log=${s(obj(i.logConfig).sampleRate)}`,
     ...(obj(i.iap).enabled ? ["iap"] : []),
   ],
-  "gcp:compute/backendBucket:BackendBucket": (i) => [`cdn=${s(i.enableCdn)}`, s(obj(i.cdnPolicy).cacheMode)],
+  "gcp:compute/backendBucket:BackendBucket": (i) => [
+    `cdn=${s(i.enableCdn)}`,
+    s(obj(i.cdnPolicy).cacheMode),
+    i.edgeSecurityPolicy ? "edge-armor" : "NO ARMOR",
+  ],
   "gcp:compute/uRLMap:URLMap": (i) =>
     i.defaultUrlRedirect
       ? ["redirect to https"]

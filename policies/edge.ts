@@ -18,6 +18,7 @@ import { INGRESS_ALL, INGRESS_INTERNAL, INGRESS_LB, targetsService } from "./run
 type SslPolicy = Unwrap<gcp.compute.SSLPolicyArgs>;
 type BackendService = Unwrap<gcp.compute.BackendServiceArgs>;
 type SecurityPolicy = Unwrap<gcp.compute.SecurityPolicyArgs>;
+type BackendBucket = Unwrap<gcp.compute.BackendBucketArgs>;
 
 const STRONG_PROFILES = ["MODERN", "RESTRICTED", "FIPS_202205"];
 const STRONG_TLS = ["TLS_1_2", "TLS_1_3"];
@@ -76,6 +77,27 @@ export const backendServiceCloudArmor = resourcePolicy<BackendService>(
     if (armor === UNKNOWN || (typeof armor === "string" && armor !== "")) return; // computed at preview: set
     report(
       `External backend service ${q(bs.name ?? args.name)} must have a Cloud Armor security policy; securityPolicy is unset`,
+    );
+  },
+);
+
+export const backendBucketEdgeSecurityPolicy = resourcePolicy<BackendBucket>(
+  {
+    name: "backend-bucket-edge-security-policy",
+    domain: "edge",
+    description:
+      "Checks that every backend bucket has a Cloud Armor edge security policy (edgeSecurityPolicy). Backend buckets take no backend (CLOUD_ARMOR) policy; an edge policy (CLOUD_ARMOR_EDGE) filters by IP and region before the CDN cache, for cached and uncached requests alike. Unset edgeSecurityPolicy leaves static assets outside Cloud Armor.",
+    enforcementLevel: "advisory",
+    severity: "medium",
+    remediationSteps:
+      "Attach a CLOUD_ARMOR_EDGE policy (`edgeSecurityPolicy: edgePolicy.id`; HttpsLoadBalancer gives the static site one carrying `edge.armor`'s IP and region lists).",
+    types: [T.backendBucket],
+  },
+  (bucket, args, report) => {
+    const policy = read(() => bucket.edgeSecurityPolicy);
+    if (policy === UNKNOWN || (typeof policy === "string" && policy !== "")) return; // computed at preview: set
+    report(
+      `Backend bucket ${q(bucket.name ?? args.name)} must have a Cloud Armor edge security policy; edgeSecurityPolicy is unset`,
     );
   },
 );
@@ -490,6 +512,7 @@ export const httpPort80RedirectOnly = stackPolicy(
 export const edgePolicies: readonly Module6Policy[] = [
   sslPolicyModernTls,
   backendServiceCloudArmor,
+  backendBucketEdgeSecurityPolicy,
   backendServiceLogging,
   loadBalancerExternalManaged,
   cloudArmorWafRules,

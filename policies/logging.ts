@@ -8,19 +8,20 @@ import { resourcePolicy, stackPolicy, type Module6Policy } from "./lib/policy";
 import { displayName, referenced, StackResources } from "./lib/stack";
 import { T } from "./lib/tokens";
 import { inEnvironments } from "./lib/environment";
-import { isRecord, q, shown, str, tryRead, prop } from "./lib/values";
+import { isRecord, list, q, read, shown, str, tryRead, prop, UNKNOWN } from "./lib/values";
 
 type AuditConfig = Unwrap<gcp.projects.IAMAuditConfigArgs>;
 type LogBucket = Unwrap<gcp.logging.ProjectBucketConfigArgs>;
 
 export const AUDIT_LOG_TYPES = ["ADMIN_READ", "DATA_READ", "DATA_WRITE"];
+const DATA_LOG_TYPES = ["DATA_READ", "DATA_WRITE"];
 
 export const auditLogsAllServices = resourcePolicy<AuditConfig>(
   {
     name: "audit-logs-all-services",
     domain: "logging",
     description:
-      "Checks that project audit logging for allServices records ADMIN_READ, DATA_READ and DATA_WRITE, and that no audit config exempts members from logging.",
+      "Checks that project audit logging for allServices records ADMIN_READ, DATA_READ and DATA_WRITE, and that no audit config exempts members from logging, except service accounts from one service's DATA_READ/DATA_WRITE (a workload's own data-plane traffic, exempted as a deliberate volume choice).",
     enforcementLevel: "mandatory",
     severity: "medium",
     remediationSteps:
@@ -36,10 +37,23 @@ export const auditLogsAllServices = resourcePolicy<AuditConfig>(
       const missing = AUDIT_LOG_TYPES.filter((t) => !logConfigs.some((c) => c.logType === t));
       if (missing.length) report(`Audit config for ${service} must record ${missing.join(", ")}`);
     }
-    for (const c of logConfigs.filter((x) => (x.exemptedMembers ?? []).length > 0)) {
-      report(
-        `Audit config for ${service} must not exempt members from ${c.logType} logs (${(c.exemptedMembers ?? []).join(", ")})`,
-      );
+    for (const c of logConfigs) {
+      // A workload's own data-plane reads and writes (Firestore: an entry per document call) may be
+      // exempted per service; people, groups and anything on allServices or admin reads may not. A
+      // member computed from a service account created in the same update is unknown at preview: it is
+      // judged at `up`, when it is known.
+      const workloadOnly = config.service !== "allServices" && DATA_LOG_TYPES.includes(c.logType ?? "");
+      const members = list(read(() => c.exemptedMembers));
+      const allowed = (m: unknown): boolean =>
+        workloadOnly && (m === UNKNOWN || (typeof m === "string" && m.startsWith("serviceAccount:")));
+      // Each member read on its own: an unknown one throws when touched (even by Array.prototype.map).
+      const refused = Array.from({ length: members.length }, (_, i) => read(() => members[i]))
+        .filter((m) => !allowed(m))
+        .map((m) => (m === UNKNOWN ? "[unknown]" : String(m)));
+      if (refused.length > 0)
+        report(
+          `Audit config for ${service} must not exempt members from ${c.logType} logs (${refused.join(", ")})`,
+        );
     }
   },
 );

@@ -84,7 +84,10 @@ export function resolveEdge(
   const domains = e.domains ?? (cfg.domain ? [cfg.domain] : []);
   const edge: EdgeConfig = {
     domains,
-    certificates: { mode: e.certificates?.mode ?? "managed", domains: e.certificates?.domains ?? domains },
+    certificates: {
+      mode: e.certificates?.mode ?? "certificate-manager",
+      domains: e.certificates?.domains ?? domains,
+    },
     sslProfile: e.sslProfile ?? "MODERN",
     logSampleRate: e.logSampleRate ?? preset.logSampleRate,
     staticPaths: e.staticPaths ?? DEFAULT_STATIC_PATHS,

@@ -3,7 +3,11 @@
  * uptime checks, logging and the budget — validated with config key paths. Prod and staging only.
  */
 import { z } from "zod";
-import { validateAuditLoggingArgs } from "../components/audit-logging";
+import {
+  FIRESTORE_DATA_ACCESS,
+  validateAuditLoggingArgs,
+  type FirestoreDataAccess,
+} from "../components/audit-logging";
 import type { ChannelSpec } from "../components/monitoring/channels";
 import { validatePlatformMonitoringArgs } from "../components/platform-monitoring";
 import { validateServiceMonitoringArgs, type ServiceLevels } from "../components/service-monitoring";
@@ -37,8 +41,13 @@ export const monitoringSchema = z.strictObject({
     .strictObject({ periodSeconds: z.int().optional(), regions: z.array(z.string()).optional() })
     .optional(),
   logging: z
-    .strictObject({ appLogRetentionDays: z.int().optional(), auditRetentionDays: z.int().optional() })
+    .strictObject({
+      appLogRetentionDays: z.int().optional(),
+      auditRetentionDays: z.int().optional(),
+      firestoreDataAccess: z.enum(FIRESTORE_DATA_ACCESS).optional(),
+    })
     .optional(),
+  deployers: z.array(z.string()).optional(),
   budget: z
     .strictObject({ billingAccount: z.string(), amount: z.number(), currency: z.string().optional() })
     .optional(),
@@ -61,7 +70,10 @@ export interface MonitoringConfig {
     readonly appLogRetentionDays: number;
     readonly auditRetentionDays: number;
     readonly lockAuditRetention: boolean;
+    readonly firestoreDataAccess: FirestoreDataAccess;
   };
+  /** Emails of the identities that deploy the program: their routine does not alert. */
+  readonly deployers: readonly string[];
   readonly budget: MonitoringInput["budget"];
   /** Channels that have a credential in config (`module6:channel-<name>`); names only. */
   readonly credentials: readonly string[];
@@ -121,7 +133,9 @@ export function resolveMonitoring(
       appLogRetentionDays: input.logging?.appLogRetentionDays ?? 30,
       auditRetentionDays: input.logging?.auditRetentionDays ?? 400,
       lockAuditRetention: preset.lockAuditRetention,
+      firestoreDataAccess: input.logging?.firestoreDataAccess ?? "except-runtime",
     },
+    deployers: input.deployers ?? [],
     budget: input.budget,
     credentials: channelSecretNames.filter((n) => n in input.channels),
   };
@@ -152,6 +166,7 @@ export function resolveMonitoring(
         ),
         routing: { page: resolved.page, ticket: resolved.ticket },
         runtimeAccounts: [],
+        deployers: input.deployers,
         budget: input.budget,
       }),
   );

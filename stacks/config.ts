@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { validateArtifactRegistryArgs } from "../components/artifact-registry";
 import {
+  DEFAULT_HEALTH_PATH,
   SERVICE_NAME,
   SERVICE_NAME_RULE,
   validateCloudRunServiceArgs,
@@ -70,10 +71,14 @@ export interface ServiceConfig {
   readonly port: number;
   readonly timeoutSeconds: number;
   readonly healthPath: string;
+  /** Readiness probe path: every service in several regions has one (failover needs it), others when set. */
+  readonly readinessPath: string | undefined;
   readonly env: Readonly<Record<string, string>>;
   /** Environment variable → declared secret name. */
   readonly secretEnv: Readonly<Record<string, string>>;
   readonly routes: readonly string[];
+  /** Cloud Armor's method enforcement (GET, HEAD, POST, OPTIONS only) on its routes; off for REST APIs. */
+  readonly methodEnforcement: boolean;
   readonly uses: readonly "firestore"[];
   readonly vpcEgress: boolean;
   /** Regions the service runs in; the stack's region first (one serverless NEG each). */
@@ -138,7 +143,7 @@ export interface StackConfig {
 
 /**
  * Where the uptime check looks through the load balancer: the first route (a prefix route gets the
- * health path appended, `/api/*` → `/api/healthz`); no route, no check.
+ * health path appended, `/api/*` → `/api/health`); no route, no check.
  */
 export function defaultUptimePath(routes: readonly string[], healthPath: string): string | undefined {
   const first = routes[0];
@@ -332,17 +337,20 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
       startupCpuBoost: runDefaults.startupCpuBoost,
       port: s.port ?? 8080,
       timeoutSeconds: s.timeoutSeconds ?? 30,
-      healthPath: s.healthPath ?? "/healthz",
+      healthPath: s.healthPath ?? DEFAULT_HEALTH_PATH,
+      readinessPath:
+        s.readinessPath ?? (regions.length > 1 ? (s.healthPath ?? DEFAULT_HEALTH_PATH) : undefined),
       env: s.env ?? {},
       secretEnv: s.secretEnv ?? {},
       routes: s.routes ?? [],
+      methodEnforcement: s.methodEnforcement ?? false,
       uses: s.uses ?? [],
       vpcEgress: s.vpcEgress ?? false,
       regions,
       access: s.access ?? "public",
       iapMembers: s.access === "iap" ? (s.iapMembers ?? cfg.owners) : [],
       slo: { ...DEFAULT_SERVICE_LEVELS, ...cfg.monitoring?.slo, ...s.slo },
-      uptimePath: s.uptimePath ?? defaultUptimePath(s.routes ?? [], s.healthPath ?? "/healthz"),
+      uptimePath: s.uptimePath ?? defaultUptimePath(s.routes ?? [], s.healthPath ?? DEFAULT_HEALTH_PATH),
       release,
     };
     collect(
@@ -435,6 +443,8 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
       ...(edge ? ["compute.googleapis.com"] : []),
       ...(edge?.certificates.mode === "certificate-manager" ? ["certificatemanager.googleapis.com"] : []),
       ...(monitoring?.budget ? ["billingbudgets.googleapis.com"] : []),
+      // The hourly Firestore backup check (components/firestore-backup-check.ts) runs from Cloud Scheduler.
+      ...(monitoring && firestore?.backups ? ["cloudscheduler.googleapis.com"] : []),
       ...(cfg.apis ?? []),
     ]),
   ];

@@ -16,6 +16,7 @@ import { SecretSet } from "../components/secret-set";
 import { ServiceIdentity } from "../components/service-identity";
 import type { CommonArgs } from "../components/shared/types";
 import type { ServiceConfig, StackConfig } from "./config";
+import { featureAccountPattern } from "./naming";
 import type { ChannelConfig } from "./config-monitoring";
 import { releaseImage, releaseTraffic, type RegionRevisions } from "./releases";
 
@@ -93,7 +94,18 @@ export class Environment extends Component {
 
     const monitoring = config.monitoring;
     if (monitoring) {
-      new AuditLogging(`${name}-logging`, { ...common, ...monitoring.logging }, this.child());
+      new AuditLogging(
+        `${name}-logging`,
+        {
+          ...common,
+          ...monitoring.logging,
+          // Exempted from Firestore's data-plane audit logs: the services that use Firestore.
+          runtimeMembers: config.services
+            .filter((s) => s.uses.includes("firestore"))
+            .flatMap((s) => identities[s.name]?.member ?? []),
+        },
+        this.child(),
+      );
     }
     const platform = monitoring
       ? new PlatformMonitoring(
@@ -108,7 +120,20 @@ export class Environment extends Component {
             ),
             routing: { page: monitoring.page, ticket: monitoring.ticket },
             runtimeAccounts: Object.values(identities).map((i) => i.email),
-            firestoreDatabase: firestore?.databaseName,
+            // Feature environments in this project mount its secrets with their own runtime accounts.
+            readerPatterns: preset.hostsFeatureEnvironments
+              ? [featureAccountPattern(config.prefix, config.gcpProject)]
+              : [],
+            deployers: monitoring.deployers,
+            backupCheck:
+              firestore && config.firestore?.backups
+                ? {
+                    database: firestore.databaseName,
+                    location: config.firestore.location,
+                    region: config.region,
+                    deletionProtection: config.protection.deletionProtection,
+                  }
+                : undefined,
             budget: monitoring.budget,
           },
           this.child(),
@@ -122,7 +147,7 @@ export class Environment extends Component {
     for (const service of config.services) {
       const identity = identities[service.name];
       if (identity === undefined) throw new Error(`unreachable: no identity for ${service.name}`);
-      const grants: pulumi.Resource[] = [];
+      const grants: pulumi.CustomResource[] = [];
       for (const secretName of new Set(Object.values(service.secretEnv))) {
         grants.push(secrets.grantAccess(secretName, identity.member, service.name));
       }
@@ -147,7 +172,7 @@ export class Environment extends Component {
             secretEnv: Object.fromEntries(
               Object.entries(service.secretEnv).map(([envName, secretName]) => [
                 envName,
-                { secret: secrets.secretId(secretName) },
+                { secret: secrets.secretId(secretName), version: secrets.secretVersion(secretName) },
               ]),
             ),
             iap:
@@ -158,9 +183,10 @@ export class Environment extends Component {
             // invoker checks are off rather than granting allUsers (which org policies often forbid).
             invokerIamDisabled: behindEdge && service.access === "public",
             vpcEgress: service.vpcEgress && config.vpc ? config.vpc : undefined,
+            // The revision starts only once its identity can read its secrets and database.
+            awaitGrants: grants,
           },
-          // The revision starts only once its identity can read its secrets and database.
-          this.child({ dependsOn: grants }),
+          this.child(),
         );
         // IAP on the backend service calls Cloud Run as the IAP service agent.
         if (behindEdge && service.access === "iap" && args.iapServiceAgentEmail !== undefined) {
@@ -215,6 +241,7 @@ export class Environment extends Component {
                   service: run.serviceName,
                 })),
                 iapMembers: s.access === "iap" ? s.iapMembers : undefined,
+                methodEnforcement: s.methodEnforcement,
               },
             ]),
           ),
@@ -251,6 +278,10 @@ export class Environment extends Component {
             name: service.name,
             cloudRunService: primary?.serviceName ?? service.name,
             location: config.region,
+            regions: (deployed[service.name] ?? []).map((run) => ({
+              location: run.location,
+              service: run.serviceName,
+            })),
             backendServiceName: backend?.name,
             uptime:
               uptimeHost !== undefined &&
@@ -317,6 +348,7 @@ function serviceArgs(service: ServiceConfig, config: StackConfig, firestore: Fir
     port: service.port,
     timeoutSeconds: service.timeoutSeconds,
     healthPath: service.healthPath,
+    readinessPath: service.readinessPath,
     env,
     ingress: config.preset.ingress,
     defaultUrlDisabled: config.preset.defaultUrlDisabled,

@@ -5,6 +5,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import * as time from "@pulumiverse/time";
 import type { CommonArgs } from "../components/shared/types";
 import { NAMESPACE, SECRET_KEY_PREFIX, parseStackConfig, splitConfigMap, type StackConfig } from "./config";
 import { Environment, type EdgeOutputs } from "./environment";
@@ -72,6 +73,11 @@ export function createStack(
     project: config.gcpProject,
     region: config.region,
     defaultLabels: config.labels,
+    // With user credentials the Billing Budgets API answers 403 unless requests name a quota project:
+    // "you must specify a billingProject and set userProjectOverride to true in the provider
+    // configuration" (Pulumi registry, gcp.billing.Budget). The caller then needs
+    // serviceusage.services.use on that project (README "Deploying for real": deployer roles).
+    ...(config.monitoring?.budget ? { billingProject: config.gcpProject, userProjectOverride: true } : {}),
   });
   const common: CommonArgs = {
     project: config.gcpProject,
@@ -79,9 +85,11 @@ export function createStack(
     labels: config.labels,
     naming: new EnvironmentNaming(config.prefix, config.env),
   };
-  // Random names (bucket suffixes) need their own explicit provider for the same reason.
+  // Random names (bucket suffixes) and propagation waits (`time.Sleep`, components/shared/propagation.ts)
+  // need their own explicit providers for the same reason.
   const randomProvider = new random.Provider("random", {});
-  const opts: pulumi.ComponentResourceOptions = { providers: [provider, randomProvider] };
+  const timeProvider = new time.Provider("time", {});
+  const opts: pulumi.ComponentResourceOptions = { providers: [provider, randomProvider, timeProvider] };
 
   let artifactRepository: pulumi.Output<string>;
   let iapServiceAgentEmail: pulumi.Output<string> | undefined;

@@ -105,3 +105,12 @@ export function envSegment(stack: string): string {
   const raw = feature ? `f-${feature[1] ?? ""}` : stack;
   return fitName(raw, { min: 1, max: MAX_ENV_SEGMENT, rule: "" });
 }
+
+/**
+ * An anchored RE2 pattern of the runtime service accounts that feature environments create in
+ * `project`: `<prefix>-f-…@<project>.iam.gserviceaccount.com`. Names are cut from the end (`fitName`),
+ * so `<prefix>-f-` always stays; no prod or staging name starts with it.
+ */
+export function featureAccountPattern(prefix: string, project: string): string {
+  return `^${prefix}-f-[a-z0-9-]+@${project}\\.iam\\.gserviceaccount\\.com$`;
+}

@@ -24,3 +24,25 @@ export function overlappingRoutes(routes: readonly { path: string; target: strin
   );
   return pairs;
 }
+
+/**
+ * The routes plus the bare prefix of every `/x/*` route (`/x`), routed to the same target, unless some
+ * route already names `/x`. A URL-map path rule `/x/*` needs the slash: it matches `/x/` and everything
+ * under it but never `/x` itself ("the only place a * is allowed is at the end following a /",
+ * `PathRule.paths`, https://cloud.google.com/compute/docs/reference/rest/v1/urlMaps; see also
+ * https://cloud.google.com/load-balancing/docs/url-map-concepts), so without it `/api` falls to the default
+ * service.
+ */
+export function withBarePrefixes<R extends { readonly path: string }>(routes: readonly R[]): R[] {
+  const named = new Set(routes.map((r) => r.path));
+  const out: R[] = [];
+  for (const route of routes) {
+    out.push(route);
+    const bare = route.path.endsWith("/*") ? route.path.slice(0, -2) : undefined;
+    if (bare !== undefined && bare !== "" && !named.has(bare)) {
+      named.add(bare);
+      out.push({ ...route, path: bare });
+    }
+  }
+  return out;
+}

@@ -71,6 +71,7 @@ export const T = {
   uptimeCheck: "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig",
   slo: "gcp:monitoring/slo:Slo",
   genericService: "gcp:monitoring/genericService:GenericService",
+  customService: "gcp:monitoring/customService:CustomService",
   logBucket: "gcp:logging/projectBucketConfig:ProjectBucketConfig",
   logSink: "gcp:logging/projectSink:ProjectSink",
   // Artifact Registry and SQL

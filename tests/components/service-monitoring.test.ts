@@ -1,3 +1,4 @@
+import * as gcp from "@pulumi/gcp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { burnRateThreshold } from "../../components/monitoring/burn-rate";
 import {
@@ -64,7 +65,7 @@ const full = recordOnce(
         latencyThresholdMs: 350,
         periodDays: 28,
         backendServiceName: "m6-test-api-backend",
-        uptime: { host: "app.example.com", path: "/api/healthz" },
+        uptime: { host: "app.example.com", path: "/api/health" },
       }),
     ),
 );
@@ -239,7 +240,7 @@ describe("ServiceMonitoring: uptime check", () => {
     const check = onlyOfType(resources, UPTIME);
     expectProps(check, {
       period: "60s",
-      httpCheck: { path: "/api/healthz", port: 443, useSsl: true, validateSsl: true },
+      httpCheck: { path: "/api/health", port: 443, useSsl: true, validateSsl: true },
       monitoredResource: { type: "uptime_url", labels: { host: "app.example.com" } },
     });
     expect((check.inputs.selectedRegions as string[]).length).toBeGreaterThanOrEqual(3);
@@ -354,8 +355,13 @@ describe("validateServiceMonitoringArgs", () => {
     ],
     [
       "a bad uptime path",
-      { uptime: { host: "a.example.com", path: "healthz" } },
-      /uptime\.path: got "healthz"; an absolute path/,
+      { uptime: { host: "a.example.com", path: "health" } },
+      /uptime\.path: got "health"; an absolute URL path/,
+    ],
+    [
+      "an uptime path ending in z (reserved by Cloud Run)",
+      { uptime: { host: "a.example.com", path: "/api/healthz" } },
+      /uptime\.path: got "\/api\/healthz"; an absolute URL path such as \/health, not ending in 'z'/,
     ],
     [
       "an unknown uptime region",
@@ -400,5 +406,68 @@ describe("ServiceMonitoring in the plan's service levels", () => {
       expect(row.alerts).toEqual(["13.44× 1h/5m → page", "5.6× 6h/30m → page", "2.8× 24h/2h → ticket"]);
       expect(row.channels).toEqual([...PAGE, ...TICKET]);
     }
+  });
+});
+
+// Point 19: a service in several regions is watched as one service covering every region.
+describe("ServiceMonitoring: a service in several regions", () => {
+  const CUSTOM = "gcp:monitoring/customService:CustomService";
+  const twoRegions = recordOnce(() => {
+    const second = new gcp.cloudrunv2.Service("sm-multi-ne1", {
+      location: "asia-northeast1",
+      name: RUN_SERVICE,
+      template: { containers: [{ image: "asia-northeast3-docker.pkg.dev/p/r/api:1.0.0" }] },
+    });
+    return new ServiceMonitoring(
+      "sm-multi",
+      baseArgs({
+        regions: [
+          { location: "asia-northeast3", service: RUN_SERVICE },
+          { location: "asia-northeast1", service: second.name },
+        ],
+      }),
+    );
+  });
+
+  it("creates one custom service, no single-region basic service, depending on every region's service", async () => {
+    const { resources } = await twoRegions();
+    expect(resourcesOfType(resources, SERVICE)).toHaveLength(0);
+    const custom = onlyOfType(resources, CUSTOM);
+    expectProps(custom, {
+      serviceId: "m6-test-api",
+      displayName: "api (Cloud Run m6-test-api in asia-northeast3, asia-northeast1)",
+    });
+    expect(custom.inputs).not.toHaveProperty("basicService");
+    expect(custom.dependencies).toContain(onlyOfType(resources, "gcp:cloudrunv2/service:Service").urn);
+  });
+
+  it("counts requests of every region in each SLO", async () => {
+    const { resources } = await twoRegions();
+    const regions =
+      '(resource.label.location="asia-northeast3" OR resource.label.location="asia-northeast1")';
+    const availability = named(resources, SLO, "sm-multi-availability");
+    const ratio = (availability.inputs.requestBasedSli as Obj).goodTotalRatio as Obj;
+    expect(ratio.totalServiceFilter).toBe(
+      `metric.type="run.googleapis.com/request_count" AND resource.type="cloud_run_revision" AND resource.label.service_name="m6-test-api" AND ${regions}`,
+    );
+    const latency = named(resources, SLO, "sm-multi-latency");
+    expect(
+      String(((latency.inputs.requestBasedSli as Obj).distributionCut as Obj).distributionFilter),
+    ).toContain(regions);
+  });
+
+  it("refuses regions that do not start with the location or repeat one", () => {
+    expect(() =>
+      validateServiceMonitoringArgs(
+        baseArgs({
+          regions: [
+            { location: "asia-northeast1", service: RUN_SERVICE },
+            { location: "asia-northeast1", service: RUN_SERVICE },
+          ],
+        }),
+      ),
+    ).toThrow(
+      /regions: got \["asia-northeast1","asia-northeast1"\]; distinct regions, the first being location/,
+    );
   });
 });

@@ -42,7 +42,8 @@ describe("npm run plan", () => {
       "run.googleapis.com",
     );
     expect(ofType("gcp:artifactregistry/repository:Repository")).toHaveLength(1);
-    expect(ofType("gcp:serviceaccount/account:Account")).toHaveLength(3);
+    // one per service + the Firestore backup check
+    expect(ofType("gcp:serviceaccount/account:Account")).toHaveLength(4);
     expect(
       ofType("gcp:cloudrunv2/service:Service")
         .map((r) => `${String(r.inputs.name)}@${String(r.inputs.location)}`)
@@ -58,7 +59,7 @@ describe("npm run plan", () => {
     expect(ofType("gcp:firestore/backupSchedule:BackupSchedule")).toHaveLength(2);
     expect(ofType("gcp:secretmanager/secret:Secret")).toHaveLength(2);
     expect(ofType("gcp:secretmanager/secretIamMember:SecretIamMember")).toHaveLength(2);
-    // The edge: EXTERNAL_MANAGED, IPv4 + IPv6, TLS >= 1.2 with managed certificates, port 80 only redirects,
+    // The edge: EXTERNAL_MANAGED, IPv4 + IPv6, TLS >= 1.2 with Certificate Manager, port 80 only redirects,
     // a serverless NEG per service region, Cloud Armor and logging on every backend, CDN for static assets.
     const rules = ofType("gcp:compute/globalForwardingRule:GlobalForwardingRule");
     expect(
@@ -73,9 +74,8 @@ describe("npm run plan", () => {
     const [tls] = ofType("gcp:compute/sSLPolicy:SSLPolicy");
     expect(tls?.inputs.minTlsVersion).toBe("TLS_1_2");
     expect(proxy?.inputs.sslPolicy).toBe(tls?.id);
-    expect(proxy?.inputs.sslCertificates).toEqual(
-      ofType("gcp:compute/managedSslCertificate:ManagedSslCertificate").map((c) => c.id),
-    );
+    const [certMap] = ofType("gcp:certificatemanager/certificateMap:CertificateMap");
+    expect(proxy?.inputs.certificateMap).toBe(`//certificatemanager.googleapis.com/${String(certMap?.id)}`);
     const [httpProxy] = ofType("gcp:compute/targetHttpProxy:TargetHttpProxy");
     const redirect = ofType("gcp:compute/uRLMap:URLMap").find((m) => m.id === httpProxy?.inputs.urlMap);
     expect(redirect?.inputs.defaultUrlRedirect).toMatchObject({ httpsRedirect: true });
@@ -83,7 +83,9 @@ describe("npm run plan", () => {
     for (const r of rules.filter((x) => x.inputs.portRange === "80"))
       expect(r.inputs.target).toBe(httpProxy?.id);
     expect(ofType("gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup")).toHaveLength(4);
-    const [armor] = ofType("gcp:compute/securityPolicy:SecurityPolicy");
+    const armor = ofType("gcp:compute/securityPolicy:SecurityPolicy").find(
+      (p) => p.inputs.type === "CLOUD_ARMOR",
+    );
     for (const b of ofType("gcp:compute/backendService:BackendService")) {
       expect(b.inputs).toMatchObject({
         securityPolicy: armor?.outputs.selfLink,
@@ -91,9 +93,11 @@ describe("npm run plan", () => {
       });
     }
     expect(ofType("gcp:compute/backendBucket:BackendBucket")[0]?.inputs).toMatchObject({ enableCdn: true });
-    // Dependencies are recorded: the Cloud Run service waits for its secret and database grants.
+    // Dependencies are recorded: the Cloud Run service waits for the propagation of its secret and
+    // database grants, which waits for the grants.
     const api = ofType("gcp:cloudrunv2/service:Service").find((r) => r.inputs.name === "m6-prod-api");
-    expect(api?.dependencies?.some((d) => d.includes("SecretIamMember"))).toBe(true);
+    const wait = ofType("time:index/sleep:Sleep").find((r) => api?.dependencies?.includes(r.urn));
+    expect(wait?.dependencies?.some((d) => d.includes("SecretIamMember"))).toBe(true);
   });
 
   it("plans a feature stack that has no stack file, as text grouped by component", () => {

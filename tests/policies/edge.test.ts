@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  backendBucketEdgeSecurityPolicy,
   backendServiceCloudArmor,
   backendServiceLogging,
   cloudArmorRateLimit,
@@ -61,6 +62,21 @@ describe("backend-service-cloud-armor", () => {
       messagesOf(p, mutate(mutate(bs(), "securityPolicy", UNSET), "loadBalancingScheme", "INTERNAL_MANAGED")),
     ).toEqual([]);
     expect(messagesOf(p, mutate(bs(), "securityPolicy", "[unknown]"), { preview: true })).toEqual([]);
+  });
+});
+
+describe("backend-bucket-edge-security-policy", () => {
+  const p = backendBucketEdgeSecurityPolicy;
+  const bb = fixtures.backendBucket;
+  const message =
+    'Backend bucket "m6-prod-static" must have a Cloud Armor edge security policy; edgeSecurityPolicy is unset';
+  it("passes a backend bucket with an edge policy, and one computed at preview", () => {
+    expect(messagesOf(p, bb())).toEqual([]);
+    expect(messagesOf(p, mutate(bb(), "edgeSecurityPolicy", "[unknown]"), { preview: true })).toEqual([]);
+  });
+  it("refuses a backend bucket without one", () => {
+    expect(messagesOf(p, mutate(bb(), "edgeSecurityPolicy", UNSET))).toEqual([message]);
+    expect(messagesOf(p, mutate(bb(), "edgeSecurityPolicy", ""))).toEqual([message]);
   });
 });
 
@@ -126,6 +142,10 @@ describe("cloud-armor-waf-rules", () => {
 
 describe("cloud-armor-rate-limit", () => {
   const p = cloudArmorRateLimit;
+  it("skips edge policies, which cannot rate-limit", () => {
+    const edge = mutate(mutate(fixtures.securityPolicy(), "type", "CLOUD_ARMOR_EDGE"), "rules.4", UNSET);
+    expect(messagesOf(p, edge)).toEqual([]);
+  });
   it("passes a rate_based_ban or throttle rule and flags none", () => {
     expect(messagesOf(p, fixtures.securityPolicy())).toEqual([]);
     expect(messagesOf(p, mutate(fixtures.securityPolicy(), "rules.4.action", "throttle"))).toEqual([]);

@@ -4,7 +4,7 @@ import { T } from "../../policies/lib/tokens";
 import { mutate, PROJECT, REGION, res, UNSET, urn } from "../fixtures/policies/build";
 import { previewOf } from "../fixtures/policies/preview";
 import { fixtures } from "../fixtures/policies/resources";
-import { checkStack, messagesOf, stackMessages } from "./harness";
+import { checkResource, checkStack, messagesOf, stackMessages } from "./harness";
 
 describe("audit-logs-all-services", () => {
   const p = auditLogsAllServices;
@@ -22,6 +22,56 @@ describe("audit-logs-all-services", () => {
     expect(messagesOf(p, exempt)).toEqual([
       'Audit config for "secretmanager.googleapis.com" must not exempt members from DATA_READ logs (user:ops@example.com)',
     ]);
+  });
+  it("lets one service's data-plane logs exempt service accounts only (a workload's own traffic)", () => {
+    const sa = "serviceAccount:m6-prod-api@module6-prod-000000.iam.gserviceaccount.com";
+    const datastore = (configs: unknown) =>
+      mutate(mutate(config(), "service", "datastore.googleapis.com"), "auditLogConfigs", configs);
+    expect(
+      messagesOf(
+        p,
+        datastore([
+          { logType: "ADMIN_READ" },
+          { logType: "DATA_READ", exemptedMembers: [sa] },
+          { logType: "DATA_WRITE", exemptedMembers: [sa] },
+        ]),
+      ),
+    ).toEqual([]);
+    expect(
+      messagesOf(p, datastore([{ logType: "DATA_READ", exemptedMembers: [sa, "group:devs@example.com"] }])),
+    ).toEqual([
+      'Audit config for "datastore.googleapis.com" must not exempt members from DATA_READ logs (group:devs@example.com)',
+    ]);
+    expect(messagesOf(p, datastore([{ logType: "ADMIN_READ", exemptedMembers: [sa] }]))).toEqual([
+      `Audit config for "datastore.googleapis.com" must not exempt members from ADMIN_READ logs (${sa})`,
+    ]);
+    expect(
+      messagesOf(
+        p,
+        mutate(config(), "auditLogConfigs", [
+          { logType: "ADMIN_READ" },
+          { logType: "DATA_READ", exemptedMembers: [sa] },
+          { logType: "DATA_WRITE" },
+        ]),
+      ),
+    ).toEqual([`Audit config for "allServices" must not exempt members from DATA_READ logs (${sa})`]);
+  });
+  it("judges a member unknown at preview (an account created in the same update) at up", () => {
+    const unknown = [{ logType: "ADMIN_READ" }, { logType: "DATA_READ", exemptedMembers: ["[unknown]"] }];
+    const datastore = mutate(
+      mutate(config(), "service", "datastore.googleapis.com"),
+      "auditLogConfigs",
+      unknown,
+    );
+    expect(checkResource(auditLogsAllServices, datastore, { preview: true })).toMatchObject({
+      applicable: true,
+      messages: [],
+    });
+    expect(
+      messagesOf(p, mutate(config(), "auditLogConfigs", [...unknown, { logType: "DATA_WRITE" }]), {
+        preview: true,
+      }),
+    ).toEqual(['Audit config for "allServices" must not exempt members from DATA_READ logs ([unknown])']);
   });
 });
 

@@ -194,6 +194,27 @@ describe("prod-service-slo (stack)", () => {
       'Cloud Run service "m6-prod-api" must have an SLO; no monitoring GenericService has basicService.serviceLabels.service_name "m6-prod-api"',
     ]);
   });
+  // A service in several regions is one CustomService (no basicService) that depends on each region's service.
+  it("passes a CustomService that depends on the service and carries an SLO", () => {
+    const m = monitored();
+    const custom = res(
+      T.customService,
+      "env-api-monitoring",
+      { serviceId: "m6-prod-api", project: PROJECT, displayName: "api (Cloud Run m6-prod-api in 2 regions)" },
+      {
+        outputs: { name: "projects/000000000000/services/m6-prod-api" },
+        deps: { displayName: [m.service!.urn] },
+      },
+    );
+    const slo = withOptions(m.slo!, { propertyDependencies: { service: [custom.urn] } });
+    const rest = without("genericService").filter((r) => r.urn !== m.slo!.urn);
+    expect(stackMessages(p, [...rest, custom, slo])).toEqual([]);
+    const unlinked = res(T.customService, "env-api-monitoring", {
+      serviceId: "m6-prod-api",
+      project: PROJECT,
+    });
+    expect(stackMessages(p, [...rest, unlinked, slo])).toHaveLength(1);
+  });
   it("refuses a GenericService without an SLO", () => {
     expect(stackMessages(p, without("slo"))).toEqual([
       'Cloud Run service "m6-prod-api" must have an SLO; its GenericService "m6-prod-api" has none',

@@ -8,6 +8,7 @@ import {
   MAX_TRAFFIC_TAG_LENGTH,
   NAME_LIMITS,
   envSegment,
+  featureAccountPattern,
   isValidName,
   shortHash,
 } from "../../stacks/naming";
@@ -232,5 +233,29 @@ describe("envSegment", () => {
     const name = naming.name("serviceAccount", "api");
     expect(name).toMatch(/^m6-f-/);
     expect(isValidName(name, "serviceAccount")).toBe(true);
+  });
+});
+
+describe("featureAccountPattern", () => {
+  const pattern = new RegExp(featureAccountPattern("m6", "module6-staging-000000"));
+  const email = (stack: string, service: string): string =>
+    `${new EnvironmentNaming("m6", envSegment(stack)).name("serviceAccount", service)}@module6-staging-000000.iam.gserviceaccount.com`;
+
+  it("matches every feature environment's runtime accounts, long branch names included", () => {
+    for (const stack of [
+      "feature-pr-1",
+      "feature-pr-12345",
+      "feature-login-page-with-a-very-long-branch-name",
+    ])
+      for (const service of ["api", "web", "inference-gateway"])
+        expect(pattern.test(email(stack, service)), email(stack, service)).toBe(true);
+  });
+
+  it("matches no prod or staging account and no other project", () => {
+    expect(pattern.test(email("staging", "api"))).toBe(false);
+    expect(pattern.test(email("prod", "api"))).toBe(false);
+    expect(
+      pattern.test(email("feature-pr-1", "api").replace("module6-staging-000000", "other-project")),
+    ).toBe(false);
   });
 });
