@@ -79,9 +79,13 @@ export function releaseTraffic(entry: ReleaseEntry | undefined, region: string):
   ];
 }
 
-/** The image the service's template runs: the release's candidate while there is a release. */
+/**
+ * The image the service's template runs: the release's candidate while it is started or rolled back. Once
+ * promoted, `release promote` has folded the candidate into `services.<name>.image`, which rules again — so a
+ * later image bump in the stack file takes effect.
+ */
 export function releaseImage(serviceImage: string, entry: ReleaseEntry | undefined): string {
-  return entry?.image ?? serviceImage;
+  return entry === undefined || entry.state === "promoted" ? serviceImage : entry.image;
 }
 
 /** One problem of a release entry, keyed like config problems (path without the namespace). */

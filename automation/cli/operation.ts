@@ -1,14 +1,22 @@
 /**
- * One engine operation as every command runs it: announced, its events streamed as progress lines,
- * retried while another update holds the stack's lock, and — on Ctrl-C — interrupted, with a best-effort
- * cancel and a clear message.
+ * An engine operation (`preview`, `up`, `destroy`) as every command runs it: announced, its events streamed
+ * as progress lines, retried while another update holds the stack's lock (unless the caller would rather
+ * skip a busy stack), and — on Ctrl-C — interrupted once (the CLI stops after the steps in flight and
+ * releases its lock). It never runs `pulumi cancel`: on a self-managed backend that deletes every lock of
+ * the stack, another process's included (pulumi/pulumi pkg/backend/diy/backend.go CancelCurrentUpdate).
  */
 import { CancelledError } from "../errors";
 import type { Automation, OperationOptions } from "../pulumi/automation";
+import { describeLock } from "../pulumi/local-args";
 import { ProgressPrinter } from "../pulumi/progress";
 import { withLockRetry } from "../pulumi/retry";
 import { formatDuration } from "../time";
 import type { OpsContext } from "./context";
+
+export interface EngineOperationOptions {
+  /** Retry while the stack is locked (default). `false` lets `StackLockedError` through at once. */
+  readonly retryOnLock?: boolean;
+}
 
 export async function engineOperation<T>(
   ctx: OpsContext,
@@ -16,11 +24,14 @@ export async function engineOperation<T>(
   stack: string,
   label: string,
   operation: (options: OperationOptions) => Promise<T>,
+  settings: EngineOperationOptions = {},
 ): Promise<T> {
   ctx.out.info(`${label} ${stack} …`);
   const progress = new ProgressPrinter((line) => ctx.out.info(line), ctx.clock);
+  const run = () => operation({ onEvent: progress.onEvent, signal: ctx.signal });
   try {
-    return await withLockRetry(stack, () => operation({ onEvent: progress.onEvent, signal: ctx.signal }), {
+    if (settings.retryOnLock === false) return await run();
+    return await withLockRetry(stack, run, {
       sleep: ctx.sleep,
       policy: ctx.retry,
       signal: ctx.signal,
@@ -31,11 +42,16 @@ export async function engineOperation<T>(
     });
   } catch (error) {
     if (!ctx.signal.aborted || error instanceof CancelledError) throw error;
-    // The CLI got an interrupt and stopped after the steps in flight; make sure no update stays marked
-    // as running (self-managed backends may not support cancel: that is fine).
-    await automation.cancel(stack).catch(() => undefined);
+    // The CLI got one interrupt, finished the steps in flight and released its lock. A lock still there
+    // belongs to someone else (or to a CLI that was killed): say so, never remove it.
+    const left = await automation.locks(stack).catch(() => []);
+    const note =
+      left.length > 0
+        ? `\nThe stack is locked by ${left.map(describeLock).join(", ")}: not by this command. Remove a lock ` +
+          `only when that process is gone (${left.map((l) => l.path).join(", ")}).`
+        : "";
     throw new CancelledError(
-      `${label} of ${stack} was cancelled; resources already changed stay as they are. Run the command again to finish.`,
+      `${label} of ${stack} was cancelled; resources already changed stay as they are. Run the command again to finish.${note}`,
     );
   }
 }

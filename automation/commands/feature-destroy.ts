@@ -45,7 +45,11 @@ export async function runFeatureDestroy(ctx: OpsContext, options: FeatureDestroy
   const human =
     outcome.status === "absent"
       ? `${stack} does not exist: nothing to destroy`
-      : `${stack} destroyed and removed: ${describeChanges(outcome.changes)}`;
+      : outcome.status === "removed"
+        ? `${stack} had no resources: removed`
+        : outcome.status === "skipped"
+          ? `${stack} kept: ${outcome.reason}`
+          : `${stack} destroyed and removed: ${describeChanges(outcome.changes)}`;
   ctx.out.result(human, { stack, ...outcome });
   return 0;
 }

@@ -3,6 +3,15 @@ import { Firestore } from "@google-cloud/firestore";
 import type { RestoreVerifier } from "./interfaces";
 
 export class FirestoreVerifier implements RestoreVerifier {
+  async checkAccess(query: { project: string; database: string }): Promise<void> {
+    const db = new Firestore({ projectId: query.project, databaseId: query.database });
+    try {
+      await db.listCollections();
+    } finally {
+      await db.terminate();
+    }
+  }
+
   async countDocuments(query: { project: string; database: string; collection: string }): Promise<number> {
     const db = new Firestore({ projectId: query.project, databaseId: query.database });
     try {

@@ -24,6 +24,8 @@ export interface BackupCatalog {
 }
 
 export interface RestoreVerifier {
+  /** Throws unless documents of the project's databases can be read (checked before anything is restored). */
+  checkAccess(query: { project: string; database: string }): Promise<void>;
   /** The number of documents in a collection of a database. */
   countDocuments(query: { project: string; database: string; collection: string }): Promise<number>;
 }

@@ -31,6 +31,18 @@ function points(series: readonly TimeSeries[], label?: string): SeriesPoint[] {
 export class CloudMonitoringMetrics implements MetricsSource {
   private readonly client = new MetricServiceClient();
 
+  async checkAccess(project: string): Promise<void> {
+    // The smallest read the analysis needs permission for: one minute of Cloud Run request counts.
+    const end = Math.floor(Date.now() / 1000);
+    await this.client.listTimeSeries({
+      name: `projects/${project}`,
+      filter: 'metric.type = "run.googleapis.com/request_count"',
+      interval: { startTime: { seconds: end - 60 }, endTime: { seconds: end } },
+      view: "HEADERS",
+      pageSize: 1,
+    });
+  }
+
   async revisionMetrics(query: RevisionMetricsQuery): Promise<MetricPoint[]> {
     const [counts] = await this.client.listTimeSeries(requestCountRequest(query));
     const [latencies] = await this.client.listTimeSeries(latencyRequest(query));

@@ -26,5 +26,7 @@ export interface RevisionMetricsQuery {
 }
 
 export interface MetricsSource {
+  /** Throws unless the project's metrics can be read (checked before a canary is started). */
+  checkAccess(project: string): Promise<void>;
   revisionMetrics(query: RevisionMetricsQuery): Promise<MetricPoint[]>;
 }

@@ -276,6 +276,7 @@ describe("gc decisions", () => {
     name,
     tags,
     updateInProgress: false,
+    locks: [],
     ...extra,
   });
   const input = (stacks: StackInfo[], closed: number[] = []) => ({
@@ -308,7 +309,7 @@ describe("gc decisions", () => {
       ["feature-pr-1", "destroy", "pull request #1 is closed"],
       ["feature-pr-2", "destroy", "expired 1h 00m ago"],
       ["feature-pr-3", "keep", "expires in 9d 12h"],
-      ["feature-pr-4", "skip", "an update is running on it"],
+      ["feature-pr-4", "skip", "an operation holds its lock"],
       ["feature-a", "keep", "no expiry tag; 1d 0h old"],
       ["feature-b", "destroy", "no expiry tag; 9d 12h old, past the default TTL of 3d 0h"],
       ["feature-c", "keep", "no expiry tag and no update time: its age is unknown"],
