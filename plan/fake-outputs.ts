@@ -11,6 +11,18 @@ export const FAKE_PROJECT_NUMBER = "000000000000";
 const hash = (s: string, n = 10): string => createHash("sha256").update(s).digest("hex").slice(0, n);
 const str = (v: unknown, fallback: string): string => (typeof v === "string" ? v : fallback);
 
+/**
+ * The domain of a primary service agent's email by API, where it is not `gcp-sa-<api>` (Cloud Foundation
+ * Fabric, modules/project/service-agents.yaml: redis.googleapis.com → `cloud-redis`).
+ */
+const AGENT_DOMAINS: Readonly<Record<string, string>> = { "redis.googleapis.com": "cloud-redis" };
+
+/** A fabricated, syntactically valid PEM block (never a real certificate). */
+function fakePem(seed: string): string {
+  const body = Buffer.from(`module6 offline plan: not a certificate (${seed})`).toString("base64");
+  return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----`;
+}
+
 /** A Compute Engine self link. */
 function computeLink(project: string, region: string | undefined, collection: string, name: string): string {
   return `https://www.googleapis.com/compute/v1/projects/${project}/${region ? `regions/${region}` : "global"}/${collection}/${name}`;
@@ -24,6 +36,28 @@ export function fakeCall(
   if (token === "gcp:organizations/getProject:getProject") {
     const projectId = str(inputs.projectId, "mock-project");
     return { id: `projects/${projectId}`, projectId, number: FAKE_PROJECT_NUMBER, name: projectId };
+  }
+  if (token === "gcp:storage/getProjectServiceAccount:getProjectServiceAccount") {
+    // Cloud Storage's agent: service-<number>@gs-project-accounts.iam.gserviceaccount.com
+    // (https://cloud.google.com/storage/docs/projects#service-agents).
+    const project = str(inputs.project, "mock-project");
+    const emailAddress = `service-${FAKE_PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com`;
+    return { id: emailAddress, project, emailAddress, member: `serviceAccount:${emailAddress}` };
+  }
+  if (token === "gcp:logging/getProjectSettings:getProjectSettings") {
+    // Cloud Logging's agent, which also encrypts CMEK log buckets (Fabric's service-agents.yaml, `logging`).
+    const project = str(inputs.project, "mock-project");
+    const agent = `service-${FAKE_PROJECT_NUMBER}@gcp-sa-logging.iam.gserviceaccount.com`;
+    return {
+      id: `projects/${project}/settings`,
+      name: `projects/${project}/settings`,
+      project,
+      kmsKeyName: "",
+      kmsServiceAccountId: agent,
+      loggingServiceAccountId: agent,
+      storageLocation: "",
+      disableDefaultSink: false,
+    };
   }
   return undefined;
 }
@@ -87,13 +121,114 @@ export function fakeState(type: string, name: string, inputs: Record<string, unk
       };
     }
     case "gcp:projects/serviceIdentity:ServiceIdentity": {
-      const agent = str(inputs.service, "svc").replace(/\.googleapis\.com$/, "");
-      const email = `service-${FAKE_PROJECT_NUMBER}@gcp-sa-${agent}.iam.gserviceaccount.com`;
+      const service = str(inputs.service, "svc");
+      const domain = AGENT_DOMAINS[service] ?? `gcp-sa-${service.replace(/\.googleapis\.com$/, "")}`;
+      const email = `service-${FAKE_PROJECT_NUMBER}@${domain}.iam.gserviceaccount.com`;
       return {
         id: `projects/${project}/services/${str(inputs.service, name)}`,
         state: { ...inputs, email, member: `serviceAccount:${email}` },
       };
     }
+    case "gcp:compute/network:Network": {
+      // Ids as the provider sets them (magic-modules mmv1/products/compute/{Network,Subnetwork,Address}.yaml:
+      // `id_format`, else `base_url` + `/{{name}}`): Cloud Run's networkInterfaces, Redis authorizedNetwork
+      // and Service Networking take these, not self links.
+      const n = str(inputs.name, name);
+      return {
+        id: `projects/${project}/global/networks/${n}`,
+        state: {
+          ...inputs,
+          name: n,
+          selfLink: computeLink(project, undefined, "networks", n),
+          numericId: hash(n, 12),
+        },
+      };
+    }
+    case "gcp:compute/subnetwork:Subnetwork": {
+      const n = str(inputs.name, name);
+      const region = str(inputs.region, "mock-region");
+      const cidr = str(inputs.ipCidrRange, "10.0.0.0/24");
+      return {
+        id: `projects/${project}/regions/${region}/subnetworks/${n}`,
+        state: {
+          ...inputs,
+          name: n,
+          selfLink: computeLink(project, region, "subnetworks", n),
+          gatewayAddress: cidr.replace(/\.\d+\/\d+$/, ".1"),
+        },
+      };
+    }
+    case "gcp:compute/address:Address": {
+      const n = str(inputs.name, name);
+      const region = str(inputs.region, "mock-region");
+      return {
+        id: `projects/${project}/regions/${region}/addresses/${n}`,
+        state: {
+          ...inputs,
+          name: n,
+          address: str(inputs.address, `198.51.100.${(parseInt(hash(name, 2), 16) % 254) + 1}`),
+          selfLink: computeLink(project, region, "addresses", n),
+        },
+      };
+    }
+    case "gcp:servicenetworking/connection:Connection":
+      return {
+        // `<network>:<service>`, each query-escaped (magic-modules mmv1/third_party/terraform/services/
+        // servicenetworking/resource_service_networking_connection.go, connectionId.Id()).
+        id: `${encodeURIComponent(str(inputs.network, "network"))}:${encodeURIComponent(str(inputs.service, "servicenetworking.googleapis.com"))}`,
+        state: { ...inputs, peering: "servicenetworking-googleapis-com" },
+      };
+    case "gcp:redis/instance:Instance": {
+      // What Memorystore reports: a private host in the allocated range, the port, the server CA (only
+      // with TLS) and the AUTH string (only with AUTH), which the provider marks secret — kept secret here.
+      const n = str(inputs.name, name);
+      const region = str(inputs.region, "mock-region");
+      const tls = inputs.transitEncryptionMode === "SERVER_AUTHENTICATION";
+      const octet = (parseInt(hash(n, 2), 16) % 250) + 3;
+      return {
+        id: `projects/${project}/locations/${region}/instances/${n}`,
+        state: {
+          ...inputs,
+          name: n,
+          host: `10.${parseInt(hash(project, 2), 16) % 255}.0.${octet}`,
+          port: 6379,
+          currentLocationId: `${region}-a`,
+          authString: wireSecret(inputs.authEnabled === true ? `fake-auth-${hash(n, 24)}` : ""),
+          serverCaCerts: tls
+            ? [
+                {
+                  cert: fakePem(n),
+                  serialNumber: hash(n, 8),
+                  sha1Fingerprint: hash(`${n}:sha1`, 40),
+                  createTime: "2026-01-01T00:00:00Z",
+                  expireTime: "2036-01-01T00:00:00Z",
+                },
+              ]
+            : [],
+          persistenceIamIdentity: `serviceAccount:service-${FAKE_PROJECT_NUMBER}@cloud-redis.iam.gserviceaccount.com`,
+        },
+      };
+    }
+    case "gcp:kms/keyRing:KeyRing": {
+      const id = `projects/${project}/locations/${location}/keyRings/${str(inputs.name, name)}`;
+      return { id, state: { ...inputs, name: str(inputs.name, name) } };
+    }
+    case "gcp:kms/cryptoKey:CryptoKey": {
+      const id = `${str(inputs.keyRing, `projects/${project}/locations/${location}/keyRings/ring`)}/cryptoKeys/${str(inputs.name, name)}`;
+      return {
+        id,
+        state: {
+          ...inputs,
+          name: str(inputs.name, name),
+          primaries: [{ name: `${id}/cryptoKeyVersions/1`, state: "ENABLED" }],
+        },
+      };
+    }
+    case "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember":
+      return {
+        id: `${str(inputs.cryptoKeyId, "key")}/${str(inputs.role, "role")}/${str(inputs.member, "member")}`,
+        state: { ...inputs, etag: hash(JSON.stringify(inputs), 16) },
+      };
     case "random:index/randomId:RandomId": {
       const bytes = typeof inputs.byteLength === "number" ? inputs.byteLength : 4;
       const hex = hash(`${name}:${JSON.stringify(inputs.keepers ?? {})}`, bytes * 2);
@@ -125,7 +260,8 @@ export function fakeState(type: string, name: string, inputs: Record<string, unk
     case "gcp:compute/globalAddress:GlobalAddress": {
       const v6 = inputs.ipVersion === "IPV6";
       const n = parseInt(hash(name, 2), 16);
-      const address = v6 ? `2001:db8::${n.toString(16)}` : `203.0.113.${n % 254 || 1}`;
+      // An internal range (private services access) keeps the address it was given.
+      const address = str(inputs.address, v6 ? `2001:db8::${n.toString(16)}` : `203.0.113.${n % 254 || 1}`);
       return {
         id: computeLink(project, undefined, "addresses", str(inputs.name, name)),
         state: {

@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { fakeCall, fakeState } from "./fake-outputs";
-import { plainValue, type RecordedResource } from "./record";
+import { plainValue, SECRET_PLACEHOLDER, type RecordedResource } from "./record";
 
 /** The slice of the gRPC registration request the recorder reads (`proto/resource_pb`). */
 interface RegisterRequest {
@@ -121,6 +121,7 @@ export class PlanRecorder {
     });
     const urn = res.getUrn();
     const id = res.getId?.();
+    const additionalSecretOutputs = req.getAdditionalsecretoutputsList();
     this.list.push({
       urn,
       type: req.getType(),
@@ -130,14 +131,17 @@ export class PlanRecorder {
       ...(req.getParent() ? { parent: req.getParent() } : {}),
       ...(req.getProvider() ? { provider: req.getProvider() } : {}),
       inputs: plainValue(req.getObject().toJavaScript()) as Record<string, unknown>,
-      outputs: plainValue(res.getObject?.()?.toJavaScript() ?? {}) as Record<string, unknown>,
+      outputs: maskSecretOutputs(
+        plainValue(res.getObject?.()?.toJavaScript() ?? {}) as Record<string, unknown>,
+        additionalSecretOutputs,
+      ),
       dependencies: req.getDependenciesList(),
       propertyDependencies,
       protect: req.getProtect() ?? false,
       retainOnDelete: req.getRetainondelete() ?? false,
       ignoreChanges: req.getIgnorechangesList(),
       ...(req.getDeletedwith() ? { deletedWith: req.getDeletedwith() } : {}),
-      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      additionalSecretOutputs,
       external: false,
     });
   }
@@ -163,6 +167,20 @@ export class PlanRecorder {
       external: true,
     });
   }
+}
+
+/**
+ * `outputs` with the properties a resource declares secret (`additionalSecretOutputs`) shown as `[secret]`,
+ * as the engine stores and exports them (https://www.pulumi.com/docs/iac/concepts/options/additionalsecretoutputs/):
+ * a mock that answers such a property in plain text never puts it into a plan.
+ */
+export function maskSecretOutputs(
+  outputs: Record<string, unknown>,
+  secret: readonly string[],
+): Record<string, unknown> {
+  const masked = { ...outputs };
+  for (const key of secret) if (key in masked) masked[key] = SECRET_PLACEHOLDER;
+  return masked;
 }
 
 /** Waits until every outstanding resource registration and output resolution has finished. */

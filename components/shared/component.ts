@@ -28,4 +28,12 @@ export abstract class Component extends pulumi.ComponentResource {
     const dependsOn = [...this.inherited, ...dependencyList(extra.dependsOn)];
     return { ...extra, parent: this, ...(dependsOn.length > 0 ? { dependsOn } : {}) };
   }
+
+  /**
+   * Options for a provider function call made for this component (`gcp.storage.getProjectServiceAccountOutput`,
+   * …): parented here and, like a child, waiting for this component's dependencies (the APIs it needs).
+   */
+  protected invokeOptions(): pulumi.InvokeOutputOptions {
+    return { parent: this, ...(this.inherited.length > 0 ? { dependsOn: this.inherited } : {}) };
+  }
 }

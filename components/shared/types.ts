@@ -35,6 +35,20 @@ export interface CommonArgs {
   readonly naming: Naming;
 }
 
+/**
+ * A customer-managed Cloud KMS key as a resource encrypted with it takes it (`KmsKeys.key()` returns one).
+ */
+export interface EncryptionKey {
+  /** `projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>`, in the location of the data. */
+  readonly kmsKeyName: pulumi.Input<string>;
+  /**
+   * What the encrypted resource must be created after: the grant of the key to the service's agent (and
+   * its propagation). Google checks the agent's access when the resource is created.
+   * @default undefined - nothing to wait for (the grant exists already)
+   */
+  readonly ready?: pulumi.Resource;
+}
+
 /** An IAM member string such as `serviceAccount:x@p.iam.gserviceaccount.com` or `group:dev@example.com`. */
 export type Member = pulumi.Input<string>;
 
