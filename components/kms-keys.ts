@@ -124,12 +124,7 @@ export function validateKmsKeysArgs(args: KmsKeysArgs): void {
   for (const [name, spec] of entries) {
     const at = `keys.${name}`;
     p.check(KEY.test(name), at, name, "1-30 of a-z 0-9 '-', starting with a letter");
-    p.check(
-      (CMEK_SERVICES as readonly string[]).includes(spec.service),
-      `${at}.service`,
-      spec.service,
-      `one of ${CMEK_SERVICES.join(", ")}`,
-    );
+    p.oneOf(`${at}.service`, spec.service, CMEK_SERVICES);
     const locations = spec.locations ?? [args.region];
     p.check(locations.length > 0, `${at}.locations`, locations, "at least one location");
     locations.forEach((l, i) =>
@@ -145,12 +140,7 @@ export function validateKmsKeysArgs(args: KmsKeysArgs): void {
     if (spec.rotationDays !== undefined)
       p.integer(`${at}.rotationDays`, spec.rotationDays, 1, MAX_ROTATION_DAYS);
     if (spec.protectionLevel !== undefined)
-      p.check(
-        ["SOFTWARE", "HSM"].includes(spec.protectionLevel),
-        `${at}.protectionLevel`,
-        spec.protectionLevel,
-        "SOFTWARE or HSM",
-      );
+      p.oneOf(`${at}.protectionLevel`, spec.protectionLevel, ["SOFTWARE", "HSM"], "SOFTWARE or HSM");
   }
   p.throwIfAny();
 }

@@ -158,12 +158,7 @@ export function validateNetworkArgs(args: NetworkArgs): void {
     );
   }
   if (flow.aggregationInterval !== undefined) {
-    p.check(
-      (FLOW_LOG_INTERVALS as readonly string[]).includes(flow.aggregationInterval),
-      "flowLogs.aggregationInterval",
-      flow.aggregationInterval,
-      `one of ${FLOW_LOG_INTERVALS.join(", ")}`,
-    );
+    p.oneOf("flowLogs.aggregationInterval", flow.aggregationInterval, FLOW_LOG_INTERVALS);
   }
   if (args.nat?.staticAddresses !== undefined) {
     p.integer("nat.staticAddresses", args.nat.staticAddresses, 0, MAX_STATIC_ADDRESSES);

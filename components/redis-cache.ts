@@ -157,35 +157,25 @@ export function validateRedisCacheArgs(args: RedisCacheArgs): void {
     );
   }
   const tier = args.tier ?? "STANDARD_HA";
-  p.check(["BASIC", "STANDARD_HA"].includes(tier), "tier", tier, "BASIC or STANDARD_HA");
+  p.oneOf("tier", tier, ["BASIC", "STANDARD_HA"], "BASIC or STANDARD_HA");
   p.integer("memorySizeGb", args.memorySizeGb ?? 1, 1, 300);
   const version = args.redisVersion ?? "REDIS_7_2";
-  p.check(
-    (REDIS_VERSIONS as readonly string[]).includes(version),
+  p.oneOf(
     "redisVersion",
     version,
+    REDIS_VERSIONS,
     `one of ${REDIS_VERSIONS.join(", ")} (earlier versions accept about 1,000 TLS connections on small instances)`,
   );
   const policy = args.maxmemoryPolicy ?? "allkeys-lru";
-  p.check(
-    (MAXMEMORY_POLICIES as readonly string[]).includes(policy),
-    "maxmemoryPolicy",
-    policy,
-    `one of ${MAXMEMORY_POLICIES.join(", ")}`,
-  );
+  p.oneOf("maxmemoryPolicy", policy, MAXMEMORY_POLICIES);
   const window = args.maintenanceWindow ?? DEFAULT_MAINTENANCE;
-  p.check(
-    (WEEKDAYS as readonly string[]).includes(window.day),
-    "maintenanceWindow.day",
-    window.day,
-    `one of ${WEEKDAYS.join(", ")}`,
-  );
+  p.oneOf("maintenanceWindow.day", window.day, WEEKDAYS);
   p.integer("maintenanceWindow.hour", window.hour, 0, 23);
   if (args.persistence !== undefined) {
-    p.check(
-      args.persistence === "off" || (RDB_PERIODS as readonly string[]).includes(args.persistence),
+    p.oneOf(
       "persistence",
       args.persistence,
+      ["off", ...RDB_PERIODS],
       `"off" or one of ${RDB_PERIODS.join(", ")}`,
     );
   }

@@ -69,6 +69,16 @@ export class Problems {
     );
   }
 
+  /** Records a problem unless `value` is one of `allowed` ("one of a, b, c", or `rule` when given). */
+  oneOf<T extends string>(path: string, value: string, allowed: readonly T[], rule?: string): value is T {
+    return this.check(
+      (allowed as readonly string[]).includes(value),
+      path,
+      value,
+      rule ?? `one of ${allowed.join(", ")}`,
+    );
+  }
+
   add(path: string, value: unknown, allowed: string): void {
     this.list.push({ path, value: show(value), allowed });
   }

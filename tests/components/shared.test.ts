@@ -85,6 +85,16 @@ describe("validation errors", () => {
     );
   });
 
+  it("checks membership in a list, naming the list or the given rule", () => {
+    const problems = new Problems("Thing");
+    expect(problems.oneOf("tier", "BASIC", ["BASIC", "STANDARD_HA"])).toBe(true);
+    expect(problems.oneOf("tier", "GOLD", ["BASIC", "STANDARD_HA"])).toBe(false);
+    expect(problems.oneOf("mode", "x", ["a", "b"], "a or b")).toBe(false);
+    expect(() => problems.throwIfAny()).toThrow(
+      'Thing: 2 problems\n  - tier: got "GOLD"; one of BASIC, STANDARD_HA\n  - mode: got "x"; a or b',
+    );
+  });
+
   it("renders outputs and missing values without evaluating them", () => {
     expect(show(undefined)).toBe("nothing");
     expect(show(pulumi.output("x"))).toBe("an output");
