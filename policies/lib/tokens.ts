@@ -41,6 +41,7 @@ export const T = {
   network: "gcp:compute/network:Network",
   subnetwork: "gcp:compute/subnetwork:Subnetwork",
   redis: "gcp:redis/instance:Instance",
+  serviceNetworkingConnection: "gcp:servicenetworking/connection:Connection",
   // Storage
   bucket: "gcp:storage/bucket:Bucket",
   bucketIamMember: "gcp:storage/bucketIAMMember:BucketIAMMember",

@@ -246,6 +246,10 @@ const EXPECTED: Readonly<Record<string, Readonly<Record<string, readonly string[
     "redis-high-availability": [
       'Redis instance "bare" must use the STANDARD_HA tier; tier is unset, which the provider treats as BASIC',
     ],
+    "redis-private-network": [
+      'Redis instance "bare" must connect through private services access; connectMode is unset, which the provider treats as DIRECT_PEERING',
+      'Redis instance "bare" must name its VPC; authorizedNetwork is unset, which puts it on the default network',
+    ],
     "required-labels": [
       'redis/instance "bare" must carry the labels app, env, stack, component, managed-by, team, cost-center; missing: component',
     ],

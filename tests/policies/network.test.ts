@@ -1,18 +1,22 @@
 import { describe, expect, it } from "vitest";
 import {
+  firewallNoPublicIngress,
   firewallNoPublicRdp,
   firewallNoPublicSsh,
   networkCustomSubnets,
   opensPort,
   redisAuth,
   redisHighAvailability,
+  redisNetworkInStack,
+  redisPrivateNetwork,
   redisTransitEncryption,
   subnetFlowLogs,
   subnetPrivateGoogleAccess,
 } from "../../policies/network";
-import { mutate, UNSET } from "../fixtures/policies/build";
+import { UNKNOWN_PLACEHOLDER } from "../../plan/record";
+import { mutate, UNSET, withOptions } from "../fixtures/policies/build";
 import { fixtures } from "../fixtures/policies/resources";
-import { messagesOf } from "./harness";
+import { checkStack, messagesOf, stackMessages } from "./harness";
 
 const fw = fixtures.firewall;
 const open = (f = fw()) => mutate(f, "sourceRanges", ["0.0.0.0/0"]);
@@ -68,6 +72,35 @@ describe("firewall-no-public-rdp", () => {
   });
 });
 
+describe("firewall-no-public-ingress", () => {
+  const p = firewallNoPublicIngress;
+  const deny = () =>
+    mutate(mutate(mutate(fw(), "allows", UNSET), "denies", [{ protocol: "all" }]), "sourceRanges", [
+      "0.0.0.0/0",
+    ]);
+  it("passes a rule from a known range and the network's deny-all from anywhere", async () => {
+    expect(await messagesOf(p, fw())).toEqual([]);
+    expect(await messagesOf(p, deny())).toEqual([]);
+  });
+  it("refuses any allowed port or protocol from the internet, IPv4 or IPv6", async () => {
+    expect(
+      await messagesOf(p, mutate(open(), "allows", [{ protocol: "tcp", ports: ["443", "8080-8090"] }])),
+    ).toEqual([
+      'Firewall rule "m6-prod-allow-iap-ssh" must not allow ingress from 0.0.0.0/0; it allows tcp:443,8080-8090',
+    ]);
+    expect(
+      await messagesOf(p, mutate(mutate(fw(), "sourceRanges", ["::/0"]), "allows", [{ protocol: "udp" }])),
+    ).toEqual([
+      'Firewall rule "m6-prod-allow-iap-ssh" must not allow ingress from ::/0; it allows udp (every port)',
+    ]);
+  });
+  it("ignores egress and disabled rules", async () => {
+    expect(await messagesOf(p, mutate(open(), "direction", "EGRESS"))).toEqual([]);
+    expect(await messagesOf(p, mutate(open(), "disabled", true))).toEqual([]);
+    expect(await messagesOf(p, mutate(open(), "direction", UNSET))).toHaveLength(1);
+  });
+});
+
 describe("subnet-flow-logs", () => {
   it("wants flow logs on regular subnets (unset logConfig: none), not on proxy-only ones", async () => {
     expect(await messagesOf(subnetFlowLogs, fixtures.subnetwork())).toEqual([]);
@@ -86,6 +119,19 @@ describe("subnet-flow-logs", () => {
         mutate(mutate(fixtures.subnetwork(), "logConfig", UNSET), "purpose", "PRIVATE_RFC_1918"),
       ),
     ).toHaveLength(1);
+  });
+});
+
+describe("subnet-flow-logs sampling", () => {
+  it("treats flowSampling 0 as no flow logs", async () => {
+    expect(
+      await messagesOf(subnetFlowLogs, mutate(fixtures.subnetwork(), "logConfig.flowSampling", 0)),
+    ).toEqual([
+      'Subnetwork "m6-prod-run" must record VPC flow logs; logConfig.flowSampling is 0, which reports no flows',
+    ]);
+    expect(
+      await messagesOf(subnetFlowLogs, mutate(fixtures.subnetwork(), "logConfig.flowSampling", 0.05)),
+    ).toEqual([]);
   });
 });
 
@@ -156,5 +202,85 @@ describe("redis-high-availability", () => {
         },
       ),
     ).toEqual([]);
+  });
+});
+
+describe("redis-private-network", () => {
+  const p = redisPrivateNetwork;
+  it("passes private services access on a named VPC", async () =>
+    expect(await messagesOf(p, redis())).toEqual([]));
+  it("refuses direct peering, unset meaning DIRECT_PEERING", async () => {
+    expect(await messagesOf(p, mutate(redis(), "connectMode", UNSET))).toEqual([
+      'Redis instance "m6-prod-cache" must connect through private services access; connectMode is unset, which the provider treats as DIRECT_PEERING',
+    ]);
+    expect(await messagesOf(p, mutate(redis(), "connectMode", "DIRECT_PEERING"))).toHaveLength(1);
+  });
+  it("refuses the default network, named or by falling back to it", async () => {
+    expect(await messagesOf(p, mutate(redis(), "authorizedNetwork", UNSET))).toEqual([
+      'Redis instance "m6-prod-cache" must name its VPC; authorizedNetwork is unset, which puts it on the default network',
+    ]);
+    expect(
+      await messagesOf(
+        p,
+        mutate(
+          redis(),
+          "authorizedNetwork",
+          "https://www.googleapis.com/compute/v1/projects/p/global/networks/default",
+        ),
+      ),
+    ).toEqual([
+      'Redis instance "m6-prod-cache" must not be on the default network; authorizedNetwork is "https://www.googleapis.com/compute/v1/projects/p/global/networks/default"',
+    ]);
+  });
+  it("does not judge a network id computed at preview", async () => {
+    expect(
+      await messagesOf(p, mutate(redis(), "authorizedNetwork", UNKNOWN_PLACEHOLDER), { preview: true }),
+    ).toEqual([]);
+  });
+});
+
+describe("redis-network-in-stack (stack)", () => {
+  const p = redisNetworkInStack;
+  const conn = fixtures.serviceNetworkingConnection;
+  const placed = () => withOptions(redis(), { dependencies: [conn().urn] });
+  it("passes an instance on the stack's custom VPC, after its private services access", async () => {
+    expect(await stackMessages(p, [fixtures.network(), conn(), placed()])).toEqual([]);
+  });
+  it("refuses a VPC outside the stack unless configured as shared", async () => {
+    const elsewhere = mutate(placed(), "authorizedNetwork", "projects/host/global/networks/shared");
+    expect(await checkStack(p, [fixtures.network(), conn(), elsewhere])).toEqual([
+      {
+        urn: elsewhere.urn,
+        message:
+          'Redis instance "m6-prod-cache" must be on a VPC of this stack or a configured shared network; authorizedNetwork is "projects/host/global/networks/shared"',
+      },
+    ]);
+    expect(
+      await stackMessages(p, [elsewhere], {
+        config: { sharedNetworks: ["projects/host/global/networks/shared"] },
+      }),
+    ).toEqual([]);
+  });
+  it("refuses an auto-mode VPC", async () => {
+    expect(
+      await stackMessages(p, [mutate(fixtures.network(), "autoCreateSubnetworks", true), conn(), placed()]),
+    ).toEqual([
+      'Redis instance "m6-prod-cache" must be on a custom-mode VPC; "m6-prod-vpc" creates its subnets automatically',
+    ]);
+  });
+  it("refuses a VPC without private services access, or an instance not waiting for it", async () => {
+    expect(await stackMessages(p, [fixtures.network(), placed()])).toEqual([
+      'Redis instance "m6-prod-cache" must be on a VPC with private services access; no Service Networking connection of this stack serves "m6-prod-vpc"',
+    ]);
+    expect(await stackMessages(p, [fixtures.network(), conn(), redis()])).toEqual([
+      'Redis instance "m6-prod-cache" must be created after the private services access connection of "m6-prod-vpc" (dependsOn)',
+    ]);
+  });
+  it("follows the link through property dependencies at preview", async () => {
+    const vpc = fixtures.network();
+    const computed = withOptions(mutate(placed(), "authorizedNetwork", UNKNOWN_PLACEHOLDER), {
+      propertyDependencies: { authorizedNetwork: [vpc.urn] },
+    });
+    expect(await stackMessages(p, [vpc, conn(), computed], { preview: true })).toEqual([]);
   });
 });
