@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
 import { grantKey } from "./shared/grants";
-import { componentLabels, type CommonArgs, type Member } from "./shared/types";
+import { componentLabels, type CommonArgs, type EncryptionKey, type Member } from "./shared/types";
 import { Problems } from "./shared/validation";
 
 /** Arguments of {@link ArtifactRegistry}. */
@@ -49,6 +49,13 @@ export interface ArtifactRegistryArgs extends CommonArgs {
    * @default true
    */
   readonly vulnerabilityScanning?: boolean;
+  /**
+   * Customer-managed key in the repository's region. Fixed at creation ("This value may not be changed
+   * after the Repository has been created", node_modules/@pulumi/gcp/artifactregistry/repository.d.ts):
+   * adding one later replaces the repository and every image in it.
+   * @default undefined - a Google-managed key
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
 
 /** Checks {@link ArtifactRegistryArgs}; throws one `ValidationError` naming every problem. */
@@ -96,6 +103,7 @@ export class ArtifactRegistry extends Component {
           enablementConfig: (args.vulnerabilityScanning ?? true) ? "INHERITED" : "DISABLED",
         },
         cleanupPolicyDryRun: args.cleanupDryRun ?? false,
+        ...(args.encryptionKey ? { kmsKeyName: args.encryptionKey.kmsKeyName } : {}),
         cleanupPolicies: [
           {
             id: "keep-newest",
@@ -118,7 +126,10 @@ export class ArtifactRegistry extends Component {
             : []),
         ],
       },
-      this.child({ protect: args.protect ?? true }),
+      this.child({
+        protect: args.protect ?? true,
+        ...(args.encryptionKey?.ready ? { dependsOn: [args.encryptionKey.ready] } : {}),
+      }),
     );
     this.url = pulumi.interpolate`${this.repository.location}-docker.pkg.dev/${this.repository.project}/${this.repository.repositoryId}`;
     this.registerOutputs({ url: this.url });

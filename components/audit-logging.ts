@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { uniqueBucketName } from "./shared/bucket-name";
 import { Component } from "./shared/component";
-import { componentLabels, type CommonArgs } from "./shared/types";
+import { componentLabels, type CommonArgs, type EncryptionKey } from "./shared/types";
 import { Problems } from "./shared/validation";
 
 /** Arguments of {@link AuditLogging}. */
@@ -51,6 +51,18 @@ export interface AuditLoggingArgs extends CommonArgs {
    * @default []
    */
   readonly runtimeMembers?: readonly pulumi.Input<string>[];
+  /**
+   * Customer-managed key of the application-log bucket, in its region, granted to Cloud Logging's
+   * `kmsServiceAccountId` (https://cloud.google.com/logging/docs/routing/managed-encryption-storage).
+   * @default undefined - a Google-managed key
+   */
+  readonly logBucketKey?: EncryptionKey;
+  /**
+   * Customer-managed default key of the audit-log archive bucket, in its region, granted to Cloud
+   * Storage's service agent.
+   * @default undefined - a Google-managed key
+   */
+  readonly archiveKey?: EncryptionKey;
 }
 
 /** How much of Firestore's data plane the Data Access audit logs record. */
@@ -123,8 +135,9 @@ export class AuditLogging extends Component {
         bucketId: args.naming.name("generic", "app-logs"),
         description: "Cloud Run application logs (managed by Pulumi)",
         retentionDays: args.appLogRetentionDays ?? 30,
+        ...(args.logBucketKey ? { cmekSettings: { kmsKeyName: args.logBucketKey.kmsKeyName } } : {}),
       },
-      this.child(),
+      this.child(args.logBucketKey?.ready ? { dependsOn: [args.logBucketKey.ready] } : {}),
     );
     new gcp.logging.ProjectSink(
       `${name}-app`,
@@ -175,8 +188,12 @@ export class AuditLogging extends Component {
           { action: { type: "SetStorageClass", storageClass: "COLDLINE" }, condition: { age: 30 } },
           { action: { type: "Delete" }, condition: { age: auditDays + 1 } },
         ],
+        ...(args.archiveKey ? { encryption: { defaultKmsKeyName: args.archiveKey.kmsKeyName } } : {}),
       },
-      this.child({ protect: args.lockAuditRetention ?? false }),
+      this.child({
+        protect: args.lockAuditRetention ?? false,
+        ...(args.archiveKey?.ready ? { dependsOn: [args.archiveKey.ready] } : {}),
+      }),
     );
     const sink = new gcp.logging.ProjectSink(
       `${name}-audit`,

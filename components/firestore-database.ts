@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
 import { grantKey } from "./shared/grants";
 import { logicalKey } from "./shared/logical-name";
-import type { CommonArgs, Member } from "./shared/types";
+import type { CommonArgs, EncryptionKey, Member } from "./shared/types";
 import { Problems } from "./shared/validation";
 
 /** A composite index on one collection. */
@@ -86,6 +86,14 @@ export interface FirestoreDatabaseArgs extends Omit<CommonArgs, "labels"> {
    * @default []
    */
   readonly ttlFields?: readonly { readonly collection: string; readonly field: string }[];
+  /**
+   * Customer-managed key, in the database's location (`nam5` → a key in `us`;
+   * node_modules/@pulumi/gcp/types/input.d.ts, DatabaseCmekConfig). Fixed at creation: the provider
+   * replaces the database when it changes (magic-modules mmv1/products/firestore/Database.yaml, cmekConfig
+   * `immutable: true`), and a replaced database is a new, empty one — restore from a backup.
+   * @default undefined - a Google-managed key
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
 
 const ID = /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/;
@@ -194,8 +202,12 @@ export class FirestoreDatabase extends Component {
         deleteProtectionState:
           (args.deleteProtection ?? true) ? "DELETE_PROTECTION_ENABLED" : "DELETE_PROTECTION_DISABLED",
         deletionPolicy: args.deletionPolicy ?? "ABANDON",
+        ...(args.encryptionKey ? { cmekConfig: { kmsKeyName: args.encryptionKey.kmsKeyName } } : {}),
       },
-      this.child({ protect: args.protect ?? true }),
+      this.child({
+        protect: args.protect ?? true,
+        ...(args.encryptionKey?.ready ? { dependsOn: [args.encryptionKey.ready] } : {}),
+      }),
     );
     this.databaseName = this.database.name;
     // A database deleted on destroy takes its indexes, TTL fields and backup schedules with it: Pulumi

@@ -127,6 +127,11 @@ export interface RedisCacheArgs extends CommonArgs {
    */
   readonly authSecretReplicas?: readonly string[];
   /**
+   * Customer-managed keys of the AUTH secret's replicas, by location (`SecretSetArgs.encryptionKeys`).
+   * @default undefined - Google-managed keys
+   */
+  readonly authSecretKeys?: Readonly<Record<string, EncryptionKey>>;
+  /**
    * Provider-side deletion protection (the provider treats unset as on).
    * @default true
    */
@@ -179,9 +184,17 @@ export function validateRedisCacheArgs(args: RedisCacheArgs): void {
       `"off" or one of ${RDB_PERIODS.join(", ")}`,
     );
   }
-  (args.authSecretReplicas ?? [args.region]).forEach((r, i) =>
-    p.check(/^[a-z]+-[a-z]+\d+$/.test(r), `authSecretReplicas[${i}]`, r, "a region such as asia-northeast3"),
-  );
+  const keyed = args.authSecretKeys === undefined ? undefined : Object.keys(args.authSecretKeys);
+  (args.authSecretReplicas ?? [args.region]).forEach((r, i) => {
+    p.check(/^[a-z]+-[a-z]+\d+$/.test(r), `authSecretReplicas[${i}]`, r, "a region such as asia-northeast3");
+    if (keyed !== undefined)
+      p.check(
+        keyed.includes(r),
+        `authSecretReplicas[${i}]`,
+        r,
+        `a region with a key in authSecretKeys (${keyed.join(", ") || "none"})`,
+      );
+  });
   p.throwIfAny();
 }
 
@@ -296,6 +309,7 @@ export class RedisCache extends Component {
         },
         allowedRegions: args.authSecretReplicas ?? [args.region],
         values: { [this.authSecretName]: this.instance.authString },
+        ...(args.authSecretKeys ? { encryptionKeys: args.authSecretKeys } : {}),
         deletionProtection: args.deletionProtection ?? true,
         protect,
       },

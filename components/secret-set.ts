@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
 import { grantKey } from "./shared/grants";
-import { componentLabels, type CommonArgs, type Member } from "./shared/types";
+import { componentLabels, type CommonArgs, type EncryptionKey, type Member } from "./shared/types";
 import { Problems } from "./shared/validation";
 
 /** One declared secret. */
@@ -51,6 +51,13 @@ export interface SecretSetArgs extends CommonArgs {
    * @default true
    */
   readonly protect?: boolean;
+  /**
+   * Customer-managed keys by location: each replica is encrypted with the key of its own location
+   * (`replicas[].customerManagedEncryption`), so every replica location of every secret needs one
+   * (`KmsKeys.key("secrets", location)`). The secrets are created after the keys' grants.
+   * @default undefined - Google-managed keys
+   */
+  readonly encryptionKeys?: Readonly<Record<string, EncryptionKey>>;
 }
 
 const SECRET_NAME = /^[a-z][a-z0-9-]{0,39}$/;
@@ -71,6 +78,19 @@ export function validateSecretSetArgs(args: SecretSetArgs): void {
         `one of the allowed regions (${allowed.join(", ")})`,
       ),
     );
+  }
+  if (args.encryptionKeys !== undefined) {
+    const keyed = Object.keys(args.encryptionKeys);
+    for (const [name, spec] of Object.entries(args.secrets)) {
+      (spec.replicaLocations ?? [args.region]).forEach((r, i) =>
+        p.check(
+          keyed.includes(r),
+          `secrets.${name}.replicaLocations[${i}]`,
+          r,
+          `a location with a key in encryptionKeys (${keyed.join(", ") || "none"}): every replica is encrypted with a key of its own location`,
+        ),
+      );
+    }
   }
   if (args.existingIds !== undefined && Object.keys(args.values ?? {}).length > 0) {
     p.add(
@@ -116,6 +136,9 @@ export class SecretSet extends Component {
     // mounts the secret also waits for its first version ("latest" must exist when a revision starts).
     const ids: Record<string, pulumi.Output<string>> = {};
     const versions: Record<string, pulumi.Output<string>> = {};
+    const keys = args.encryptionKeys;
+    // A secret encrypted with customer-managed keys waits for their grants (Google checks them at creation).
+    const keyReady = Object.values(keys ?? {}).flatMap((k) => (k.ready ? [k.ready] : []));
     if (args.existingIds === undefined) {
       for (const [secretName, spec] of Object.entries(args.secrets)) {
         const secret = new gcp.secretmanager.Secret(
@@ -128,11 +151,19 @@ export class SecretSet extends Component {
             deletionProtection: args.deletionProtection ?? true,
             replication: {
               userManaged: {
-                replicas: (spec.replicaLocations ?? [args.region]).map((location) => ({ location })),
+                replicas: (spec.replicaLocations ?? [args.region]).map((location) => ({
+                  location,
+                  ...(keys?.[location]
+                    ? { customerManagedEncryption: { kmsKeyName: keys[location].kmsKeyName } }
+                    : {}),
+                })),
               },
             },
           },
-          this.child({ protect: args.protect ?? true }),
+          this.child({
+            protect: args.protect ?? true,
+            ...(keyReady.length > 0 ? { dependsOn: keyReady } : {}),
+          }),
         );
         secrets[secretName] = secret;
         ids[secretName] = secret.id;
