@@ -228,7 +228,7 @@ export class KmsKeys extends Component {
           `${name}-${keyName}-${location}-ready`,
           GRANT_PROPAGATION,
           [grant.id],
-          this.child({ dependsOn: [grant] }),
+          this.child(),
         );
         byKey[keyName][location] = { kmsKeyName: key.id, location, grant, ready };
       }
