@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
 import { ROUTE_PATTERN } from "./shared/routes";
 import { componentLabels, type CommonArgs } from "./shared/types";
-import { Problems } from "./shared/validation";
+import { integerRule, oneOfRule, patternRule, Problems, rule, type ProblemSink } from "./shared/validation";
 
 /** The preconfigured WAF rule sets (Cloud Armor `evaluatePreconfiguredWaf`, CRS 3.3). */
 export const DEFAULT_WAF_RULES = [
@@ -144,55 +144,54 @@ export const DEFAULT_RATE_LIMIT: Required<RateLimit> = {
   banDurationSec: 600,
 };
 
+/** The rules of single fields of {@link CloudArmorPolicyArgs}; the stack config applies them to its keys. */
+export const CLOUD_ARMOR_RULES = {
+  wafSensitivity: integerRule(1, 4),
+  wafRule: patternRule(
+    /^[a-z0-9]+(-v\d+)?-(stable|canary)$|^cve-canary$/,
+    "a preconfigured rule set such as sqli-v33-stable",
+  ),
+  /** Requests per interval: the throttle threshold (the ban threshold has {@link checkBanThreshold}). */
+  requests: integerRule(1, RATE_LIMIT_MAX_COUNT),
+  /** A rate-limit interval or ban duration. */
+  interval: oneOfRule<number>(RATE_LIMIT_INTERVALS),
+  cidr: rule<string>("a CIDR range such as 203.0.113.0/24", isCidr),
+  regionCode: patternRule(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code such as KP"),
+};
+
+/** The rate limit with its defaults: the ban threshold is 3 × `requests` unless set. */
+export function resolveRateLimit(rateLimit: RateLimit | undefined): Required<RateLimit> {
+  return {
+    ...DEFAULT_RATE_LIMIT,
+    banRequests: 3 * (rateLimit?.requests ?? DEFAULT_RATE_LIMIT.requests),
+    ...rateLimit,
+  };
+}
+
+/** The ban threshold (set or derived) lies above the throttle threshold and within Cloud Armor's bound. */
+export function checkBanThreshold(p: ProblemSink, rateLimit: RateLimit | undefined): void {
+  const r = resolveRateLimit(rateLimit);
+  if (!CLOUD_ARMOR_RULES.requests.test(r.requests)) return;
+  p.check(
+    Number.isInteger(r.banRequests) && r.banRequests > r.requests && r.banRequests <= RATE_LIMIT_MAX_COUNT,
+    "rateLimit.banRequests",
+    r.banRequests,
+    `an integer above rateLimit.requests (${r.requests}) and at most ${RATE_LIMIT_MAX_COUNT}`,
+  );
+}
+
 /** Checks {@link CloudArmorPolicyArgs}; throws one `ValidationError` naming every problem. */
 export function validateCloudArmorPolicyArgs(args: CloudArmorPolicyArgs): void {
   const p = new Problems(`CloudArmorPolicy "${args.name}"`);
-  const sensitivity = args.wafSensitivity ?? 1;
-  p.check(
-    Number.isInteger(sensitivity) && sensitivity >= 1 && sensitivity <= 4,
-    "wafSensitivity",
-    sensitivity,
-    "an integer 1-4",
-  );
-  (args.wafRules ?? DEFAULT_WAF_RULES).forEach((rule, i) =>
-    p.check(
-      /^[a-z0-9]+(-v\d+)?-(stable|canary)$|^cve-canary$/.test(rule),
-      `wafRules[${i}]`,
-      rule,
-      "a preconfigured rule set such as sqli-v33-stable",
-    ),
-  );
+  const rules = CLOUD_ARMOR_RULES;
+  p.rule("wafSensitivity", args.wafSensitivity ?? 1, rules.wafSensitivity);
+  (args.wafRules ?? DEFAULT_WAF_RULES).forEach((r, i) => p.rule(`wafRules[${i}]`, r, rules.wafRule));
   if (args.rateLimit !== null) {
-    const r = {
-      ...DEFAULT_RATE_LIMIT,
-      banRequests: 3 * (args.rateLimit?.requests ?? DEFAULT_RATE_LIMIT.requests),
-      ...args.rateLimit,
-    };
-    const intervals = RATE_LIMIT_INTERVALS.join(", ");
-    p.check(
-      Number.isInteger(r.requests) && r.requests >= 1 && r.requests <= RATE_LIMIT_MAX_COUNT,
-      "rateLimit.requests",
-      r.requests,
-      `an integer 1-${RATE_LIMIT_MAX_COUNT}`,
-    );
-    p.check(
-      (RATE_LIMIT_INTERVALS as readonly number[]).includes(r.intervalSec),
-      "rateLimit.intervalSec",
-      r.intervalSec,
-      `one of ${intervals}`,
-    );
-    p.check(
-      Number.isInteger(r.banRequests) && r.banRequests > r.requests && r.banRequests <= RATE_LIMIT_MAX_COUNT,
-      "rateLimit.banRequests",
-      r.banRequests,
-      `an integer above rateLimit.requests (${r.requests}) and at most ${RATE_LIMIT_MAX_COUNT}`,
-    );
-    p.check(
-      (RATE_LIMIT_INTERVALS as readonly number[]).includes(r.banDurationSec),
-      "rateLimit.banDurationSec",
-      r.banDurationSec,
-      `one of ${intervals}`,
-    );
+    const r = resolveRateLimit(args.rateLimit);
+    p.rule("rateLimit.requests", r.requests, rules.requests);
+    p.rule("rateLimit.intervalSec", r.intervalSec, rules.interval);
+    checkBanThreshold(p, args.rateLimit);
+    p.rule("rateLimit.banDurationSec", r.banDurationSec, rules.interval);
   }
   checkAccessLists(p, args);
   const scope = args.methodEnforcement ?? { only: [] };
@@ -206,12 +205,10 @@ export function validateCloudArmorPolicyArgs(args: CloudArmorPolicyArgs): void {
 /** The allow/deny lists and denied regions, shared with the edge policy. */
 export function checkAccessLists(p: Problems, args: AccessLists): void {
   for (const key of ["allowIpRanges", "denyIpRanges"] as const) {
-    (args[key] ?? []).forEach((range, i) =>
-      p.check(isCidr(range), `${key}[${i}]`, range, "a CIDR range such as 203.0.113.0/24"),
-    );
+    (args[key] ?? []).forEach((range, i) => p.rule(`${key}[${i}]`, range, CLOUD_ARMOR_RULES.cidr));
   }
   (args.denyRegions ?? []).forEach((code, i) =>
-    p.check(/^[A-Z]{2}$/.test(code), `denyRegions[${i}]`, code, "an ISO 3166-1 alpha-2 code such as KP"),
+    p.rule(`denyRegions[${i}]`, code, CLOUD_ARMOR_RULES.regionCode),
   );
 }
 
@@ -319,11 +316,7 @@ export function armorRules(args: CloudArmorPolicyArgs): Rule[] {
     });
   });
   if (args.rateLimit !== null) {
-    const r = {
-      ...DEFAULT_RATE_LIMIT,
-      banRequests: 3 * (args.rateLimit?.requests ?? DEFAULT_RATE_LIMIT.requests),
-      ...args.rateLimit,
-    };
+    const r = resolveRateLimit(args.rateLimit);
     rules.push({
       priority: 2000,
       action: "rate_based_ban",

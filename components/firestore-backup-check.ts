@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
 import { componentLabels, type CommonArgs } from "./shared/types";
 import { Problems } from "./shared/validation";
+import { hoursInSeconds } from "./shared/durations";
 
 /**
  * Why a scheduled check and not a log filter: no log entry marks a created backup. Firestore creates
@@ -151,7 +152,7 @@ export class FirestoreBackupCheck extends Component {
                   { name: "PROJECT", value: args.project },
                   { name: "LOCATION", value: args.location },
                   { name: "DATABASE", value: args.database },
-                  { name: "MAX_AGE_SECONDS", value: String((args.maxAgeHours ?? 26) * 3600) },
+                  { name: "MAX_AGE_SECONDS", value: String(hoursInSeconds(args.maxAgeHours ?? 26)) },
                 ],
                 resources: { limits: { cpu: "1", memory: "512Mi" } },
               },

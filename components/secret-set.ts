@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
 import { grantKey } from "./shared/grants";
 import { componentLabels, type CommonArgs, type Member } from "./shared/types";
-import { Problems } from "./shared/validation";
+import { patternRule, Problems, type ProblemSink } from "./shared/validation";
 
 /** One declared secret. */
 export interface SecretSpec {
@@ -53,17 +53,21 @@ export interface SecretSetArgs extends CommonArgs {
   readonly protect?: boolean;
 }
 
-const SECRET_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+/** A secret's name (the config key under `secrets`). */
+export const SECRET_NAME_RULE = patternRule(
+  /^[a-z][a-z0-9-]{0,39}$/,
+  "1-40 of a-z 0-9 '-', starting with a letter",
+);
 
-/** Checks {@link SecretSetArgs}; throws one `ValidationError` naming every problem. */
-export function validateSecretSetArgs(args: SecretSetArgs): void {
-  const p = new Problems("SecretSet");
-  const allowed = args.allowedRegions ?? [args.region];
-  for (const [name, spec] of Object.entries(args.secrets)) {
-    p.check(SECRET_NAME.test(name), `secrets.${name}`, name, "1-40 of a-z 0-9 '-', starting with a letter");
-    const replicas = spec.replicaLocations ?? [args.region];
-    p.check(replicas.length > 0, `secrets.${name}.replicaLocations`, replicas, "at least one region");
-    replicas.forEach((r, i) =>
+/** Replicas only in the allowed regions (`allowed`; a secret without `replicaLocations` uses `region`). */
+export function checkReplicaLocations(
+  p: ProblemSink,
+  secrets: Readonly<Record<string, SecretSpec>>,
+  region: string,
+  allowed: readonly string[],
+): void {
+  for (const [name, spec] of Object.entries(secrets)) {
+    (spec.replicaLocations ?? [region]).forEach((r, i) =>
       p.check(
         allowed.includes(r),
         `secrets.${name}.replicaLocations[${i}]`,
@@ -72,6 +76,17 @@ export function validateSecretSetArgs(args: SecretSetArgs): void {
       ),
     );
   }
+}
+
+/** Checks {@link SecretSetArgs}; throws one `ValidationError` naming every problem. */
+export function validateSecretSetArgs(args: SecretSetArgs): void {
+  const p = new Problems("SecretSet");
+  for (const [name, spec] of Object.entries(args.secrets)) {
+    p.rule(`secrets.${name}`, name, SECRET_NAME_RULE);
+    const replicas = spec.replicaLocations ?? [args.region];
+    p.check(replicas.length > 0, `secrets.${name}.replicaLocations`, replicas, "at least one region");
+  }
+  checkReplicaLocations(p, args.secrets, args.region, args.allowedRegions ?? [args.region]);
   if (args.existingIds !== undefined && Object.keys(args.values ?? {}).length > 0) {
     p.add(
       "values",
