@@ -2,7 +2,7 @@ import { isIP } from "node:net";
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
-import { ROUTE_PATTERN } from "./shared/routes";
+import { ROUTE_RULE } from "./shared/routes";
 import { componentLabels, type CommonArgs } from "./shared/types";
 import { integerRule, oneOfRule, patternRule, Problems, rule, type ProblemSink } from "./shared/validation";
 
@@ -144,6 +144,13 @@ export const DEFAULT_RATE_LIMIT: Required<RateLimit> = {
   banDurationSec: 600,
 };
 
+/** What an unset field of {@link CloudArmorPolicyArgs} means (the stack config documents these). */
+export const CLOUD_ARMOR_DEFAULTS = {
+  wafSensitivity: 1,
+  preview: false,
+  adaptiveProtection: true,
+} as const;
+
 /** The rules of single fields of {@link CloudArmorPolicyArgs}; the stack config applies them to its keys. */
 export const CLOUD_ARMOR_RULES = {
   wafSensitivity: integerRule(1, 4),
@@ -184,7 +191,7 @@ export function checkBanThreshold(p: ProblemSink, rateLimit: RateLimit | undefin
 export function validateCloudArmorPolicyArgs(args: CloudArmorPolicyArgs): void {
   const p = new Problems(`CloudArmorPolicy "${args.name}"`);
   const rules = CLOUD_ARMOR_RULES;
-  p.rule("wafSensitivity", args.wafSensitivity ?? 1, rules.wafSensitivity);
+  p.rule("wafSensitivity", args.wafSensitivity ?? CLOUD_ARMOR_DEFAULTS.wafSensitivity, rules.wafSensitivity);
   (args.wafRules ?? DEFAULT_WAF_RULES).forEach((r, i) => p.rule(`wafRules[${i}]`, r, rules.wafRule));
   if (args.rateLimit !== null) {
     const r = resolveRateLimit(args.rateLimit);
@@ -196,9 +203,7 @@ export function validateCloudArmorPolicyArgs(args: CloudArmorPolicyArgs): void {
   checkAccessLists(p, args);
   const scope = args.methodEnforcement ?? { only: [] };
   const [key, paths] = "only" in scope ? ["only", scope.only] : ["except", scope.except];
-  paths.forEach((path, i) =>
-    p.check(ROUTE_PATTERN.test(path), `methodEnforcement.${key}[${i}]`, path, "/exact or /prefix/*"),
-  );
+  paths.forEach((path, i) => p.rule(`methodEnforcement.${key}[${i}]`, path, ROUTE_RULE));
   p.throwIfAny();
 }
 
@@ -294,8 +299,8 @@ export function methodEnforcementExpression(
 
 /** The policy's rules in evaluation order: allow list, deny list, regions, WAF, rate limit, default. */
 export function armorRules(args: CloudArmorPolicyArgs): Rule[] {
-  const preview = args.preview ?? false;
-  const sensitivity = args.wafSensitivity ?? 1;
+  const preview = args.preview ?? CLOUD_ARMOR_DEFAULTS.preview;
+  const sensitivity = args.wafSensitivity ?? CLOUD_ARMOR_DEFAULTS.wafSensitivity;
   const rules: Rule[] = accessRules(args, preview);
   (args.wafRules ?? DEFAULT_WAF_RULES).forEach((rule, i) => {
     // The method-enforcement set's signature 911100 denies every method but GET, HEAD, POST and OPTIONS
@@ -369,7 +374,10 @@ export class CloudArmorPolicy extends Component {
         labels: componentLabels(args.labels, "cloud-armor"),
         rules: armorRules(args),
         adaptiveProtectionConfig: {
-          layer7DdosDefenseConfig: { enable: args.adaptiveProtection ?? true, ruleVisibility: "STANDARD" },
+          layer7DdosDefenseConfig: {
+            enable: args.adaptiveProtection ?? CLOUD_ARMOR_DEFAULTS.adaptiveProtection,
+            ruleVisibility: "STANDARD",
+          },
         },
         // Verbose logs name the matched signature: what tuning a rule in preview needs.
         advancedOptionsConfig: { logLevel: args.preview ? "VERBOSE" : "NORMAL", jsonParsing: "STANDARD" },

@@ -295,22 +295,27 @@ export function revisionRule(serviceName: string): Rule<string> {
 /** Cloud Run needs more CPU for more memory: over 4/8/16/24 GiB, at least 2/4/6/8 CPUs. */
 export function checkCpuForMemory(p: ProblemSink, cpu: string, memory: string): void {
   const mib = memoryMiB(memory);
-  if (mib === undefined || !CLOUD_RUN_RULES.memory.test(memory)) return;
+  if (mib === undefined || !CLOUD_RUN_RULES.memory.test(memory) || !CLOUD_RUN_RULES.cpu.test(cpu)) return;
   const need = minCpuForMemory(mib);
   p.check(Number(cpu) >= need, "cpu", cpu, `at least ${need} for memory ${memory}`);
 }
 
-/** Scaling: at most `maxInstances` warm, and a warm instance wherever a readiness probe runs. */
+/**
+ * Scaling: at most `maxInstances` warm, and a warm instance wherever a readiness probe runs (each checked
+ * once the counts are valid themselves).
+ */
 export function checkScaling(
   p: ProblemSink,
   s: { readonly minInstances: number; readonly maxInstances: number; readonly readinessPath?: string },
 ): void {
-  p.check(
-    s.minInstances <= s.maxInstances,
-    "minInstances",
-    s.minInstances,
-    `at most maxInstances (${s.maxInstances})`,
-  );
+  if (!CLOUD_RUN_RULES.minInstances.test(s.minInstances)) return;
+  if (CLOUD_RUN_RULES.maxInstances.test(s.maxInstances))
+    p.check(
+      s.minInstances <= s.maxInstances,
+      "minInstances",
+      s.minInstances,
+      `at most maxInstances (${s.maxInstances})`,
+    );
   if (s.readinessPath !== undefined)
     p.check(
       s.minInstances >= 1,

@@ -15,6 +15,12 @@ import { hoursInSeconds } from "./shared/durations";
  * the newest one is recent enough; the alert (PlatformMonitoring) fires when that entry stops arriving.
  */
 
+/**
+ * The name the check gives its service account and Cloud Run job (`<prefix>-<env>-backup-check`): no
+ * service may take it, or its runtime service account would have the same id (stacks/config-services.ts).
+ */
+export const BACKUP_CHECK_NAME = "backup-check";
+
 /** The `jsonPayload.message` the check logs when the newest backup is recent enough. */
 export const BACKUP_FRESH_MESSAGE = "firestore-backup-fresh";
 
@@ -111,7 +117,7 @@ export class FirestoreBackupCheck extends Component {
       name,
       {
         project: args.project,
-        accountId: args.naming.name("serviceAccount", "backup-check"),
+        accountId: args.naming.name("serviceAccount", BACKUP_CHECK_NAME),
         displayName: "Firestore backup check",
         description: "Lists Firestore backups to check the newest is recent (managed by Pulumi)",
       },
@@ -133,7 +139,7 @@ export class FirestoreBackupCheck extends Component {
       {
         project: args.project,
         location: args.region,
-        name: args.naming.name("generic", "backup-check"),
+        name: args.naming.name("generic", BACKUP_CHECK_NAME),
         deletionProtection: args.deletionProtection ?? true,
         labels,
         template: {
@@ -183,7 +189,7 @@ export class FirestoreBackupCheck extends Component {
         project: args.project,
         // Cloud Scheduler runs in most Cloud Run regions (https://cloud.google.com/scheduler/docs/locations).
         region: args.region,
-        name: args.naming.name("generic", "backup-check"),
+        name: args.naming.name("generic", BACKUP_CHECK_NAME),
         description: "Runs the Firestore backup check (managed by Pulumi)",
         schedule: args.schedule ?? "17 * * * *",
         timeZone: "Etc/UTC",

@@ -10,7 +10,7 @@ import {
 } from "./cloud-armor-policy";
 import { grantKey } from "./shared/grants";
 import { logicalKey } from "./shared/logical-name";
-import { ROUTE_PATTERN, overlappingRoutes, withBarePrefixes } from "./shared/routes";
+import { ROUTE_RULE, overlappingRoutes, withBarePrefixes } from "./shared/routes";
 import { SECURITY_HEADERS } from "./shared/security-headers";
 import { componentLabels, type CommonArgs, type Member } from "./shared/types";
 import { IAP_MEMBER } from "./shared/members";
@@ -223,7 +223,7 @@ function checkRouting(p: Problems, args: HttpsLoadBalancerArgs): void {
   const targets = new Set([...Object.keys(args.backends), ...(hasStatic ? ["static"] : [])]);
   const known = `one of ${[...targets].join(", ") || "(none)"}`;
   args.routes.forEach((r, i) => {
-    p.check(ROUTE_PATTERN.test(r.path), `routes[${i}].path`, r.path, "/exact or /prefix/*");
+    p.rule(`routes[${i}].path`, r.path, ROUTE_RULE);
     p.check(targets.has(r.backend), `routes[${i}].backend`, r.backend, known);
   });
   for (const [i, j] of overlappingRoutes(args.routes.map((r) => ({ path: r.path, target: r.backend })))) {

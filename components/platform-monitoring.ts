@@ -80,6 +80,9 @@ export interface PlatformMonitoringArgs extends Omit<CommonArgs, "region"> {
   readonly projectNumber?: pulumi.Input<string>;
 }
 
+/** The budget's currency when {@link BudgetArgs.currency} is left out. */
+export const DEFAULT_CURRENCY = "USD";
+
 const BILLING_ACCOUNT = /^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/;
 
 /** The rules of single fields of {@link PlatformMonitoringArgs}; the stack config applies them to its keys. */
@@ -149,7 +152,7 @@ export function validatePlatformMonitoringArgs(args: PlatformMonitoringArgs): vo
   if (args.budget) {
     p.rule("budget.billingAccount", args.budget.billingAccount, r.billingAccount);
     p.rule("budget.amount", args.budget.amount, r.amount);
-    p.rule("budget.currency", args.budget.currency ?? "USD", r.currency);
+    p.rule("budget.currency", args.budget.currency ?? DEFAULT_CURRENCY, r.currency);
   }
   p.throwIfAny();
 }
@@ -384,7 +387,7 @@ export class PlatformMonitoring extends Component {
           budgetFilter: { projects: [pulumi.interpolate`projects/${number}`], calendarPeriod: "MONTH" },
           amount: {
             specifiedAmount: {
-              currencyCode: args.budget.currency ?? "USD",
+              currencyCode: args.budget.currency ?? DEFAULT_CURRENCY,
               units: String(args.budget.amount),
             },
           },

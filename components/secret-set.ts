@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
 import { grantKey } from "./shared/grants";
 import { componentLabels, type CommonArgs, type Member } from "./shared/types";
-import { patternRule, Problems, type ProblemSink } from "./shared/validation";
+import { patternRule, Problems, rule, type ProblemSink } from "./shared/validation";
 
 /** One declared secret. */
 export interface SecretSpec {
@@ -53,11 +53,12 @@ export interface SecretSetArgs extends CommonArgs {
   readonly protect?: boolean;
 }
 
-/** A secret's name (the config key under `secrets`). */
-export const SECRET_NAME_RULE = patternRule(
-  /^[a-z][a-z0-9-]{0,39}$/,
-  "1-40 of a-z 0-9 '-', starting with a letter",
-);
+/** The rules of single fields of {@link SecretSetArgs}; the stack config applies them to its keys. */
+export const SECRET_SET_RULES = {
+  /** A secret's name (the key under `secrets`). */
+  name: patternRule(/^[a-z][a-z0-9-]{0,39}$/, "1-40 of a-z 0-9 '-', starting with a letter"),
+  replicaLocations: rule<readonly string[]>("at least one region", (list) => list.length > 0),
+};
 
 /** Replicas only in the allowed regions (`allowed`; a secret without `replicaLocations` uses `region`). */
 export function checkReplicaLocations(
@@ -82,9 +83,9 @@ export function checkReplicaLocations(
 export function validateSecretSetArgs(args: SecretSetArgs): void {
   const p = new Problems("SecretSet");
   for (const [name, spec] of Object.entries(args.secrets)) {
-    p.rule(`secrets.${name}`, name, SECRET_NAME_RULE);
+    p.rule(`secrets.${name}`, name, SECRET_SET_RULES.name);
     const replicas = spec.replicaLocations ?? [args.region];
-    p.check(replicas.length > 0, `secrets.${name}.replicaLocations`, replicas, "at least one region");
+    p.rule(`secrets.${name}.replicaLocations`, replicas, SECRET_SET_RULES.replicaLocations);
   }
   checkReplicaLocations(p, args.secrets, args.region, args.allowedRegions ?? [args.region]);
   if (args.existingIds !== undefined && Object.keys(args.values ?? {}).length > 0) {

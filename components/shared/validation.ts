@@ -20,16 +20,18 @@ export class ValidationError extends pulumi.RunError {
   constructor(
     readonly subject: string,
     problems: readonly Problem[],
+    /** A last line after the problems, e.g. where the keys are documented. */
+    readonly note?: string,
   ) {
-    super(ValidationError.render(subject, problems));
+    super(ValidationError.render(subject, problems, note));
     this.name = "ValidationError";
     this.problems = problems;
   }
 
-  static render(subject: string, problems: readonly Problem[]): string {
+  static render(subject: string, problems: readonly Problem[], note?: string): string {
     const lines = problems.map((p) => `  - ${p.path}: got ${p.value}; ${p.allowed}`);
     const noun = problems.length === 1 ? "problem" : "problems";
-    return `${subject}: ${problems.length} ${noun}\n${lines.join("\n")}`;
+    return `${subject}: ${problems.length} ${noun}\n${[...lines, ...(note ? [note] : [])].join("\n")}`;
   }
 }
 

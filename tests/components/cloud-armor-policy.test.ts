@@ -413,12 +413,12 @@ describe("validateCloudArmorPolicyArgs", () => {
     [
       "a method-enforcement path that is not a route",
       { methodEnforcement: { only: ["/app", "app/*"] } },
-      /methodEnforcement\.only\[1\]: got "app\/\*"; \/exact or \/prefix\/\*/,
+      /methodEnforcement\.only\[1\]: got "app\/\*"; a path such as \/api\/\* or \/health/,
     ],
     [
       "a method-enforcement exception that is not a route",
       { methodEnforcement: { except: ["/a*b"] } },
-      /methodEnforcement\.except\[0\]: got "\/a\*b"; \/exact or \/prefix\/\*/,
+      /methodEnforcement\.except\[0\]: got "\/a\*b"; a path such as \/api\/\* or \/health/,
     ],
     [
       "rateLimit.intervalSec 7",

@@ -440,7 +440,7 @@ const BAD: BadCase[] = [
     mutate: (v) => {
       v.firestore = { location: "asia-northeast3", backups: { weeklyRetentionWeeks: 20 } };
     },
-    expected: /module6:firestore\.backups\.weeklyRetentionWeeks: got 20; .*<=\s?14/,
+    expected: "module6:firestore.backups.weeklyRetentionWeeks: got 20; an integer 1-14",
   },
   {
     what: "allowedRegions without the stack's region",
@@ -540,7 +540,8 @@ describe("parseStackConfig: invalid configs", () => {
       { path: "module6:services.api.minInstances", value: "7", allowed: "at most maxInstances (3)" },
     ]);
     expect(error.message).toBe(
-      'Invalid config for stack "staging": 1 problem\n  - module6:services.api.minInstances: got 7; at most maxInstances (3)',
+      'Invalid config for stack "staging": 1 problem\n  - module6:services.api.minInstances: got 7; at most maxInstances (3)\n' +
+        "See docs/configuration.md#services for what each key takes.",
     );
   });
 
