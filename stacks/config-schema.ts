@@ -10,6 +10,7 @@ import { CLOUD_RUN_RULES } from "../components/cloud-run-service";
 import { LOAD_BALANCER_RULES } from "../components/https-load-balancer";
 import { API_RULE } from "../components/project-services";
 import { SECRET_SET_RULES } from "../components/secret-set";
+import { patternRule } from "../components/shared/validation";
 import { edgeSchema } from "./config-edge";
 import {
   byKind,
@@ -32,17 +33,11 @@ import { releasesSchema } from "./releases";
 /** The staging stack of a self-managed backend (`pulumi login gs://…`), whose organization is `organization`. */
 export const DEFAULT_STAGING_STACK = `organization/${NAMESPACE}/staging`;
 
-const name = (what: string, max: number): z.ZodString =>
-  z
-    .string()
-    .regex(
-      new RegExp(`^[a-z][a-z0-9-]{0,${max - 1}}$`),
-      `a ${what} of 1-${max} a-z 0-9 '-', starting with a letter`,
-    )
-    .refine(
-      (v) => !v.endsWith("-") && !v.includes("--"),
-      `a ${what} that does not end with '-' or hold '--'`,
-    );
+/** The app name (the `app` label): 1-20 of a-z 0-9 '-', a letter first, no '-' at the end, no '--'. */
+const APP_NAME_RULE = patternRule(
+  /^[a-z](?!.*--)([a-z0-9-]{0,18}[a-z0-9])?$/,
+  "1-20 of a-z 0-9 '-', starting with a letter, not ending with '-' nor holding '--'",
+);
 
 const REQUIRED_LABELS = ["team", "cost-center"];
 const labelsSchema = keyed(z.record(z.string(), z.string()), LABEL_KEY_RULE).superRefine((labels, ctx) => {
@@ -127,23 +122,23 @@ export const configSchema = z.strictObject({
     "The environment kind: selects the preset (scaling, protection, exposure, monitoring); `feature` only for stacks named `feature-<slug>`.",
   ),
   gcpProject: doc(
-    z
-      .string()
-      .regex(
+    ruled(
+      z.string(),
+      patternRule(
         /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
         "a GCP project id: 6-30 of a-z 0-9 '-', starting with a letter",
       ),
+    ),
     "The GCP project.",
   ),
   region: doc(regionSchema(), "The region of regional resources and the services' first region."),
   prefix: doc(
-    z
-      .string()
-      .regex(/^[a-z][a-z0-9]{0,5}$/, "1-6 of a-z 0-9, starting with a letter")
-      .default("m6"),
+    ruled(z.string(), patternRule(/^[a-z][a-z0-9]{0,5}$/, "1-6 of a-z 0-9, starting with a letter")).default(
+      "m6",
+    ),
     "Names are `<prefix>-<env>-<name>`.",
   ),
-  app: doc(name("app name", 20).default("module6"), "The `app` label."),
+  app: doc(ruled(z.string(), APP_NAME_RULE).default("module6"), "The `app` label."),
   domain: doc(
     ruled(z.string(), LOAD_BALANCER_RULES.domain).optional(),
     "The environment's public domain; required in prod and staging.",
@@ -202,13 +197,13 @@ export const configSchema = z.strictObject({
     "none",
   ),
   stagingStack: doc(
-    z
-      .string()
-      .regex(
+    ruled(
+      z.string(),
+      patternRule(
         /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
         "a fully qualified stack name <org>/<project>/<stack>",
-      )
-      .default(DEFAULT_STAGING_STACK),
+      ),
+    ).default(DEFAULT_STAGING_STACK),
     "The stack a feature stack reads shared outputs (secrets, registry, IAP agent) from.",
   ),
 });

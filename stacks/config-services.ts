@@ -144,7 +144,7 @@ export const servicesSchema = doc(
       (services: Readonly<Record<string, unknown>>) => Object.keys(services).length > 0,
     ),
   ),
-  "The Cloud Run services, by name: adding a service is a config change. At least one.",
+  "The Cloud Run services, by name: adding a service is a config change.",
 );
 
 export type ServiceInput = z.output<typeof serviceSchema>;
