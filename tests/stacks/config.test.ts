@@ -464,7 +464,105 @@ const BAD: BadCase[] = [
     },
     expected: 'module6:secrets.Session_Key: got "Session_Key"; 1-40 of a-z 0-9',
   },
+  {
+    // The README promises pinned images in prod *and* staging.
+    what: ":latest image in staging",
+    mutate: (v) => {
+      service(v, "api").image = IMAGE("api", "latest");
+    },
+    expected: `module6:services.api.image: got "${IMAGE("api", "latest")}"; a pinned tag or digest in a staging stack, not :latest`,
+  },
+  {
+    what: "a release of a :latest image in staging",
+    mutate: (v) => {
+      v.releases = { api: release({ image: IMAGE("api", "latest") }) };
+    },
+    expected: `module6:releases.api.image: got "${IMAGE("api", "latest")}"; a pinned tag or digest in a staging stack, not :latest`,
+  },
+  {
+    what: "a stable revision of another service",
+    mutate: (v) => {
+      v.releases = { api: release({ stableRevisions: { "asia-northeast3": "m6-staging-web-00041-abc" } }) };
+    },
+    expected:
+      'module6:releases.api.stableRevisions.asia-northeast3: got "m6-staging-web-00041-abc"; a revision of this service: "m6-staging-api-<suffix>"',
+  },
+  {
+    what: "prod Firestore without backups",
+    stack: "prod",
+    mutate: (v) => {
+      v.kind = "prod";
+      v.firestore = { location: "asia-northeast3", backups: null };
+    },
+    expected: "module6:firestore.backups: got null; backup schedules in prod",
+  },
+  {
+    // Its runtime service account would take the id of the Firestore backup check's account.
+    what: "a service named like the backup check",
+    mutate: (v) => {
+      v.services["backup-check"] = { image: IMAGE("backup-check") };
+    },
+    expected: 'module6:services.backup-check: got "backup-check"; 1-20 of a-z 0-9',
+  },
+  {
+    what: "a service named like the static site",
+    mutate: (v) => {
+      v.services.static = { image: IMAGE("static") };
+    },
+    expected:
+      /module6:services\.static: got "static"; .*not a name the program uses itself \(static, backup-check\)/,
+  },
+  {
+    what: "a reviewer IAP cannot let through",
+    mutate: (v) => {
+      v.reviewers = ["serviceAccount:ci@p.iam.gserviceaccount.com"];
+    },
+    expected:
+      'module6:reviewers[0]: got "serviceAccount:ci@p.iam.gserviceaccount.com"; group:…, user:… or domain:…',
+  },
+  {
+    what: "a feature stack whose owners (its reviewers) IAP cannot let through",
+    stack: "feature-pr-7",
+    secretValueNames: [],
+    mutate: (v) => {
+      v.kind = "feature";
+      delete v.monitoring; // feature stacks have no monitoring
+      v.owners = ["serviceAccount:ci@p.iam.gserviceaccount.com"];
+    },
+    expected:
+      'module6:owners[0]: got "serviceAccount:ci@p.iam.gserviceaccount.com"; group:…, user:… or domain:… (the owners are the reviewers)',
+  },
+  {
+    what: "an uptime path ending in z",
+    mutate: (v) => {
+      service(v, "api").uptimePath = "/api/healthz";
+    },
+    expected:
+      "module6:services.api.uptimePath: got \"/api/healthz\"; an absolute URL path such as /health, not ending in 'z'",
+  },
+  {
+    what: "a region listed twice",
+    mutate: (v) => {
+      service(v, "api").regions = ["asia-northeast3", "asia-northeast1", "asia-northeast1"];
+      service(v, "api").minInstances = 1;
+    },
+    expected:
+      'module6:services.api.regions: got ["asia-northeast3","asia-northeast1","asia-northeast1"]; each region once',
+  },
 ];
+
+/** A started canary of `api` in staging's region. */
+function release(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    image: IMAGE("api", "2.0.0"),
+    strategy: "canary",
+    state: "started",
+    percent: 10,
+    tag: "canary",
+    stableRevisions: { "asia-northeast3": "m6-staging-api-00041-abc" },
+    ...overrides,
+  };
+}
 
 describe("parseStackConfig: invalid configs", () => {
   it.each(BAD)("rejects $what", ({ mutate, expected, stack, secretValueNames, hidden }) => {
