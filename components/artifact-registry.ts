@@ -32,7 +32,7 @@ export interface ArtifactRegistryArgs extends CommonArgs {
   /**
    * Tagged versions older than this many days are deleted unless among the newest `keepTaggedVersions`.
    * Opt-in: an image a running revision or a rollback target uses must not disappear.
-   * @default undefined - tagged versions are never deleted
+   * @default - tagged versions are never deleted
    */
   readonly taggedRetentionDays?: number;
   /**

@@ -31,7 +31,7 @@ export interface AuditLoggingArgs extends CommonArgs {
   readonly dataAccessServices?: readonly string[];
   /**
    * Log filters excluded from ingestion (noise).
-   * @default HEALTH_CHECK_EXCLUSIONS
+   * @default - HEALTH_CHECK_EXCLUSIONS: health checks and probes that succeeded
    */
   readonly exclusions?: Readonly<Record<string, string>>;
   /**

@@ -54,7 +54,7 @@ export interface RateLimit {
   readonly intervalSec?: number;
   /**
    * Requests per interval after which the client is banned (above `requests`, at most 10000).
-   * @default 3 × requests
+   * @default - 3 × requests
    */
   readonly banRequests?: number;
   /**
@@ -75,7 +75,7 @@ export interface CloudArmorPolicyArgs extends Omit<CommonArgs, "region">, Access
   readonly wafSensitivity?: number;
   /**
    * Preconfigured WAF rule sets, each in deny(403) mode.
-   * @default DEFAULT_WAF_RULES
+   * @default - every rule set of DEFAULT_WAF_RULES
    */
   readonly wafRules?: readonly string[];
   /**
@@ -91,7 +91,7 @@ export interface CloudArmorPolicyArgs extends Omit<CommonArgs, "region">, Access
   /**
    * Where the method-enforcement rule set (when in `wafRules`) applies. It denies PUT, PATCH and DELETE, so
    * it must stay off the paths of REST APIs.
-   * @default { only: [] } - nowhere: the rule is left out
+   * @default - nowhere (`{ only: [] }`): the rule is left out
    */
   readonly methodEnforcement?: MethodEnforcementScope;
   /**
@@ -101,21 +101,6 @@ export interface CloudArmorPolicyArgs extends Omit<CommonArgs, "region">, Access
    * @default true
    */
   readonly adaptiveProtection?: boolean;
-  /**
-   * Source ranges always allowed (evaluated first, before the WAF).
-   * @default []
-   */
-  readonly allowIpRanges?: readonly string[];
-  /**
-   * Source ranges always denied.
-   * @default []
-   */
-  readonly denyIpRanges?: readonly string[];
-  /**
-   * Client regions (ISO 3166-1 alpha-2, e.g. `KP`) that are denied.
-   * @default []
-   */
-  readonly denyRegions?: readonly string[];
   /**
    * What happens to traffic no rule matched.
    * @default "allow"
@@ -224,8 +209,20 @@ type Rule = gcp.types.input.compute.SecurityPolicyRule;
 
 /** Allow list, deny list and denied regions: the rules a backend and an edge policy share. */
 export interface AccessLists {
+  /**
+   * Source ranges always allowed (evaluated first, before the WAF).
+   * @default []
+   */
   readonly allowIpRanges?: readonly string[];
+  /**
+   * Source ranges always denied.
+   * @default []
+   */
   readonly denyIpRanges?: readonly string[];
+  /**
+   * Client regions (ISO 3166-1 alpha-2, e.g. `KP`) that are denied.
+   * @default []
+   */
   readonly denyRegions?: readonly string[];
 }
 

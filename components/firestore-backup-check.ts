@@ -37,7 +37,7 @@ export interface FirestoreBackupCheckArgs extends CommonArgs {
   readonly maxAgeHours?: number;
   /**
    * When the check runs (cron, in UTC).
-   * @default "17 * * * *" - hourly
+   * @default - `"17 * * * *"`: hourly, at 17 minutes past
    */
   readonly schedule?: string;
   /**

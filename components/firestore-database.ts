@@ -31,12 +31,12 @@ export interface FirestoreIndex {
 export interface FirestoreBackups {
   /**
    * Daily backup kept this many days (1-98).
-   * @default undefined - no daily schedule
+   * @default - no daily schedule
    */
   readonly dailyRetentionDays?: number;
   /**
    * Weekly backup kept this many weeks (1-14).
-   * @default undefined - no weekly schedule
+   * @default - no weekly schedule
    */
   readonly weeklyRetentionWeeks?: number;
   /**

@@ -23,7 +23,7 @@ export interface LoadBalancerBackend {
   readonly regions: readonly { readonly region: string; readonly service: pulumi.Input<string> }[];
   /**
    * IAP on this backend service (internal tools): only these members get through.
-   * @default undefined - public
+   * @default - public
    */
   readonly iapMembers?: readonly string[];
   /**
@@ -55,7 +55,7 @@ export interface CertificateOptions {
   readonly mode?: "managed" | "certificate-manager";
   /**
    * Domains the certificate covers; every served domain must be covered.
-   * @default domains
+   * @default - the served `domains`
    */
   readonly domains?: readonly string[];
 }
@@ -112,7 +112,7 @@ export interface HttpsLoadBalancerArgs extends CommonArgs {
   readonly logSampleRate?: number;
   /**
    * Response headers added to every response.
-   * @default SECURITY_HEADERS
+   * @default - SECURITY_HEADERS: HSTS, no sniffing, no framing, a strict referrer policy
    */
   readonly responseHeaders?: readonly string[];
   /**

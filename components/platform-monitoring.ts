@@ -47,13 +47,13 @@ export interface PlatformMonitoringArgs extends Omit<CommonArgs, "region"> {
    * routine: reading secret versions (every `pulumi refresh` of a `SecretVersion`) and IAM, audit-config,
    * role, network, firewall and bucket-IAM changes (every `pulumi up`, feature stacks' grants included)
    * do not alert. Key creation still does.
-   * @default [] - every change alerts
+   * @default - every change alerts
    */
   readonly deployers?: readonly string[];
   /**
    * The Firestore database whose backups are checked hourly (`FirestoreBackupCheck`), with an alert when
    * no recent backup has been confirmed for `BACKUP_ALERT_HOURS`.
-   * @default undefined - no backup check
+   * @default - no backup check
    */
   readonly backupCheck?: {
     /** The database id. */
@@ -70,7 +70,7 @@ export interface PlatformMonitoringArgs extends Omit<CommonArgs, "region"> {
   };
   /**
    * A budget with 50/90/100 % actual and 100 % forecast thresholds, to the ticket channels.
-   * @default undefined - no budget
+   * @default - no budget
    */
   readonly budget?: BudgetArgs;
   /**

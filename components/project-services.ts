@@ -12,7 +12,7 @@ export interface ProjectServicesArgs {
   /**
    * APIs whose Google-managed service agent must exist before use (e.g. `iap.googleapis.com` for IAP on
    * Cloud Run). Each must also be in `apis`.
-   * @default [] - no service agents are created
+   * @default - no service agents are created
    */
   readonly serviceAgents?: readonly string[];
 }

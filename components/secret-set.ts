@@ -14,7 +14,7 @@ export interface SecretSpec {
   readonly description?: string;
   /**
    * Regions that hold replicas (user-managed replication).
-   * @default [region]
+   * @default - the set's `region`
    */
   readonly replicaLocations?: readonly string[];
 }
@@ -32,13 +32,13 @@ export interface SecretSetArgs extends CommonArgs {
   readonly values?: Readonly<Record<string, pulumi.Input<string>>>;
   /**
    * Regions replicas may live in; every `replicaLocations` entry must be one of them.
-   * @default [region]
+   * @default - only the set's `region`
    */
   readonly allowedRegions?: readonly string[];
   /**
    * Reference secrets another stack owns (a feature environment uses staging's) instead of creating them:
    * secret resource names by secret name. Only `grantAccess` is then available.
-   * @default undefined - the secrets are created here
+   * @default - the secrets are created here
    */
   readonly existingIds?: pulumi.Input<Record<string, string>>;
   /**

@@ -71,18 +71,18 @@ export interface ServiceMonitoringArgs extends Omit<CommonArgs, "region">, Servi
    * Every region the service runs in, `location` first, each with its Cloud Run service's name (the
    * same name in every region). With more than one, the service is monitored as one custom service
    * whose SLOs count requests in all of them: a `CLOUD_RUN` basic service names a single location.
-   * @default [{ location, service: cloudRunService }]
+   * @default - `location` alone, with `cloudRunService`
    */
   readonly regions?: readonly { readonly location: string; readonly service: pulumi.Input<string> }[];
   /**
    * The load balancer's backend service for this Cloud Run service: adds an availability SLO measured at
    * the load balancer.
-   * @default undefined - no load-balancer SLO
+   * @default - no load-balancer SLO
    */
   readonly backendServiceName?: pulumi.Input<string>;
   /**
    * An uptime check from outside, with alerts on failures and certificate expiry.
-   * @default undefined - no uptime check
+   * @default - no uptime check
    */
   readonly uptime?: UptimeCheck;
   /** Alert routing. */

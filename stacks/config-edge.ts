@@ -116,7 +116,7 @@ export const edgeSchema = z
     domains: doc(
       z.array(ruled(z.string(), LB.domain)).min(1).optional(),
       "Hostnames the load balancer serves.",
-      "[domain]",
+      "the stack's `domain`",
     ),
     certificates: doc(
       z
@@ -128,7 +128,7 @@ export const edgeSchema = z
           domains: doc(
             z.array(ruled(z.string(), LB.certificateDomain)).min(1).optional(),
             "Domains the certificates cover; every served domain must be covered.",
-            "edge.domains",
+            "`edge.domains`",
           ),
         })
         .prefault({}),

@@ -51,7 +51,7 @@ const secretSchema = z.strictObject({
   replicaLocations: doc(
     ruled(z.array(regionSchema()), SECRET_SET_RULES.replicaLocations).optional(),
     "Regions that hold replicas (user-managed replication); each one of `allowedRegions`.",
-    "[region]",
+    "the stack's `region`",
   ),
 });
 
@@ -151,14 +151,18 @@ export const configSchema = z.strictObject({
   reviewers: doc(
     z.array(iapMemberSchema).optional(),
     "Who may reach a feature environment through IAP (feature stacks inherit staging's).",
-    "owners",
+    "the `owners`",
   ),
   services: servicesSchema,
   secrets: doc(
     keyed(z.record(z.string(), secretSchema), SECRET_SET_RULES.name).default({}),
     "Declared secrets by name. Values live in `module6:secret-<name>`, set with `pulumi config set --secret`.",
   ),
-  allowedRegions: doc(z.array(regionSchema()).optional(), "Regions secret replicas may live in.", "[region]"),
+  allowedRegions: doc(
+    z.array(regionSchema()).optional(),
+    "Regions secret replicas may live in.",
+    "the stack's `region`",
+  ),
   firestore: doc(firestoreSchema.optional(), "The environment's Firestore (native mode) database.", "none"),
   runDefaults: doc(
     runDefaultsSchema.optional(),

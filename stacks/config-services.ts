@@ -66,12 +66,12 @@ export const serviceSchema = z
     minInstances: doc(
       ruled(z.int(), R.minInstances).optional(),
       "Instances kept warm (0 scales to zero); at most `maxInstances`, at least 1 with a readiness probe.",
-      `runDefaults.minInstances, else ${byKind((p) => p.runDefaults.minInstances)}`,
+      `\`runDefaults.minInstances\`, else ${byKind((p) => p.runDefaults.minInstances)}`,
     ),
     maxInstances: doc(
       ruled(z.int(), R.maxInstances).optional(),
       "Most instances.",
-      `runDefaults.maxInstances, else ${byKind((p) => p.runDefaults.maxInstances)}`,
+      `\`runDefaults.maxInstances\`, else ${byKind((p) => p.runDefaults.maxInstances)}`,
     ),
     port: doc(ruled(z.int(), R.port).default(D.port), "Port the container listens on."),
     timeoutSeconds: doc(ruled(z.int(), R.timeoutSeconds).default(D.timeoutSeconds), "Request timeout."),
@@ -108,7 +108,7 @@ export const serviceSchema = z
     regions: doc(
       ruled(z.array(regionSchema()).min(1), rule("each region once", distinct)).optional(),
       "Regions the service runs in, one serverless NEG each behind the load balancer; must include the stack's region (one region in feature stacks).",
-      "[region]",
+      "the stack's `region`",
     ),
     access: doc(
       z.enum(["public", "iap"]).default("public"),
@@ -117,12 +117,12 @@ export const serviceSchema = z
     iapMembers: doc(
       z.array(iapMemberSchema).min(1).optional(),
       "Who gets through IAP when `access` is `iap`.",
-      "owners",
+      "the `owners`",
     ),
     slo: doc(
       serviceLevelsSchema.optional(),
       "The service's own service levels, field by field over `monitoring.slo`.",
-      "monitoring.slo",
+      "`monitoring.slo`",
     ),
     uptimePath: doc(
       ruled(z.string(), R.probePath).optional(),

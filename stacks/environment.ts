@@ -20,11 +20,20 @@ export interface EnvironmentArgs {
   readonly common: CommonArgs;
   /** Secret values by secret name (Pulumi secret outputs). Only used where the kind owns secrets. */
   readonly secretValues: Readonly<Record<string, pulumi.Output<string>>>;
-  /** Secret resource names owned by another stack (feature environments: staging's). */
+  /**
+   * Secret resource names owned by another stack (feature environments: staging's).
+   * @default - none: where the kind does not own its secrets, services mount none
+   */
   readonly existingSecretIds?: pulumi.Output<Record<string, string>>;
-  /** The project's IAP service agent email (feature environments and IAP-guarded services). */
+  /**
+   * The project's IAP service agent email (feature environments and IAP-guarded services).
+   * @default - no IAP on the services and no invoker grant for the agent
+   */
   readonly iapServiceAgentEmail?: pulumi.Input<string>;
-  /** Notification-channel credentials by channel name (Pulumi secret outputs). */
+  /**
+   * Notification-channel credentials by channel name (Pulumi secret outputs).
+   * @default - no credentials: a Slack or PagerDuty channel is refused
+   */
   readonly channelSecrets?: Readonly<Record<string, pulumi.Output<string>>>;
 }
 

@@ -85,7 +85,7 @@ describe("docs/configuration.md", () => {
     });
     expect(row("services", "services.<name>.concurrency")?.meaning).toContain("Allowed: an integer 1-1000.");
     expect(row("services", "services.<name>.minInstances")?.default).toBe(
-      "runDefaults.minInstances, else by kind: prod 1, staging 0, feature 0",
+      "`runDefaults.minInstances`, else by kind: prod 1, staging 0, feature 0",
     );
     expect(row("edge", "edge.armor.rateLimit.banRequests")?.default).toBe("3 × requests");
   });
