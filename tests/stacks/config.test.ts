@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { BASE_APIS, DEFAULT_STAGING_STACK, parseStackConfig, splitConfigMap } from "../../stacks/config";
+import { DEFAULT_STAGING_STACK, parseStackConfig, splitConfigMap } from "../../stacks/config";
 import { PRESETS } from "../../stacks/presets";
 import { IMAGE, base, configError, input, parse, service, svc, type Values } from "../helpers/config";
 
@@ -60,10 +60,23 @@ describe("parseStackConfig: happy path", () => {
   });
 
   it("enables the base APIs, plus IAP in the project that hosts feature environments", () => {
+    const BASE = [
+      "artifactregistry.googleapis.com",
+      "cloudresourcemanager.googleapis.com",
+      "cloudtrace.googleapis.com",
+      "containerscanning.googleapis.com",
+      "firestore.googleapis.com",
+      "iam.googleapis.com",
+      "iamcredentials.googleapis.com",
+      "logging.googleapis.com",
+      "monitoring.googleapis.com",
+      "run.googleapis.com",
+      "secretmanager.googleapis.com",
+    ];
     const staging = parse(base());
-    expect(staging.apis).toEqual(expect.arrayContaining([...BASE_APIS, "iap.googleapis.com"]));
+    expect(staging.apis).toEqual(expect.arrayContaining([...BASE, "iap.googleapis.com"]));
     const prod = parse({ ...base(), kind: "prod", domain: "module6.example.com" }, "prod");
-    expect(prod.apis).toEqual(expect.arrayContaining(BASE_APIS));
+    expect(prod.apis).toEqual(expect.arrayContaining(BASE));
     expect(prod.apis).not.toContain("iap.googleapis.com");
     const extra = parse({ ...base(), apis: ["redis.googleapis.com", "run.googleapis.com"] });
     expect(extra.apis).toContain("redis.googleapis.com");
@@ -167,7 +180,7 @@ describe("parseStackConfig: happy path", () => {
       indexes: [],
       ttlFields: [{ collection: "sessions", field: "expiresAt" }],
       // Staging preset backups when the config says nothing.
-      backups: PRESETS.staging.firestore.backups,
+      backups: { dailyRetentionDays: 7, weeklyRetentionWeeks: 4 },
     });
   });
 

@@ -2,7 +2,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { NameKind } from "../../components/shared/types";
 import {
-  CLOUD_RUN_NAME_WITH_TAG_MAX,
   EnvironmentNaming,
   MAX_ENV_SEGMENT,
   MAX_TRAFFIC_TAG_LENGTH,
@@ -171,9 +170,6 @@ describe("EnvironmentNaming.name", () => {
   });
 
   it("leaves room in a Cloud Run service name for '-' and the longest traffic tag", () => {
-    expect(NAME_LIMITS.cloudRunService.max + 1 + MAX_TRAFFIC_TAG_LENGTH).toBeLessThanOrEqual(
-      CLOUD_RUN_NAME_WITH_TAG_MAX,
-    );
     fc.assert(
       fc.property(prefix, env, hostile, (p, e, raw) => {
         const name = new EnvironmentNaming(p, e).name("cloudRunService", raw);
