@@ -30,7 +30,7 @@ export interface SecretEnvRef {
    * Google recommends pinning for secrets passed as environment variables, which "are resolved at
    * instance startup time" (https://cloud.google.com/run/docs/configuring/services/secrets): with
    * `latest`, a rotated value reaches instances unevenly, as they happen to start.
-   * @default "latest" - resolved at each instance start
+   * @default - `"latest"`, resolved at each instance start
    */
   readonly version?: pulumi.Input<string>;
 }
@@ -52,7 +52,7 @@ export interface VpcEgress {
 export interface TrafficTarget {
   /**
    * The revision that receives the share (`<service>-00042-abc`).
-   * @default undefined - the latest ready revision, i.e. the one the current template creates
+   * @default - the latest ready revision, i.e. the one the current template creates
    */
   readonly revision?: string;
   /** Share of requests in percent, an integer 0-100. No default. */
@@ -60,7 +60,7 @@ export interface TrafficTarget {
   /**
    * Tag: the target is also reachable at its own URL (`https://<tag>---<service>-….a.run.app`), e.g.
    * `canary` or `green` for smoke tests before it takes traffic. 1-8 of a-z 0-9 '-'.
-   * @default undefined - no tag URL
+   * @default - no tag URL
    */
   readonly tag?: string;
 }
@@ -143,14 +143,14 @@ export interface CloudRunServiceArgs extends CommonArgs {
    * at least 1. Readiness probes are a Preview feature
    * (https://cloud.google.com/run/docs/configuring/healthchecks): the service sets `launchStage: "BETA"`,
    * which the provider documents as the way to "allow use of preview features in that stage".
-   * @default undefined - no readiness probe
+   * @default - no readiness probe
    */
   readonly readinessPath?: string;
   /**
    * IAM grants the revision needs from its first start (secret access, data access). The service is
    * created only `GRANT_PROPAGATION` (2 minutes) after them, through a `Sleep` keyed by their ids: a stack
    * whose grants did not change does not wait again.
-   * @default [] - no wait
+   * @default - no wait
    */
   readonly awaitGrants?: readonly pulumi.CustomResource[];
   /**
@@ -176,7 +176,7 @@ export interface CloudRunServiceArgs extends CommonArgs {
   /**
    * Identity-Aware Proxy on the service itself (feature environments): only `members` reach it.
    * Needs `ingress: "all"` and the IAP service agent's email, which is granted `run.invoker`.
-   * @default undefined - no IAP
+   * @default - no IAP
    */
   readonly iap?: {
     /** Who gets through IAP (`group:`, `user:` or `domain:` members); at least one. No default. */
@@ -193,7 +193,7 @@ export interface CloudRunServiceArgs extends CommonArgs {
   readonly invokerIamDisabled?: boolean;
   /**
    * Direct VPC egress (e.g. to Memorystore).
-   * @default undefined - no VPC egress
+   * @default - no VPC egress
    */
   readonly vpcEgress?: VpcEgress;
   /**
@@ -206,7 +206,7 @@ export interface CloudRunServiceArgs extends CommonArgs {
    * "<stable>", percent: 90 }]`), blue-green (`[{ percent: 0, tag: "green" }, { revision: "<blue>", percent:
    * 100 }]`) or rollback. Shares are integers that sum to 100; at most one target follows the latest
    * revision; revisions and tags appear once each.
-   * @default [{ percent: 100 }] - every request to the latest revision (set explicitly, so a finished
+   * @default - every request to the latest revision (`[{ percent: 100 }]`, set explicitly, so a finished
    * release never leaves an old split behind)
    */
   readonly traffic?: readonly TrafficTarget[];

@@ -55,12 +55,12 @@ export interface StaticSiteArgs extends CommonArgs {
   readonly name: string;
   /**
    * Bucket location (a region or multi-region).
-   * @default region
+   * @default - the site's `region`
    */
   readonly location?: string;
   /**
    * CORS of the bucket.
-   * @default undefined - no CORS
+   * @default - no CORS
    */
   readonly cors?: StaticSiteCors;
   /**
@@ -80,7 +80,7 @@ export interface StaticSiteArgs extends CommonArgs {
   readonly cdn?: CdnSettings;
   /**
    * Response headers added to every asset.
-   * @default SECURITY_HEADERS
+   * @default - SECURITY_HEADERS: HSTS, no sniffing, no framing, a strict referrer policy
    */
   readonly responseHeaders?: readonly string[];
   /**
@@ -100,7 +100,7 @@ export interface StaticSiteArgs extends CommonArgs {
   readonly notFoundPage?: string;
   /**
    * A `CLOUD_ARMOR_EDGE` security policy (its id) evaluated before the CDN cache for every request.
-   * @default undefined - none
+   * @default - none
    */
   readonly edgeSecurityPolicy?: pulumi.Input<string>;
 }
