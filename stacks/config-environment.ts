@@ -28,7 +28,12 @@ export interface EnvironmentSettings {
 export type EnvironmentInput = Pick<
   Partial<ParsedConfig>,
   "domain" | "labels" | "owners" | "reviewers" | "allowedRegions" | "runDefaults" | "protection" | "app"
-> & { readonly kind: Kind; readonly region: Region; readonly failed: ReadonlySet<string> };
+> & {
+  readonly kind: Kind;
+  /** `undefined` when `region` failed its schema: the checks against it are left out. */
+  readonly region: Region | undefined;
+  readonly failed: ReadonlySet<string>;
+};
 
 const FEATURE_STACK = /^feature-[a-z0-9][a-z0-9-]*$/;
 
@@ -45,11 +50,11 @@ export function resolveEnvironment(
     labels: environmentLabels({ app: cfg.app ?? "", env: kind, stack, team, costCenter, extra }),
     runDefaults: { ...preset.runDefaults, ...cfg.runDefaults },
     protection: { ...preset.protection, ...cfg.protection },
-    allowedRegions: cfg.allowedRegions ?? [region],
+    allowedRegions: cfg.allowedRegions ?? (region ? [region] : []),
     reviewers: cfg.reviewers ?? cfg.owners ?? [],
   };
   const problems = [...kindProblems(stack, cfg), ...protectionProblems(kind, value.protection)];
-  if (!value.allowedRegions.includes(region))
+  if (region !== undefined && !value.allowedRegions.includes(region))
     problems.push(
       problemAt("allowedRegions", value.allowedRegions, `a list that includes the stack's region ${region}`),
     );

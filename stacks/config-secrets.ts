@@ -11,7 +11,8 @@ import { NAMESPACE, SECRET_KEY_PREFIX } from "./namespace";
 export interface SecretContext {
   /** The kind creates its secrets (and so needs their values); feature stacks mount staging's. */
   readonly ownsSecrets: boolean;
-  readonly region: string;
+  /** `undefined` when `region` failed its schema: replicas are then not checked. */
+  readonly region: string | undefined;
   readonly allowedRegions: readonly string[];
   /** Names of the secrets that have a value in config. */
   readonly secretValueNames: readonly string[];
@@ -48,6 +49,7 @@ export function resolveSecrets(
         ),
       );
     }
-  checkReplicaLocations(sinkAt(problems, ""), secrets, ctx.region, ctx.allowedRegions);
+  if (ctx.region !== undefined)
+    checkReplicaLocations(sinkAt(problems, ""), secrets, ctx.region, ctx.allowedRegions);
   return { value: ctx.secretValueNames.filter((n) => n in secrets), problems };
 }

@@ -191,7 +191,8 @@ export interface ServiceConfig {
 export interface ServiceContext {
   readonly kind: Kind;
   readonly preset: Preset;
-  readonly region: Region;
+  /** `undefined` when `region` failed its schema: the checks against it are left out. */
+  readonly region: Region | undefined;
   readonly runDefaults: RunDefaults;
   readonly owners: readonly string[];
   /** Names of the declared secrets. */
@@ -235,8 +236,9 @@ export function resolveServices(
 }
 
 function resolveService(name: string, s: ServiceInput, ctx: ServiceContext): ServiceConfig {
-  const listed = s.regions ?? [ctx.region];
-  const regions = [ctx.region, ...listed.filter((r) => r !== ctx.region)];
+  const first = ctx.region === undefined ? [] : [ctx.region];
+  const listed = s.regions ?? first;
+  const regions = [...first, ...listed.filter((r) => r !== ctx.region)];
   return {
     name,
     image: s.image,
@@ -282,8 +284,8 @@ function serviceProblems(s: ServiceConfig, raw: ServiceInput | undefined, ctx: S
         `a secret declared under ${NAMESPACE}:secrets (${ctx.secrets.join(", ") || "none declared"})`,
       );
   }
-  const listed = raw?.regions ?? [ctx.region];
-  if (!listed.includes(ctx.region))
+  const listed = raw?.regions ?? [];
+  if (ctx.region !== undefined && raw?.regions !== undefined && !listed.includes(ctx.region))
     add(".regions", listed, `a list that includes the stack's region ${ctx.region}`);
   if (ctx.kind === "feature" && s.regions.length > 1)
     add(".regions", s.regions, "one region in a feature stack");

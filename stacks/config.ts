@@ -166,7 +166,7 @@ function resolveApis(
 function serviceContext(
   sections: Sections,
   kind: Kind,
-  region: Region,
+  region: Region | undefined,
   env: EnvironmentSettings,
 ): ServiceContext {
   const { cfg, failed } = sections;
@@ -192,8 +192,8 @@ function serviceContext(
 export function parseStackConfig(input: ConfigInput): StackConfig {
   const sections = parseSections(input);
   const { cfg, failed } = sections;
-  // Without a kind there is no preset, without a region nothing to place: the rest cannot be checked.
-  if (cfg.kind === undefined || cfg.region === undefined) throw configError(input, sections.problems);
+  // Without a kind there is no preset to check the rest against.
+  if (cfg.kind === undefined) throw configError(input, sections.problems);
   const { kind, region } = cfg;
   const preset = PRESETS[kind];
   const environment = resolveEnvironment(input.stack, { ...cfg, kind, region, failed }, preset);
@@ -231,7 +231,7 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
     stack: input.stack,
     kind,
     gcpProject: full.gcpProject,
-    region,
+    region: full.region,
     prefix: full.prefix,
     app: full.app,
     domain: full.domain,

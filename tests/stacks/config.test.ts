@@ -591,6 +591,20 @@ describe("parseStackConfig: invalid configs", () => {
     if (hidden !== undefined) expect(error.message).not.toContain(hidden);
   });
 
+  // A wrong region used to stop the check there: the user fixed it and only then met the next mistake.
+  it("reports a missing region together with the mistakes in services", () => {
+    const values = base();
+    delete (values as Partial<Values>).region;
+    service(values, "api").secretEnv = { SIGNING: "undeclared" };
+    const error = configError(input(values, "staging", ["session-key"]));
+    expect(error.problems.map((p) => p.path)).toEqual([
+      "module6:region",
+      "module6:services.api.secretEnv.SIGNING",
+    ]);
+    // Checks against the stack's region are left out while there is no region.
+    expect(error.message).not.toContain("includes the stack's region undefined");
+  });
+
   it("is a pulumi.RunError, so the Pulumi CLI prints the message without a stack trace", () => {
     const values = base();
     delete values.domain;
