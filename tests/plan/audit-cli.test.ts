@@ -24,7 +24,8 @@ interface Run {
 
 function spawnAudit(...args: string[]): Promise<Run> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "plan/audit-cli.ts", ...args], { cwd: ROOT });
+    // As `npm run audit` runs it: through the bundling launcher.
+    const child = spawn(process.execPath, ["plan/launch.cjs", "plan/audit-cli.ts", ...args], { cwd: ROOT });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
