@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { defineConfig } from "vitest/config";
 
-// Vite defines __dirname in a config file it loads, ES module or not.
-const root = __dirname;
+// The project root, as Vitest takes it for `include` patterns.
+const root = process.cwd();
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
