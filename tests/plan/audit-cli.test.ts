@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { Log } from "sarif";
 import { beforeAll, describe, expect, it } from "vitest";
 import { allPolicies } from "../../policies/all";
 import { audit } from "../../plan/audit";
@@ -301,34 +302,7 @@ describe("npm run audit: formats", () => {
     expect(run("markdownClean").stdout).toMatch(/^### ✅ Policy check passed\n/);
   });
   it("sarif: valid SARIF 2.1.0 with rules, levels and logical locations", () => {
-    const log = JSON.parse(run("sarif").stdout) as {
-      $schema: string;
-      version: string;
-      runs: {
-        tool: {
-          driver: {
-            name: string;
-            rules: {
-              id: string;
-              help: { text: string };
-              shortDescription: { text: string };
-              properties: Record<string, unknown>;
-            }[];
-          };
-        };
-        results: {
-          ruleId: string;
-          ruleIndex: number;
-          level: string;
-          message: { text: string };
-          locations: {
-            physicalLocation: { artifactLocation: { uri: string } };
-            logicalLocations: { fullyQualifiedName: string }[];
-          }[];
-          partialFingerprints: Record<string, string>;
-        }[];
-      }[];
-    };
+    const log = JSON.parse(run("sarif").stdout) as Log;
     expect(run("sarif").status).toBe(1);
     expect(log.version).toBe("2.1.0");
     expect(log.$schema).toMatch(/sarif-2\.1\.0\.json$/);
@@ -338,9 +312,9 @@ describe("npm run audit: formats", () => {
     expect(first?.tool.driver.name).toBe("module6-gcp");
     expect(rules.map((r) => r.id)).toEqual(allPolicies.map((p) => p.name));
     for (const rule of rules) {
-      expect(rule.help.text.length, rule.id).toBeGreaterThan(10);
-      expect(rule.shortDescription.text).toMatch(/^Checks that /);
-      expect(rule.properties["security-severity"]).toMatch(/^\d+\.\d$/);
+      expect(rule.help?.text.length, rule.id).toBeGreaterThan(10);
+      expect(rule.shortDescription?.text).toMatch(/^Checks that /);
+      expect(rule.properties?.["security-severity"]).toMatch(/^\d+\.\d$/);
     }
     const results = first?.results ?? [];
     expect(results.map((r) => [r.ruleId, r.level])).toEqual([
@@ -350,17 +324,19 @@ describe("npm run audit: formats", () => {
       ["bucket-versioning", "note"],
     ]);
     // Located in the program's source: the component that creates each resource.
-    expect(results.map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri)).toEqual([
+    expect(results.map((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri)).toEqual([
       "components/https-load-balancer.ts",
       "components/https-load-balancer.ts",
       "components/https-load-balancer.ts",
       "components/static-site.ts",
     ]);
     for (const r of results) {
-      expect(rules[r.ruleIndex]?.id).toBe(r.ruleId);
-      expect(r.message.text.length).toBeGreaterThan(10);
-      expect(r.locations[0]?.logicalLocations[0]?.fullyQualifiedName).toMatch(/^urn:pulumi:prod::module6::/);
-      expect(Object.values(r.partialFingerprints)[0]).toMatch(/^[0-9a-f]{32}$/);
+      expect(rules[r.ruleIndex ?? -1]?.id).toBe(r.ruleId);
+      expect(r.message.text?.length).toBeGreaterThan(10);
+      expect(r.locations?.[0]?.logicalLocations?.[0]?.fullyQualifiedName).toMatch(
+        /^urn:pulumi:prod::module6::/,
+      );
+      expect(Object.values(r.partialFingerprints ?? {})[0]).toMatch(/^[0-9a-f]{32}$/);
     }
   });
 });
