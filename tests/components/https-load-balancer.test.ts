@@ -7,6 +7,7 @@ import {
 } from "../../components/https-load-balancer";
 import { ValidationError } from "../../components/shared/validation";
 import type { RecordedResource } from "../../plan/record";
+import { DEFAULT_SECURITY_HEADERS } from "../fixtures/security-headers";
 import {
   commonArgs,
   expectProps,
@@ -20,14 +21,6 @@ import {
   valueOf,
 } from "../helpers/pulumi";
 
-/** The security headers every response gets by default (literal: the program's list is under test). */
-const DEFAULT_SECURITY_HEADERS = [
-  "Strict-Transport-Security: max-age=31536000; includeSubDomains; preload",
-  "X-Content-Type-Options: nosniff",
-  "Referrer-Policy: strict-origin-when-cross-origin",
-  "X-Frame-Options: DENY",
-  "Content-Security-Policy: frame-ancestors 'none'",
-];
 const LB = "module6:edge:HttpsLoadBalancer";
 const STATIC_SITE = "module6:edge:StaticSite";
 const ARMOR = "module6:edge:CloudArmorPolicy";

@@ -17,15 +17,7 @@ import {
   resourcesOfType,
   valueOf,
 } from "../helpers/pulumi";
-
-/** The security headers every response gets by default (literal: the program's list is under test). */
-const DEFAULT_SECURITY_HEADERS = [
-  "Strict-Transport-Security: max-age=31536000; includeSubDomains; preload",
-  "X-Content-Type-Options: nosniff",
-  "Referrer-Policy: strict-origin-when-cross-origin",
-  "X-Frame-Options: DENY",
-  "Content-Security-Policy: frame-ancestors 'none'",
-];
+import { DEFAULT_SECURITY_HEADERS } from "../fixtures/security-headers";
 
 const BUCKET = "gcp:storage/bucket:Bucket";
 const BUCKET_IAM = "gcp:storage/bucketIAMMember:BucketIAMMember";
