@@ -3,7 +3,7 @@
  * shape), or a bare array of its resources. Anything else is a `CliError` (exit 2) that says what is wrong.
  */
 import { readFileSync } from "node:fs";
-import { CliError } from "./cli-error";
+import { CliError } from "../stack-file/cli-error";
 import type { ExportResource } from "./render-json";
 
 function isObject(value: unknown): value is Record<string, unknown> {

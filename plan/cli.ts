@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ValidationError } from "../components/shared/validation";
 import { allPolicies } from "../policies/all";
-import { CliError } from "./cli-error";
+import { CliError } from "../stack-file/cli-error";
 import { evaluatePolicies, gateExitCode, PolicyConfigError } from "./policy-eval";
 import { loadPolicyConfigFile } from "./policy-config";
 import { renderViolationsMarkdown, renderViolationsText } from "./render-violations";

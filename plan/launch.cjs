@@ -10,7 +10,7 @@ const { existsSync, mkdirSync, readdirSync, statSync } = require("node:fs");
 const { join, relative, resolve } = require("node:path");
 
 const root = resolve(__dirname, "..");
-const SOURCE_DIRS = ["components", "stacks", "plan", "policies", "automation"];
+const SOURCE_DIRS = ["components", "stacks", "stack-file", "plan", "policies", "automation"];
 
 function newestSource() {
   let newest = statSync(join(root, "index.ts")).mtimeMs;

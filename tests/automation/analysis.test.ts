@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeCanary, SERVICE_LEVELS, weightedP95 } from "../../automation/release/analysis";
-import type { MetricPoint } from "../../automation/release/metrics";
+import type { MetricPoint } from "../../automation/context/metrics";
 import {
   latencyRequest,
   mergeSeries,

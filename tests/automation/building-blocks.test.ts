@@ -4,16 +4,16 @@ import {
   parseCollectionCheck,
   parseImageOverride,
   parsePrList,
-} from "../../automation/cli/parse";
-import { table } from "../../automation/cli/output";
+} from "../../automation/commands/option-parsers";
+import { table } from "../../automation/context/output";
 import { parseClosedFile } from "../../automation/commands/feature-gc";
-import { CancelledError, OperationError } from "../../automation/errors";
+import { CancelledError, OperationError } from "../../automation/core/errors";
 import { decideGc } from "../../automation/feature/gc-decision";
 import { featureTags, readFeatureTags, tagValue } from "../../automation/feature/tags";
 import { StackLockedError, type EngineEvent, type StackInfo } from "../../automation/pulumi/automation";
 import { describeChanges, describeEvent, ProgressPrinter } from "../../automation/pulumi/progress";
 import { backoffDelays, DEFAULT_RETRY, withLockRetry } from "../../automation/pulumi/retry";
-import { formatDuration, parseDuration, realSleep } from "../../automation/time";
+import { formatDuration, parseDuration, realSleep } from "../../automation/core/time";
 
 const HOUR = 3_600_000;
 const NOW = new Date("2025-03-10T12:00:00Z");

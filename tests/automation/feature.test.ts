@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
-import { loadStackConfigFile } from "../../plan/config-file";
+import { loadStackConfigFile } from "../../stack-file/load";
 import { deriveFeatureConfig } from "../../stacks/feature";
 import { featureStackFor, isFeatureStackName } from "../../automation/feature/stack-name";
 import { FEATURE_TAGS } from "../../automation/feature/tags";
