@@ -315,4 +315,37 @@ describe("gc decisions", () => {
       ["feature-c", "keep", "no expiry tag and no update time: its age is unknown"],
     ]);
   });
+
+  it("destroys a stack at the moment it expires or reaches the default TTL, and not a millisecond before", () => {
+    const decisions = decideGc(
+      input([
+        stack("feature-expires-now", { "module6:expires": "2025-03-10T12:00:00.000Z" }),
+        stack("feature-expires-soon", { "module6:expires": "2025-03-10T12:00:00.001Z" }),
+        stack("feature-ttl-now", { "module6:created": "2025-03-07T12:00:00.000Z" }),
+        stack("feature-ttl-soon", { "module6:created": "2025-03-07T12:00:00.001Z" }),
+      ]),
+    );
+    expect(decisions.map((d) => [d.stack, d.action])).toEqual([
+      ["feature-expires-now", "destroy"],
+      ["feature-expires-soon", "keep"],
+      ["feature-ttl-now", "destroy"],
+      ["feature-ttl-soon", "keep"],
+    ]);
+  });
+
+  it("counts a stack's age from its creation tag, not from its last update", () => {
+    const [decision] = decideGc(
+      input([
+        stack(
+          "feature-updated-lately",
+          { "module6:created": "2025-03-05T12:00:00Z" },
+          { lastUpdate: new Date("2025-03-10T11:00:00Z") },
+        ),
+      ]),
+    );
+    expect(decision).toMatchObject({
+      action: "destroy",
+      reason: "no expiry tag; 5d 0h old, past the default TTL of 3d 0h",
+    });
+  });
 });
