@@ -11,7 +11,8 @@ import { ValidationError } from "../components/shared/validation";
 import { allPolicies } from "../policies/all";
 import { CliError } from "../stack-file/cli-error";
 import { evaluatePolicies, gateExitCode, PolicyConfigError } from "./policy-eval";
-import { loadPolicyConfigFile } from "./policy-config";
+import { loadStackConfigFile } from "../stack-file/load";
+import { loadPolicyConfigFile, validatePolicyConfig, withStackConfig } from "./policy-config";
 import { renderViolationsMarkdown, renderViolationsText } from "./render-violations";
 import { renderJson } from "./render-json";
 import { renderMarkdown } from "./render-markdown";
@@ -32,7 +33,11 @@ Options:
                           text: a tree by component, totals and service levels (default);
                           json: a 'pulumi stack export' document; markdown: a pull-request comment
   --out <file>            write the result to a file instead of standard output
-  --policy-config <file>  policy pack configuration (JSON, as for pulumi preview --policy-pack-config)
+  --policy-config <file>  policy pack configuration (JSON, as for pulumi preview --policy-pack-config);
+                          allowed-regions follows the stack's module6:allowedRegions unless it sets them
+  --policy-config-out <file>
+                          write the pack configuration used for this stack, for
+                          'pulumi preview --policy-pack policies --policy-pack-config <file>'
 
 The policy pack (policies/) is evaluated against the plan: violations are listed by enforcement level,
 and the exit code is 1 when a mandatory policy is violated.
@@ -49,6 +54,7 @@ interface Args {
   format: "text" | "json" | "markdown";
   out?: string;
   policyConfig?: string;
+  policyConfigOut?: string;
 }
 
 function parse(argv: string[]): Args | undefined {
@@ -62,6 +68,7 @@ function parse(argv: string[]): Args | undefined {
         format: { type: "string", default: "text" },
         out: { type: "string" },
         "policy-config": { type: "string" },
+        "policy-config-out": { type: "string" },
         help: { type: "boolean", default: false },
       },
       strict: true,
@@ -81,6 +88,7 @@ function parse(argv: string[]): Args | undefined {
     ...(values["config-file"] ? { configFile: resolve(values["config-file"]) } : {}),
     ...(values.out ? { out: values.out } : {}),
     ...(values["policy-config"] ? { policyConfig: resolve(values["policy-config"]) } : {}),
+    ...(values["policy-config-out"] ? { policyConfigOut: values["policy-config-out"] } : {}),
   };
 }
 
@@ -96,7 +104,15 @@ async function main(): Promise<number> {
     configFile: args.configFile,
   });
   const doc = renderJson(plan);
-  const policyConfig = args.policyConfig ? loadPolicyConfigFile(args.policyConfig, allPolicies) : undefined;
+  const stackConfig = loadStackConfigFile(args.stack, resolve(__dirname, ".."), args.configFile).config;
+  const policyConfig = validatePolicyConfig(
+    withStackConfig(
+      args.policyConfig ? loadPolicyConfigFile(args.policyConfig, allPolicies) : {},
+      stackConfig,
+    ),
+    allPolicies,
+  );
+  if (args.policyConfigOut) writeFileSync(args.policyConfigOut, `${JSON.stringify(policyConfig, null, 2)}\n`);
   const kind = (plan.outputs.environment as { kind?: string } | undefined)?.kind;
   const violations = await evaluatePolicies(doc, {
     config: policyConfig,

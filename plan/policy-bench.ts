@@ -245,7 +245,7 @@ function serviceResources(i: number): ExportResource[] {
   ];
 }
 
-/** The shared resources: the stack, provider, edge, static site, data and registry (20 resources). */
+/** The shared resources: the stack, provider, edge, static site, audit config, data and registry. */
 function sharedResources(services: number): ExportResource[] {
   const backendNames = Array.from({ length: services }, (_, i) => `m6-bench-svc${i}-backend`);
   const backendUrns = Array.from({ length: services }, (_, i) =>
@@ -421,6 +421,16 @@ function sharedResources(services: number): ExportResource[] {
         customResponseHeaders: ["Strict-Transport-Security: max-age=31536000"],
       },
       deps: { bucketName: [urnOf("gcp:storage/bucket:Bucket", "static")] },
+    }),
+    resource({
+      type: "gcp:projects/iAMAuditConfig:IAMAuditConfig",
+      name: "audit-all-services",
+      id: `${PROJECT_ID}/allServices`,
+      inputs: {
+        project: PROJECT_ID,
+        service: "allServices",
+        auditLogConfigs: [{ logType: "ADMIN_READ" }, { logType: "DATA_READ" }, { logType: "DATA_WRITE" }],
+      },
     }),
     resource({
       type: "gcp:firestore/database:Database",

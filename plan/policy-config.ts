@@ -4,7 +4,8 @@
  * Validated against each policy's `configSchema` (the subset of JSON Schema the pack uses), with the
  * schema's defaults filled in as the Pulumi CLI does.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { EnforcementLevel } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { parse as parseYaml } from "yaml";
@@ -174,4 +175,66 @@ export function policySettings(policy: Module6Policy, config: PolicyConfig): Rec
   const given = typeof entry === "object" ? entry : {};
   const { enforcementLevel: _level, ...properties } = given as Record<string, unknown>;
   return { ...schemaDefaults(policy.configSchema), ...properties };
+}
+
+/** The stack config key whose regions `allowed-regions` follows when the pack config does not set them. */
+export const STACK_REGIONS_KEY = "module6:allowedRegions";
+
+/**
+ * The pack configuration for one stack: `config`, with `allowed-regions.allowedRegions` taken from the
+ * stack's `module6:allowedRegions` (a JSON list, as the CLI hands config to a program) when `config` does
+ * not set them. A malformed stack value is left to the program's own validation.
+ */
+export function withStackConfig(
+  config: PolicyConfig,
+  stackConfig: Readonly<Record<string, string>>,
+): PolicyConfig {
+  const raw = stackConfig[STACK_REGIONS_KEY];
+  if (raw === undefined) return config;
+  let regions: unknown;
+  try {
+    regions = JSON.parse(raw);
+  } catch {
+    return config;
+  }
+  if (!Array.isArray(regions) || !regions.every((r) => typeof r === "string")) return config;
+  const entry = config["allowed-regions"];
+  if (typeof entry === "object" && entry.allowedRegions !== undefined) return config;
+  const level = typeof entry === "string" ? { enforcementLevel: entry } : (entry ?? {});
+  return { ...config, "allowed-regions": { ...level, allowedRegions: regions } };
+}
+
+/**
+ * The stack config keys the pack follows (`module6:allowedRegions`), flat as the CLI hands config to a
+ * program (values JSON), read from a stack file without loading the program: `file`, else
+ * `Pulumi.<stack>.yaml` in `root`, else staging's for a `feature-` stack (feature stacks keep staging's
+ * regions). Nothing when there is no such file or it holds no such key.
+ */
+export function stackPolicyInputs(
+  root: string,
+  stack: string | undefined,
+  file?: string,
+): Record<string, string> {
+  const candidates = file
+    ? [file]
+    : stack === undefined
+      ? []
+      : [
+          join(root, `Pulumi.${stack}.yaml`),
+          ...(stack.startsWith("feature-") ? [join(root, "Pulumi.staging.yaml")] : []),
+        ];
+  const path = candidates.find((c) => existsSync(c));
+  if (path === undefined) {
+    if (file) throw new PolicyConfigError(`cannot read stack config ${file}: ENOENT`);
+    return {};
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new PolicyConfigError(`stack config ${path} is not valid YAML: ${(error as Error).message}`);
+  }
+  const config = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
+  const regions = config[STACK_REGIONS_KEY];
+  return regions === undefined ? {} : { [STACK_REGIONS_KEY]: JSON.stringify(regions) };
 }

@@ -35,7 +35,7 @@ export const allowedRegions = resourcePolicy(
     name: "allowed-regions",
     domain: "project",
     description:
-      "Checks that every Google Cloud resource (location, region or locationId, and Secret Manager replicas) is in the allowedRegions policy config (default asia-northeast3 and asia-northeast1; global and a multi-region containing an allowed region are accepted). A secret with automatic replication may be stored in any region. Unset location takes the provider's region, checked on the provider.",
+      "Checks that every Google Cloud resource (location, region or locationId, and Secret Manager replicas) is in the allowedRegions policy config (the offline plan and audit take it from the stack's module6:allowedRegions when the config does not set it, and `npm run plan -- --policy-config-out` writes it for `pulumi preview`; default asia-northeast3 and asia-northeast1; global and a multi-region containing an allowed region are accepted). A secret with automatic replication may be stored in any region. Unset location takes the provider's region, checked on the provider.",
     enforcementLevel: "mandatory",
     severity: "medium",
     remediationSteps:
@@ -73,6 +73,7 @@ export const allowedRegions = resourcePolicy(
 export const LABELLED_TYPES = [
   T.bucket,
   T.runService,
+  T.runJob,
   T.smSecret,
   T.repository,
   T.forwardingRule,

@@ -29,11 +29,15 @@ function labelMap(value: unknown): Record<string, string> {
   return out;
 }
 
-/** The merged labels of a resource: provider defaults, then computed labels, then its own. */
+/**
+ * The merged labels of a resource: provider defaults, then computed labels, then its own. A provider's own
+ * `defaultLabels` are its labels (a stack policy may ask a provider which environment it serves).
+ */
 export function effectiveLabels(subject: LabelledSubject): Record<string, string> {
   const props = subject.props;
   return {
     ...labelMap(subject.provider ? prop(subject.provider, "defaultLabels") : undefined),
+    ...labelMap(tryRead(() => props.defaultLabels)),
     ...labelMap(tryRead(() => props.terraformLabels)),
     ...labelMap(tryRead(() => props.effectiveLabels)),
     ...labelMap(tryRead(() => props.labels)),

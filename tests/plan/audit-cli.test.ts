@@ -96,6 +96,11 @@ beforeAll(async () => {
       }),
     ),
     yamlConfig: file("config.yaml", "all: advisory\n"),
+    stackConfig: file("Pulumi.eu.yaml", "config:\n  module6:allowedRegions: [europe-west1]\n"),
+    regionsConfig: file(
+      "regions.json",
+      JSON.stringify({ "allowed-regions": { allowedRegions: ["asia-northeast3"] } }),
+    ),
     badConfig: file(
       "bad-config.json",
       JSON.stringify({ "kms-key-rotation": { kmsRotationMaxDays: "ninety" }, nope: "mandatory" }),
@@ -112,6 +117,14 @@ beforeAll(async () => {
     configured: [paths.mandatory ?? "", "--policy-config", paths.config ?? ""],
     yamlConfigured: [paths.mandatory ?? "", "--policy-config", paths.yamlConfig ?? ""],
     badConfig: [paths.clean ?? "", "--policy-config", paths.badConfig ?? ""],
+    stackRegions: [paths.clean ?? "", "--config-file", paths.stackConfig ?? ""],
+    stackRegionsOverridden: [
+      paths.clean ?? "",
+      "--config-file",
+      paths.stackConfig ?? "",
+      "--policy-config",
+      paths.regionsConfig ?? "",
+    ],
     missingConfig: [paths.clean ?? "", "--policy-config", join(dir, "nope.json")],
     missing: [join(dir, "missing.json")],
     notJson: [paths.notJson ?? ""],
@@ -189,6 +202,13 @@ describe("npm run audit: exit codes", () => {
     expect(run("configured").stdout).toContain("0 mandatory, 2 advisory");
     expect(run("yamlConfigured").status).toBe(0);
   });
+  it("follows the stack's module6:allowedRegions unless the policy config sets them", () => {
+    expect(run("stackRegions").status).toBe(1);
+    expect(run("stackRegions").stdout).toMatch(
+      /✖ allowed-regions \[medium\] {2}10 resources\n {4}- pulumi:providers:gcp::gcp: pulumi:providers "gcp" must be in an allowed region \(europe-west1\); region is "asia-northeast3"\n/,
+    );
+    expect(run("stackRegionsOverridden")).toMatchObject({ status: 0, stderr: "" });
+  });
   it.each([
     ["missing", /^error: cannot read .*missing\.json: no such file$/],
     ["notJson", /^error: .*not-json\.json is not valid JSON: /],
@@ -227,13 +247,23 @@ describe("npm run audit: formats", () => {
         severity: string;
         urn: string;
         message: string;
+        remediation: string;
       }[];
+      groups: { policy: string; enforcementLevel: string; count: number }[];
       summary: Record<string, unknown>;
     };
     expect(run("json").status).toBe(1);
     expect(report.violations.map((v) => Object.keys(v).sort())).toEqual(
-      Array(3).fill(["enforcementLevel", "message", "policy", "severity", "urn"]),
+      Array(3).fill(["enforcementLevel", "message", "policy", "remediation", "severity", "urn"]),
     );
+    expect(report.violations[0]?.remediation).toBe(
+      "Attach the environment's CloudArmorPolicy to the backend service (`securityPolicy: armor.policy.selfLink`; HttpsLoadBalancer does this for every backend).",
+    );
+    expect(report.groups.map((g) => [g.policy, g.enforcementLevel, g.count])).toEqual([
+      ["backend-service-cloud-armor", "mandatory", 1],
+      ["cloud-run-public-only-through-load-balancer", "mandatory", 1],
+      ["bucket-versioning", "advisory", 1],
+    ]);
     expect(report.violations[0]).toMatchObject({
       policy: "backend-service-cloud-armor",
       enforcementLevel: "mandatory",
@@ -255,8 +285,9 @@ describe("npm run audit: formats", () => {
     const md = run("markdown").stdout;
     expect(md).toMatch(/^### ❌ Policy check failed: 2 mandatory violations\n/);
     expect(md).toContain(
-      "#### Mandatory: blocks the deployment (2)\n\n| Policy | Severity | Resource | Violation |",
+      "#### Mandatory: blocks the deployment (2)\n\n| Policy | Severity | Resource | Violation | How to fix |",
     );
+    expect(md).toContain("| Attach the environment's CloudArmorPolicy to the backend service");
     expect(md).toContain(
       "| `backend-service-cloud-armor` | high | `gcp:compute/backendService:BackendService::svc0-backend` |",
     );

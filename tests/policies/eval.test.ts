@@ -20,11 +20,12 @@ import type { ExportDocument, ExportResource } from "../../plan/render-json";
 import { mutate, provider, res, root, ROOT_URN, UNSET } from "../fixtures/policies/build";
 import { fixtures } from "../fixtures/policies/resources";
 
+/** A stack document: the root, the provider, the project's allServices audit config, and `resources`. */
 const doc = (...resources: ExportResource[]): ExportDocument => ({
   version: 3,
   deployment: {
     manifest: { time: "", magic: "", version: "" },
-    resources: [root(), provider(), ...resources],
+    resources: [root(), provider(), fixtures.auditConfig(), ...resources],
   },
 });
 

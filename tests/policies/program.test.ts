@@ -222,7 +222,7 @@ const cases: [string, Change, string[]][] = [
       for (const rule of rules) rule.preview = true;
       setInput("rules", rules)(r);
     }),
-    ["cloud-armor-waf-rules"],
+    ["cloud-armor-log4j-blocked", "cloud-armor-waf-rules"],
   ],
   ["a prod service without an uptime check", drop(T.uptimeCheck), ["prod-service-uptime-check"]],
   [
