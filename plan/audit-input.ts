@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { isPlainObject } from "../policies/lib/values";
-import { CliError } from "./cli-error";
+import { CliError } from "../stack-file/cli-error";
 import type { ExportResource } from "./render-json";
 
 const object = z.record(z.string(), z.unknown()).optional();
