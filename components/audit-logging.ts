@@ -40,7 +40,9 @@ export interface AuditLoggingArgs extends CommonArgs {
    * `runtimeMembers` — people, tools and unexpected identities touching data — through the audit
    * config's `exemptedMembers` (https://cloud.google.com/logging/docs/audit/configure-data-access);
    * `all` also logs the services' own traffic (an entry per request and more: see README for the
-   * volume); `off` keeps ADMIN_READ only. Admin Activity logs are always written.
+   * volume); `off` gives Firestore no data-plane config of its own, but the allServices config records
+   * DATA_READ and DATA_WRITE for every service and IAM adds log types up, so Firestore's data plane is
+   * then logged as with `all` (only exemptions lower the volume). Admin Activity logs are always written.
    * @default "except-runtime"
    */
   readonly firestoreDataAccess?: FirestoreDataAccess;
@@ -144,6 +146,19 @@ export class AuditLogging extends Component {
           name: exclusion,
           filter,
         })),
+      },
+      this.child(),
+    );
+
+    // Data Access logs for every service (CIS 2.1). IAM merges this config with the per-service ones
+    // below: log types add up, and a service's exemptions still apply to that service
+    // (AuditConfig, https://cloud.google.com/iam/docs/reference/rest/v1/Policy#AuditConfig).
+    new gcp.projects.IAMAuditConfig(
+      `${name}-all-services`,
+      {
+        project: args.project,
+        service: "allServices",
+        auditLogConfigs: [{ logType: "ADMIN_READ" }, { logType: "DATA_READ" }, { logType: "DATA_WRITE" }],
       },
       this.child(),
     );

@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { isProbePath, PROBE_PATH_RULE } from "./cloud-run-service";
 import { alertDocumentation } from "./monitoring/alert-docs";
-import { burnRateFilter, burnRateWindows, type Urgency } from "./monitoring/burn-rate";
+import { alertWindows, burnRateFilter, type Urgency } from "./monitoring/burn-rate";
 import { Component } from "./shared/component";
 import { componentLabels, type CommonArgs } from "./shared/types";
 import { MONITORING_RULES } from "./platform-monitoring";
@@ -306,9 +306,7 @@ export class ServiceMonitoring extends Component {
     const policies: gcp.monitoring.AlertPolicy[] = [];
     const logQuery = pulumi.interpolate`${run} AND httpRequest.status>=500`;
     for (const s of slos) {
-      // A burn-rate threshold of 1 or less would fire while the budget lasts the period: with short
-      // periods (a few days) such window pairs are left out rather than alerting on normal spending.
-      for (const w of burnRateWindows(periodDays).filter((x) => x.threshold > 1)) {
+      for (const w of alertWindows(periodDays)) {
         const urgency = urgencyOf(w.urgency);
         const condition = (seconds: number) => ({
           displayName: `${s.id} burn rate over ${seconds / 60} min > ${w.threshold}`,

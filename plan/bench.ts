@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --runs N]`: median wall time of the offline plan of prod, staging and a feature
  * stack, each a fresh process as a user runs it, against the median time of merely loading the SDK
- * modules the program uses, the audit of a 1,000-resource export, and the CLI calls of the operations
+ * modules the program uses, the audit of the prod plan scaled to 1,000 resources, and the CLI calls of the operations
  * (counted from the stand-in pulumi CLI's log). A benchmark, not a test: it prints the figures and the targets.
  */
 import { spawnSync } from "node:child_process";

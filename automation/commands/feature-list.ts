@@ -3,11 +3,11 @@
  * operation holding them) and resource count.
  */
 import { Command } from "commander";
-import { examples, runAction, type CommandDeps } from "../cli/command";
-import type { OpsContext } from "../cli/context";
-import { table } from "../cli/output";
+import { examples, runAction, type CommandDeps } from "./wiring";
+import type { OpsContext } from "../context/context";
+import { table } from "../context/output";
 import { readFeatureTags } from "../feature/tags";
-import { formatDuration } from "../time";
+import { formatDuration } from "../core/time";
 
 export function featureListCommand(deps: CommandDeps): Command {
   const command = new Command("list")

@@ -3,7 +3,7 @@
  * expiry. A pure function of the stack list, the time and the closed pull requests, so it is tested offline.
  */
 import type { StackInfo } from "../pulumi/automation";
-import { formatDuration } from "../time";
+import { formatDuration } from "../core/time";
 import { readFeatureTags } from "./tags";
 
 export type GcAction = "destroy" | "keep" | "skip";

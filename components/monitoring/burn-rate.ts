@@ -55,6 +55,15 @@ export function burnRateWindows(periodDays: number): BurnRateWindow[] {
   }));
 }
 
+/**
+ * The window pairs worth alerting on: those whose threshold is above 1. At a burn rate of 1 or less the
+ * budget lasts the whole period, so such a pair would fire on normal spending; with short periods (10 days
+ * or less for the 1-day pair, 5 or less for the 6-hour one) it is left out.
+ */
+export function alertWindows(periodDays: number): BurnRateWindow[] {
+  return burnRateWindows(periodDays).filter((w) => w.threshold > 1);
+}
+
 /** The error budget of a goal over a period, in minutes (99.9 % over 30 days → 43.2). */
 export function errorBudgetMinutes(goal: number, periodDays: number): number {
   return Math.round((1 - goal) * periodDays * 24 * 60 * 1000) / 1000;

@@ -149,7 +149,9 @@ describe("AuditLogging: audit archive", () => {
 describe("AuditLogging: data access and exclusions", () => {
   it("turns on Data Access audit logs for Secret Manager, Firestore and IAM", async () => {
     const { resources } = await defaults();
-    const configs = resourcesOfType(resources, AUDIT_CONFIG);
+    const configs = resourcesOfType(resources, AUDIT_CONFIG).filter(
+      (c) => c.inputs.service !== "allServices",
+    );
     expect(configs.map((c) => c.inputs.service).sort()).toEqual([
       "datastore.googleapis.com",
       "iam.googleapis.com",
@@ -174,8 +176,18 @@ describe("AuditLogging: data access and exclusions", () => {
       () => new AuditLogging("logs-services", baseArgs({ dataAccessServices: ["storage.googleapis.com"] })),
     );
     expect(resourcesOfType(resources, AUDIT_CONFIG).map((c) => c.inputs.service)).toEqual([
+      "allServices",
       "storage.googleapis.com",
     ]);
+  });
+
+  it("turns on Data Access audit logs for every service (allServices, CIS 2.1), exempting no one", async () => {
+    const { resources } = await defaults();
+    expectProps(named(resources, AUDIT_CONFIG, "logs-default-all-services"), {
+      project: PROJECT,
+      service: "allServices",
+      auditLogConfigs: [{ logType: "ADMIN_READ" }, { logType: "DATA_READ" }, { logType: "DATA_WRITE" }],
+    });
   });
 
   it("excludes health-check noise", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OFFLINE_SECRET_VALUE } from "../../plan/config-file";
+import { OFFLINE_SECRET_VALUE } from "../../stack-file/load";
 import { countByType } from "../helpers/pulumi";
 import {
   expectEveryLabelableResourceLabelled,
@@ -106,7 +106,12 @@ describe("prod stack: service levels as code", () => {
       ofType("gcp:projects/iAMAuditConfig:IAMAuditConfig")
         .map((a) => a.inputs.service)
         .sort(),
-    ).toEqual(["datastore.googleapis.com", "iam.googleapis.com", "secretmanager.googleapis.com"]);
+    ).toEqual([
+      "allServices",
+      "datastore.googleapis.com",
+      "iam.googleapis.com",
+      "secretmanager.googleapis.com",
+    ]);
     expect(ofType("gcp:monitoring/dashboard:Dashboard")).toHaveLength(1);
   });
 });
@@ -174,7 +179,8 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       "gcp:logging/projectSink:ProjectSink": 2,
       // health probes, LB health checkers, Cloud Run logs routed to the app-log bucket
       "gcp:logging/projectExclusion:ProjectExclusion": 3,
-      "gcp:projects/iAMAuditConfig:IAMAuditConfig": 3,
+      // allServices (CIS 2.1), Secret Manager, Firestore and IAM
+      "gcp:projects/iAMAuditConfig:IAMAuditConfig": 4,
       "gcp:billing/budget:Budget": 1,
       // the hourly Firestore backup check
       "gcp:cloudrunv2/job:Job": 1,

@@ -5,8 +5,8 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { Option } from "commander";
-import { usageError } from "../errors";
-import type { Output } from "./output";
+import { usageError } from "../core/errors";
+import type { Output } from "../context/output";
 
 /** The pack's directory relative to the repository root. */
 export const DEFAULT_POLICY_PACK = "policies";

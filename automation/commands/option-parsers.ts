@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from "commander";
 import { IMAGE_RULE, parseImage } from "../../components/shared/image";
-import { formatDuration, parseDuration } from "../time";
+import { formatDuration, parseDuration } from "../core/time";
 
 /** A pull request number. */
 export function parsePr(value: string): number {

@@ -3,7 +3,7 @@
  * settings every (sub)command gets.
  */
 import type { Command } from "commander";
-import type { ContextFactory, GlobalOptions, OpsContext } from "./context";
+import type { ContextFactory, GlobalOptions, OpsContext } from "../context/context";
 
 /** Receives a command's exit code (the entry sets `process.exitCode`; tests record it). */
 export type ExitSink = (code: number) => void;

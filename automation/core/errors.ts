@@ -1,10 +1,10 @@
 /**
  * The two kinds of failure the operations CLI reports without a stack trace (DESIGN §4, Errors): a user's
- * mistake (`CliError`, shared with the plan tool) and an operation that did not succeed for a reason the
+ * mistake (`CliError`, shared with the plan tool and the stack-file reader, `stack-file/cli-error.ts`) and an operation that did not succeed for a reason the
  * user can act on (`OperationError`: a locked stack, a failed deployment, a failed drill). Anything else is
  * a bug and keeps its trace.
  */
-import { CliError } from "../plan/cli-error";
+import { CliError } from "../../stack-file/cli-error";
 
 export { CliError };
 

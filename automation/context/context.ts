@@ -5,9 +5,9 @@
  */
 import type { Automation, ProgramId } from "../pulumi/automation";
 import type { RetryPolicy } from "../pulumi/retry";
-import type { MetricsSource } from "../release/metrics";
-import type { BackupCatalog, RestoreVerifier } from "../dr/interfaces";
-import type { Clock, Sleeper } from "../time";
+import type { MetricsSource } from "./metrics";
+import type { BackupCatalog, RestoreVerifier } from "./firestore";
+import type { Clock, Sleeper } from "../core/time";
 import type { Output } from "./output";
 
 export interface OpsContext {

@@ -5,12 +5,12 @@
  * releases its lock). It never runs `pulumi cancel`: on a self-managed backend that deletes every lock of
  * the stack, another process's included (pulumi/pulumi pkg/backend/diy/backend.go CancelCurrentUpdate).
  */
-import { CancelledError } from "../errors";
+import { CancelledError } from "../core/errors";
 import type { Automation, OperationOptions } from "../pulumi/automation";
 import { describeLock } from "../pulumi/local-args";
 import { ProgressPrinter } from "../pulumi/progress";
 import { withLockRetry } from "../pulumi/retry";
-import { formatDuration } from "../time";
+import { formatDuration } from "../core/time";
 import type { OpsContext } from "./context";
 
 export interface EngineOperationOptions {

@@ -2,6 +2,9 @@
  * Loads a stack's config the way the Pulumi CLI hands it to a program: a flat map of `namespace:key` to
  * string (objects as JSON), plus the list of secret keys. Encrypted `secure:` values cannot be decrypted
  * offline and become placeholder secrets; a feature stack without a file is derived from staging's.
+ *
+ * The one reader of stack files, shared by the offline plan (`plan/`) and the drivers (`automation/`). It sits
+ * beside `stacks/`, not in it: the program never reads a stack file (the CLI hands it its config).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
