@@ -726,7 +726,7 @@ describe("validateHttpsLoadBalancerArgs", () => {
     [
       "a bad path",
       { routes: [{ path: "api/*", backend: "api" }] },
-      /routes\[0\]\.path: got "api\/\*"; \/exact or \/prefix\/\*/,
+      /routes\[0\]\.path: got "api\/\*"; a path such as \/api\/\* or \/health \(no '\*' but at the end\)/,
     ],
     [
       "a wildcard in the middle of a path",
