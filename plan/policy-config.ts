@@ -13,6 +13,9 @@ import { z } from "zod";
 import { schemaDefaults } from "../policies/lib/config";
 import { isPlainObject } from "../policies/lib/values";
 import type { Module6Policy } from "../policies/all";
+import { ValidationError } from "../components/shared/validation";
+import { CliError } from "../stack-file/cli-error";
+import { loadStackConfigFile, type LoadedConfig } from "../stack-file/load";
 
 /** One policy's entry: a level, or properties with an optional level. */
 export type PolicyConfigEntry = EnforcementLevel | Readonly<Record<string, unknown>>;
@@ -210,35 +213,28 @@ export function withStackConfig(
 
 /**
  * The stack config keys the pack follows (`module6:allowedRegions`), flat as the CLI hands config to a
- * program (values JSON), read from a stack file without loading the program: `file`, else
- * `Pulumi.<stack>.yaml` in `root`, else staging's for a `feature-` stack (feature stacks keep staging's
- * regions). Nothing when there is no such file or it holds no such key.
+ * program (values JSON), read with the program's own stack-file reader (stack-file/load.ts) without
+ * loading the program: `file`, else `Pulumi.<stack>.yaml` in `root`, else staging's for a `feature-`
+ * stack (feature stacks keep staging's regions). Nothing when there is no such file or no such key.
  */
 export function stackPolicyInputs(
   root: string,
   stack: string | undefined,
   file?: string,
 ): Record<string, string> {
-  const candidates = file
-    ? [file]
-    : stack === undefined
-      ? []
-      : [
-          join(root, `Pulumi.${stack}.yaml`),
-          ...(stack.startsWith("feature-") ? [join(root, "Pulumi.staging.yaml")] : []),
-        ];
-  const path = candidates.find((c) => existsSync(c));
-  if (path === undefined) {
-    if (file) throw new PolicyConfigError(`cannot read stack config ${file}: ENOENT`);
-    return {};
+  if (file === undefined) {
+    if (stack === undefined) return {};
+    const derived = stack.startsWith("feature-") ? [join(root, "Pulumi.staging.yaml")] : [];
+    if (![join(root, `Pulumi.${stack}.yaml`), ...derived].some((c) => existsSync(c))) return {};
   }
-  let doc: unknown;
+  let loaded: LoadedConfig;
   try {
-    doc = parseYaml(readFileSync(path, "utf8"));
+    loaded = loadStackConfigFile(stack ?? "audit", root, file);
   } catch (error) {
-    throw new PolicyConfigError(`stack config ${path} is not valid YAML: ${(error as Error).message}`);
+    if (error instanceof CliError || error instanceof ValidationError)
+      throw new PolicyConfigError(`stack config: ${error.message}`);
+    throw error;
   }
-  const config = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
-  const regions = config[STACK_REGIONS_KEY];
-  return regions === undefined ? {} : { [STACK_REGIONS_KEY]: JSON.stringify(regions) };
+  const regions = loaded.config[STACK_REGIONS_KEY];
+  return regions === undefined ? {} : { [STACK_REGIONS_KEY]: regions };
 }
