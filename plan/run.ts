@@ -40,7 +40,8 @@ function referencedStackOutputs(loaded: LoadedConfig): Record<string, Record<str
   }
 }
 
-async function resolveOutputs(exported: Record<string, unknown>): Promise<Record<string, unknown>> {
+/** The stack's exported outputs as plain values, a secret one as the placeholder (never its value). */
+export async function resolveOutputs(exported: Record<string, unknown>): Promise<Record<string, unknown>> {
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exported)) {
     if (value === undefined) continue;
