@@ -26,7 +26,9 @@ describe("the replacement table covers the program", () => {
   it("knows every provider resource type planned for prod, staging and a feature stack", async () => {
     const table = loadReplacementTable();
     const stacks = ["prod", "staging", "feature-pr-1"];
-    const types = (await Promise.all(stacks.map(planTypes))).flat();
+    // One plan at a time: the suite already runs two test files side by side on a small machine.
+    const types: string[] = [];
+    for (const stack of stacks) types.push(...(await planTypes(stack)));
     // Components (module6:*), the stack and providers (pulumi:*) have no provider schema.
     const custom = [...new Set(types)].filter((t) => !t.startsWith("pulumi:") && !t.startsWith("module6:"));
     expect(custom.length).toBeGreaterThan(30);
