@@ -35,12 +35,14 @@ export function googleResources(mod: GoModule, servicesDir: string): TfResource[
             continue;
           const reg = mod.eval(call.fn.x, scope);
           if (reg.v !== "comp") continue;
-          const nameValue = reg.fields.get("Name") && mod.force(reg.fields.get("Name") ?? {});
+          const nameThunk = reg.fields.get("Name");
+          const nameValue = nameThunk === undefined ? undefined : mod.force(nameThunk);
           if (nameValue?.v !== "str" || found.has(nameValue.s)) continue;
           const name = nameValue.s;
           const rel = relative(mod.root, file.path);
           if (reg.type.endsWith("FrameworkResource")) {
-            const receiver = receiverOf(mod, mod.force(reg.fields.get("Func") ?? {}));
+            const ctor = reg.fields.get("Func");
+            const receiver = ctor === undefined ? undefined : receiverOf(mod, mod.force(ctor));
             if (receiver !== undefined) found.set(name, reader.frameworkResource(name, rel, pkg, receiver));
             continue;
           }

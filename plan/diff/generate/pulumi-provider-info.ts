@@ -100,9 +100,10 @@ export function readPulumiProvider(checkout: string, metadataFile: string): Pulu
     }
   }
   const moduleMapping = new Map<string, string>();
-  const mapping = pkg.vars.has("moduleMapping")
-    ? mod.eval({ t: "ident", name: "moduleMapping" }, mod.scopeOf(pkg.files[0] as never, pkg))
-    : undefined;
+  // `var moduleMapping = map[string]string{"compute": gcpCompute, …}` (pulumi-gcp provider/resources.go).
+  const mappingVar = pkg.vars.get("moduleMapping");
+  const mapping =
+    mappingVar === undefined ? undefined : mod.eval(mappingVar.expr, mod.scopeOf(mappingVar.file, pkg));
   if (mapping?.v === "comp")
     for (const [prefix, thunk] of mapping.fields) {
       const module = mod.force(thunk);
