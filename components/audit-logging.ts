@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { uniqueBucketName } from "./shared/bucket-name";
 import { Component } from "./shared/component";
 import { componentLabels, type CommonArgs } from "./shared/types";
-import { Problems } from "./shared/validation";
+import { integerRule, oneOfRule, Problems } from "./shared/validation";
+import { daysInSeconds } from "./shared/durations";
 
 /** Arguments of {@link AuditLogging}. */
 export interface AuditLoggingArgs extends CommonArgs {
@@ -30,15 +31,40 @@ export interface AuditLoggingArgs extends CommonArgs {
   readonly dataAccessServices?: readonly string[];
   /**
    * Log filters excluded from ingestion (noise).
-   * @default HEALTH_CHECK_EXCLUSIONS
+   * @default - HEALTH_CHECK_EXCLUSIONS: health checks and probes that succeeded
    */
   readonly exclusions?: Readonly<Record<string, string>>;
+  /**
+   * Data Access audit logs of Firestore's data plane (`datastore.googleapis.com` DATA_READ and
+   * DATA_WRITE: one entry per document API call). `except-runtime` logs every principal but
+   * `runtimeMembers` — people, tools and unexpected identities touching data — through the audit
+   * config's `exemptedMembers` (https://cloud.google.com/logging/docs/audit/configure-data-access);
+   * `all` also logs the services' own traffic (an entry per request and more: see README for the
+   * volume); `off` gives Firestore no data-plane config of its own, but the allServices config records
+   * DATA_READ and DATA_WRITE for every service and IAM adds log types up, so Firestore's data plane is
+   * then logged as with `all` (only exemptions lower the volume). Admin Activity logs are always written.
+   * @default "except-runtime"
+   */
+  readonly firestoreDataAccess?: FirestoreDataAccess;
+  /**
+   * The environment's runtime service accounts as IAM members (`serviceAccount:…`), exempted from
+   * Firestore's data-plane audit logs with `firestoreDataAccess: "except-runtime"`.
+   * @default []
+   */
+  readonly runtimeMembers?: readonly pulumi.Input<string>[];
 }
+
+/** How much of Firestore's data plane the Data Access audit logs record. */
+export type FirestoreDataAccess = "all" | "except-runtime" | "off";
+export const FIRESTORE_DATA_ACCESS: readonly FirestoreDataAccess[] = ["all", "except-runtime", "off"];
+
+/** What the application-log sink routes to its own bucket. */
+export const APP_LOG_FILTER = 'resource.type="cloud_run_revision"';
 
 /** Health checks and probes: thousands of identical, successful entries a day. */
 export const HEALTH_CHECK_EXCLUSIONS: Readonly<Record<string, string>> = {
   "health-probes":
-    'resource.type="cloud_run_revision" AND httpRequest.requestUrl=~"/healthz$" AND httpRequest.status<400',
+    'resource.type="cloud_run_revision" AND httpRequest.requestUrl=~"/healthz?$" AND httpRequest.status<400',
   "lb-health-checkers":
     'resource.type="http_load_balancer" AND httpRequest.userAgent=~"GoogleHC" AND httpRequest.status<400',
 };
@@ -49,14 +75,26 @@ export const DEFAULT_DATA_ACCESS_SERVICES = [
   "iam.googleapis.com",
 ];
 
+/** What an unset field of {@link AuditLoggingArgs} means (the stack config's defaults too). */
+export const AUDIT_LOGGING_DEFAULTS = {
+  appLogRetentionDays: 30,
+  auditRetentionDays: 400,
+  firestoreDataAccess: "except-runtime",
+} as const satisfies Partial<AuditLoggingArgs>;
+
+/** The rules of single fields of {@link AuditLoggingArgs}; the stack config applies them to its keys. */
+export const AUDIT_LOGGING_RULES = {
+  retentionDays: integerRule(1, 3650, "whole days 1-3650"),
+  firestoreDataAccess: oneOfRule<FirestoreDataAccess>(FIRESTORE_DATA_ACCESS),
+};
+
 /** Checks {@link AuditLoggingArgs}; throws one `ValidationError` naming every problem. */
 export function validateAuditLoggingArgs(args: AuditLoggingArgs): void {
   const p = new Problems("AuditLogging");
-  for (const key of ["appLogRetentionDays", "auditRetentionDays"] as const) {
-    const days = args[key];
-    if (days !== undefined)
-      p.check(Number.isInteger(days) && days >= 1 && days <= 3650, key, days, "whole days 1-3650");
-  }
+  const d = AUDIT_LOGGING_DEFAULTS;
+  const r = AUDIT_LOGGING_RULES;
+  p.rule("appLogRetentionDays", args.appLogRetentionDays ?? d.appLogRetentionDays, r.retentionDays);
+  p.rule("auditRetentionDays", args.auditRetentionDays ?? d.auditRetentionDays, r.retentionDays);
   (args.dataAccessServices ?? DEFAULT_DATA_ACCESS_SERVICES).forEach((s, i) =>
     p.check(
       /^[a-z][a-z0-9.-]*\.googleapis\.com$/.test(s),
@@ -65,6 +103,7 @@ export function validateAuditLoggingArgs(args: AuditLoggingArgs): void {
       "a service name such as iam.googleapis.com",
     ),
   );
+  p.rule("firestoreDataAccess", args.firestoreDataAccess ?? d.firestoreDataAccess, r.firestoreDataAccess);
   p.throwIfAny();
 }
 
@@ -81,7 +120,7 @@ export class AuditLogging extends Component {
     validateAuditLoggingArgs(args);
     super("module6:logging:AuditLogging", name, opts);
     const labels = componentLabels(args.labels, "logging");
-    const auditDays = args.auditRetentionDays ?? 400;
+    const auditDays = args.auditRetentionDays ?? AUDIT_LOGGING_DEFAULTS.auditRetentionDays;
 
     this.appLogBucket = new gcp.logging.ProjectBucketConfig(
       `${name}-app`,
@@ -90,7 +129,7 @@ export class AuditLogging extends Component {
         location: args.region,
         bucketId: args.naming.name("generic", "app-logs"),
         description: "Cloud Run application logs (managed by Pulumi)",
-        retentionDays: args.appLogRetentionDays ?? 30,
+        retentionDays: args.appLogRetentionDays ?? AUDIT_LOGGING_DEFAULTS.appLogRetentionDays,
       },
       this.child(),
     );
@@ -100,13 +139,26 @@ export class AuditLogging extends Component {
         project: args.project,
         name: args.naming.name("generic", "app-logs"),
         destination: pulumi.interpolate`logging.googleapis.com/${this.appLogBucket.id}`,
-        filter: 'resource.type="cloud_run_revision"',
+        filter: APP_LOG_FILTER,
         uniqueWriterIdentity: true,
         // Project exclusions apply to the _Default sink only: this sink drops the same noise itself.
         exclusions: Object.entries(args.exclusions ?? HEALTH_CHECK_EXCLUSIONS).map(([exclusion, filter]) => ({
           name: exclusion,
           filter,
         })),
+      },
+      this.child(),
+    );
+
+    // Data Access logs for every service (CIS 2.1). IAM merges this config with the per-service ones
+    // below: log types add up, and a service's exemptions still apply to that service
+    // (AuditConfig, https://cloud.google.com/iam/docs/reference/rest/v1/Policy#AuditConfig).
+    new gcp.projects.IAMAuditConfig(
+      `${name}-all-services`,
+      {
+        project: args.project,
+        service: "allServices",
+        auditLogConfigs: [{ logType: "ADMIN_READ" }, { logType: "DATA_READ" }, { logType: "DATA_WRITE" }],
       },
       this.child(),
     );
@@ -123,7 +175,7 @@ export class AuditLogging extends Component {
         versioning: { enabled: false },
         labels,
         retentionPolicy: {
-          retentionPeriod: String(auditDays * 86400),
+          retentionPeriod: String(daysInSeconds(auditDays)),
           isLocked: args.lockAuditRetention ?? false,
         },
         lifecycleRules: [
@@ -151,17 +203,41 @@ export class AuditLogging extends Component {
       this.child(),
     );
 
+    const firestore = args.firestoreDataAccess ?? AUDIT_LOGGING_DEFAULTS.firestoreDataAccess;
+    const exempted = [...(args.runtimeMembers ?? [])];
     for (const service of args.dataAccessServices ?? DEFAULT_DATA_ACCESS_SERVICES) {
+      const dataPlane = service === "datastore.googleapis.com" ? firestore : "all";
+      const data = (logType: string) =>
+        dataPlane === "except-runtime" && exempted.length > 0
+          ? { logType, exemptedMembers: exempted }
+          : { logType };
       new gcp.projects.IAMAuditConfig(
         `${name}-${service.replace(/\.googleapis\.com$/, "").replace(/\./g, "-")}`,
         {
           project: args.project,
           service,
-          auditLogConfigs: [{ logType: "ADMIN_READ" }, { logType: "DATA_READ" }, { logType: "DATA_WRITE" }],
+          auditLogConfigs: [
+            { logType: "ADMIN_READ" },
+            ...(dataPlane === "off" ? [] : [data("DATA_READ"), data("DATA_WRITE")]),
+          ],
         },
         this.child(),
       );
     }
+    // What the application-log sink routes to its bucket is not also stored in _Default: a project
+    // exclusion is created "in the _Default sink" of the project
+    // (https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.exclusions/create), and
+    // exclusions of other sinks — the app sink's own — are separate. Audit logs stay in _Default.
+    new gcp.logging.ProjectExclusion(
+      `${name}-app-logs-routed`,
+      {
+        project: args.project,
+        name: args.naming.name("generic", "app-logs-routed"),
+        description: "Cloud Run logs: stored in the app-log bucket by the app-logs sink",
+        filter: `${APP_LOG_FILTER} AND NOT logName:"cloudaudit.googleapis.com"`,
+      },
+      this.child(),
+    );
     for (const [exclusion, filter] of Object.entries(args.exclusions ?? HEALTH_CHECK_EXCLUSIONS)) {
       new gcp.logging.ProjectExclusion(
         `${name}-${exclusion}`,

@@ -1,17 +1,20 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
+import { CloudArmorEdgePolicy } from "./cloud-armor-edge-policy";
 import {
   CloudArmorPolicy,
   validateCloudArmorPolicyArgs,
   type CloudArmorPolicyArgs,
+  type MethodEnforcementScope,
 } from "./cloud-armor-policy";
 import { grantKey } from "./shared/grants";
 import { logicalKey } from "./shared/logical-name";
-import { ROUTE_PATTERN, overlappingRoutes } from "./shared/routes";
+import { ROUTE_RULE, overlappingRoutes, withBarePrefixes } from "./shared/routes";
 import { SECURITY_HEADERS } from "./shared/security-headers";
 import { componentLabels, type CommonArgs, type Member } from "./shared/types";
-import { Problems } from "./shared/validation";
+import { IAP_MEMBER } from "./shared/members";
+import { patternRule, Problems, rule, type ProblemSink } from "./shared/validation";
 import { StaticSite, validateStaticSiteArgs, type StaticSiteArgs } from "./static-site";
 
 /** A Cloud Run service behind the load balancer, in one or more regions (one serverless NEG each). */
@@ -20,14 +23,20 @@ export interface LoadBalancerBackend {
   readonly regions: readonly { readonly region: string; readonly service: pulumi.Input<string> }[];
   /**
    * IAP on this backend service (internal tools): only these members get through.
-   * @default undefined - public
+   * @default - public
    */
   readonly iapMembers?: readonly string[];
+  /**
+   * Cloud Armor's method-enforcement rule on this backend's paths: only GET, HEAD, POST and OPTIONS get
+   * through. Leave it off for REST APIs (PUT, PATCH, DELETE).
+   * @default false
+   */
+  readonly methodEnforcement?: boolean;
 }
 
 /** One path rule of the URL map. */
 export interface LoadBalancerRoute {
-  /** `/exact` or `/prefix/*`. */
+  /** `/exact` or `/prefix/*`; a `/prefix/*` route also gets `/prefix` unless another route names it. */
   readonly path: string;
   /** A key of `backends`, or `"static"` for the static site. */
   readonly backend: string;
@@ -36,23 +45,29 @@ export interface LoadBalancerRoute {
 /** How TLS certificates are issued (both Google-managed). */
 export interface CertificateOptions {
   /**
-   * `managed`: compute managed certificates, auto-named so a change of domains is create-before-delete.
-   * `certificate-manager`: Certificate Manager with DNS authorization (issues before DNS points here,
-   * allows wildcards).
-   * @default "managed"
+   * `certificate-manager`: Certificate Manager with DNS authorization, one certificate per certificate
+   * domain in a certificate map: a certificate is issued before DNS points here (wildcards allowed), and a
+   * change of domains adds or removes certificates without touching the ones that serve.
+   * `managed`: one compute managed certificate for every domain; a change of domains replaces it with one
+   * that provisions only once it is attached (up to about an hour of HTTPS errors).
+   * @default "certificate-manager"
    */
   readonly mode?: "managed" | "certificate-manager";
   /**
    * Domains the certificate covers; every served domain must be covered.
-   * @default domains
+   * @default - the served `domains`
    */
   readonly domains?: readonly string[];
 }
 
 /** The static site's options (the load balancer creates it). */
 export type StaticSiteOptions = Omit<StaticSiteArgs, keyof CommonArgs | "name" | "cdnFillServiceAgent">;
-/** The Cloud Armor policy's options (the load balancer creates it). */
-export type ArmorOptions = Omit<CloudArmorPolicyArgs, keyof CommonArgs | "name">;
+/**
+ * The Cloud Armor policies' options (the load balancer creates them). The allow/deny lists, denied regions,
+ * preview and default action apply to the static site's edge policy too; where method enforcement runs
+ * follows each backend's `methodEnforcement`.
+ */
+export type ArmorOptions = Omit<CloudArmorPolicyArgs, keyof CommonArgs | "name" | "methodEnforcement">;
 
 /** Arguments of {@link HttpsLoadBalancer}. `region` is where the static site's bucket lives. */
 export interface HttpsLoadBalancerArgs extends CommonArgs {
@@ -62,7 +77,7 @@ export interface HttpsLoadBalancerArgs extends CommonArgs {
   readonly domains: readonly string[];
   /**
    * Certificates.
-   * @default { mode: "managed" }
+   * @default { mode: "certificate-manager" }
    */
   readonly certificates?: CertificateOptions;
   /**
@@ -85,7 +100,8 @@ export interface HttpsLoadBalancerArgs extends CommonArgs {
    */
   readonly staticSite?: StaticSiteOptions | null;
   /**
-   * Cloud Armor on every backend service (always on: only its settings are options).
+   * Cloud Armor on every backend service, and an edge policy on the static site (always on: only their
+   * settings are options).
    * @default {}
    */
   readonly armor?: ArmorOptions;
@@ -96,7 +112,7 @@ export interface HttpsLoadBalancerArgs extends CommonArgs {
   readonly logSampleRate?: number;
   /**
    * Response headers added to every response.
-   * @default SECURITY_HEADERS
+   * @default - SECURITY_HEADERS: HSTS, no sniffing, no framing, a strict referrer policy
    */
   readonly responseHeaders?: readonly string[];
   /**
@@ -116,28 +132,42 @@ export function certificateCovers(cert: string, host: string): boolean {
   return rest === cert.slice(2);
 }
 
-/** Checks {@link HttpsLoadBalancerArgs}; throws one `ValidationError` naming every problem. */
-export function validateHttpsLoadBalancerArgs(args: HttpsLoadBalancerArgs): void {
-  const p = new Problems(`HttpsLoadBalancer "${args.name}"`);
-  p.check(args.domains.length > 0, "domains", args.domains, "at least one domain");
-  args.domains.forEach((d, i) => {
-    p.check(
-      DOMAIN.test(d) && !d.startsWith("*."),
-      `domains[${i}]`,
-      d,
-      "a lowercase DNS name such as app.example.com",
-    );
-    p.check(args.domains.indexOf(d) === i, `domains[${i}]`, d, "each domain once");
-  });
-  const mode = args.certificates?.mode ?? "managed";
-  const certDomains = args.certificates?.domains ?? args.domains;
+/** What an unset field of {@link HttpsLoadBalancerArgs} means (the stack config's defaults too). */
+export const LOAD_BALANCER_DEFAULTS = {
+  certificateMode: "certificate-manager",
+  sslProfile: "MODERN",
+  logSampleRate: 1,
+  defaultBackend: "static",
+} as const;
+
+/** The rules of single fields of {@link HttpsLoadBalancerArgs}; the stack config applies them to its keys. */
+export const LOAD_BALANCER_RULES = {
+  /** A served hostname (4-253 characters, no wildcard). */
+  domain: rule<string>(
+    "a lowercase DNS name such as app.example.com",
+    (d) => DOMAIN.test(d) && !d.startsWith("*.") && d.length >= 4 && d.length <= 253,
+  ),
+  certificateDomain: patternRule(DOMAIN, "a DNS name, or *.name with certificate-manager"),
+  logSampleRate: rule<number>("a number from 0 to 1", (rate) => rate >= 0 && rate <= 1),
+  backendName: rule<string>(
+    'a name other than "static" (reserved for the static site)',
+    (name) => name !== LOAD_BALANCER_DEFAULTS.defaultBackend,
+  ),
+};
+
+/**
+ * Served domains and their certificates: each domain once, every served domain covered by a certificate
+ * domain, and wildcards only with Certificate Manager (compute managed certificates take none).
+ */
+export function checkCertificates(
+  p: ProblemSink,
+  domains: readonly string[],
+  certificates: CertificateOptions | undefined,
+): void {
+  domains.forEach((d, i) => p.check(domains.indexOf(d) === i, `domains[${i}]`, d, "each domain once"));
+  const mode = certificates?.mode ?? LOAD_BALANCER_DEFAULTS.certificateMode;
+  const certDomains = certificates?.domains ?? domains;
   certDomains.forEach((d, i) => {
-    p.check(
-      DOMAIN.test(d),
-      `certificates.domains[${i}]`,
-      d,
-      "a DNS name, or *.name with certificate-manager",
-    );
     if (d.startsWith("*."))
       p.check(
         mode === "certificate-manager",
@@ -146,7 +176,7 @@ export function validateHttpsLoadBalancerArgs(args: HttpsLoadBalancerArgs): void
         'a wildcard only with mode "certificate-manager"',
       );
   });
-  for (const d of args.domains) {
+  for (const d of domains) {
     p.check(
       certDomains.some((c) => certificateCovers(c, d)),
       "certificates.domains",
@@ -154,11 +184,46 @@ export function validateHttpsLoadBalancerArgs(args: HttpsLoadBalancerArgs): void
       `a certificate domain that covers ${d}`,
     );
   }
+}
+
+/** Checks {@link HttpsLoadBalancerArgs}; throws one `ValidationError` naming every problem. */
+export function validateHttpsLoadBalancerArgs(args: HttpsLoadBalancerArgs): void {
+  const p = new Problems(`HttpsLoadBalancer "${args.name}"`);
+  const rules = LOAD_BALANCER_RULES;
+  p.check(args.domains.length > 0, "domains", args.domains, "at least one domain");
+  args.domains.forEach((d, i) => p.rule(`domains[${i}]`, d, rules.domain));
+  (args.certificates?.domains ?? args.domains).forEach((d, i) =>
+    p.rule(`certificates.domains[${i}]`, d, rules.certificateDomain),
+  );
+  checkCertificates(p, args.domains, args.certificates);
+  checkRouting(p, args);
+  for (const [name, backend] of Object.entries(args.backends)) {
+    p.rule(`backends.${name}`, name, rules.backendName);
+    p.check(/^[a-z][a-z0-9-]{0,19}$/.test(name), `backends.${name}`, name, "1-20 of a-z 0-9 '-'");
+    p.check(backend.regions.length > 0, `backends.${name}.regions`, backend.regions, "at least one region");
+    const regions = backend.regions.map((r) => r.region);
+    regions.forEach((r, i) =>
+      p.check(regions.indexOf(r) === i, `backends.${name}.regions[${i}]`, r, "each region once"),
+    );
+    (backend.iapMembers ?? []).forEach((m, i) => p.rule(`backends.${name}.iapMembers[${i}]`, m, IAP_MEMBER));
+    if (backend.iapMembers)
+      p.check(backend.iapMembers.length > 0, `backends.${name}.iapMembers`, [], "at least one member");
+  }
+  p.rule("logSampleRate", args.logSampleRate ?? LOAD_BALANCER_DEFAULTS.logSampleRate, rules.logSampleRate);
+  p.throwIfAny();
+  // The children validate their own options; run them now so nothing is created when one is wrong.
+  validateCloudArmorPolicyArgs({ ...args, ...args.armor, name: `${args.name}-armor` });
+  if (args.staticSite)
+    validateStaticSiteArgs({ ...args, ...args.staticSite, name: "static", cdnFillServiceAgent: "x" });
+}
+
+/** Routes and the default backend: known targets, valid paths, no two routes on one path. */
+function checkRouting(p: Problems, args: HttpsLoadBalancerArgs): void {
   const hasStatic = args.staticSite !== null;
   const targets = new Set([...Object.keys(args.backends), ...(hasStatic ? ["static"] : [])]);
   const known = `one of ${[...targets].join(", ") || "(none)"}`;
   args.routes.forEach((r, i) => {
-    p.check(ROUTE_PATTERN.test(r.path), `routes[${i}].path`, r.path, "/exact or /prefix/*");
+    p.rule(`routes[${i}].path`, r.path, ROUTE_RULE);
     p.check(targets.has(r.backend), `routes[${i}].backend`, r.backend, known);
   });
   for (const [i, j] of overlappingRoutes(args.routes.map((r) => ({ path: r.path, target: r.backend })))) {
@@ -170,39 +235,25 @@ export function validateHttpsLoadBalancerArgs(args: HttpsLoadBalancerArgs): void
       `a path that does not overlap routes[${i}] (${a?.path} → ${a?.backend})`,
     );
   }
-  const defaultBackend = args.defaultBackend ?? "static";
+  const defaultBackend = args.defaultBackend ?? LOAD_BALANCER_DEFAULTS.defaultBackend;
   p.check(targets.has(defaultBackend), "defaultBackend", defaultBackend, known);
-  for (const [name, backend] of Object.entries(args.backends)) {
-    p.check(
-      name !== "static",
-      `backends.${name}`,
-      name,
-      'a name other than "static" (reserved for the static site)',
-    );
-    p.check(/^[a-z][a-z0-9-]{0,19}$/.test(name), `backends.${name}`, name, "1-20 of a-z 0-9 '-'");
-    p.check(backend.regions.length > 0, `backends.${name}.regions`, backend.regions, "at least one region");
-    const regions = backend.regions.map((r) => r.region);
-    regions.forEach((r, i) =>
-      p.check(regions.indexOf(r) === i, `backends.${name}.regions[${i}]`, r, "each region once"),
-    );
-    (backend.iapMembers ?? []).forEach((m, i) =>
-      p.check(
-        /^(group|user|domain):\S+$/.test(m),
-        `backends.${name}.iapMembers[${i}]`,
-        m,
-        "group:…, user:… or domain:…",
-      ),
-    );
-    if (backend.iapMembers)
-      p.check(backend.iapMembers.length > 0, `backends.${name}.iapMembers`, [], "at least one member");
-  }
-  const rate = args.logSampleRate ?? 1;
-  p.check(rate >= 0 && rate <= 1, "logSampleRate", rate, "a number from 0 to 1");
-  p.throwIfAny();
-  // The children validate their own options; run them now so nothing is created when one is wrong.
-  validateCloudArmorPolicyArgs({ ...args, ...args.armor, name: `${args.name}-armor` });
-  if (args.staticSite)
-    validateStaticSiteArgs({ ...args, ...args.staticSite, name: "static", cdnFillServiceAgent: "x" });
+}
+
+/**
+ * Where Cloud Armor's method-enforcement rule runs: on the routes of backends with `methodEnforcement`, or,
+ * when the default backend has it (it serves every unrouted path), everywhere but the routes of backends
+ * without it.
+ */
+export function methodEnforcementScope(
+  backends: Readonly<Record<string, LoadBalancerBackend>>,
+  routes: readonly LoadBalancerRoute[],
+  defaultBackend: string,
+): MethodEnforcementScope {
+  const enforced = (backend: string): boolean => backends[backend]?.methodEnforcement === true;
+  const services = routes.filter((r) => r.backend !== "static");
+  if (enforced(defaultBackend))
+    return { except: services.filter((r) => !enforced(r.backend)).map((r) => r.path) };
+  return { only: services.filter((r) => enforced(r.backend)).map((r) => r.path) };
 }
 
 /** A DNS record the user must create for the load balancer. */
@@ -259,21 +310,46 @@ export class HttpsLoadBalancer extends Component {
       {
         project: args.project,
         name: gcpName("tls"),
-        profile: args.sslProfile ?? "MODERN",
+        profile: args.sslProfile ?? LOAD_BALANCER_DEFAULTS.sslProfile,
         minTlsVersion: "TLS_1_2",
       },
       parent,
     );
 
+    const routes = withBarePrefixes(args.routes);
     this.armor = new CloudArmorPolicy(
       `${name}-armor`,
-      { ...args, ...args.armor, name: `${args.name}-armor` },
+      {
+        ...args,
+        ...args.armor,
+        name: `${args.name}-armor`,
+        methodEnforcement: methodEnforcementScope(
+          args.backends,
+          routes,
+          args.defaultBackend ?? LOAD_BALANCER_DEFAULTS.defaultBackend,
+        ),
+      },
       parent,
     );
 
     if (args.staticSite !== null) {
       const number =
         args.projectNumber ?? gcp.organizations.getProjectOutput({ projectId: args.project }, parent).number;
+      // Backend buckets take no backend (CLOUD_ARMOR) policy, only an edge one: the same IP and region
+      // lists as the backends' policy, evaluated before the CDN cache.
+      const edgePolicy = new CloudArmorEdgePolicy(
+        `${name}-static-armor`,
+        {
+          ...args,
+          name: `${args.name}-static-armor`,
+          allowIpRanges: args.armor?.allowIpRanges,
+          denyIpRanges: args.armor?.denyIpRanges,
+          denyRegions: args.armor?.denyRegions,
+          preview: args.armor?.preview,
+          defaultAction: args.armor?.defaultAction,
+        },
+        parent,
+      );
       this.staticSite = new StaticSite(
         `${name}-static`,
         {
@@ -281,6 +357,7 @@ export class HttpsLoadBalancer extends Component {
           ...args.staticSite,
           name: "static",
           cdnFillServiceAgent: pulumi.interpolate`service-${number}@cloud-cdn-fill.iam.gserviceaccount.com`,
+          edgeSecurityPolicy: edgePolicy.id,
         },
         parent,
       );
@@ -312,9 +389,11 @@ export class HttpsLoadBalancer extends Component {
           protocol: "HTTPS",
           backends: negs.map((neg) => ({ group: neg.id })),
           securityPolicy: this.armor.selfLink,
-          logConfig: { enable: true, sampleRate: args.logSampleRate ?? 1 },
+          logConfig: { enable: true, sampleRate: args.logSampleRate ?? LOAD_BALANCER_DEFAULTS.logSampleRate },
           customResponseHeaders: headers,
-          iap: backend.iapMembers ? { enabled: true } : undefined,
+          // Explicit on public backends too: an omitted `iap` block diffs on every update in some provider
+          // versions (hashicorp/terraform-provider-google#29069, fixed in 7.46.1 by magic-modules#18840).
+          iap: { enabled: backend.iapMembers !== undefined },
         },
         parent,
       );
@@ -331,9 +410,9 @@ export class HttpsLoadBalancer extends Component {
       return service.selfLink;
     };
     const byBackend = new Map<string, string[]>();
-    for (const route of args.routes)
+    for (const route of routes)
       byBackend.set(route.backend, [...(byBackend.get(route.backend) ?? []), route.path]);
-    const defaultService = target(args.defaultBackend ?? "static");
+    const defaultService = target(args.defaultBackend ?? LOAD_BALANCER_DEFAULTS.defaultBackend);
 
     this.urlMap = new gcp.compute.URLMap(
       name,
@@ -458,9 +537,12 @@ export class HttpsLoadBalancer extends Component {
     authorizationRecords: pulumi.Output<DnsRecord[]>;
   } {
     const domains = [...(args.certificates?.domains ?? args.domains)];
-    if ((args.certificates?.mode ?? "managed") === "managed") {
-      // No fixed name: Pulumi auto-names it, so new domains create a new certificate before the old one
-      // is deleted, and the proxy never holds a certificate that is being replaced.
+    if (args.certificates?.mode === "managed") {
+      // No fixed name: Pulumi auto-names it, so new domains create a new certificate before the old one is
+      // deleted. The new one only provisions once attached and DNS points here ("This resource will return
+      // as soon as the certificate object is created, but post-creation the certificate object will go
+      // through a provisioning process", Pulumi registry, gcp.compute.ManagedSslCertificate), so HTTPS
+      // fails until it is ACTIVE: the reason `certificate-manager` is the default.
       const cert = new gcp.compute.ManagedSslCertificate(
         `${name}-cert`,
         { project: args.project, type: "MANAGED", managed: { domains } },
@@ -481,39 +563,56 @@ export class HttpsLoadBalancer extends Component {
           this.child(),
         ),
     );
-    const cert = new gcp.certificatemanager.Certificate(
-      `${name}-cert`,
-      {
-        project: args.project,
-        // Auto-named like the compute certificate: new domains create a new certificate first.
-        scope: "DEFAULT",
-        labels,
-        managed: { domains, dnsAuthorizations: auths.map((a) => a.id) },
-      },
-      this.child(),
+    const authOf = new Map(authDomains.map((d, i) => [d, auths[i]]));
+    // One certificate per certificate domain, each authorized by DNS ahead of traffic
+    // (https://cloud.google.com/certificate-manager/docs/dns-authorization): adding or removing a domain
+    // creates or deletes only that domain's certificate, and the hostnames already served keep theirs,
+    // with no window in which a hostname's only certificate is still provisioning. Auto-named: a
+    // replaced certificate is created before the old one is deleted.
+    const certs = new Map(
+      domains.map((domain, i) => {
+        const auth = authOf.get(domain.replace(/^\*\./, ""));
+        const cert = new gcp.certificatemanager.Certificate(
+          `${name}-cert-${logicalKey([domain])}`,
+          {
+            project: args.project,
+            scope: "DEFAULT",
+            labels,
+            managed: { domains: [domain], dnsAuthorizations: auth ? [auth.id] : [] },
+          },
+          // The single certificate was `<name>-cert`: a stack with one domain keeps it as it is.
+          this.child(i === 0 ? { aliases: [{ name: `${name}-cert` }] } : {}),
+        );
+        return [domain, cert] as const;
+      }),
     );
     const map = new gcp.certificatemanager.CertificateMap(
       name,
       { project: args.project, name: gcpName("certs"), labels },
       this.child(),
     );
-    args.domains.forEach(
-      (hostname) =>
-        new gcp.certificatemanager.CertificateMapEntry(
-          `${name}-${logicalKey([hostname])}`,
-          {
-            project: args.project,
-            name: gcpName(logicalKey([hostname])),
-            map: map.name,
-            hostname,
-            certificates: [cert.id],
-            labels,
-          },
-          this.child(),
-        ),
-    );
+    args.domains.forEach((hostname) => {
+      // The exact certificate first, else the wildcard one level up (validation ensures one covers it).
+      const domain =
+        domains.find((d) => d === hostname) ?? domains.find((d) => certificateCovers(d, hostname));
+      const cert = domain === undefined ? undefined : certs.get(domain);
+      if (cert === undefined)
+        throw new pulumi.RunError(`HttpsLoadBalancer "${args.name}": no certificate covers ${hostname}`);
+      new gcp.certificatemanager.CertificateMapEntry(
+        `${name}-${logicalKey([hostname])}`,
+        {
+          project: args.project,
+          name: gcpName(logicalKey([hostname])),
+          map: map.name,
+          hostname,
+          certificates: [cert.id],
+          labels,
+        },
+        this.child(),
+      );
+    });
     return {
-      names: pulumi.all([cert.name]),
+      names: pulumi.all([...certs.values()].map((c) => c.name)),
       certificateMap: pulumi.interpolate`//certificatemanager.googleapis.com/${map.id}`,
       authorizationRecords: pulumi
         .all(auths.map((a) => a.dnsResourceRecords))

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
 import { grantKey } from "./shared/grants";
 import { componentLabels, type CommonArgs, type Member } from "./shared/types";
-import { Problems } from "./shared/validation";
+import { patternRule, Problems, rule, type ProblemSink } from "./shared/validation";
 
 /** One declared secret. */
 export interface SecretSpec {
@@ -14,7 +14,7 @@ export interface SecretSpec {
   readonly description?: string;
   /**
    * Regions that hold replicas (user-managed replication).
-   * @default [region]
+   * @default - the set's `region`
    */
   readonly replicaLocations?: readonly string[];
 }
@@ -32,13 +32,13 @@ export interface SecretSetArgs extends CommonArgs {
   readonly values?: Readonly<Record<string, pulumi.Input<string>>>;
   /**
    * Regions replicas may live in; every `replicaLocations` entry must be one of them.
-   * @default [region]
+   * @default - only the set's `region`
    */
   readonly allowedRegions?: readonly string[];
   /**
    * Reference secrets another stack owns (a feature environment uses staging's) instead of creating them:
    * secret resource names by secret name. Only `grantAccess` is then available.
-   * @default undefined - the secrets are created here
+   * @default - the secrets are created here
    */
   readonly existingIds?: pulumi.Input<Record<string, string>>;
   /**
@@ -53,17 +53,22 @@ export interface SecretSetArgs extends CommonArgs {
   readonly protect?: boolean;
 }
 
-const SECRET_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+/** The rules of single fields of {@link SecretSetArgs}; the stack config applies them to its keys. */
+export const SECRET_SET_RULES = {
+  /** A secret's name (the key under `secrets`). */
+  name: patternRule(/^[a-z][a-z0-9-]{0,39}$/, "1-40 of a-z 0-9 '-', starting with a letter"),
+  replicaLocations: rule<readonly string[]>("at least one region", (list) => list.length > 0),
+};
 
-/** Checks {@link SecretSetArgs}; throws one `ValidationError` naming every problem. */
-export function validateSecretSetArgs(args: SecretSetArgs): void {
-  const p = new Problems("SecretSet");
-  const allowed = args.allowedRegions ?? [args.region];
-  for (const [name, spec] of Object.entries(args.secrets)) {
-    p.check(SECRET_NAME.test(name), `secrets.${name}`, name, "1-40 of a-z 0-9 '-', starting with a letter");
-    const replicas = spec.replicaLocations ?? [args.region];
-    p.check(replicas.length > 0, `secrets.${name}.replicaLocations`, replicas, "at least one region");
-    replicas.forEach((r, i) =>
+/** Replicas only in the allowed regions (`allowed`; a secret without `replicaLocations` uses `region`). */
+export function checkReplicaLocations(
+  p: ProblemSink,
+  secrets: Readonly<Record<string, SecretSpec>>,
+  region: string,
+  allowed: readonly string[],
+): void {
+  for (const [name, spec] of Object.entries(secrets)) {
+    (spec.replicaLocations ?? [region]).forEach((r, i) =>
       p.check(
         allowed.includes(r),
         `secrets.${name}.replicaLocations[${i}]`,
@@ -72,6 +77,17 @@ export function validateSecretSetArgs(args: SecretSetArgs): void {
       ),
     );
   }
+}
+
+/** Checks {@link SecretSetArgs}; throws one `ValidationError` naming every problem. */
+export function validateSecretSetArgs(args: SecretSetArgs): void {
+  const p = new Problems("SecretSet");
+  for (const [name, spec] of Object.entries(args.secrets)) {
+    p.rule(`secrets.${name}`, name, SECRET_SET_RULES.name);
+    const replicas = spec.replicaLocations ?? [args.region];
+    p.rule(`secrets.${name}.replicaLocations`, replicas, SECRET_SET_RULES.replicaLocations);
+  }
+  checkReplicaLocations(p, args.secrets, args.region, args.allowedRegions ?? [args.region]);
   if (args.existingIds !== undefined && Object.keys(args.values ?? {}).length > 0) {
     p.add(
       "values",
@@ -102,6 +118,7 @@ export class SecretSet extends Component {
   private readonly baseName: string;
   private readonly declared: readonly string[];
   private readonly ownIds: Readonly<Record<string, pulumi.Output<string>>>;
+  private readonly ownVersions: Readonly<Record<string, pulumi.Output<string>>>;
 
   constructor(name: string, args: SecretSetArgs, opts?: pulumi.ComponentResourceOptions) {
     validateSecretSetArgs(args);
@@ -114,6 +131,7 @@ export class SecretSet extends Component {
     // The id each secret is referenced by: through its version where one is created here, so whatever
     // mounts the secret also waits for its first version ("latest" must exist when a revision starts).
     const ids: Record<string, pulumi.Output<string>> = {};
+    const versions: Record<string, pulumi.Output<string>> = {};
     if (args.existingIds === undefined) {
       for (const [secretName, spec] of Object.entries(args.secrets)) {
         const secret = new gcp.secretmanager.Secret(
@@ -138,10 +156,18 @@ export class SecretSet extends Component {
         if (value !== undefined) {
           const version = new gcp.secretmanager.SecretVersion(
             `${name}-${secretName}-version`,
-            { secret: secret.id, secretData: pulumi.secret(value) },
+            {
+              secret: secret.id,
+              secretData: pulumi.secret(value),
+              // A new value replaces the version; the replaced one stays enabled so that the previous
+              // revision — the rollback target, which pins it — can still start instances. Disable it
+              // (`gcloud secrets versions disable`) once the rotation is verified.
+              deletionPolicy: "ABANDON",
+            },
             this.child({ additionalSecretOutputs: ["secretData"] }),
           );
           ids[secretName] = version.secret;
+          versions[secretName] = version.version;
         }
       }
       this.secretIds = pulumi
@@ -152,6 +178,7 @@ export class SecretSet extends Component {
     }
     this.secrets = secrets;
     this.ownIds = ids;
+    this.ownVersions = versions;
     this.registerOutputs({ secretIds: this.secretIds });
   }
 
@@ -166,6 +193,18 @@ export class SecretSet extends Component {
         throw new pulumi.RunError(`SecretSet: secret "${secretName}" has no id in the referenced stack`);
       return id;
     });
+  }
+
+  /**
+   * The version a service mounts: the number of the version created here, so that a new value (a
+   * rotation) changes the service's template and rolls a new revision; `latest` for a secret whose
+   * versions this stack does not create (a feature environment mounting staging's secrets: staging
+   * owns and rotates them, a pin would go stale at staging's next rotation, and a feature environment's
+   * few instances start from zero anyway, so `latest` reaches them at their next start).
+   */
+  secretVersion(secretName: string): pulumi.Output<string> {
+    this.assertDeclared(secretName);
+    return this.ownVersions[secretName] ?? pulumi.output("latest");
   }
 
   /** Lets `member` read the versions of one secret (`secretmanager.secretAccessor` on that secret only). */

@@ -6,9 +6,18 @@ import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { allPolicies } from "../policies/all";
 import { readExportFile } from "./audit-input";
-import { CliError } from "./cli-error";
-import { effectiveLevel, loadPolicyConfigFile, PolicyConfigError, type PolicyConfig } from "./policy-config";
+import { CliError } from "../stack-file/cli-error";
+import {
+  effectiveLevel,
+  loadPolicyConfigFile,
+  PolicyConfigError,
+  stackPolicyInputs,
+  withStackConfig,
+  type PolicyConfig,
+} from "./policy-config";
 import { evaluatePolicies, gateExitCode } from "./policy-eval";
+import { SourceIndex, stackOfUrn } from "./policy-sources";
+import type { ExportResource } from "./render-json";
 import { renderViolationsJson, renderViolationsMarkdown, renderViolationsText } from "./render-violations";
 import { renderSarif } from "./sarif";
 
@@ -26,6 +35,9 @@ Options:
                                       (JSON, or YAML for .yaml/.yml)
   --stack-tag key=value               a stack tag (repeatable); 'environment=prod|staging|feature' scopes the
                                       environment-aware policies when the resources carry no env label
+  --config-file <Pulumi.x.yaml>       the stack's config (default: Pulumi.<stack>.yaml here, the stack read from
+                                      the export's URNs): allowed-regions follows its module6:allowedRegions
+                                      unless --policy-config sets them
   --preview                           treat '[unknown]' values as unknown during preview
   --help                              show this help
 
@@ -39,6 +51,7 @@ interface Args {
   readonly file: string;
   readonly format: Format;
   readonly policyConfig?: string;
+  readonly configFile?: string;
   readonly stackTags: Record<string, string>;
   readonly preview: boolean;
 }
@@ -51,6 +64,7 @@ function parse(argv: string[]): Args | undefined {
       options: {
         format: { type: "string", default: "text" },
         "policy-config": { type: "string" },
+        "config-file": { type: "string" },
         "stack-tag": { type: "string", multiple: true, default: [] },
         preview: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
@@ -79,9 +93,20 @@ function parse(argv: string[]): Args | undefined {
     file: positionals[0] ?? "",
     format: values.format as Format,
     ...(values["policy-config"] ? { policyConfig: values["policy-config"] } : {}),
+    ...(values["config-file"] ? { configFile: values["config-file"] } : {}),
     stackTags,
     preview: values.preview,
   };
+}
+
+/** The stack config the pack follows, from `--config-file` or the stack's file here. */
+function readStackInputs(stack: string | undefined, file: string | undefined): Record<string, string> {
+  try {
+    return stackPolicyInputs(process.cwd(), stack, file);
+  } catch (error) {
+    if (error instanceof PolicyConfigError) throw new CliError(error.message);
+    throw error;
+  }
 }
 
 function loadConfig(file: string | undefined): PolicyConfig | undefined {
@@ -92,6 +117,12 @@ function loadConfig(file: string | undefined): PolicyConfig | undefined {
     if (error instanceof PolicyConfigError) throw new CliError(error.message);
     throw error;
   }
+}
+
+/** The stack an export is of: its root resource's URN (`urn:pulumi:<stack>::…`). */
+function stackOf(resources: readonly ExportResource[]): string | undefined {
+  const root = resources.find((r) => r.type === "pulumi:pulumi:Stack") ?? resources[0];
+  return root ? stackOfUrn(root.urn) : undefined;
 }
 
 /** What one audit run prints and its exit code. */
@@ -105,22 +136,32 @@ async function run(argv: string[]): Promise<AuditResult> {
   const args = parse(argv);
   if (!args) return { exitCode: 0, stdout: USAGE, stderr: "" };
   const resources = readExportFile(args.file);
-  const config = loadConfig(args.policyConfig);
+  const stack = stackOf(resources);
+  const config = withStackConfig(
+    loadConfig(args.policyConfig) ?? {},
+    readStackInputs(stack, args.configFile),
+  );
   const violations = await evaluatePolicies(resources, {
-    ...(config ? { config } : {}),
+    config,
     stackTags: args.stackTags,
     preview: args.preview,
   });
   const ctx = {
     resources: resources.filter((r) => r.custom && !r.type.startsWith("pulumi:")).length,
-    policies: allPolicies.filter((p) => effectiveLevel(p, config ?? {}) !== "disabled").length,
+    policies: allPolicies.filter((p) => effectiveLevel(p, config) !== "disabled").length,
   };
+  const artifact = relative(process.cwd(), resolve(args.file));
+  const sources = args.format === "sarif" ? new SourceIndex(process.cwd(), stack, artifact) : undefined;
   const out =
     args.format === "json"
       ? JSON.stringify(renderViolationsJson(violations, ctx), null, 2)
       : args.format === "sarif"
         ? JSON.stringify(
-            renderSarif(violations, { artifact: relative(process.cwd(), resolve(args.file)) }),
+            renderSarif(violations, {
+              artifact,
+              ...(stack ? { stack } : {}),
+              ...(sources ? { locate: (urn: string) => sources.locate(urn) } : {}),
+            }),
             null,
             2,
           )

@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- --runs N]`: median wall time of the offline plan of prod, staging and a feature
  * stack, each a fresh process as a user runs it, against the median time of merely loading the SDK
- * modules the program uses, and the audit of a 1,000-resource export. A benchmark, not a test: it prints
- * the figures and the targets.
+ * modules the program uses, the audit of the prod plan scaled to 1,000 resources, and the CLI calls of the operations
+ * (counted from the stand-in pulumi CLI's log). A benchmark, not a test: it prints the figures and the targets.
  */
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
@@ -65,6 +65,14 @@ function main(): void {
   console.log(
     `prod plan: ${prod.toFixed(0)} ms, ${(prod / sdk).toFixed(2)}× SDK load: ${ok ? "within" : "OUTSIDE"} target`,
   );
+  // The operations' CLI calls, counted against the stand-in pulumi CLI (a separate process: it loads the
+  // Automation API and the tests' harness).
+  const calls = spawnSync(process.execPath, ["--import", "tsx", "tests/scenarios/support/call-counts.ts"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  if (calls.status !== 0) throw new Error(`counting CLI calls failed: ${calls.stderr}`);
+  process.stdout.write(calls.stdout);
 }
 
 main();

@@ -3,6 +3,7 @@
  * URLs, ids), fabricated deterministically so plans are stable.
  */
 import { createHash } from "node:crypto";
+import { wireSecret } from "./record";
 
 /** A placeholder project number: mocks cannot know the real one. */
 export const FAKE_PROJECT_NUMBER = "000000000000";
@@ -106,6 +107,21 @@ export function fakeState(type: string, name: string, inputs: Record<string, unk
         },
       };
     }
+    case "random:index/randomBytes:RandomBytes": {
+      // Its outputs are secrets (the provider marks base64 and hex secret): fabricated, and still wrapped.
+      const length = typeof inputs.length === "number" ? inputs.length : 32;
+      let hex = "";
+      for (let i = 0; hex.length < length * 2; i++) hex += hash(`${name}:${i}`, 64);
+      hex = hex.slice(0, length * 2);
+      return {
+        id: "none",
+        state: {
+          ...inputs,
+          base64: wireSecret(Buffer.from(hex, "hex").toString("base64")),
+          hex: wireSecret(hex),
+        },
+      };
+    }
     case "gcp:compute/globalAddress:GlobalAddress": {
       const v6 = inputs.ipVersion === "IPV6";
       const n = parseInt(hash(name, 2), 16);
@@ -182,6 +198,9 @@ export function fakeState(type: string, name: string, inputs: Record<string, unk
           name: `projects/${project}/locations/${location}/buckets/${str(inputs.bucketId, name)}`,
         },
       };
+    case "time:index/sleep:Sleep":
+      // A wait has no name attribute: its state is its inputs.
+      return { id: `${name}-id`, state: { ...inputs } };
     default: {
       const compute = /^gcp:compute\/([a-zA-Z]+):/.exec(type);
       if (compute) {

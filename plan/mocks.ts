@@ -2,53 +2,31 @@
  * Pulumi mocks that record every registered resource with the options the engine would see
  * (`protect`, `parent`, dependencies, …). `newResource` receives no options, so the recorder wraps the
  * mock monitor's `registerResource`/`readResource` and reads the registration request itself.
+ *
+ * Everything here is public SDK API (`runtime.setMocks`, `runtime.getMonitor`, the generated gRPC messages
+ * of `@pulumi/pulumi/proto/resource_pb`) except `runtime.waitForRPCs`, which `settle` reaches by name;
+ * tests/sdk-internals.test.ts pins that and the wrap for the SDK version they were checked against.
  */
-import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
+import type {
+  ReadResourceRequest,
+  ReadResourceResponse,
+  RegisterResourceRequest,
+  RegisterResourceResponse,
+} from "@pulumi/pulumi/proto/resource_pb";
 import { fakeCall, fakeState } from "./fake-outputs";
 import { plainValue, type RecordedResource } from "./record";
 
-/** The slice of the gRPC registration request the recorder reads (`proto/resource_pb`). */
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProvider(): string;
-  getObject(): { toJavaScript(): Record<string, unknown> };
-  getDependenciesList(): string[];
-  getPropertydependenciesMap(): {
-    forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void;
-  };
-  getProtect(): boolean | undefined;
-  getRetainondelete(): boolean | undefined;
-  getIgnorechangesList(): string[];
-  getDeletedwith(): string;
-  getAdditionalsecretoutputsList(): string[];
-}
+type Callback<T> = (error: unknown, response: T | undefined) => void;
 
-interface ReadRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getProvider(): string;
-  getId(): string;
-  getProperties(): { toJavaScript(): Record<string, unknown> };
-  getDependenciesList(): string[];
-}
-
-interface Response {
-  getUrn(): string;
-  getId?(): string;
-  getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
-  getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
-
-type Callback = (err: unknown, response: Response | undefined) => void;
-
-interface MonitorLike {
-  registerResource(req: RegisterRequest, callback: Callback): Promise<void>;
-  readResource(req: ReadRequest, callback: Callback): Promise<void>;
+/**
+ * The two monitor calls the recorder wraps, as `runtime.getMonitor()` types them
+ * (`IResourceMonitorClient`): under mocks the monitor is the SDK's `MockMonitor`, which answers each
+ * call through the callback.
+ */
+interface RecordedCalls {
+  registerResource(request: RegisterResourceRequest, callback: Callback<RegisterResourceResponse>): unknown;
+  readResource(request: ReadResourceRequest, callback: Callback<ReadResourceResponse>): unknown;
 }
 
 /** Options of {@link PlanRecorder}. */
@@ -99,7 +77,8 @@ export class PlanRecorder {
   /** Sets the mocks and wraps the monitor. Call after the config is set and before the program runs. */
   async install(project: string, stack: string, preview = false): Promise<void> {
     await pulumi.runtime.setMocks(this.mocks, project, stack, preview);
-    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+    const monitor: RecordedCalls | undefined = pulumi.runtime.getMonitor();
+    if (monitor === undefined) throw new Error("offline plan: setMocks installed no monitor");
     const register = monitor.registerResource.bind(monitor);
     const read = monitor.readResource.bind(monitor);
     monitor.registerResource = (req, callback) =>
@@ -114,13 +93,13 @@ export class PlanRecorder {
       });
   }
 
-  private recordRegistration(req: RegisterRequest, res: Response): void {
+  private recordRegistration(req: RegisterResourceRequest, res: RegisterResourceResponse): void {
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((deps, key) => {
       propertyDependencies[key] = deps.getUrnsList();
     });
     const urn = res.getUrn();
-    const id = res.getId?.();
+    const id = res.getId();
     this.list.push({
       urn,
       type: req.getType(),
@@ -129,8 +108,8 @@ export class PlanRecorder {
       ...(id ? { id } : {}),
       ...(req.getParent() ? { parent: req.getParent() } : {}),
       ...(req.getProvider() ? { provider: req.getProvider() } : {}),
-      inputs: plainValue(req.getObject().toJavaScript()) as Record<string, unknown>,
-      outputs: plainValue(res.getObject?.()?.toJavaScript() ?? {}) as Record<string, unknown>,
+      inputs: plainValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+      outputs: plainValue(res.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
       dependencies: req.getDependenciesList(),
       propertyDependencies,
       protect: req.getProtect() ?? false,
@@ -142,8 +121,8 @@ export class PlanRecorder {
     });
   }
 
-  private recordRead(req: ReadRequest, res: Response): void {
-    const outputs = plainValue(res.getProperties?.()?.toJavaScript() ?? {}) as Record<string, unknown>;
+  private recordRead(req: ReadResourceRequest, res: ReadResourceResponse): void {
+    const outputs = plainValue(res.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>;
     this.list.push({
       urn: res.getUrn(),
       type: req.getType(),
@@ -152,7 +131,7 @@ export class PlanRecorder {
       id: req.getId(),
       ...(req.getParent() ? { parent: req.getParent() } : {}),
       ...(req.getProvider() ? { provider: req.getProvider() } : {}),
-      inputs: plainValue(req.getProperties().toJavaScript()) as Record<string, unknown>,
+      inputs: plainValue(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
       outputs,
       dependencies: req.getDependenciesList(),
       propertyDependencies: {},
@@ -167,12 +146,14 @@ export class PlanRecorder {
 
 /** Waits until every outstanding resource registration and output resolution has finished. */
 export async function settle(): Promise<void> {
-  // `waitForRPCs` is internal to the SDK but exported from its settings module; it drains the RPC queue.
-  const settings = createRequire(__filename)("@pulumi/pulumi/runtime/settings") as {
-    waitForRPCs?: () => Promise<void>;
-  };
+  // `runtime.waitForRPCs` drains the SDK's RPC queue. `@pulumi/pulumi` exports it (runtime/settings.js) but
+  // marks it `@internal` (absent from its .d.ts); the public `runtime.disconnect()` waits the same way but
+  // then closes the monitor, which tests that build several stacks in one process still use.
+  const waitForRPCs: unknown = Reflect.get(pulumi.runtime, "waitForRPCs");
+  if (typeof waitForRPCs !== "function")
+    throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs (relied on as of 3.248.0)");
   for (let i = 0; i < 3; i++) {
-    await settings.waitForRPCs?.();
+    await Reflect.apply(waitForRPCs, undefined, []);
     await new Promise((resolve) => setImmediate(resolve));
   }
 }

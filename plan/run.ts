@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, splitConfigMap } from "../stacks/config";
 import { expectedSharedOutputs } from "../stacks/shared-outputs";
-import { loadStackConfigFile, type LoadedConfig } from "./config-file";
+import { loadStackConfigFile, type LoadedConfig } from "../stack-file/load";
 import { PlanRecorder, settle } from "./mocks";
 import { SECRET_PLACEHOLDER, type RecordedResource } from "./record";
 

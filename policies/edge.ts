@@ -8,30 +8,74 @@ import type { PolicyResource } from "@pulumi/policy";
 import { configProperties, readConfig, schema } from "./lib/config";
 import { inEnvironments } from "./lib/environment";
 import { checkov, cis } from "./lib/frameworks";
+import { RUN_GRANTS } from "./lib/grants";
 import { grantsOf, isPublicMember } from "./lib/members";
 import { resourcePolicy, stackPolicy, type Module6Policy } from "./lib/policy";
-import { displayName, referenced, StackResources } from "./lib/stack";
+import { displayName, referenced, refersTo, StackResources } from "./lib/stack";
 import { T } from "./lib/tokens";
-import { isRecord, list, q, read, shown, str, tryRead, UNKNOWN, prop } from "./lib/values";
+import {
+  isPlainObject,
+  list,
+  num,
+  q,
+  read,
+  rec,
+  records,
+  shown,
+  str,
+  strings,
+  tryRead,
+  UNKNOWN,
+  prop,
+} from "./lib/values";
 import { INGRESS_ALL, INGRESS_INTERNAL, INGRESS_LB, targetsService } from "./run";
 
 type SslPolicy = Unwrap<gcp.compute.SSLPolicyArgs>;
 type BackendService = Unwrap<gcp.compute.BackendServiceArgs>;
-type SecurityPolicy = Unwrap<gcp.compute.SecurityPolicyArgs>;
+type BackendBucket = Unwrap<gcp.compute.BackendBucketArgs>;
 
 const STRONG_PROFILES = ["MODERN", "RESTRICTED", "FIPS_202205"];
 const STRONG_TLS = ["TLS_1_2", "TLS_1_3"];
 const EXTERNAL_SCHEMES = ["EXTERNAL", "EXTERNAL_MANAGED"];
 
+/**
+ * Cipher suites CIS 3.9 names weak for a CUSTOM profile: RSA key exchange (no forward secrecy) and 3DES
+ * ("…features do not contain TLS_RSA_WITH_AES_128_GCM_SHA256, TLS_RSA_WITH_AES_256_GCM_SHA384,
+ * TLS_RSA_WITH_AES_128_CBC_SHA, TLS_RSA_WITH_AES_256_CBC_SHA, TLS_RSA_WITH_3DES_EDE_CBC_SHA").
+ */
+export const isWeakCipherSuite = (feature: string): boolean =>
+  /^TLS_RSA_WITH_/.test(feature) || /3DES/.test(feature);
+
 /** True when a load-balancing scheme (unset = EXTERNAL) is external. */
 const isExternal = (scheme: string | undefined): boolean => EXTERNAL_SCHEMES.includes(scheme ?? "EXTERNAL");
+
+/**
+ * Why an SSL policy is weak, or undefined when it is strong: the MODERN, RESTRICTED or FIPS profile, or a
+ * CUSTOM profile without weak suites, and TLS 1.2 or later. Values unknown at preview are not judged.
+ */
+export function sslPolicyProblems(get: (key: string) => unknown): string[] {
+  const problems: string[] = [];
+  const profile = read(() => get("profile"));
+  const minTls = read(() => get("minTlsVersion"));
+  if (profile === "CUSTOM") {
+    const features = read(() => get("customFeatures"));
+    const weak = features === UNKNOWN ? [] : strings(features).filter(isWeakCipherSuite);
+    if (weak.length > 0) problems.push(`its CUSTOM profile enables weak cipher suites (${weak.join(", ")})`);
+  } else if (profile !== UNKNOWN && !STRONG_PROFILES.includes(str(profile) ?? "COMPATIBLE")) {
+    problems.push(shown("profile", profile, "the provider treats as COMPATIBLE"));
+  }
+  if (minTls !== UNKNOWN && !STRONG_TLS.includes(str(minTls) ?? "TLS_1_0")) {
+    problems.push(shown("minTlsVersion", minTls, "the provider treats as TLS_1_0"));
+  }
+  return problems;
+}
 
 export const sslPolicyModernTls = resourcePolicy<SslPolicy>(
   {
     name: "ssl-policy-modern-tls",
     domain: "edge",
     description:
-      "Checks that an SSL policy uses the MODERN or RESTRICTED profile (or FIPS_202205) and a minimum of TLS 1.2. Unset profile is COMPATIBLE and unset minTlsVersion is TLS_1_0, both of which admit weak cipher suites.",
+      "Checks that an SSL policy uses the MODERN, RESTRICTED or FIPS_202205 profile, or a CUSTOM profile without RSA-key-exchange or 3DES cipher suites, and a minimum of TLS 1.2. Unset profile is COMPATIBLE and unset minTlsVersion is TLS_1_0, both of which admit weak cipher suites. Stricter than AVD-GCP-0039, which checks only minTlsVersion.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
@@ -45,14 +89,10 @@ export const sslPolicyModernTls = resourcePolicy<SslPolicy>(
   },
   (policy, args, report) => {
     const name = q(policy.name ?? args.name);
-    if (!STRONG_PROFILES.includes(policy.profile ?? "COMPATIBLE")) {
+    const props = args.props;
+    for (const problem of sslPolicyProblems((k) => props[k])) {
       report(
-        `SSL policy ${name} must use the MODERN or RESTRICTED profile; ${shown("profile", policy.profile, "the provider treats as COMPATIBLE")}`,
-      );
-    }
-    if (!STRONG_TLS.includes(policy.minTlsVersion ?? "TLS_1_0")) {
-      report(
-        `SSL policy ${name} must require TLS 1.2 or later; ${shown("minTlsVersion", policy.minTlsVersion, "the provider treats as TLS_1_0")}`,
+        `SSL policy ${name} must use the MODERN or RESTRICTED profile (or a CUSTOM one without weak cipher suites) and TLS 1.2 or later; ${problem}`,
       );
     }
   },
@@ -76,6 +116,27 @@ export const backendServiceCloudArmor = resourcePolicy<BackendService>(
     if (armor === UNKNOWN || (typeof armor === "string" && armor !== "")) return; // computed at preview: set
     report(
       `External backend service ${q(bs.name ?? args.name)} must have a Cloud Armor security policy; securityPolicy is unset`,
+    );
+  },
+);
+
+export const backendBucketEdgeSecurityPolicy = resourcePolicy<BackendBucket>(
+  {
+    name: "backend-bucket-edge-security-policy",
+    domain: "edge",
+    description:
+      "Checks that every backend bucket has a Cloud Armor edge security policy (edgeSecurityPolicy). Backend buckets take no backend (CLOUD_ARMOR) policy; an edge policy (CLOUD_ARMOR_EDGE) filters by IP and region before the CDN cache, for cached and uncached requests alike. Unset edgeSecurityPolicy leaves static assets outside Cloud Armor.",
+    enforcementLevel: "advisory",
+    severity: "medium",
+    remediationSteps:
+      "Attach a CLOUD_ARMOR_EDGE policy (`edgeSecurityPolicy: edgePolicy.id`; HttpsLoadBalancer gives the static site one carrying `edge.armor`'s IP and region lists).",
+    types: [T.backendBucket],
+  },
+  (bucket, args, report) => {
+    const policy = read(() => bucket.edgeSecurityPolicy);
+    if (policy === UNKNOWN || (typeof policy === "string" && policy !== "")) return; // computed at preview: set
+    report(
+      `Backend bucket ${q(bucket.name ?? args.name)} must have a Cloud Armor edge security policy; edgeSecurityPolicy is unset`,
     );
   },
 );
@@ -128,81 +189,162 @@ export const loadBalancerExternalManaged = resourcePolicy<{ name?: string; loadB
   },
 );
 
-/** The preconfigured WAF rule sets every Cloud Armor policy must deny. */
-export const REQUIRED_WAF_RULES = ["sqli", "xss", "cve-canary"];
+/** The preconfigured WAF rule sets every Cloud Armor policy must deny (cve-canary: `cloud-armor-log4j-blocked`). */
+export const REQUIRED_WAF_RULES = ["sqli", "xss"];
+/** Google's preconfigured rule for Log4Shell (CVE-2021-44228). */
+export const LOG4J_RULE = "cve-canary";
 
 interface ArmorRule {
   readonly action: string;
   readonly preview: boolean;
   readonly expression: string;
+  readonly priority: number;
 }
 
-function armorRules(policy: SecurityPolicy): ArmorRule[] {
-  return (policy.rules ?? []).map((r) => ({
-    action: r.action,
-    preview: r.preview === true,
-    expression: r.match?.expr?.expression ?? "",
-  }));
+function ruleOf(r: Record<string, unknown>): ArmorRule {
+  const match = rec(tryRead(() => r.match));
+  return {
+    action: str(tryRead(() => r.action)) ?? "",
+    preview: tryRead(() => r.preview) === true,
+    expression: str(tryRead(() => rec(match.expr).expression)) ?? "",
+    priority: num(tryRead(() => r.priority)) ?? Number.MAX_SAFE_INTEGER,
+  };
 }
 
-const wafRuleSet = (expression: string): string | undefined =>
+/** The preconfigured rule set an expression evaluates (`sqli-v33-stable` → `sqli`). */
+export const wafRuleSet = (expression: string): string | undefined =>
   /evaluatePreconfigured(?:Waf|Expr)\(\s*['"]([a-z0-9-]+?)(?:-v\d+-(?:stable|canary))?['"]/.exec(
     expression,
   )?.[1];
 
-export const cloudArmorWafRules = resourcePolicy<SecurityPolicy>(
+/** A Cloud Armor policy (type unset or CLOUD_ARMOR) and its rules: inline, and SecurityPolicyRule resources. */
+interface ArmorPolicy {
+  readonly policy: PolicyResource;
+  readonly name: string;
+  readonly rules: readonly ArmorRule[];
+}
+
+/**
+ * The backend-service Cloud Armor policies of a stack with their rules, in evaluation order. Edge and
+ * network policies (CLOUD_ARMOR_EDGE, CLOUD_ARMOR_NETWORK) cannot evaluate WAF expressions and are not
+ * returned. A SecurityPolicyRule belongs to the policy its securityPolicy names (by value or dependency).
+ */
+function armorPolicies(stack: StackResources): ArmorPolicy[] {
+  const separate = stack.ofType(T.securityPolicyRule);
+  return stack
+    .ofType(T.securityPolicy)
+    .filter((p) => (str(prop(p, "type")) ?? "CLOUD_ARMOR") === "CLOUD_ARMOR")
+    .map((policy) => ({
+      policy,
+      name: displayName(policy),
+      rules: [
+        ...records(prop(policy, "rules")),
+        ...separate
+          .filter((r) => refersTo(r, "securityPolicy", policy, collections.securityPolicy))
+          .map((r) => r.props),
+      ]
+        .map(ruleOf)
+        .sort((a, b) => a.priority - b.priority),
+    }));
+}
+
+/** The first rule (by priority) that evaluates rule set `set`: the one that decides its requests. */
+const decisive = (rules: readonly ArmorRule[], set: string): ArmorRule | undefined =>
+  rules.find((r) => wafRuleSet(r.expression) === set);
+
+const armorConfig = schema({ environments: configProperties.environments(["prod"]) });
+
+export const cloudArmorLog4jBlocked = stackPolicy(
   {
-    name: "cloud-armor-waf-rules",
+    name: "cloud-armor-log4j-blocked",
     domain: "edge",
     description:
-      "Checks that a Cloud Armor policy denies the preconfigured WAF rule sets for SQL injection, XSS and Log4Shell (cve-canary, CVE-2021-44228), and that in the configured environments (default prod) no preconfigured WAF rule runs in preview mode. Unset preview is false (enforced). Edge and network policies, which cannot evaluate WAF rules, are not checked.",
+      "Checks that every Cloud Armor policy of a backend service (type CLOUD_ARMOR, the default) blocks Log4Shell (CVE-2021-44228): its first rule evaluating the preconfigured cve-canary rule set, inline or a separate SecurityPolicyRule, denies, and in the configured environments (default prod) is not in preview. Unset preview is false (enforced). Edge and network policies cannot evaluate WAF rules and are not checked.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-      "Use the CloudArmorPolicy component: it adds deny(403) rules for sqli, xss, lfi, rfi, rce, … and cve-canary; set `edge.armor.preview: false` once a rule change has met real traffic in staging.",
+      "Use the CloudArmorPolicy component: it denies cve-canary with 403; set `edge.armor.preview: false` once a rule change has met real traffic in staging.",
     framework: checkov(
       "CKV_GCP_73",
       "Ensure Cloud Armor prevents message lookup in Log4j2. See CVE-2021-44228 aka log4jshell",
     ),
-    configSchema: schema({ environments: configProperties.environments(["prod"]) }),
-    types: [T.securityPolicy],
+    configSchema: armorConfig,
   },
-  (policy, args, report) => {
-    if (policy.type !== undefined && policy.type !== "CLOUD_ARMOR") return;
-    const name = q(policy.name ?? args.name);
-    const rules = armorRules(policy);
-    for (const set of REQUIRED_WAF_RULES) {
-      const denies = rules.some((r) => wafRuleSet(r.expression) === set && r.action.startsWith("deny"));
-      if (!denies) report(`Cloud Armor policy ${name} must deny the preconfigured WAF rule set ${q(set)}`);
-    }
+  (args, report) => {
     const { environments } = readConfig(args, { environments: ["prod"] });
-    if (!inEnvironments(args, args.stackTags, environments)) return;
-    const previewed = rules.filter((r) => r.preview && wafRuleSet(r.expression) !== undefined);
-    if (previewed.length > 0) {
-      report(
-        `Cloud Armor policy ${name} must enforce its WAF rules in this environment; ${previewed.length} preconfigured WAF rule(s) run in preview mode`,
-      );
+    for (const { policy, name, rules } of armorPolicies(new StackResources(args.resources))) {
+      const rule = decisive(rules, LOG4J_RULE);
+      if (rule === undefined || !rule.action.startsWith("deny")) {
+        report(
+          `Cloud Armor policy ${q(name)} must deny the preconfigured rule set "cve-canary" (Log4Shell); ${rule ? `its first cve-canary rule's action is ${q(rule.action)}` : "no rule evaluates it"}`,
+          policy.urn,
+        );
+      } else if (rule.preview && inEnvironments(policy, args.stackTags, environments)) {
+        report(
+          `Cloud Armor policy ${q(name)} must enforce its cve-canary (Log4Shell) rule in this environment; it runs in preview mode`,
+          policy.urn,
+        );
+      }
     }
   },
 );
 
-export const cloudArmorRateLimit = resourcePolicy<SecurityPolicy>(
+export const cloudArmorWafRules = stackPolicy(
+  {
+    name: "cloud-armor-waf-rules",
+    domain: "edge",
+    description:
+      "Checks that every Cloud Armor policy of a backend service (type CLOUD_ARMOR, the default) denies the preconfigured WAF rule sets for SQL injection and XSS (its first rule evaluating each, inline or a separate SecurityPolicyRule, denies), and that in the configured environments (default prod) no other preconfigured WAF rule runs in preview mode (cve-canary is cloud-armor-log4j-blocked's). Unset preview is false (enforced). Edge and network policies cannot evaluate WAF rules and are not checked.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+      "Use the CloudArmorPolicy component: it adds deny(403) rules for sqli, xss, lfi, rfi, rce, … and cve-canary; set `edge.armor.preview: false` once a rule change has met real traffic in staging.",
+    configSchema: armorConfig,
+  },
+  (args, report) => {
+    const { environments } = readConfig(args, { environments: ["prod"] });
+    for (const { policy, name, rules } of armorPolicies(new StackResources(args.resources))) {
+      for (const set of REQUIRED_WAF_RULES) {
+        const rule = decisive(rules, set);
+        if (rule === undefined || !rule.action.startsWith("deny")) {
+          report(
+            `Cloud Armor policy ${q(name)} must deny the preconfigured WAF rule set ${q(set)}`,
+            policy.urn,
+          );
+        }
+      }
+      if (!inEnvironments(policy, args.stackTags, environments)) continue;
+      const previewed = rules.filter(
+        (r) => r.preview && wafRuleSet(r.expression) !== undefined && wafRuleSet(r.expression) !== LOG4J_RULE,
+      );
+      if (previewed.length > 0) {
+        report(
+          `Cloud Armor policy ${q(name)} must enforce its WAF rules in this environment; ${previewed.length} preconfigured WAF rule(s) run in preview mode`,
+          policy.urn,
+        );
+      }
+    }
+  },
+);
+
+export const cloudArmorRateLimit = stackPolicy(
   {
     name: "cloud-armor-rate-limit",
     domain: "edge",
     description:
-      "Checks that a Cloud Armor policy has a per-client rate-limit rule (action throttle or rate_based_ban), which caps abusive clients before they reach Cloud Run.",
+      "Checks that every Cloud Armor policy of a backend service has a per-client rate-limit rule (action throttle or rate_based_ban, inline or a separate SecurityPolicyRule), which caps abusive clients before they reach Cloud Run.",
     enforcementLevel: "advisory",
     severity: "medium",
     remediationSteps: "Keep the CloudArmorPolicy rate limit (`edge.armor.rateLimit`) on.",
-    types: [T.securityPolicy],
   },
-  (policy, args, report) => {
-    if (policy.type !== undefined && policy.type !== "CLOUD_ARMOR") return;
-    if (armorRules(policy).some((r) => r.action === "throttle" || r.action === "rate_based_ban")) return;
-    report(
-      `Cloud Armor policy ${q(policy.name ?? args.name)} must have a rate-limit rule (throttle or rate_based_ban)`,
-    );
+  (args, report) => {
+    for (const { policy, name, rules } of armorPolicies(new StackResources(args.resources))) {
+      if (rules.some((r) => r.action === "throttle" || r.action === "rate_based_ban")) continue;
+      report(
+        `Cloud Armor policy ${q(name)} must have a rate-limit rule (throttle or rate_based_ban)`,
+        policy.urn,
+      );
+    }
   },
 );
 
@@ -272,8 +414,7 @@ function routes(map: PolicyResource, backend: PolicyResource): boolean {
 function publicReason(svc: PolicyResource, invokerGrants: readonly PolicyResource[]): string | undefined {
   if (prop(svc, "invokerIamDisabled") === true) return "invokerIamDisabled is true";
   for (const g of invokerGrants) {
-    const nameProp =
-      g.type === T.runServiceIamMember || g.type === T.runServiceIamBinding ? "name" : "service";
+    const nameProp = g.type.startsWith("gcp:cloudrunv2/") ? "name" : "service";
     if (!targetsService(g, nameProp, svc)) continue;
     for (const grant of grantsOf(g.props)) {
       const member = grant.members.find(isPublicMember);
@@ -302,12 +443,7 @@ export const cloudRunPublicOnlyThroughLoadBalancer = stackPolicy(
   },
   (args, report) => {
     const stack = new StackResources(args.resources);
-    const invokerGrants = stack.ofType(
-      T.runServiceIamMember,
-      T.runServiceIamBinding,
-      T.runV1IamMember,
-      T.runV1IamBinding,
-    );
+    const invokerGrants = stack.ofType(...RUN_GRANTS);
     const negs = stack.ofType(T.neg);
     const backends = stack.ofType(T.backendService);
     const maps = stack.ofType(T.urlMap);
@@ -375,11 +511,8 @@ export const cloudRunPublicOnlyThroughLoadBalancer = stackPolicy(
 );
 
 function sslPolicyWeakness(policy: PolicyResource): string | undefined {
-  const profile = str(prop(policy, "profile"));
-  const minTls = str(prop(policy, "minTlsVersion"));
-  if (STRONG_PROFILES.includes(profile ?? "COMPATIBLE") && STRONG_TLS.includes(minTls ?? "TLS_1_0"))
-    return undefined;
-  return `SSL policy ${q(displayName(policy))}: ${shown("profile", profile, "means COMPATIBLE")}; ${shown("minTlsVersion", minTls, "means TLS_1_0")}`;
+  const problems = sslPolicyProblems((k) => prop(policy, k));
+  return problems.length ? `SSL policy ${q(displayName(policy))}: ${problems.join("; ")}` : undefined;
 }
 
 export const httpsProxyStrongSslPolicy = stackPolicy(
@@ -387,7 +520,7 @@ export const httpsProxyStrongSslPolicy = stackPolicy(
     name: "https-proxy-strong-ssl-policy",
     domain: "edge",
     description:
-      "Checks that every target HTTPS proxy uses an SSL policy of this stack with the MODERN or RESTRICTED profile and TLS 1.2 or later, following sslPolicy by property dependencies or reference. Unset sslPolicy applies Google's default policy (COMPATIBLE, TLS 1.0).",
+      "Checks that every target HTTPS proxy uses an SSL policy of this stack with the MODERN, RESTRICTED or FIPS profile (or a CUSTOM one without weak cipher suites) and TLS 1.2 or later, following sslPolicy by property dependencies or reference. Unset sslPolicy applies Google's default policy (COMPATIBLE, TLS 1.0). Stricter than AVD-GCP-0039, which checks only minTlsVersion.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps: "Create an SSLPolicy (MODERN, TLS_1_2) and set it as the proxy's `sslPolicy`.",
@@ -417,7 +550,7 @@ export const httpsProxyStrongSslPolicy = stackPolicy(
         const weakness = sslPolicyWeakness(policy);
         if (weakness) {
           report(
-            `Target HTTPS proxy ${name} must use an SSL policy with the MODERN or RESTRICTED profile and TLS 1.2 or later; ${weakness}`,
+            `Target HTTPS proxy ${name} must use an SSL policy with a strong profile and TLS 1.2 or later; ${weakness}`,
             proxy.urn,
           );
         }
@@ -429,7 +562,7 @@ export const httpsProxyStrongSslPolicy = stackPolicy(
 function redirectProblem(map: PolicyResource): string | undefined {
   const redirect = prop(map, "defaultUrlRedirect");
   const problems: string[] = [];
-  if (!isRecord(redirect)) problems.push("it has no defaultUrlRedirect");
+  if (!isPlainObject(redirect)) problems.push("it has no defaultUrlRedirect");
   else if (tryRead(() => redirect.httpsRedirect) !== true)
     problems.push("defaultUrlRedirect.httpsRedirect is not true");
   if (prop(map, "defaultService") !== undefined) problems.push("it sets defaultService");
@@ -445,7 +578,7 @@ export const httpPort80RedirectOnly = stackPolicy(
     name: "http-port-80-redirect-only",
     domain: "edge",
     description:
-      "Checks that plain HTTP is served only on port 80 and only as a redirect: every target HTTP proxy's URL map has defaultUrlRedirect.httpsRedirect true and routes to no service, and every global forwarding rule targeting an HTTP proxy listens on port 80.",
+      "Checks that plain HTTP is served only on port 80 and only as a redirect: every target HTTP proxy uses a URL map of this stack (one outside it cannot be checked) whose defaultUrlRedirect.httpsRedirect is true and that routes to no service; every global forwarding rule targeting an HTTP proxy listens on port 80; and no external global forwarding rule (loadBalancingScheme EXTERNAL or EXTERNAL_MANAGED; unset is EXTERNAL) targets an HTTP proxy outside the stack. Less strict than CKV2_GCP_38, which refuses every EXTERNAL rule with an HTTP proxy: a redirect-only proxy of this stack is accepted.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
@@ -477,6 +610,19 @@ export const httpPort80RedirectOnly = stackPolicy(
     }
     for (const rule of stack.ofType(T.forwardingRule)) {
       const target = referenced(rule, "target", httpProxies, collections.httpProxy)[0];
+      const ref = str(prop(rule, "target"));
+      if (
+        target === undefined &&
+        ref !== undefined &&
+        /targetHttpProxies\//i.test(ref) &&
+        isExternal(str(prop(rule, "loadBalancingScheme")))
+      ) {
+        report(
+          `Global forwarding rule ${q(displayName(rule))} must target a redirect-only HTTP proxy of this stack; it targets ${q(ref)}, whose URL map cannot be checked`,
+          rule.urn,
+        );
+        continue;
+      }
       if (target && !["80", "80-80"].includes(ports(rule))) {
         report(
           `Global forwarding rule ${q(displayName(rule))} targets plain-HTTP proxy ${q(displayName(target))} and must listen only on port 80; portRange is ${q(ports(rule) || null)}`,
@@ -490,8 +636,10 @@ export const httpPort80RedirectOnly = stackPolicy(
 export const edgePolicies: readonly Module6Policy[] = [
   sslPolicyModernTls,
   backendServiceCloudArmor,
+  backendBucketEdgeSecurityPolicy,
   backendServiceLogging,
   loadBalancerExternalManaged,
+  cloudArmorLog4jBlocked,
   cloudArmorWafRules,
   cloudArmorRateLimit,
   loadBalancerSecurityHeaders,

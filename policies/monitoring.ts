@@ -197,7 +197,7 @@ export const prodServiceSlo = stackPolicy(
     name: "prod-service-slo",
     domain: "monitoring",
     description:
-      "Checks that every Cloud Run service in the configured environments (default prod) has a monitoring GenericService (basicService.serviceLabels.service_name = the service's name) with at least one Slo that refers to it by service id or depends on it.",
+      "Checks that every Cloud Run service in the configured environments (default prod) has a monitoring GenericService (basicService.serviceLabels.service_name = the service's name), or a CustomService that depends on it (a service in several regions), with at least one Slo that refers to it by service id or depends on it.",
     enforcementLevel: "advisory",
     severity: "medium",
     remediationSteps: "Add the service's SLOs (availability, latency) on a CLOUD_RUN GenericService.",
@@ -205,7 +205,7 @@ export const prodServiceSlo = stackPolicy(
   },
   (args, report) => {
     const stack = new StackResources(args.resources);
-    const services = stack.ofType(T.genericService);
+    const services = stack.ofType(T.genericService, T.customService);
     const slos = stack.ofType(T.slo);
     for (const svc of monitoredServices(args)) {
       const name = q(displayName(svc));
@@ -268,7 +268,7 @@ export const prodServiceBurnRateAlert = stackPolicy(
   },
   (args, report) => {
     const stack = new StackResources(args.resources);
-    const services = stack.ofType(T.genericService);
+    const services = stack.ofType(T.genericService, T.customService);
     const slos = stack.ofType(T.slo);
     const alerts = stack.ofType(T.alertPolicy);
     for (const svc of monitoredServices(args)) {

@@ -28,51 +28,79 @@ export function opensPort(ports: readonly string[] | undefined, port: number): b
   });
 }
 
-export const firewallNoPublicAdminPorts = resourcePolicy<Firewall>(
-  {
-    name: "firewall-no-public-admin-ports",
-    domain: "network",
-    description:
-      "Checks that no enabled ingress firewall rule (unset direction is INGRESS) opens SSH (22) or RDP (3389) to 0.0.0.0/0 or ::/0; an allow rule without ports, or for protocol all, opens every port.",
-    enforcementLevel: "mandatory",
-    severity: "high",
-    remediationSteps:
-      "Reach instances through IAP TCP forwarding (source 35.235.240.0/20) or OS Login, not the internet.",
-    framework: cis("3.6", "Ensure That SSH Access Is Restricted From the Internet (3.7: RDP)"),
-    otherIds: ["CKV_GCP_2", "CKV_GCP_3", "AVD-GCP-0071", "AVD-GCP-0070"],
-    types: [T.firewall],
-  },
-  (fw, args, report) => {
-    if ((fw.direction ?? "INGRESS") !== "INGRESS" || fw.disabled === true) return;
-    const open = (fw.sourceRanges ?? []).filter((r) => ANYWHERE.includes(r));
-    if (open.length === 0) return;
-    for (const [port, label] of Object.entries(ADMIN_PORTS)) {
-      const opened = (fw.allows ?? []).some(
-        (a) => (a.protocol === "all" || a.protocol === "tcp") && opensPort(a.ports, Number(port)),
-      );
-      if (opened) {
-        report(
-          `Firewall rule ${q(fw.name ?? args.name)} must not open ${label} (port ${port}) to ${open.join(", ")}`,
-        );
-      }
-    }
-  },
-);
+/** The admin ports an ingress rule open to anywhere exposes: (protocol tcp or all, port in `ports`). */
+function exposedTo(fw: Firewall, port: number): string[] {
+  if ((fw.direction ?? "INGRESS") !== "INGRESS" || fw.disabled === true) return [];
+  const open = (fw.sourceRanges ?? []).filter((r) => ANYWHERE.includes(r));
+  if (open.length === 0) return [];
+  const opened = (fw.allows ?? []).some(
+    (a) => (a.protocol === "all" || a.protocol === "tcp") && opensPort(a.ports, port),
+  );
+  return opened ? open : [];
+}
 
-const isPrivateSubnet = (s: Subnetwork): boolean => (s.purpose ?? "PRIVATE") === "PRIVATE";
+const firewallPolicy = (
+  port: 22 | 3389,
+  meta: { name: string; control: string; title: string; otherIds: string[] },
+): Module6Policy =>
+  resourcePolicy<Firewall>(
+    {
+      name: meta.name,
+      domain: "network",
+      description: `Checks that no enabled ingress firewall rule (unset direction is INGRESS) opens ${ADMIN_PORTS[port]} (TCP ${port}) to 0.0.0.0/0 or ::/0; an allow rule for protocol tcp or all without ports opens every port.`,
+      enforcementLevel: "mandatory",
+      severity: "high",
+      remediationSteps:
+        "Reach instances through IAP TCP forwarding (source 35.235.240.0/20) or OS Login, not the internet.",
+      framework: cis(meta.control, meta.title),
+      otherIds: meta.otherIds,
+      types: [T.firewall],
+    },
+    (fw, args, report) => {
+      const open = exposedTo(fw, port);
+      if (open.length === 0) return;
+      report(
+        `Firewall rule ${q(fw.name ?? args.name)} must not open ${ADMIN_PORTS[port]} (port ${port}) to ${open.join(", ")}`,
+      );
+    },
+  );
+
+export const firewallNoPublicSsh = firewallPolicy(22, {
+  name: "firewall-no-public-ssh",
+  control: "3.6",
+  title: "Ensure That SSH Access Is Restricted From the Internet",
+  otherIds: ["CKV_GCP_2", "AVD-GCP-0071"],
+});
+
+export const firewallNoPublicRdp = firewallPolicy(3389, {
+  name: "firewall-no-public-rdp",
+  control: "3.7",
+  title: "Ensure That RDP Access Is Restricted From the Internet",
+  otherIds: ["CKV_GCP_3", "AVD-GCP-0070"],
+});
+
+/**
+ * Subnet purposes that hold workloads: unset and PRIVATE (the default), and its legacy name
+ * PRIVATE_RFC_1918. Proxy-only (REGIONAL_MANAGED_PROXY, GLOBAL_MANAGED_PROXY, INTERNAL_HTTPS_LOAD_BALANCER),
+ * PRIVATE_SERVICE_CONNECT, PEER_MIGRATION and PRIVATE_NAT subnets have no VMs of their own
+ * (`purpose` in node_modules/@pulumi/gcp/compute/subnetwork.d.ts).
+ */
+const WORKLOAD_PURPOSES = ["PRIVATE", "PRIVATE_RFC_1918"];
+
+const isPrivateSubnet = (s: Subnetwork): boolean => WORKLOAD_PURPOSES.includes(s.purpose ?? "PRIVATE");
 
 export const subnetFlowLogs = resourcePolicy<Subnetwork>(
   {
     name: "subnet-flow-logs",
     domain: "network",
     description:
-      "Checks that a regular (PRIVATE, the default purpose) subnetwork records VPC flow logs. Unset logConfig means no flow logs; proxy-only subnets cannot have them and are not checked.",
+      "Checks that a regular subnetwork (purpose PRIVATE, the default, or PRIVATE_RFC_1918) records VPC flow logs. Unset logConfig means no flow logs; proxy-only, Private Service Connect and NAT subnets hold no VMs and are not checked.",
     enforcementLevel: "advisory",
     severity: "low",
     remediationSteps:
       "Set `logConfig: { aggregationInterval: INTERVAL_5_SEC, flowSampling: 0.5, metadata: INCLUDE_ALL_METADATA }`.",
     framework: cis("3.8", "Ensure that VPC Flow Logs is Enabled for Every Subnet in a VPC Network"),
-    otherIds: ["CKV_GCP_26", "AVD-GCP-0029"],
+    otherIds: ["CKV_GCP_26", "AVD-GCP-0029", "AVD-GCP-0076"],
     types: [T.subnetwork],
   },
   (subnet, args, report) => {
@@ -188,7 +216,8 @@ export const redisHighAvailability = resourcePolicy<Redis>(
 );
 
 export const networkPolicies: readonly Module6Policy[] = [
-  firewallNoPublicAdminPorts,
+  firewallNoPublicSsh,
+  firewallNoPublicRdp,
   subnetFlowLogs,
   subnetPrivateGoogleAccess,
   networkCustomSubnets,

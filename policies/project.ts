@@ -14,7 +14,7 @@ import { effectiveLabels } from "./lib/labels";
 import { resourcePolicy, stackPolicy, type Module6Policy } from "./lib/policy";
 import { displayName, StackResources } from "./lib/stack";
 import { ANY_GCP, T } from "./lib/tokens";
-import { isRecord, q, rec, records, str, tryRead } from "./lib/values";
+import { isPlainObject, q, rec, records, str, tryRead } from "./lib/values";
 
 /** `gcp:storage/bucket:Bucket` → `storage/bucket`, for messages. */
 export const shortType = (type: string): string => type.replace(/^gcp:/, "").replace(/:[A-Za-z0-9]+$/, "");
@@ -35,7 +35,7 @@ export const allowedRegions = resourcePolicy(
     name: "allowed-regions",
     domain: "project",
     description:
-      "Checks that every Google Cloud resource (location, region or locationId, and Secret Manager replicas) is in the allowedRegions policy config (default asia-northeast3 and asia-northeast1; global and a multi-region containing an allowed region are accepted). A secret with automatic replication may be stored in any region. Unset location takes the provider's region, checked on the provider.",
+      "Checks that every Google Cloud resource (location, region or locationId, and Secret Manager replicas) is in the allowedRegions policy config (the offline plan and audit take it from the stack's module6:allowedRegions when the config does not set it, and `npm run plan -- --policy-config-out` writes it for `pulumi preview`; default asia-northeast3 and asia-northeast1; global and a multi-region containing an allowed region are accepted). A secret with automatic replication may be stored in any region. Unset location takes the provider's region, checked on the provider.",
     enforcementLevel: "mandatory",
     severity: "medium",
     remediationSteps:
@@ -54,7 +54,7 @@ export const allowedRegions = resourcePolicy(
       }
     }
     const replication = tryRead(() => props.replication);
-    if (args.type !== T.smSecret || !isRecord(replication)) return;
+    if (args.type !== T.smSecret || !isPlainObject(replication)) return;
     if (replication.auto !== undefined) {
       report(
         `${what} must replicate only to allowed regions (${list}); automatic replication may store it in any region`,
@@ -73,6 +73,7 @@ export const allowedRegions = resourcePolicy(
 export const LABELLED_TYPES = [
   T.bucket,
   T.runService,
+  T.runJob,
   T.smSecret,
   T.repository,
   T.forwardingRule,

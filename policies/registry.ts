@@ -2,6 +2,7 @@
 import type * as gcp from "@pulumi/gcp";
 import type { Unwrap } from "@pulumi/pulumi";
 import { checkov } from "./lib/frameworks";
+import { REPOSITORY_GRANTS } from "./lib/grants";
 import { grantsOf, isPublicMember } from "./lib/members";
 import { resourcePolicy, stackPolicy, type Module6Policy } from "./lib/policy";
 import { displayName, StackResources } from "./lib/stack";
@@ -83,7 +84,7 @@ export const artifactRegistryNoPublicReaders = resourcePolicy<{ repository?: str
     name: "artifact-registry-no-public-readers",
     domain: "registry",
     description:
-      "Checks that no Artifact Registry repository IAM member or binding grants anything to allUsers or allAuthenticatedUsers.",
+      "Checks that no Artifact Registry repository IAM member, binding or policy (policy documents parsed) grants anything to allUsers or allAuthenticatedUsers.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
@@ -92,7 +93,7 @@ export const artifactRegistryNoPublicReaders = resourcePolicy<{ repository?: str
       "CKV_GCP_101",
       "Ensure that Artifact Registry repositories are not anonymously or publicly accessible",
     ),
-    types: [T.repositoryIamMember, T.repositoryIamBinding],
+    types: REPOSITORY_GRANTS,
   },
   (grant, args, report) => {
     for (const g of grantsOf(args.props)) {
@@ -114,7 +115,6 @@ export const artifactRegistryScanningApiEnabled = stackPolicy(
     enforcementLevel: "advisory",
     severity: "medium",
     remediationSteps: "Add containerscanning.googleapis.com to the project's APIs (ProjectServices).",
-    framework: checkov("CKV2_GCP_11", "Ensure GCP GCR Container Vulnerability Scanning is enabled"),
   },
   (args, report) => {
     const stack = new StackResources(args.resources);

@@ -8,6 +8,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { configProperties, readConfig, schema } from "./lib/config";
 import { inEnvironments } from "./lib/environment";
 import { checkov, cis } from "./lib/frameworks";
+import { grantTarget, IAP_RUN_GRANTS, RUN_GRANTS, RUN_JOB_GRANTS } from "./lib/grants";
 import { identityKey, runtimeIdentity } from "./lib/identity";
 import { grantsOf, isDefaultServiceAccount, isPublicMember } from "./lib/members";
 import { resourcePolicy, stackPolicy, type Module6Policy } from "./lib/policy";
@@ -16,6 +17,7 @@ import { T } from "./lib/tokens";
 import { q, read, shown, str, tryRead, UNKNOWN, prop } from "./lib/values";
 
 type RunService = Unwrap<gcp.cloudrunv2.ServiceArgs>;
+type RunJob = Unwrap<gcp.cloudrunv2.JobArgs>;
 
 export const INGRESS_ALL = "INGRESS_TRAFFIC_ALL";
 export const INGRESS_LB = "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER";
@@ -80,30 +82,34 @@ export const cloudRunDefaultUrlDisabled = resourcePolicy<RunService>(
   },
 );
 
-export const cloudRunDedicatedServiceAccount = resourcePolicy<RunService>(
+export const cloudRunDedicatedServiceAccount = resourcePolicy<RunService | RunJob>(
   {
     name: "cloud-run-dedicated-service-account",
     domain: "run",
     description:
-      "Checks that a Cloud Run service runs as a service account of its own (template.serviceAccount), not Google's default Compute Engine or App Engine account. Unset serviceAccount runs the service as the Compute Engine default account, which has Editor on the project.",
+      "Checks that a Cloud Run service (template.serviceAccount) or job (template.template.serviceAccount) runs as a service account of its own, not Google's default Compute Engine or App Engine account. Unset serviceAccount runs it as the Compute Engine default account, which has Editor on the project.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-      "Create a service account per service (the ServiceIdentity component does) and set `template.serviceAccount` to its e-mail.",
-    otherIds: ["CKV_GCP_46"],
-    types: [T.runService],
+      "Create a service account per service or job (the ServiceIdentity component does) and set its template's `serviceAccount` to that e-mail.",
+    types: [T.runService, T.runJob],
   },
-  (svc, args, report) => {
-    const sa = read(() => svc.template?.serviceAccount);
+  (workload, args, report) => {
+    const job = args.type === T.runJob;
+    const path = job ? "template.template.serviceAccount" : "template.serviceAccount";
+    const sa = read(() =>
+      job
+        ? (workload as RunJob).template?.template?.serviceAccount
+        : (workload as RunService).template?.serviceAccount,
+    );
     if (sa === UNKNOWN) return; // computed from another resource at preview: set, and not a default account
+    const what = `Cloud Run ${job ? "job" : "service"} ${serviceName(workload, args.name)}`;
     if (sa === undefined || sa === "") {
       report(
-        `Cloud Run service ${serviceName(svc, args.name)} must run as a dedicated service account; template.serviceAccount is unset, which runs it as the Compute Engine default service account`,
+        `${what} must run as a dedicated service account; ${path} is unset, which runs it as the Compute Engine default service account`,
       );
     } else if (isDefaultServiceAccount(sa)) {
-      report(
-        `Cloud Run service ${serviceName(svc, args.name)} must run as a dedicated service account, not the default ${q(sa)}`,
-      );
+      report(`${what} must run as a dedicated service account, not the default ${q(sa)}`);
     }
   },
 );
@@ -151,7 +157,7 @@ export const cloudRunPublicInvokerAllowList = resourcePolicy<InvokerGrant>(
     name: "cloud-run-public-invoker-allow-list",
     domain: "run",
     description:
-      "Checks that Cloud Run IAM grants (v2 ServiceIamMember/Binding, v1 IamMember/Binding) give allUsers or allAuthenticatedUsers only roles/run.invoker, and only on services in the publicInvokerAllowList policy config (empty by default).",
+      "Checks that Cloud Run IAM grants (v2 ServiceIamMember/Binding/Policy, v1 IamMember/Binding/Policy; policy documents parsed) give allUsers or allAuthenticatedUsers only roles/run.invoker, and only on services in the publicInvokerAllowList policy config (empty by default); a Cloud Run job grants them nothing (JobIamMember/Binding/Policy).",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
@@ -161,9 +167,17 @@ export const cloudRunPublicInvokerAllowList = resourcePolicy<InvokerGrant>(
       "Ensure that GCP Cloud Run services are not anonymously or publicly accessible",
     ),
     configSchema: schema({ publicInvokerAllowList: configProperties.publicInvokerAllowList }),
-    types: [T.runServiceIamMember, T.runServiceIamBinding, T.runV1IamMember, T.runV1IamBinding],
+    types: [...RUN_GRANTS, ...RUN_JOB_GRANTS],
   },
   (grant, args, report) => {
+    if ((RUN_JOB_GRANTS as readonly string[]).includes(args.type)) {
+      for (const g of grantsOf(args.props))
+        for (const member of g.members.filter(isPublicMember))
+          report(
+            `IAM grant on ${grantTarget(args.type, args.props, args.name)} must not give ${g.role} to ${member}`,
+          );
+      return;
+    }
     const { publicInvokerAllowList } = readConfig(args, { publicInvokerAllowList: [] as string[] });
     const name = str(tryRead(() => grant.name ?? grant.service)) ?? args.name;
     for (const g of grantsOf(args.props)) {
@@ -266,7 +280,7 @@ export const iapNoPublicAccess = resourcePolicy<IapGrant>(
     name: "iap-no-public-access",
     domain: "run",
     description:
-      "Checks that IAP access to a Cloud Run service (WebCloudRunServiceIamMember/Binding) is never granted to allUsers or allAuthenticatedUsers, which would let anyone through the identity-aware proxy.",
+      "Checks that IAP access to a Cloud Run service (WebCloudRunServiceIamMember/Binding/Policy) is never granted to allUsers or allAuthenticatedUsers, which would let anyone through the identity-aware proxy.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
@@ -275,7 +289,7 @@ export const iapNoPublicAccess = resourcePolicy<IapGrant>(
       "3.10",
       "Use Identity Aware Proxy (IAP) to Ensure Only Traffic From Google IP Addresses are 'Allowed'",
     ),
-    types: [T.iapRunMember, T.iapRunBinding],
+    types: IAP_RUN_GRANTS,
   },
   (grant, args, report) => {
     for (const g of grantsOf(args.props)) {
@@ -352,8 +366,8 @@ export const cloudRunIapWired = stackPolicy(
   },
   (args, report) => {
     const stack = new StackResources(args.resources);
-    const invokers = stack.ofType(T.runServiceIamMember, T.runServiceIamBinding);
-    const accessors = stack.ofType(T.iapRunMember, T.iapRunBinding);
+    const invokers = stack.ofType(T.runServiceIamMember, T.runServiceIamBinding, T.runServiceIamPolicy);
+    const accessors = stack.ofType(...IAP_RUN_GRANTS);
     for (const svc of stack.ofType(T.runService)) {
       if (prop(svc, "iapEnabled") !== true) continue;
       const name = q(displayName(svc));

@@ -5,6 +5,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { configProperties, readConfig, schema } from "./lib/config";
 import { inEnvironments } from "./lib/environment";
 import { grantNames, identityKey, runtimeIdentity, type Identity } from "./lib/identity";
+import { SECRET_GRANTS } from "./lib/grants";
 import { grantsOf, isPublicMember } from "./lib/members";
 import { resourcePolicy, stackPolicy, type Module6Policy } from "./lib/policy";
 import { displayName, referenced, StackResources } from "./lib/stack";
@@ -42,12 +43,12 @@ export const secretIamNoPublicMembers = resourcePolicy<{ secretId?: string }>(
     name: "secret-iam-no-public-members",
     domain: "secrets",
     description:
-      "Checks that no Secret Manager IAM member or binding grants any role on a secret to allUsers or allAuthenticatedUsers.",
+      "Checks that no Secret Manager IAM member, binding or policy (policy documents parsed) grants any role on a secret to allUsers or allAuthenticatedUsers.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
       "Grant secret access per secret to the service accounts that mount it (`secret.grantAccess(sa)`).",
-    types: [T.secretIamMember, T.secretIamBinding],
+    types: SECRET_GRANTS,
   },
   (grant, args, report) => {
     for (const g of grantsOf(args.props)) {
@@ -139,7 +140,7 @@ export const secretAccessorOnlyMounted = stackPolicy(
       for (const s of mountedSecrets(svc, secrets)) entry.mounted.add(s);
       runtimes.set(k, entry);
     }
-    for (const grant of stack.ofType(T.secretIamMember, T.secretIamBinding)) {
+    for (const grant of stack.ofType(...SECRET_GRANTS)) {
       for (const g of grantsOf(grant.props).filter((x) => x.role === SECRET_ACCESSOR)) {
         const secret = grantedSecret(grant, secrets);
         if (secret === undefined) continue;

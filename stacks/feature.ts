@@ -49,6 +49,7 @@ const DROPPED_SERVICE_KEYS = [
   "iapMembers",
   "slo",
   "uptimePath",
+  "readinessPath",
 ];
 /** Firestore settings the feature preset decides (no PITR, no protection, no backups). */
 const DROPPED_FIRESTORE_KEYS = ["pointInTimeRecovery", "deleteProtection", "backups"];

@@ -5,6 +5,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import * as time from "@pulumiverse/time";
 import type { CommonArgs } from "../components/shared/types";
 import { NAMESPACE, SECRET_KEY_PREFIX, parseStackConfig, splitConfigMap, type StackConfig } from "./config";
 import { Environment, type EdgeOutputs } from "./environment";
@@ -36,10 +37,22 @@ export interface StackOutputs {
 /** Reads and validates the running stack's config (throws a `ValidationError` listing every problem). */
 export function loadStackConfig(): StackConfig {
   const map = pulumi.runtime.allConfig();
-  // The SDK knows which keys are secret (`PULUMI_CONFIG_SECRET_KEYS`) but does not type the function.
-  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
-  const secretKeys = Object.keys(map).filter((key) => runtime.isConfigSecret?.(key) ?? false);
+  const secretKeys = Object.keys(map).filter(isConfigSecret);
   return parseStackConfig(splitConfigMap(pulumi.getStack(), map, secretKeys));
+}
+
+/**
+ * Whether the CLI handed a config key over as a secret, so that its value never appears in an error
+ * message. `@pulumi/pulumi` knows (the CLI's `PULUMI_CONFIG_SECRET_KEYS`, or the keys given to
+ * `runtime.setAllConfig`) and answers with `runtime.isConfigSecret`, which it exports (runtime/config.js)
+ * but marks `@internal`: it is absent from the .d.ts and no public API tells it. Looked up by name, so an
+ * SDK without it fails loudly instead of showing secrets; tests/sdk-internals.test.ts pins it.
+ */
+function isConfigSecret(key: string): boolean {
+  const lookup: unknown = Reflect.get(pulumi.runtime, "isConfigSecret");
+  if (typeof lookup !== "function")
+    throw new Error("@pulumi/pulumi no longer exports runtime.isConfigSecret (relied on as of 3.248.0)");
+  return Reflect.apply(lookup, undefined, [key]) === true;
 }
 
 /** The secret values a stack creates versions from, as secret outputs (never plain text). */
@@ -72,6 +85,11 @@ export function createStack(
     project: config.gcpProject,
     region: config.region,
     defaultLabels: config.labels,
+    // With user credentials the Billing Budgets API answers 403 unless requests name a quota project:
+    // "you must specify a billingProject and set userProjectOverride to true in the provider
+    // configuration" (Pulumi registry, gcp.billing.Budget). The caller then needs
+    // serviceusage.services.use on that project (README "Deploying for real": deployer roles).
+    ...(config.monitoring?.budget ? { billingProject: config.gcpProject, userProjectOverride: true } : {}),
   });
   const common: CommonArgs = {
     project: config.gcpProject,
@@ -79,9 +97,11 @@ export function createStack(
     labels: config.labels,
     naming: new EnvironmentNaming(config.prefix, config.env),
   };
-  // Random names (bucket suffixes) need their own explicit provider for the same reason.
+  // Random names (bucket suffixes) and propagation waits (`time.Sleep`, components/shared/propagation.ts)
+  // need their own explicit providers for the same reason.
   const randomProvider = new random.Provider("random", {});
-  const opts: pulumi.ComponentResourceOptions = { providers: [provider, randomProvider] };
+  const timeProvider = new time.Provider("time", {});
+  const opts: pulumi.ComponentResourceOptions = { providers: [provider, randomProvider, timeProvider] };
 
   let artifactRepository: pulumi.Output<string>;
   let iapServiceAgentEmail: pulumi.Output<string> | undefined;

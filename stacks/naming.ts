@@ -53,8 +53,11 @@ export function sanitize(input: string): string {
 
 /**
  * Fits `raw` into `limit`: sanitised, starting with a letter, ending with a letter or digit. A hash of the
- * raw input is appended when the name had to be cut, padded, or lost characters other than case, so two
- * different inputs do not collapse into one name.
+ * raw input is appended when the name had to be cut or padded, or lost characters other than letter case
+ * and `_` (which becomes `-`): inputs that differ only there give the same name, by design — `API_v1` and
+ * `api-v1` are both `<prefix>-<env>-api-v1`, readable and without a hash. Where names come from config they
+ * cannot differ only there: service, secret and channel names are lowercase and take no `_`, and a service
+ * may not take a name the program gives its own resources (stacks/config-services.ts).
  */
 export function fitName(raw: string, limit: NameLimit, kind?: NameKind): string {
   let name = sanitize(raw);
@@ -104,4 +107,13 @@ export function envSegment(stack: string): string {
   const feature = /^feature-(.+)$/.exec(stack);
   const raw = feature ? `f-${feature[1] ?? ""}` : stack;
   return fitName(raw, { min: 1, max: MAX_ENV_SEGMENT, rule: "" });
+}
+
+/**
+ * An anchored RE2 pattern of the runtime service accounts that feature environments create in
+ * `project`: `<prefix>-f-…@<project>.iam.gserviceaccount.com`. Names are cut from the end (`fitName`),
+ * so `<prefix>-f-` always stays; no prod or staging name starts with it.
+ */
+export function featureAccountPattern(prefix: string, project: string): string {
+  return `^${prefix}-f-[a-z0-9-]+@${project}\\.iam\\.gserviceaccount\\.com$`;
 }

@@ -5,13 +5,15 @@
  * when the restore or the verification fails. Prints a report; exits non-zero on any failure.
  */
 import { Command, Option } from "commander";
-import { examples, runAction, type CommandDeps } from "../cli/command";
-import { withSignal, type OpsContext } from "../cli/context";
-import { engineOperation } from "../cli/operation";
-import { durationParser, parseCollectionCheck, type CollectionCheck } from "../cli/parse";
+import { examples, runAction, type CommandDeps } from "./wiring";
+import { withSignal, type OpsContext } from "../context/context";
+import { engineOperation } from "../context/operation";
+import { durationParser, parseCollectionCheck, type CollectionCheck } from "./option-parsers";
 import { DR_CONFIG, drillNames } from "../dr/contract";
 import { renderDrillReport, type CollectionResult, type DrillReport } from "../dr/report";
-import { CancelledError, messageOf, OperationError, usageError } from "../errors";
+import { policyPackOptions, resolvePolicyPacks } from "./policy-pack";
+import { CancelledError, CliError, messageOf, OperationError, usageError } from "../core/errors";
+import type { BackupCatalog } from "../context/firestore";
 import type { Automation } from "../pulumi/automation";
 import { withLockRetry } from "../pulumi/retry";
 
@@ -22,6 +24,7 @@ export interface DrDrillOptions {
   readonly collection: readonly CollectionCheck[];
   readonly database?: string;
   readonly target: number;
+  readonly policyPack?: string | false;
 }
 
 export function drDrillCommand(deps: CommandDeps): Command {
@@ -58,12 +61,13 @@ export function drDrillCommand(deps: CommandDeps): Command {
         "npm run ops -- --json dr drill --env staging --collection documents --target 30m",
       ),
     );
+  for (const option of policyPackOptions()) command.addOption(option);
   return runAction(command, deps, runDrDrill);
 }
 
 /** The source: project and Firestore location from the environment's stack file, the database from its outputs. */
 async function source(ctx: OpsContext, options: DrDrillOptions) {
-  const { loadStackConfigFile } = await import("../../plan/config-file");
+  const { loadStackConfigFile } = await import("../../stack-file/load");
   const config = loadStackConfigFile(options.env, ctx.root).config;
   const project = config["module6:gcpProject"];
   const firestore = JSON.parse(config["module6:firestore"] ?? "null") as { location?: string } | null;
@@ -116,7 +120,31 @@ async function cleanup(ctx: OpsContext, dr: Automation, stack: string): Promise<
 export async function runDrDrill(ctx: OpsContext, options: DrDrillOptions): Promise<number> {
   const started = ctx.clock();
   const names = drillNames(options.env, started);
-  const { project, location, database } = await source(ctx, options);
+  const policyPacks = resolvePolicyPacks(ctx.root, options.policyPack, ctx.out);
+  const empty = {
+    env: options.env,
+    stack: names.stack,
+    sourceDatabase: "",
+    scratchDatabase: "",
+    targetSeconds: options.target / 1000,
+    withinTarget: false,
+    collections: [],
+    cleanup: "not-needed" as const,
+    passed: false,
+  };
+  // Everything Google must answer is asked before anything is created; whatever fails, a report is printed.
+  let project: string;
+  let location: string;
+  let database: string;
+  let backup: Awaited<ReturnType<BackupCatalog["newestBackup"]>>;
+  try {
+    ({ project, location, database } = await source(ctx, options));
+    backup = await (await ctx.backups()).newestBackup({ project, location, database });
+    if (backup !== undefined) await (await ctx.verifier()).checkAccess({ project, database });
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    return finish(ctx, { ...empty, error: `before anything was restored: ${messageOf(error)}` });
+  }
   const elapsed = () => (ctx.clock().getTime() - started.getTime()) / 1000;
   const base = {
     env: options.env,
@@ -125,8 +153,6 @@ export async function runDrDrill(ctx: OpsContext, options: DrDrillOptions): Prom
     scratchDatabase: `projects/${project}/databases/${names.database}`,
     targetSeconds: options.target / 1000,
   };
-
-  const backup = await (await ctx.backups()).newestBackup({ project, location, database });
   if (backup === undefined) {
     return finish(ctx, {
       ...base,
@@ -138,14 +164,20 @@ export async function runDrDrill(ctx: OpsContext, options: DrDrillOptions): Prom
     });
   }
 
-  const dr = await ctx.automation("dr", { createsStacks: true });
   let created = false;
   let restoreSeconds: number | undefined;
   let collections: CollectionResult[] = [];
   let error: string | undefined;
   let cancelled: CancelledError | undefined;
+  let dr: Automation | undefined;
   try {
-    await dr.createOrSelectStack(names.stack);
+    dr = await ctx.automation("dr", { createsStacks: true });
+    const drStack = dr;
+    await withLockRetry(names.stack, () => drStack.ensureStack(names.stack), {
+      sleep: ctx.sleep,
+      policy: ctx.retry,
+      signal: ctx.signal,
+    });
     created = true;
     await dr.setConfig(names.stack, {
       [DR_CONFIG.project]: project,
@@ -155,7 +187,7 @@ export async function runDrDrill(ctx: OpsContext, options: DrDrillOptions): Prom
     await dr.setTags(names.stack, { "module6:kind": "dr-drill", "module6:env": options.env });
     const restoreStart = ctx.clock();
     await engineOperation(ctx, dr, names.stack, "restore", (operation) =>
-      dr.up(names.stack, { ...operation, message: `dr drill: restore ${backup.name}` }),
+      drStack.up(names.stack, { ...operation, policyPacks, message: `dr drill: restore ${backup.name}` }),
     );
     restoreSeconds = (ctx.clock().getTime() - restoreStart.getTime()) / 1000;
     collections = await verify(ctx, project, names.database, options.collection);
@@ -164,7 +196,7 @@ export async function runDrDrill(ctx: OpsContext, options: DrDrillOptions): Prom
     error = messageOf(caught);
   }
   const timeToRestoreSeconds = error === undefined ? elapsed() : undefined;
-  const cleanupError = created ? await cleanup(ctx, dr, names.stack) : undefined;
+  const cleanupError = created && dr ? await cleanup(ctx, dr, names.stack) : undefined;
   const withinTarget = timeToRestoreSeconds !== undefined && timeToRestoreSeconds * 1000 <= options.target;
   const verified = collections.length > 0 && collections.every((c) => c.ok);
   const code = finish(ctx, {

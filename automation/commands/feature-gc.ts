@@ -6,11 +6,11 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { examples, runAction, type CommandDeps } from "../cli/command";
-import type { OpsContext } from "../cli/context";
-import { table } from "../cli/output";
-import { durationParser, parsePrList } from "../cli/parse";
-import { CancelledError, messageOf, usageError } from "../errors";
+import { examples, runAction, type CommandDeps } from "./wiring";
+import type { OpsContext } from "../context/context";
+import { table } from "../context/output";
+import { durationParser, parsePrList } from "./option-parsers";
+import { CancelledError, messageOf, usageError } from "../core/errors";
 import type { GcDecision } from "../feature/gc-decision";
 import { DEFAULT_TTL_MS } from "./feature-up";
 
@@ -90,7 +90,7 @@ function readClosedFile(path: string): number[] {
 }
 
 interface GcResult extends GcDecision {
-  readonly result?: "destroyed" | "absent" | "failed" | "would-destroy";
+  readonly result?: "destroyed" | "removed" | "absent" | "skipped" | "failed" | "would-destroy";
   readonly error?: string;
 }
 
@@ -102,14 +102,15 @@ export async function runFeatureGc(ctx: OpsContext, options: FeatureGcOptions): 
   const { isFeatureStackName } = await import("../feature/stack-name");
   const { decideGc } = await import("../feature/gc-decision");
   const { destroyFeatureStack } = await import("../feature/destroy");
+  const { FEATURE_TAGS } = await import("../feature/tags");
   const automation = await ctx.automation("infra");
-  const stacks = await automation.listStacks(isFeatureStackName);
-  const decisions = decideGc({
-    stacks,
-    now: ctx.clock(),
-    closedPrs: closed,
-    defaultTtlMs: options.defaultTtl,
-  });
+  // Only stacks this program tagged as feature stacks are candidates; a busy stack (a lock file in the
+  // backend) is skipped.
+  const stacks = (await automation.listStacks({ tag: `${FEATURE_TAGS.kind}=feature` })).filter((s) =>
+    isFeatureStackName(s.name),
+  );
+  const input = { now: ctx.clock(), closedPrs: closed, defaultTtlMs: options.defaultTtl };
+  const decisions = decideGc({ ...input, stacks });
 
   const results: GcResult[] = [];
   for (const decision of decisions) {
@@ -122,9 +123,23 @@ export async function runFeatureGc(ctx: OpsContext, options: FeatureGcOptions): 
       continue;
     }
     ctx.out.info(`${decision.stack}: ${decision.reason}; destroying`);
+    const info = stacks.find((s) => s.name === decision.stack);
     try {
-      const outcome = await destroyFeatureStack(ctx, automation, decision.stack);
-      results.push({ ...decision, result: outcome.status });
+      const outcome = await destroyFeatureStack(ctx, automation, decision.stack, {
+        skipIfBusy: true,
+        // Re-decided on fresh tags: a feature up since the listing may have extended it.
+        recheck: (tags) => {
+          if (info === undefined) return undefined;
+          const again = decideGc({ ...input, stacks: [{ ...info, tags, updateInProgress: false }] })[0];
+          return again?.action === "destroy" ? undefined : `no longer due: ${again?.reason ?? "unknown"}`;
+        },
+      });
+      if (outcome.status === "skipped") ctx.out.info(`${decision.stack}: skipped: ${outcome.reason}`);
+      results.push({
+        ...decision,
+        result: outcome.status,
+        ...(outcome.status === "skipped" ? { reason: `${decision.reason}; skipped: ${outcome.reason}` } : {}),
+      });
     } catch (error) {
       if (error instanceof CancelledError) throw error;
       ctx.out.info(`${decision.stack}: failed: ${messageOf(error)}`);

@@ -1,10 +1,13 @@
-/** `feature list`: the feature environments with pull request, branch, age, expiry and last update. */
+/**
+ * `feature list`: the feature environments with pull request, branch, age, expiry, last update (or the
+ * operation holding them) and resource count.
+ */
 import { Command } from "commander";
-import { examples, runAction, type CommandDeps } from "../cli/command";
-import type { OpsContext } from "../cli/context";
-import { table } from "../cli/output";
+import { examples, runAction, type CommandDeps } from "./wiring";
+import type { OpsContext } from "../context/context";
+import { table } from "../context/output";
 import { readFeatureTags } from "../feature/tags";
-import { formatDuration } from "../time";
+import { formatDuration } from "../core/time";
 
 export function featureListCommand(deps: CommandDeps): Command {
   const command = new Command("list")
@@ -15,11 +18,15 @@ export function featureListCommand(deps: CommandDeps): Command {
 
 export async function runFeatureList(ctx: OpsContext): Promise<number> {
   const { isFeatureStackName } = await import("../feature/stack-name");
+  const { FEATURE_TAGS } = await import("../feature/tags");
+  const { describeLock } = await import("../pulumi/local-args");
   const automation = await ctx.automation("infra");
   const now = ctx.clock().getTime();
-  const stacks = (await automation.listStacks(isFeatureStackName)).sort((a, b) =>
-    a.name.localeCompare(b.name),
-  );
+  // One `stack ls` of the stacks tagged as feature stacks and one tag read per stack (a few at a time);
+  // nothing is decrypted and no stack is selected.
+  const stacks = (await automation.listStacks({ tag: `${FEATURE_TAGS.kind}=feature` }))
+    .filter((s) => isFeatureStackName(s.name))
+    .sort((a, b) => a.name.localeCompare(b.name));
   const rows = stacks.map((s) => {
     const tags = readFeatureTags(s.tags);
     const since = tags.created ?? s.lastUpdate;
@@ -32,7 +39,7 @@ export async function runFeatureList(ctx: OpsContext): Promise<number> {
       ...(tags.expires
         ? { expires: tags.expires.toISOString(), expired: tags.expires.getTime() <= now }
         : {}),
-      lastResult: s.updateInProgress ? "in-progress" : (s.lastResult ?? "unknown"),
+      ...(s.updateInProgress ? { busy: s.locks.map(describeLock).join(", ") } : {}),
       ...(s.lastUpdate ? { lastUpdate: s.lastUpdate.toISOString() } : {}),
       ...(s.resourceCount !== undefined ? { resources: s.resourceCount } : {}),
     };
@@ -52,9 +59,11 @@ export async function runFeatureList(ctx: OpsContext): Promise<number> {
               : r.expired
                 ? `expired ${formatDuration(now - Date.parse(r.expires))} ago`
                 : `in ${formatDuration(Date.parse(r.expires) - now)}`,
-            r.lastUpdate !== undefined
-              ? `${r.lastResult} ${formatDuration(now - Date.parse(r.lastUpdate))} ago`
-              : r.lastResult,
+            r.busy !== undefined
+              ? `in progress (${r.busy})`
+              : r.lastUpdate !== undefined
+                ? `${formatDuration(now - Date.parse(r.lastUpdate))} ago`
+                : "-",
             r.resources !== undefined ? String(r.resources) : "-",
           ]),
         );

@@ -5,17 +5,17 @@
  * stack and extends its expiry.
  */
 import { Command, Option } from "commander";
-import { examples, runAction, type CommandDeps } from "../cli/command";
-import type { OpsContext } from "../cli/context";
-import { engineOperation } from "../cli/operation";
-import { table } from "../cli/output";
-import { durationParser, parseImageOverride, parsePr } from "../cli/parse";
-import { policyPackOptions, resolvePolicyPacks } from "../cli/policy-pack";
-import { usageError } from "../errors";
-import { serviceUrls } from "../feature/outputs";
+import { examples, runAction, type CommandDeps } from "./wiring";
+import type { OpsContext } from "../context/context";
+import { engineOperation } from "../context/operation";
+import { table } from "../context/output";
+import { durationParser, parseImageOverride, parsePr } from "./option-parsers";
+import { policyPackOptions, resolvePolicyPacks } from "./policy-pack";
+import { messageOf, OperationError, usageError } from "../core/errors";
 import { featureTags, readFeatureTags, type FeatureStackTags } from "../feature/tags";
 import { describeChanges } from "../pulumi/progress";
-import { formatDuration } from "../time";
+import { withLockRetry } from "../pulumi/retry";
+import { formatDuration } from "../core/time";
 
 const HOUR = 3_600_000;
 /** How long a feature environment lives without a new `feature up`. */
@@ -81,6 +81,14 @@ function checkOwnership(stack: string, existing: FeatureStackTags, options: Feat
     );
 }
 
+/** The tags `feature up` must write: those whose value differs from the stack's current tags. */
+export function changedTags(
+  wanted: Readonly<Record<string, string>>,
+  current: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return Object.fromEntries(Object.entries(wanted).filter(([key, value]) => current[key] !== value));
+}
+
 export async function runFeatureUp(ctx: OpsContext, options: FeatureUpOptions): Promise<number> {
   if (options.pr === undefined && options.branch === undefined)
     throw usageError(
@@ -88,49 +96,88 @@ export async function runFeatureUp(ctx: OpsContext, options: FeatureUpOptions): 
     );
   const { featureStackFor } = await import("../feature/stack-name");
   const { featureConfig } = await import("../feature/config");
+  const { serviceImages } = await import("../release/state");
   const stack = featureStackFor(options);
-  const { config, source } = featureConfig(ctx.root, stack, options.image ?? {});
+  // Refuse a bad config or image before anything runs (the same check runs again on the final config).
+  const stagingServices = Object.keys(
+    serviceImages(featureConfig(ctx.root, stack, options.image ?? {}).config),
+  );
   const policyPacks = resolvePolicyPacks(ctx.root, options.policyPack, ctx.out);
   const automation = await ctx.automation("infra", { createsStacks: true });
 
   const start = ctx.clock();
-  const { created } = await automation.createOrSelectStack(stack);
-  let createdAt = start;
-  let current: Record<string, string> = {};
+  // Create or find the stack in one call; two runs for one pull request meet on the stack's lock: retry.
+  const { created } = await withLockRetry(stack, () => automation.ensureStack(stack), {
+    sleep: ctx.sleep,
+    policy: ctx.retry,
+    signal: ctx.signal,
+  });
+  let currentTags: Record<string, string> = {};
+  let deployedImages: Record<string, string> = {};
   if (!created) {
-    const existing = readFeatureTags(await automation.getTags(stack));
-    checkOwnership(stack, existing, options);
-    createdAt = existing.created ?? start;
-    current = await automation.getConfig(stack);
+    const [tags, history] = await Promise.all([automation.getTags(stack), automation.history(stack, 5)]);
+    currentTags = tags;
+    checkOwnership(stack, readFeatureTags(tags), options);
+    // Without --image a service keeps the image the pull request last deployed, not staging's.
+    const lastUpdate = history.find((u) => u.kind === "update" && Object.keys(u.config).length > 0);
+    deployedImages = serviceImages(lastUpdate?.config ?? {});
   }
+  const { config, source } = featureConfig(ctx.root, stack, {
+    ...Object.fromEntries(
+      Object.entries(deployedImages).filter(
+        ([name, image]) => stagingServices.includes(name) && image !== "",
+      ),
+    ),
+    ...(options.image ?? {}),
+  });
   ctx.out.info(`${created ? "created" : "updating"} stack ${stack}; config from ${source}`);
-  // Config and tags are written one after the other: concurrent writes to one stack file race.
+  await automation.ensureSecretsProvider(stack);
+  const local = await automation.localStackFile(stack);
+  // Config writes one after the other: concurrent writes to one stack file race.
   await automation.setConfig(stack, config);
-  const stale = Object.keys(current).filter((key) => !(key in config));
+  const stale = [...Object.keys(local.config), ...local.secretKeys].filter((key) => !(key in config));
   if (stale.length > 0) {
     ctx.out.info(`removing config staging no longer has: ${stale.join(", ")}`);
     await automation.removeConfig(stack, stale);
   }
+  const existing = readFeatureTags(currentTags);
   const expires = new Date(start.getTime() + options.ttl);
-  await automation.setTags(
-    stack,
+  const tags = changedTags(
     featureTags({
       ...(options.pr !== undefined ? { pr: options.pr } : {}),
       ...(options.branch !== undefined ? { branch: options.branch } : {}),
-      creator: options.creator ?? ctx.env.GITHUB_ACTOR ?? ctx.env.USER ?? "unknown",
-      created: createdAt,
+      creator: existing.creator ?? options.creator ?? ctx.env.GITHUB_ACTOR ?? ctx.env.USER ?? "unknown",
+      created: existing.created ?? start,
       expires,
     }),
+    currentTags,
   );
-
-  const outcome = await engineOperation(ctx, automation, stack, "up", (operation) =>
-    automation.up(stack, {
-      ...operation,
-      policyPacks,
-      message:
-        options.pr !== undefined ? `feature up for pull request #${options.pr}` : `feature up for ${stack}`,
-    }),
+  // Tags are written beside the engine, not before it: they touch the backend's tag file only, which an
+  // update never writes (pulumi/pulumi pkg/backend/diy/stack_tags.go).
+  const tagWrite = automation.setTags(stack, tags).then(
+    () => undefined,
+    (error: unknown) => error,
   );
+  let outcome;
+  let tagError: unknown;
+  try {
+    const message =
+      options.pr !== undefined ? `feature up for pull request #${options.pr}` : `feature up for ${stack}`;
+    // The policy pack gates before anything changes: `up` alone skips the preview (Stack.up passes
+    // --skip-preview), so a mandatory violation would stop it half-applied.
+    await engineOperation(ctx, automation, stack, "preview", (operation) =>
+      automation.preview(stack, { ...operation, policyPacks, message }),
+    );
+    outcome = await engineOperation(ctx, automation, stack, "up", (operation) =>
+      automation.up(stack, { ...operation, policyPacks, message }),
+    );
+  } finally {
+    tagError = await tagWrite;
+  }
+  if (tagError !== undefined)
+    throw new OperationError(
+      `${stack} is up, but its tags were not written (${messageOf(tagError)}), so feature gc cannot see when it expires: run feature up again`,
+    );
   const urls = serviceUrls(outcome.outputs);
   const elapsedMs = ctx.clock().getTime() - start.getTime();
   const human = [
@@ -152,4 +199,15 @@ export async function runFeatureUp(ctx: OpsContext, options: FeatureUpOptions): 
     serviceUrls: urls,
   });
   return 0;
+}
+
+/** `serviceUrls` of the program's outputs (service → URL); empty when missing. */
+function serviceUrls(outputs: Readonly<Record<string, unknown>>): Record<string, string> {
+  const urls = outputs.serviceUrls;
+  if (urls === null || typeof urls !== "object" || Array.isArray(urls)) return {};
+  return Object.fromEntries(
+    Object.entries(urls as Record<string, unknown>).flatMap(([name, url]) =>
+      typeof url === "string" ? [[name, url]] : [],
+    ),
+  );
 }

@@ -6,19 +6,20 @@
  * rolls back against the service levels.
  */
 import { Command, Option } from "commander";
-import { examples, givenOnCommandLine, runAction, type CommandDeps } from "../cli/command";
-import type { OpsContext } from "../cli/context";
-import { durationParser, parseCanaryPercent, parseImageRef, parsePositiveInt } from "../cli/parse";
-import { policyPackOptions, resolvePolicyPacks } from "../cli/policy-pack";
-import { OperationError, usageError } from "../errors";
+import { examples, givenOnCommandLine, runAction, type CommandDeps } from "./wiring";
+import type { OpsContext } from "../context/context";
+import { durationParser, parseCanaryPercent, parseImageRef, parsePositiveInt } from "./option-parsers";
+import { policyPackOptions, resolvePolicyPacks } from "./policy-pack";
+import { CancelledError, messageOf, OperationError, usageError } from "../core/errors";
 import { analyzeCanary } from "../release/analysis";
 import { levelsFromSlo, serviceSlo } from "../release/service-levels";
-import { readRevisions, RELEASE_STRATEGIES, type ReleaseStrategy } from "../release/contract";
+import { RELEASE_STRATEGIES, type ReleaseStrategy } from "../../stacks/releases";
+import type { MetricsSource } from "../context/metrics";
 import { describeRelease, renderRevisions } from "../release/render";
 import * as actions from "../release/actions";
-import { openReleaseStack, releaseTargetOptions } from "../release/stack";
-import { readReleases } from "../release/state";
-import { formatDuration } from "../time";
+import { readDeployedStack, releaseTargetOptions } from "../release/stack";
+import { formatDuration } from "../core/time";
+import { allowOtherChangesOption } from "./release-promote";
 
 const MINUTE = 60_000;
 
@@ -32,6 +33,7 @@ export interface ReleaseStartOptions {
   readonly analyzeWindow: number;
   readonly minRequests: number;
   readonly policyPack?: string | false;
+  readonly allowOtherChanges?: boolean;
 }
 
 export function releaseStartCommand(deps: CommandDeps): Command {
@@ -82,7 +84,7 @@ export function releaseStartCommand(deps: CommandDeps): Command {
         "npm run ops -- release start --stack prod --service api --image …/api:2.4.0 --percent 5 --analyze --analyze-window 15m",
       ),
     );
-  for (const option of policyPackOptions()) command.addOption(option);
+  for (const option of [...policyPackOptions(), allowOtherChangesOption()]) command.addOption(option);
   return runAction(command, deps, async (ctx, options: ReleaseStartOptions, cmd) => {
     // Conflicting flags are rejected before anything runs.
     if (options.strategy === "blue-green" && givenOnCommandLine(cmd, "percent"))
@@ -104,70 +106,125 @@ export function releaseStartCommand(deps: CommandDeps): Command {
 
 export async function runReleaseStart(ctx: OpsContext, options: ReleaseStartOptions): Promise<number> {
   const { stack, service } = options;
-  const { automation, config, images } = await openReleaseStack(ctx, stack, service);
-  const releases = readReleases(config, stack);
-  const existing = releases[service];
-  if (existing?.state === "started")
-    throw usageError(
-      `a ${existing.strategy} release of ${service} is in progress on ${stack} (${existing.percent} % to ${existing.image}); promote or roll it back first`,
-    );
-  if ((existing?.image ?? images[service]) === options.image)
-    throw usageError(`${service} on ${stack} already runs ${options.image}: a release needs a new image`);
   const policyPacks = resolvePolicyPacks(ctx.root, options.policyPack, ctx.out);
-  const before = actions.requireRevisions(await automation.outputs(stack), stack, service);
-  const entry = actions.startedEntry(options.image, options.strategy, options.percent, before, ctx.clock());
-  const outcome = await actions.applyReleases(
+  const transition = { policyPacks, allowOtherChanges: options.allowOtherChanges ?? false };
+  let metrics: MetricsSource | undefined;
+  if (options.analyze) {
+    // Monitoring must answer before anything changes: a canary nobody can judge is not started.
+    const { project } = await readDeployedStack(ctx, stack, service).then((d) => ({
+      project: d.config["module6:gcpProject"] ?? "",
+    }));
+    metrics = await ctx.metrics();
+    try {
+      await metrics.checkAccess(project);
+    } catch (error) {
+      throw new OperationError(
+        `--analyze needs Cloud Monitoring, which did not answer for project ${project} (${messageOf(error)}); nothing was changed`,
+      );
+    }
+  }
+  const started = await actions.runTransition(
     ctx,
-    automation,
     stack,
-    { ...releases, [service]: entry },
-    policyPacks,
-    `release start ${service} ${options.image} (${options.strategy})`,
+    service,
+    (deployed) =>
+      actions.decideStart(deployed, service, options.image, options.strategy, options.percent, ctx.clock()),
+    transition,
   );
-  const after = readRevisions(outcome.outputs)?.[service];
-  const started = [describeRelease(service, entry), renderRevisions(after)].join("\n");
-  if (!options.analyze) {
+  const entry = started.release;
+  const after = started.revisions;
+  const text = [describeRelease(service, entry), renderRevisions(after)].join("\n");
+  if (!metrics) {
     const next =
       options.strategy === "canary"
         ? `next: release promote or release rollback --stack ${stack} --service ${service}`
         : `next: smoke-test the green tag URL, then release promote (or rollback) --stack ${stack} --service ${service}`;
-    ctx.out.result(`${started}\n${next}`, { stack, service, release: entry, revisions: after ?? null });
+    ctx.out.result(`${text}\n${next}`, { stack, service, release: entry ?? null, revisions: after ?? null });
     return 0;
   }
 
-  // --analyze: let the canary serve, then judge it on its own revisions' metrics.
-  const regions = Object.values(after ?? {});
-  const gcpService = regions[0]?.service;
-  if (gcpService === undefined)
-    throw new OperationError(
-      `stack ${stack} reported no revisions of ${service} after the update; cannot analyze`,
-    );
-  ctx.out.info(started);
-  ctx.out.info(`watching the canary for ${formatDuration(options.analyzeWindow)} before judging it …`);
-  const from = ctx.clock();
-  await ctx.sleep(options.analyzeWindow, ctx.signal);
-  const metrics = await ctx.metrics();
-  const points = await metrics.revisionMetrics({
-    project: config["module6:gcpProject"] ?? "",
-    service: gcpService,
-    revisions: regions.map((r) => r.latestReadyRevision),
-    start: from,
-    end: ctx.clock(),
-  });
-  const slo = await serviceSlo(stack, config, service);
-  const analysis = analyzeCanary(points, levelsFromSlo(slo, options.minRequests));
+  // --analyze: let the canary serve, then judge it on its own revisions' metrics. From here on the canary
+  // is live: any failure rolls it back (or says loudly that it is live and how to roll it back).
+  ctx.out.info(text);
+  let analysis;
+  try {
+    const regions = Object.values(after ?? {});
+    const gcpService = regions[0]?.service;
+    if (gcpService === undefined)
+      throw new OperationError(`stack ${stack} reported no revisions of ${service} after the update`);
+    ctx.out.info(`watching the canary for ${formatDuration(options.analyzeWindow)} before judging it …`);
+    const from = ctx.clock();
+    await ctx.sleep(options.analyzeWindow, ctx.signal);
+    const deployed = await readDeployedStack(ctx, stack, service);
+    const points = await metrics.revisionMetrics({
+      project: deployed.config["module6:gcpProject"] ?? "",
+      service: gcpService,
+      revisions: regions.map((r) => r.latestReadyRevision),
+      start: from,
+      end: ctx.clock(),
+    });
+    const slo = await serviceSlo(stack, deployed.config, service, deployed.secretKeys);
+    analysis = analyzeCanary(points, levelsFromSlo(slo, options.minRequests));
+  } catch (error) {
+    if (error instanceof CancelledError) throw liveCanary(stack, service, `the analysis was cancelled`);
+    ctx.out.info(`analysis failed: ${messageOf(error)}; rolling the canary back`);
+    try {
+      const back = await actions.runTransition(
+        ctx,
+        stack,
+        service,
+        (d) => actions.decideRollback(d, service),
+        transition,
+      );
+      ctx.out.result(
+        [
+          `analysis failed: ${messageOf(error)}`,
+          describeRelease(service, back.release),
+          renderRevisions(back.revisions),
+        ].join("\n"),
+        {
+          stack,
+          service,
+          analysisError: messageOf(error),
+          release: back.release ?? null,
+          revisions: back.revisions ?? null,
+        },
+      );
+      return 1;
+    } catch (rollbackError) {
+      throw liveCanary(
+        stack,
+        service,
+        `the analysis failed (${messageOf(error)}) and so did the rollback (${messageOf(rollbackError)})`,
+      );
+    }
+  }
   ctx.out.info(`analysis: ${analysis.summary}`);
-  const final =
-    analysis.decision === "promote"
-      ? await actions.promoteRelease(ctx, automation, stack, service, policyPacks)
-      : await actions.rollbackRelease(ctx, automation, stack, service, policyPacks);
+  const final = await actions.runTransition(
+    ctx,
+    stack,
+    service,
+    (d) =>
+      analysis.decision === "promote"
+        ? actions.decidePromote(d, service)
+        : actions.decideRollback(d, service),
+    transition,
+  );
   ctx.out.result(
     [
       `analysis: ${analysis.summary}`,
       describeRelease(service, final.release),
       renderRevisions(final.revisions),
     ].join("\n"),
-    { stack, service, analysis, release: final.release, revisions: final.revisions ?? null },
+    { stack, service, analysis, release: final.release ?? null, revisions: final.revisions ?? null },
   );
   return analysis.decision === "promote" ? 0 : 1;
+}
+
+/** The error that says the canary still takes requests and how to take them back. */
+function liveCanary(stack: string, service: string, why: string): OperationError {
+  return new OperationError(
+    `THE CANARY OF ${service.toUpperCase()} ON ${stack.toUpperCase()} IS STILL LIVE: ${why}.\n` +
+      `Roll it back with: npm run ops -- release rollback --stack ${stack} --service ${service}`,
+  );
 }

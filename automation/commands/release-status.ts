@@ -1,11 +1,9 @@
 /** `release status --stack <s> [--service <svc>]`: each service's release and its revisions' traffic. */
 import { Command } from "commander";
-import { examples, runAction, type CommandDeps } from "../cli/command";
-import type { OpsContext } from "../cli/context";
-import { readRevisions } from "../release/contract";
+import { examples, runAction, type CommandDeps } from "./wiring";
+import type { OpsContext } from "../context/context";
 import { describeRelease, renderRevisions } from "../release/render";
-import { openReleaseStack, releaseTargetOptions } from "../release/stack";
-import { readReleases } from "../release/state";
+import { readDeployedStack, releaseTargetOptions } from "../release/stack";
 
 export interface ReleaseStatusOptions {
   readonly stack: string;
@@ -27,9 +25,9 @@ export function releaseStatusCommand(deps: CommandDeps): Command {
 }
 
 export async function runReleaseStatus(ctx: OpsContext, options: ReleaseStatusOptions): Promise<number> {
-  const { automation, config, images } = await openReleaseStack(ctx, options.stack, options.service);
-  const releases = readReleases(config, options.stack);
-  const revisions = readRevisions(await automation.outputs(options.stack)) ?? {};
+  // The deployed config and outputs: a fresh checkout sees the release another machine started; nothing
+  // is decrypted, selected or written.
+  const { images, releases, revisions } = await readDeployedStack(ctx, options.stack, options.service);
   const services = options.service !== undefined ? [options.service] : Object.keys(images).sort();
   const status = services.map((service) => ({
     service,

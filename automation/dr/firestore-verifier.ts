@@ -1,8 +1,17 @@
 /** `RestoreVerifier` with the Firestore client library: a count aggregation per collection. Never used in tests. */
 import { Firestore } from "@google-cloud/firestore";
-import type { RestoreVerifier } from "./interfaces";
+import type { RestoreVerifier } from "../context/firestore";
 
 export class FirestoreVerifier implements RestoreVerifier {
+  async checkAccess(query: { project: string; database: string }): Promise<void> {
+    const db = new Firestore({ projectId: query.project, databaseId: query.database });
+    try {
+      await db.listCollections();
+    } finally {
+      await db.terminate();
+    }
+  }
+
   async countDocuments(query: { project: string; database: string; collection: string }): Promise<number> {
     const db = new Firestore({ projectId: query.project, databaseId: query.database });
     try {

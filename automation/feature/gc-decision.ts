@@ -3,7 +3,7 @@
  * expiry. A pure function of the stack list, the time and the closed pull requests, so it is tested offline.
  */
 import type { StackInfo } from "../pulumi/automation";
-import { formatDuration } from "../time";
+import { formatDuration } from "../core/time";
 import { readFeatureTags } from "./tags";
 
 export type GcAction = "destroy" | "keep" | "skip";
@@ -17,8 +17,8 @@ export interface GcDecision {
 }
 
 export interface GcInput {
-  /** Feature stacks only (the caller filters by name). */
-  readonly stacks: readonly StackInfo[];
+  /** Feature stacks only (the caller filters by name and tag). */
+  readonly stacks: readonly Pick<StackInfo, "name" | "tags" | "lastUpdate" | "updateInProgress">[];
   readonly now: Date;
   /** Pull requests that are closed or merged. */
   readonly closedPrs: ReadonlySet<number>;
@@ -26,7 +26,7 @@ export interface GcInput {
   readonly defaultTtlMs: number;
 }
 
-function decide(stack: StackInfo, input: GcInput): GcDecision {
+function decide(stack: GcInput["stacks"][number], input: GcInput): GcDecision {
   const tags = readFeatureTags(stack.tags);
   const base = {
     stack: stack.name,
@@ -34,7 +34,7 @@ function decide(stack: StackInfo, input: GcInput): GcDecision {
     ...(tags.expires ? { expires: tags.expires } : {}),
   };
   const now = input.now.getTime();
-  if (stack.updateInProgress) return { ...base, action: "skip", reason: "an update is running on it" };
+  if (stack.updateInProgress) return { ...base, action: "skip", reason: "an operation holds its lock" };
   if (tags.pr !== undefined && input.closedPrs.has(tags.pr))
     return { ...base, action: "destroy", reason: `pull request #${tags.pr} is closed` };
   if (tags.expires) {

@@ -11,17 +11,51 @@ export type { EngineEvent, OpType };
 /** The result of the last update of a stack. */
 export type UpdateResult = "not-started" | "in-progress" | "succeeded" | "failed";
 
-/** One stack of a project, with its tags and the state of its last update. */
+/** A lock file of a stack in the backend (`.pulumi/locks/…`): who holds it. */
+export interface StackLock {
+  /** Where it is, for people who must remove a stale one. */
+  readonly path: string;
+  readonly username?: string;
+  readonly hostname?: string;
+  readonly pid?: number;
+  readonly timestamp?: string;
+}
+
+/** One stack of a project, with its tags and its state. */
 export interface StackInfo {
   readonly name: string;
   readonly tags: Readonly<Record<string, string>>;
-  /** When the last operation on the stack ended, if any. */
+  /** When the stack's checkpoint was last written, if ever. */
   readonly lastUpdate?: Date;
-  /** The result of the last update, if any. */
-  readonly lastResult?: UpdateResult;
-  /** True while an operation holds the stack. */
+  /** True while an operation holds the stack's lock (read from the backend: `stack ls` never says so). */
   readonly updateInProgress: boolean;
+  /** Who holds the lock, when `updateInProgress`. */
+  readonly locks: readonly StackLock[];
   readonly resourceCount?: number;
+}
+
+/** One entry of a stack's history (`pulumi stack history`), read without decrypting anything. */
+export interface StackUpdate {
+  readonly version: number;
+  /** `update`, `destroy`, `refresh`, … */
+  readonly kind: string;
+  readonly result: UpdateResult;
+  readonly message: string;
+  readonly startTime?: Date;
+  readonly endTime?: Date;
+  /** The config the update ran with (`namespace:key` → string; objects as JSON), secret values left out. */
+  readonly config: Readonly<Record<string, string>>;
+  /** Keys whose values are secret (not in `config`). */
+  readonly secretKeys: readonly string[];
+}
+
+/** A stack's settings file in the working copy (`Pulumi.<stack>.yaml`), read as a file. */
+export interface LocalStackFile {
+  readonly exists: boolean;
+  /** Plain values (`namespace:key` → string; objects as JSON). */
+  readonly config: Readonly<Record<string, string>>;
+  /** Keys with encrypted values. */
+  readonly secretKeys: readonly string[];
 }
 
 /** Options every engine operation accepts. */
@@ -30,7 +64,10 @@ export interface OperationOptions {
   readonly onEvent?: (event: EngineEvent) => void;
   /** The CLI's standard output, line by line. */
   readonly onOutput?: (text: string) => void;
-  /** Aborting sends the CLI an interrupt: it stops after the steps in flight. */
+  /**
+   * Ctrl-C. When it aborts, the CLI must get exactly one interrupt (it then stops after the steps in
+   * flight): a terminal's Ctrl-C already reached it, so one is sent only when the CLI did not acknowledge one.
+   */
   readonly signal?: AbortSignal;
   /** Message recorded with the update. */
   readonly message?: string;
@@ -49,42 +86,86 @@ export type ChangeSummary = Readonly<Partial<Record<OpType, number>>>;
 export interface UpdateOutcome {
   readonly result: UpdateResult;
   readonly changes: ChangeSummary;
-  /** Stack outputs after the operation, secrets unwrapped (never printed by the drivers). */
+  /** Stack outputs after the operation (never printed whole by the drivers). */
   readonly outputs: Readonly<Record<string, unknown>>;
+}
+
+/** One resource step a preview would take. */
+export interface PlannedStep {
+  readonly op: OpType;
+  readonly type: string;
+  readonly urn: string;
+  /** The resource's `name` input (for a Cloud Run service: its GCP name). */
+  readonly name?: string;
+  /** The resource's `location` input. */
+  readonly location?: string;
 }
 
 /** What a preview would do. */
 export interface PreviewOutcome {
   readonly changes: ChangeSummary;
+  /** Every step that is not `same`. */
+  readonly steps: readonly PlannedStep[];
 }
 
-/** The stack operations of one Pulumi project (one program). */
+/**
+ * The stack operations of one Pulumi project (one program). Reads never decrypt (no `--show-secrets`),
+ * never select a stack and never write the working copy.
+ */
 export interface Automation {
-  /** Creates the stack (with the configured secrets provider) or selects the existing one. */
-  createOrSelectStack(stack: string): Promise<{ readonly created: boolean }>;
-  /** True when the stack exists in the backend. */
-  hasStack(stack: string): Promise<boolean>;
-  /** The stack's config map (`namespace:key` → string; objects as JSON). Secrets decrypted. */
-  getConfig(stack: string): Promise<Record<string, string>>;
-  /** Sets plain config values, in one serialised write. */
-  setConfig(stack: string, values: Readonly<Record<string, string>>): Promise<void>;
+  /**
+   * Creates the stack (with the configured secrets provider) or finds it existing, in one CLI call and
+   * without selecting it. A locked stack throws `StackLockedError` (retry).
+   */
+  ensureStack(stack: string): Promise<{ readonly created: boolean }>;
+  /** The newest `count` updates, newest first. `StackNotFoundError` when the stack does not exist. */
+  history(stack: string, count: number): Promise<StackUpdate[]>;
+  /** The working copy's `Pulumi.<stack>.yaml`, read as a file (no CLI call, nothing decrypted). */
+  localStackFile(stack: string): Promise<LocalStackFile>;
+  /**
+   * Makes sure the working copy's stack file names the secrets provider when the backend's state does
+   * not record one (a stack made without it would otherwise fall back to a passphrase): no CLI call.
+   */
+  ensureSecretsProvider(stack: string): Promise<void>;
+  /** Sets plain config values, in one serialised write. Keys with `.` segments and `path` set nested values. */
+  setConfig(
+    stack: string,
+    values: Readonly<Record<string, string>>,
+    options?: { readonly path?: boolean },
+  ): Promise<void>;
   /** Removes config keys, in one serialised write. */
   removeConfig(stack: string, keys: readonly string[]): Promise<void>;
   /** The stack's tags. */
   getTags(stack: string): Promise<Record<string, string>>;
-  /** Sets stack tags one after the other (never concurrently). */
+  /** Sets stack tags one after the other (never concurrently: each write replaces the whole set). */
   setTags(stack: string, tags: Readonly<Record<string, string>>): Promise<void>;
   up(stack: string, options?: DeployOptions): Promise<UpdateOutcome>;
   preview(stack: string, options?: DeployOptions): Promise<PreviewOutcome>;
   destroy(stack: string, options?: OperationOptions): Promise<UpdateOutcome>;
   /** Deletes the stack, its config and history. Fails when it still has resources. */
   removeStack(stack: string): Promise<void>;
-  /** Outputs of the last update, secrets unwrapped. */
+  /** Outputs of the last update, secret values masked (nothing is decrypted). */
   outputs(stack: string): Promise<Record<string, unknown>>;
-  /** The project's stacks whose name passes `filter`, with tags and last update. */
-  listStacks(filter?: (name: string) => boolean): Promise<StackInfo[]>;
-  /** Asks the backend to stop an update in progress (best effort: self-managed backends may refuse). */
-  cancel(stack: string): Promise<void>;
+  /**
+   * The project's stacks (only those carrying `tag`, `name` or `name=value`, when given), with tags, lock
+   * state and resource count: one `stack ls` and one tag read per stack, a few at a time.
+   */
+  listStacks(options?: { readonly tag?: string }): Promise<StackInfo[]>;
+  /** The stack's lock files in the backend (none when no operation holds it). */
+  locks(stack: string): Promise<StackLock[]>;
+  /** The number of resources in the stack's checkpoint (0 for a stack whose first update created nothing). */
+  resourceCount(stack: string): Promise<number>;
+  /**
+   * Takes this program's operation lock of the stack (not Pulumi's: `up` still takes that one) for
+   * `command`; returns `release`, or who holds it.
+   */
+  opsLock(
+    stack: string,
+    command: string,
+  ): Promise<
+    | { readonly acquired: true; release(): Promise<void> }
+    | { readonly acquired: false; readonly holder: StackLock }
+  >;
 }
 
 /** A failure reported by the Pulumi CLI, classified. */

@@ -4,7 +4,7 @@
  * aligned per minute. Uses Application Default Credentials; never constructed in tests.
  */
 import { MetricServiceClient, type protos } from "@google-cloud/monitoring";
-import type { MetricPoint, MetricsSource, RevisionMetricsQuery } from "./metrics";
+import type { MetricPoint, MetricsSource, RevisionMetricsQuery } from "../context/metrics";
 import { latencyRequest, mergeSeries, requestCountRequest, type SeriesPoint } from "./monitoring-query";
 
 type TimeSeries = protos.google.monitoring.v3.ITimeSeries;
@@ -30,6 +30,18 @@ function points(series: readonly TimeSeries[], label?: string): SeriesPoint[] {
 
 export class CloudMonitoringMetrics implements MetricsSource {
   private readonly client = new MetricServiceClient();
+
+  async checkAccess(project: string): Promise<void> {
+    // The smallest read the analysis needs permission for: one minute of Cloud Run request counts.
+    const end = Math.floor(Date.now() / 1000);
+    await this.client.listTimeSeries({
+      name: `projects/${project}`,
+      filter: 'metric.type = "run.googleapis.com/request_count"',
+      interval: { startTime: { seconds: end - 60 }, endTime: { seconds: end } },
+      view: "HEADERS",
+      pageSize: 1,
+    });
+  }
 
   async revisionMetrics(query: RevisionMetricsQuery): Promise<MetricPoint[]> {
     const [counts] = await this.client.listTimeSeries(requestCountRequest(query));

@@ -4,7 +4,7 @@
  * 99.9 % → error rate under 0.1 %, latency threshold 200 ms at the 95th percentile).
  */
 import type { ServiceLevels } from "./analysis";
-import { RELEASES_KEY } from "./contract";
+import { RELEASES_KEY } from "../../stacks/releases";
 
 /** The service-level fields the analysis uses. */
 export interface SloTargets {
@@ -22,16 +22,24 @@ export function levelsFromSlo(slo: SloTargets, minRequests: number): ServiceLeve
   };
 }
 
-/** The resolved service levels of `service` in a stack's config map, through the program's own parser. */
+/**
+ * The resolved service levels of `service` in a stack's config map, through the program's own parser.
+ * `secretKeys` are keys whose values were not read (nothing is decrypted): they count as present.
+ */
 export async function serviceSlo(
   stack: string,
   config: Readonly<Record<string, string>>,
   service: string,
+  secretKeys: readonly string[] = [],
 ): Promise<SloTargets> {
   const { parseStackConfig, splitConfigMap } = await import("../../stacks/config");
   // The release record does not bear on service levels (and is parsed by the program's own wiring).
-  const rest = Object.fromEntries(Object.entries(config).filter(([key]) => key !== RELEASES_KEY));
-  const parsed = parseStackConfig(splitConfigMap(stack, rest));
+  const rest = Object.fromEntries(
+    [...Object.entries(config), ...secretKeys.map((key) => [key, "[secret]"] as const)].filter(
+      ([key]) => key !== RELEASES_KEY,
+    ),
+  );
+  const parsed = parseStackConfig(splitConfigMap(stack, rest, secretKeys));
   const found = parsed.services.find((s) => s.name === service);
   if (found === undefined) throw new Error(`service ${service} vanished from the config of ${stack}`);
   return found.slo;

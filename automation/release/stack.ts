@@ -1,9 +1,16 @@
-/** Opening a stack for a release command: it must exist and declare the service. */
+/**
+ * What a release command knows about a stack, read from the backend — not from the working copy, which a
+ * fresh checkout does not share with the machine that started the release: the config of the last update
+ * (`pulumi stack history`, nothing decrypted) and the outputs (`revisions`: where requests really go). The
+ * working copy must agree with what is deployed, apart from the release record, or a command would deploy
+ * changes nobody reviewed.
+ */
 import { Option } from "commander";
-import type { OpsContext } from "../cli/context";
-import { usageError } from "../errors";
-import type { Automation } from "../pulumi/automation";
-import { serviceImages } from "./state";
+import type { OpsContext } from "../context/context";
+import { usageError } from "../core/errors";
+import { StackNotFoundError, type Automation, type LocalStackFile } from "../pulumi/automation";
+import { readRevisions, RELEASES_KEY, type ReleaseEntry, type RevisionsOutput } from "../../stacks/releases";
+import { readReleases, serviceImages } from "./state";
 
 /** `--stack` and `--service`, shared by the release commands. */
 export function releaseTargetOptions(serviceRequired: boolean): Option[] {
@@ -17,25 +24,135 @@ export function releaseTargetOptions(serviceRequired: boolean): Option[] {
   ];
 }
 
-export interface ReleaseStack {
+/** The deployed state of a stack, as release commands see it. */
+export interface DeployedStack {
   readonly automation: Automation;
-  readonly config: Record<string, string>;
-  /** Service → image in the stack's config. */
-  readonly images: Record<string, string>;
+  readonly stack: string;
+  /** The config of the last update (whatever its result). */
+  readonly config: Readonly<Record<string, string>>;
+  readonly secretKeys: readonly string[];
+  /** Identifies the last update: another update since changes it. */
+  readonly fingerprint: string;
+  /** Service → image in the deployed config. */
+  readonly images: Readonly<Record<string, string>>;
+  readonly releases: Readonly<Record<string, ReleaseEntry>>;
+  /** The `revisions` output: revisions and traffic per service and region. */
+  readonly revisions: RevisionsOutput;
+  readonly local: LocalStackFile;
 }
 
-export async function openReleaseStack(
+/** Identifies an update of the history (a DIY backend numbers none). */
+export function fingerprint(update: {
+  readonly kind: string;
+  readonly startTime?: Date;
+  readonly endTime?: Date;
+  readonly message: string;
+  readonly result: string;
+  readonly config: Readonly<Record<string, string>>;
+}): string {
+  return JSON.stringify([
+    update.kind,
+    update.startTime?.toISOString(),
+    update.endTime?.toISOString(),
+    update.message,
+    update.result,
+    Object.entries(update.config).sort(([a], [b]) => a.localeCompare(b)),
+  ]);
+}
+
+/** Reads the stack's deployed config, outputs and the working copy's stack file (three reads at once). */
+export async function readDeployedStack(
   ctx: OpsContext,
   stack: string,
   service?: string,
-): Promise<ReleaseStack> {
+): Promise<DeployedStack> {
   const automation = await ctx.automation("infra");
-  if (!(await automation.hasStack(stack))) throw usageError(`stack ${stack} does not exist`);
-  const config = await automation.getConfig(stack);
-  const images = serviceImages(config);
+  let history;
+  let outputs;
+  let local;
+  try {
+    [history, outputs, local] = await Promise.all([
+      automation.history(stack, 1),
+      automation.outputs(stack),
+      automation.localStackFile(stack),
+    ]);
+  } catch (error) {
+    if (error instanceof StackNotFoundError) throw usageError(`stack ${stack} does not exist`);
+    throw error;
+  }
+  const last = history[0];
+  if (last === undefined)
+    throw usageError(`stack ${stack} has never been deployed: deploy it before a release`);
+  const images = serviceImages(last.config);
   if (service !== undefined && !(service in images))
     throw usageError(
       `--service: stack ${stack} has no service "${service}"; services: ${Object.keys(images).join(", ") || "none"}`,
     );
-  return { automation, config, images };
+  return {
+    automation,
+    stack,
+    config: last.config,
+    secretKeys: last.secretKeys,
+    fingerprint: fingerprint(last),
+    images,
+    releases: readReleases(last.config, stack),
+    revisions: readRevisions(outputs) ?? {},
+    local,
+  };
+}
+
+/** A config value in a comparable form: JSON values parsed and printed with sorted keys. */
+function canonical(value: string): string {
+  const sortKeys = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sortKeys)
+      : v !== null && typeof v === "object"
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, x]) => [k, sortKeys(x)]),
+          )
+        : v;
+  try {
+    return JSON.stringify(sortKeys(JSON.parse(value)));
+  } catch {
+    return JSON.stringify(value);
+  }
+}
+
+/** Keys whose value differs between the working copy and the deployed config (the release record aside). */
+export function workingCopyDifferences(deployed: DeployedStack): string[] {
+  if (!deployed.local.exists) return [];
+  const keys = new Set([
+    ...Object.keys(deployed.config),
+    ...deployed.secretKeys,
+    ...Object.keys(deployed.local.config),
+    ...deployed.local.secretKeys,
+  ]);
+  keys.delete(RELEASES_KEY);
+  return [...keys].sort().filter((key) => {
+    const secretHere = deployed.local.secretKeys.includes(key);
+    const secretThere = deployed.secretKeys.includes(key);
+    if (secretHere || secretThere) return secretHere !== secretThere;
+    const here = deployed.local.config[key];
+    const there = deployed.config[key];
+    if (here === undefined || there === undefined) return here !== there;
+    return canonical(here) !== canonical(there);
+  });
+}
+
+/** Refuses to change a stack whose working copy disagrees with what is deployed. */
+export function assertWorkingCopyAgrees(deployed: DeployedStack): void {
+  const differences = workingCopyDifferences(deployed);
+  if (differences.length > 0)
+    throw usageError(
+      `the working copy's Pulumi.${deployed.stack}.yaml differs from the config ${deployed.stack} was last deployed with ` +
+        `(${differences.join(", ")}): a release would deploy that too. Check out the stack file that was deployed ` +
+        `(or deploy this one first), then run the release command again`,
+    );
+  if (!deployed.local.exists && deployed.secretKeys.length > 0)
+    throw usageError(
+      `this working copy has no Pulumi.${deployed.stack}.yaml and ${deployed.stack} has secret config, which cannot be ` +
+        `restored without decrypting it: check out the repository's stack file`,
+    );
 }

@@ -1,10 +1,9 @@
 /**
- * The release state of a stack, in its config: reading and writing `module6:releases` (one serialised write)
- * and the services the stack's config declares.
+ * The release state of a stack, in its config: reading `module6:releases` and the services the stack's
+ * config declares.
  */
-import { usageError } from "../errors";
-import type { Automation } from "../pulumi/automation";
-import { RELEASES_KEY, releasesSchema, type ReleaseEntry, type Releases } from "./contract";
+import { usageError } from "../core/errors";
+import { RELEASES_KEY, releasesSchema, type ReleaseEntry } from "../../stacks/releases";
 
 const SERVICES_KEY = "module6:services";
 
@@ -28,21 +27,6 @@ export function readReleases(
         `only the release commands write it — restore it from version control or remove it with: pulumi config rm ${RELEASES_KEY} --stack ${stack}`,
     );
   return parsed.data;
-}
-
-/** Writes the releases (or removes the key when there are none) in one config write. */
-export async function writeReleases(
-  automation: Automation,
-  stack: string,
-  releases: Releases,
-): Promise<void> {
-  const names = Object.keys(releases).sort();
-  if (names.length === 0) {
-    await automation.removeConfig(stack, [RELEASES_KEY]);
-    return;
-  }
-  const ordered = Object.fromEntries(names.map((n) => [n, releases[n]]));
-  await automation.setConfig(stack, { [RELEASES_KEY]: JSON.stringify(ordered) });
 }
 
 /** The images of the services a stack's config declares (service → image). */

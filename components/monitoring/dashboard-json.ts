@@ -2,6 +2,7 @@
  * A Cloud Monitoring dashboard built from typed code (the subset of the Dashboards API this program
  * uses), rendered to the JSON `gcp.monitoring.Dashboard` takes.
  */
+import { SECONDS_PER_HOUR, duration } from "../shared/durations";
 
 export interface Aggregation {
   readonly alignmentPeriod: string;
@@ -34,8 +35,10 @@ export interface Widget {
 }
 
 export interface Tile {
-  readonly xPos: number;
-  readonly yPos: number;
+  /** Absent for 0 (see {@link dashboard}). */
+  readonly xPos?: number;
+  /** Absent for 0 (see {@link dashboard}). */
+  readonly yPos?: number;
   readonly width: number;
   readonly height: number;
   readonly widget: Widget;
@@ -54,7 +57,7 @@ const rate = (reducer = "REDUCE_SUM", groupBy: readonly string[] = []): Aggregat
   alignmentPeriod: "60s",
   perSeriesAligner: "ALIGN_RATE",
   crossSeriesReducer: reducer,
-  groupByFields: groupBy,
+  ...(groupBy.length > 0 ? { groupByFields: groupBy } : {}),
 });
 const percentile = (p: 50 | 95 | 99): Aggregation => ({
   alignmentPeriod: "60s",
@@ -147,7 +150,7 @@ export function serviceWidgets(s: DashboardService): Widget[] {
       `${s.name}: error budget remaining`,
       Object.entries(s.slos).map(([id, name]) => ({
         filter: `select_slo_budget_fraction("${name}")`,
-        aggregation: { alignmentPeriod: "3600s", perSeriesAligner: "ALIGN_MEAN" },
+        aggregation: { alignmentPeriod: duration(SECONDS_PER_HOUR), perSeriesAligner: "ALIGN_MEAN" },
         legend: id,
       })),
     ),
@@ -191,10 +194,26 @@ export function platformWidgets(): Widget[] {
   ];
 }
 
-/** Lays widgets out three to a row. */
+/**
+ * Drops what the Monitoring API drops: a field of 0 (proto3 default, e.g. a tile's `xPos`/`yPos`) and
+ * an empty list come back absent, so the provider would show a diff on every `up` if the JSON held
+ * them (https://github.com/hashicorp/terraform-provider-google/issues/16173).
+ */
+export function apiCanonical<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => apiCanonical(v)) as T;
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined || v === 0 || (Array.isArray(v) && v.length === 0)) continue;
+    out[key] = apiCanonical(v);
+  }
+  return out as T;
+}
+
+/** Lays widgets out three to a row, in the API's canonical form (no zero positions, no empty lists). */
 export function dashboard(displayName: string, widgets: readonly Widget[]): Dashboard {
   const perRow = COLUMNS / TILE_WIDTH;
-  return {
+  return apiCanonical({
     displayName,
     mosaicLayout: {
       columns: COLUMNS,
@@ -206,5 +225,5 @@ export function dashboard(displayName: string, widgets: readonly Widget[]): Dash
         widget,
       })),
     },
-  };
+  });
 }

@@ -8,8 +8,15 @@ export interface SecurityMetric {
   /** Metric id (`logging.googleapis.com/user/<id>`). */
   readonly id: string;
   readonly description: string;
-  /** Cloud Logging filter; `{runtimeAccounts}` is replaced by a regex of the expected secret readers. */
+  /** Cloud Logging filter of what is worth a look (before the routine of {@link SecurityMetric.routine}). */
   readonly filter: string;
+  /**
+   * Whose entries are routine and left out: `readers`, the program's own runtime accounts and the
+   * deployers (secret reads); `deployers`, the identities that run `pulumi up` (changes made through
+   * Pulumi, feature stacks' grants included).
+   * @default - nothing is left out
+   */
+  readonly routine?: "readers" | "deployers";
   /** The alert fires when more than this many entries arrive in 5 minutes. */
   readonly threshold: number;
   /** The CIS Google Cloud Foundations control it corresponds to, where one does. */
@@ -23,6 +30,7 @@ export const SECURITY_METRICS: readonly SecurityMetric[] = [
     id: "iam-policy-changes",
     description: "Changes to the project's IAM policy",
     filter: 'protoPayload.methodName="SetIamPolicy" AND resource.type="project"',
+    routine: "deployers",
     threshold: 0,
     cis: "2.4",
     checks: [
@@ -36,6 +44,7 @@ export const SECURITY_METRICS: readonly SecurityMetric[] = [
     description: "Changes to audit logging configuration",
     filter:
       'protoPayload.methodName="SetIamPolicy" AND protoPayload.serviceData.policyDelta.auditConfigDeltas:*',
+    routine: "deployers",
     threshold: 0,
     cis: "2.5",
     checks: [
@@ -49,6 +58,7 @@ export const SECURITY_METRICS: readonly SecurityMetric[] = [
     description: "Custom IAM role created, updated or deleted",
     filter:
       'resource.type="iam_role" AND (protoPayload.methodName="google.iam.admin.v1.CreateRole" OR protoPayload.methodName="google.iam.admin.v1.DeleteRole" OR protoPayload.methodName="google.iam.admin.v1.UpdateRole")',
+    routine: "deployers",
     threshold: 0,
     cis: "2.6",
     checks: [
@@ -62,6 +72,7 @@ export const SECURITY_METRICS: readonly SecurityMetric[] = [
     description: "VPC firewall rules created, changed or deleted",
     filter:
       'resource.type="gce_firewall_rule" AND (protoPayload.methodName:"compute.firewalls.patch" OR protoPayload.methodName:"compute.firewalls.insert" OR protoPayload.methodName:"compute.firewalls.delete")',
+    routine: "deployers",
     threshold: 0,
     cis: "2.7",
     checks: [
@@ -75,6 +86,7 @@ export const SECURITY_METRICS: readonly SecurityMetric[] = [
     description: "VPC networks or routes created, changed or deleted",
     filter:
       '(resource.type="gce_network" OR resource.type="gce_route") AND (protoPayload.methodName:"compute.networks." OR protoPayload.methodName:"compute.routes.") AND NOT protoPayload.methodName:".get"',
+    routine: "deployers",
     threshold: 0,
     cis: "2.8",
     checks: [
@@ -87,6 +99,7 @@ export const SECURITY_METRICS: readonly SecurityMetric[] = [
     id: "storage-iam-changes",
     description: "IAM changes on Cloud Storage buckets",
     filter: 'resource.type="gcs_bucket" AND protoPayload.methodName="storage.setIamPermissions"',
+    routine: "deployers",
     threshold: 0,
     cis: "2.10",
     checks: [
@@ -108,9 +121,10 @@ export const SECURITY_METRICS: readonly SecurityMetric[] = [
   },
   {
     id: "unexpected-secret-access",
-    description: "Secret versions read by a principal other than the runtime service accounts",
+    description: "Secret versions read by someone other than the program's runtime accounts and deployers",
     filter:
-      'protoPayload.serviceName="secretmanager.googleapis.com" AND protoPayload.methodName:"AccessSecretVersion" AND NOT protoPayload.authenticationInfo.principalEmail=~"{runtimeAccounts}"',
+      'protoPayload.serviceName="secretmanager.googleapis.com" AND protoPayload.methodName:"AccessSecretVersion"',
+    routine: "readers",
     threshold: 0,
     checks: [
       "Who read which secret (principalEmail, resourceName)?",
@@ -130,3 +144,47 @@ export const SECURITY_METRICS: readonly SecurityMetric[] = [
     ],
   },
 ];
+
+/** The principals whose entries are routine (see {@link SecurityMetric.routine}). */
+export interface RoutinePrincipals {
+  /** This environment's runtime service-account emails. */
+  readonly runtimeAccounts: readonly string[];
+  /**
+   * RE2 patterns (anchored) of other accounts this program creates that read secrets by design: the
+   * runtime accounts of feature environments, which mount staging's secrets.
+   */
+  readonly readerPatterns: readonly string[];
+  /** Emails of the identities that deploy the program (they refresh secret versions and change IAM). */
+  readonly deployers: readonly string[];
+}
+
+/** An email as an anchored RE2 pattern. */
+export function exactEmail(email: string): string {
+  return `^${email.replace(/[.+*?()[\]{}|^$\\]/g, "\\$&")}$`;
+}
+
+/** A string literal of the Logging query language (backslashes and quotes escaped). */
+function literal(value: string): string {
+  return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * The metric's Cloud Logging filter with the routine principals left out. Logging's `=~` is an RE2
+ * match anywhere in the field, so every alternative is anchored
+ * (https://cloud.google.com/logging/docs/view/logging-query-language#regular-expressions).
+ */
+export function securityFilter(metric: SecurityMetric, routine: RoutinePrincipals): string {
+  const patterns =
+    metric.routine === "readers"
+      ? [
+          ...routine.runtimeAccounts.map(exactEmail),
+          ...routine.readerPatterns,
+          ...routine.deployers.map(exactEmail),
+        ]
+      : metric.routine === "deployers"
+        ? routine.deployers.map(exactEmail)
+        : [];
+  if (patterns.length === 0) return metric.filter;
+  const either = patterns.map((p) => `(${p})`).join("|");
+  return `${metric.filter} AND NOT protoPayload.authenticationInfo.principalEmail=~${literal(either)}`;
+}

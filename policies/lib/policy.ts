@@ -96,14 +96,15 @@ function fields(meta: PolicyMeta, kind: "resource" | "stack") {
  */
 export function resourcePolicy<P extends object = Record<string, unknown>>(
   meta: PolicyMeta & { readonly types: readonly (TypeToken | typeof ANY_GCP)[] },
-  check: (props: P, args: ResourceValidationArgs, report: ReportViolation) => void,
+  check: (props: P, args: ResourceValidationArgs, report: ReportViolation) => void | Promise<void>,
 ): Module6ResourcePolicy {
   const types: readonly string[] = meta.types;
+  // The check's promise is returned, so the analyzer (and the offline evaluator) await an async check.
   const validateResource: ResourceValidation = (args, report) => {
     if (!matchesType(types, args.type)) {
       args.notApplicable(`Policy only applies to resources of type ${types.join(", ")}`);
     }
-    check(args.props as P, args, report);
+    return check(args.props as P, args, report);
   };
   if (types.length === 1 && !types.includes("gcp:*"))
     Object.assign(validateResource, { __pulumiType: types[0] });

@@ -44,7 +44,12 @@ const IDENTITY_FIELDS = [
 interface Identities {
   readonly full: ReadonlySet<string>;
   readonly short: ReadonlySet<string>;
+  /** The project the resource lives in, when known (its `project`, or the project of its self link). */
+  readonly project: string | undefined;
 }
+
+/** The project of a `…projects/<p>/…` reference. */
+const projectOf = (ref: string): string | undefined => /(?:^|\/)projects\/([^/]+)\//.exec(ref)?.[1];
 
 const cache = new WeakMap<PolicyResource, Identities>();
 
@@ -70,7 +75,12 @@ function identitiesOf(resource: PolicyResource): Identities {
     full.add(n);
     short.add(lastSegment(n));
   }
-  const identities = { full, short };
+  const declared = str(prop(resource, "project"));
+  const project =
+    declared !== undefined && declared !== "" && !declared.startsWith("[")
+      ? declared.toLowerCase()
+      : [...full].map(projectOf).find((p) => p !== undefined);
+  const identities = { full, short, project };
   cache.set(resource, identities);
   return identities;
 }
@@ -78,7 +88,7 @@ function identitiesOf(resource: PolicyResource): Identities {
 /**
  * True when the string `ref` names `target`. `collection` (e.g. `backendservice`) must then appear in the
  * path segment before the name, when the reference has one, so a backend bucket and a backend service of
- * the same name are told apart.
+ * the same name are told apart; a reference into another project (`projects/<other>/…`) never names it.
  */
 export function namesResource(ref: string, target: PolicyResource, collection?: string): boolean {
   const ids = identitiesOf(target);
@@ -86,6 +96,8 @@ export function namesResource(ref: string, target: PolicyResource, collection?: 
   if (ids.full.has(n)) return true;
   const segments = n.split("/");
   if (!ids.short.has(segments[segments.length - 1] ?? "")) return false;
+  const project = projectOf(n);
+  if (project !== undefined && ids.project !== undefined && project !== ids.project) return false;
   if (segments.length === 1 || collection === undefined) return true;
   return (segments[segments.length - 2] ?? "").includes(collection);
 }

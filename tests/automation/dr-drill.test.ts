@@ -73,7 +73,7 @@ describe("dr drill", () => {
     ]);
     expect(world.adapterRequests).toEqual(["infra", "dr (creates stacks)"]);
     expect(world.dr.calls.slice(0, 4)).toEqual([
-      `createOrSelectStack ${STACK}`,
+      `ensureStack ${STACK}`,
       `setConfig ${STACK}`,
       `setTags ${STACK}`,
       `up ${STACK}`,
@@ -203,7 +203,9 @@ describe("dr drill", () => {
     if (prod) prod.outputs = {};
     const run = await drill();
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/stack prod exports no firestoreDatabase; pass --database <id>/);
+    expect(run.stdout).toContain(
+      "before anything was restored: stack prod exports no firestoreDatabase; pass --database <id>",
+    );
   });
 
   it.each([

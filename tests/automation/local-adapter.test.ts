@@ -11,7 +11,6 @@ import {
   StackExistsError,
   StackLockedError,
   StackNotFoundError,
-  type Automation,
 } from "../../automation/pulumi/automation";
 import { resolveBackend } from "../../automation/pulumi/backend";
 import {
@@ -19,8 +18,10 @@ import {
   destroyOptions,
   fromConfigMap,
   plainOutputs,
+  errorDetail,
+  parseHistory,
+  plannedStep,
   shortStackName,
-  stackInfo,
   toConfigMap,
   upOptions,
   workspaceOptions,
@@ -41,14 +42,6 @@ function cliError(stderr: string): Error {
 }
 
 describe("LocalAutomation", () => {
-  it("implements the narrow interface and starts no CLI when constructed", () => {
-    const adapter: Automation = new LocalAutomation("/repo", {
-      backendUrl: "gs://state",
-      secretsProvider: KMS,
-    });
-    expect(adapter).toBeInstanceOf(LocalAutomation);
-  });
-
   it("runs the infrastructure program from the repository and the DR program from its folder", () => {
     expect(programDir("/repo", "infra")).toBe("/repo");
     expect(programDir("/repo", "dr")).toBe("/repo/automation/dr/program");
@@ -82,9 +75,10 @@ describe("argument building", () => {
       signal,
       message: "m",
       policyPacks: ["/repo/policies"],
+      showSecrets: false,
     });
-    expect(upOptions({ policyPacks: [] })).toEqual({ color: "never" });
-    expect(destroyOptions({ signal })).toEqual({ color: "never", signal, remove: false });
+    expect(upOptions({ policyPacks: [] })).toEqual({ color: "never", showSecrets: false });
+    expect(destroyOptions({ signal })).toEqual({ color: "never", signal, remove: false, showSecrets: false });
   });
 
   it("converts config, outputs and stack summaries", () => {
@@ -109,31 +103,82 @@ describe("argument building", () => {
       urls: { api: "https://x" },
       key: "k",
     });
-    expect(
-      stackInfo(
-        {
-          name: "organization/module6/feature-pr-1",
-          current: false,
-          lastUpdate: "2025-03-01T09:00:00.000Z",
-          resourceCount: 9,
-        },
-        { "module6:pr": "1" },
-        "failed",
-      ),
-    ).toEqual({
-      name: "feature-pr-1",
-      tags: { "module6:pr": "1" },
-      lastUpdate: new Date("2025-03-01T09:00:00.000Z"),
-      lastResult: "failed",
-      updateInProgress: false,
-      resourceCount: 9,
-    });
-    expect(stackInfo({ name: "staging", current: true, lastUpdate: "n/a" }, {}, undefined)).toEqual({
-      name: "staging",
-      tags: {},
-      updateInProgress: false,
-    });
     expect(shortStackName("staging")).toBe("staging");
+  });
+});
+
+describe("reading the CLI's answers", () => {
+  it("reads `stack history --json` without secrets: config values, secret keys, times", () => {
+    const updates = parseHistory(
+      JSON.stringify([
+        {
+          version: 0,
+          kind: "update",
+          startTime: "2025-03-01T09:00:00Z",
+          message: "release start api",
+          config: {
+            "module6:kind": { value: "prod", secret: false },
+            "module6:services": { value: '{"api":{}}', objectValue: { api: {} }, secret: false },
+            "module6:secret-x": { secret: true },
+          },
+          result: "failed",
+          endTime: "2025-03-01T09:01:00Z",
+        },
+      ]),
+    );
+    expect(updates).toEqual([
+      {
+        version: 0,
+        kind: "update",
+        result: "failed",
+        message: "release start api",
+        startTime: new Date("2025-03-01T09:00:00Z"),
+        endTime: new Date("2025-03-01T09:01:00Z"),
+        config: { "module6:kind": "prod", "module6:services": '{"api":{}}' },
+        secretKeys: ["module6:secret-x"],
+      },
+    ]);
+    expect(parseHistory("null")).toEqual([]);
+  });
+
+  it("takes the steps a preview would take from its events, without the unchanged ones", () => {
+    const event = (op: "same" | "update", name: string) => ({
+      sequence: 1,
+      timestamp: 0,
+      resourcePreEvent: {
+        metadata: {
+          op,
+          urn: `urn:pulumi:prod::module6::gcp:cloudrunv2/service:Service::${name}`,
+          type: "gcp:cloudrunv2/service:Service",
+          provider: "",
+          new: {
+            type: "gcp:cloudrunv2/service:Service",
+            urn: "",
+            id: "",
+            parent: "",
+            provider: "",
+            inputs: { name: "m6-prod-api", location: "asia-northeast1" },
+            outputs: {},
+          },
+        },
+      },
+    });
+    expect(plannedStep(event("same", "env-api"))).toBeUndefined();
+    expect(plannedStep(event("update", "env-api-asia-northeast1"))).toEqual({
+      op: "update",
+      type: "gcp:cloudrunv2/service:Service",
+      urn: "urn:pulumi:prod::module6::gcp:cloudrunv2/service:Service::env-api-asia-northeast1",
+      name: "m6-prod-api",
+      location: "asia-northeast1",
+    });
+  });
+
+  it("keeps the CLI's own error line and what follows it", () => {
+    expect(
+      errorDetail(
+        "code: 255\n stdout: Updating (prod):\n    + 3 created\n stderr: error: update failed\n  * googleapi: Error 403\n err?: Error: Command failed",
+      ),
+    ).toBe("error: update failed\n  * googleapi: Error 403");
   });
 });
 
@@ -153,13 +198,13 @@ describe("classifyError", () => {
     expect((classified as AutomationError).detail).toContain(stderr.split("\n")[0]);
   });
 
-  it("keeps the CLI's last lines in the message of a failed command", () => {
+  it("keeps the CLI's own error line (and what follows it) in the message of a failed command", () => {
     const classified = classifyError(
       cliError("line 1\nerror: 403 Permission denied on run.services.create"),
       "staging",
     );
     expect((classified as Error).message).toBe(
-      'pulumi failed on stack "staging":\n  line 1\n  error: 403 Permission denied on run.services.create',
+      'pulumi failed on stack "staging":\n  error: 403 Permission denied on run.services.create',
     );
   });
 

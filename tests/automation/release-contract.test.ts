@@ -12,7 +12,7 @@ import {
   releasesSchema,
   releaseTraffic,
   type ReleaseEntry,
-} from "../../automation/release/contract";
+} from "../../stacks/releases";
 import {
   promotedEntry,
   rolledBackEntry,
@@ -87,9 +87,12 @@ describe("releaseTraffic", () => {
       expect(() => validate(releaseTraffic(entry({ percent }), A3))).not.toThrow();
   });
 
-  it("uses the candidate image while a release exists", () => {
+  it("uses the candidate image while a release is started or rolled back; once promoted the service's own", () => {
     expect(releaseImage("r/api:2.3.0", entry())).toBe(NEW);
+    expect(releaseImage("r/api:2.3.0", entry({ state: "rolled-back", percent: 0 }))).toBe(NEW);
     expect(releaseImage("r/api:2.3.0", undefined)).toBe("r/api:2.3.0");
+    // promote folds the candidate into services.<name>.image; a later bump of it takes effect.
+    expect(releaseImage("r/api:2.5.0", entry({ state: "promoted", percent: 100 }))).toBe("r/api:2.5.0");
   });
 });
 

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   AuditLogging,
-  HEALTH_CHECK_EXCLUSIONS,
   validateAuditLoggingArgs,
   type AuditLoggingArgs,
 } from "../../components/audit-logging";
@@ -150,12 +149,15 @@ describe("AuditLogging: audit archive", () => {
 describe("AuditLogging: data access and exclusions", () => {
   it("turns on Data Access audit logs for Secret Manager, Firestore and IAM", async () => {
     const { resources } = await defaults();
-    const configs = resourcesOfType(resources, AUDIT_CONFIG);
+    const configs = resourcesOfType(resources, AUDIT_CONFIG).filter(
+      (c) => c.inputs.service !== "allServices",
+    );
     expect(configs.map((c) => c.inputs.service).sort()).toEqual([
       "datastore.googleapis.com",
       "iam.googleapis.com",
       "secretmanager.googleapis.com",
     ]);
+    // Without runtime members there is nobody to exempt: Firestore's data plane is logged in full.
     for (const config of configs) {
       expect(config.inputs.project).toBe(PROJECT);
       expect(config.inputs.auditLogConfigs).toEqual([
@@ -174,25 +176,92 @@ describe("AuditLogging: data access and exclusions", () => {
       () => new AuditLogging("logs-services", baseArgs({ dataAccessServices: ["storage.googleapis.com"] })),
     );
     expect(resourcesOfType(resources, AUDIT_CONFIG).map((c) => c.inputs.service)).toEqual([
+      "allServices",
       "storage.googleapis.com",
     ]);
   });
 
+  it("turns on Data Access audit logs for every service (allServices, CIS 2.1), exempting no one", async () => {
+    const { resources } = await defaults();
+    expectProps(named(resources, AUDIT_CONFIG, "logs-default-all-services"), {
+      project: PROJECT,
+      service: "allServices",
+      auditLogConfigs: [{ logType: "ADMIN_READ" }, { logType: "DATA_READ" }, { logType: "DATA_WRITE" }],
+    });
+  });
+
   it("excludes health-check noise", async () => {
     const { resources } = await defaults();
-    const exclusions = resourcesOfType(resources, EXCLUSION);
-    expect(exclusions.map((e) => e.inputs.filter).sort()).toEqual(
-      Object.values(HEALTH_CHECK_EXCLUSIONS).sort(),
+    const exclusions = resourcesOfType(resources, EXCLUSION).filter(
+      (e) => e.name !== "logs-default-app-logs-routed",
     );
+    expect(exclusions.map((e) => e.inputs.filter).sort()).toEqual([
+      'resource.type="cloud_run_revision" AND httpRequest.requestUrl=~"/healthz?$" AND httpRequest.status<400',
+      'resource.type="http_load_balancer" AND httpRequest.userAgent=~"GoogleHC" AND httpRequest.status<400',
+    ]);
     expect(exclusions.map((e) => e.inputs.name).sort()).toEqual([
       "m6-test-health-probes",
       "m6-test-lb-health-checkers",
     ]);
     const filters = exclusions.map((e) => String(e.inputs.filter)).join("\n");
-    expect(filters).toContain("/healthz");
+    // The default health path /health, and /healthz of services that still use it.
+    const probe = /requestUrl=~"([^"]+)"/.exec(filters)?.[1];
+    expect(new RegExp(probe!).test("https://x.a.run.app/health")).toBe(true);
+    expect(new RegExp(probe!).test("https://x.a.run.app/healthz")).toBe(true);
+    expect(new RegExp(probe!).test("https://x.a.run.app/api/users")).toBe(false);
     expect(filters).toContain("GoogleHC");
     // Only successful checks are dropped: a failing health check is still logged.
     for (const e of exclusions) expect(String(e.inputs.filter)).toContain("httpRequest.status<400");
+  });
+
+  // Cloud Run logs are copied to the app-log bucket by the app-logs sink; _Default kept them too.
+  it("keeps what the app-log sink routes out of _Default, audit logs excepted", async () => {
+    const { resources } = await defaults();
+    const routed = named(resources, EXCLUSION, "logs-default-app-logs-routed");
+    expect(routed.inputs).toMatchObject({
+      project: PROJECT,
+      name: "m6-test-app-logs-routed",
+      filter: 'resource.type="cloud_run_revision" AND NOT logName:"cloudaudit.googleapis.com"',
+    });
+    // The same selection the sink routes (its own exclusions aside).
+    expect(String(routed.inputs.filter).startsWith(String(appSink(resources).inputs.filter))).toBe(true);
+  });
+
+  it("exempts the runtime accounts from Firestore's data-plane logs by default, nothing else", async () => {
+    const runtime = "serviceAccount:m6-test-api@module6-test-000000.iam.gserviceaccount.com";
+    const { resources } = await record(
+      () => new AuditLogging("logs-exempt", baseArgs({ runtimeMembers: [runtime] })),
+    );
+    expect(named(resources, AUDIT_CONFIG, "logs-exempt-datastore").inputs.auditLogConfigs).toEqual([
+      { logType: "ADMIN_READ" },
+      { logType: "DATA_READ", exemptedMembers: [runtime] },
+      { logType: "DATA_WRITE", exemptedMembers: [runtime] },
+    ]);
+    for (const other of ["logs-exempt-secretmanager", "logs-exempt-iam"])
+      expect(named(resources, AUDIT_CONFIG, other).inputs.auditLogConfigs, other).toEqual([
+        { logType: "ADMIN_READ" },
+        { logType: "DATA_READ" },
+        { logType: "DATA_WRITE" },
+      ]);
+  });
+
+  it.each([
+    ["all", [{ logType: "ADMIN_READ" }, { logType: "DATA_READ" }, { logType: "DATA_WRITE" }]],
+    ["off", [{ logType: "ADMIN_READ" }]],
+  ] as const)("logs Firestore's data plane %s when asked", async (choice, expected) => {
+    const { resources } = await record(
+      () =>
+        new AuditLogging(
+          `logs-fs-${choice}`,
+          baseArgs({
+            firestoreDataAccess: choice,
+            runtimeMembers: ["serviceAccount:m6-test-api@module6-test-000000.iam.gserviceaccount.com"],
+          }),
+        ),
+    );
+    expect(named(resources, AUDIT_CONFIG, `logs-fs-${choice}-datastore`).inputs.auditLogConfigs).toEqual(
+      expected,
+    );
   });
 
   it("parents every resource to the component", async () => {
@@ -215,6 +284,11 @@ describe("validateAuditLoggingArgs", () => {
     ["audit retention 4000", { auditRetentionDays: 4000 }, /auditRetentionDays: got 4000; whole days 1-3650/],
     ["audit retention 0", { auditRetentionDays: 0 }, /auditRetentionDays: got 0; whole days 1-3650/],
     ["fractional retention", { appLogRetentionDays: 1.5 }, /appLogRetentionDays: got 1\.5; whole days/],
+    [
+      "an unknown Firestore data-access choice",
+      { firestoreDataAccess: "some" as never },
+      /firestoreDataAccess: got "some"; one of all, except-runtime, off/,
+    ],
     [
       "a bad service name",
       { dataAccessServices: ["iam.googleapis.com", "Secret Manager"] },

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   armorRules,
+  routesPattern,
   CloudArmorPolicy,
   DEFAULT_RATE_LIMIT,
-  DEFAULT_WAF_RULES,
   validateCloudArmorPolicyArgs,
   type CloudArmorPolicyArgs,
 } from "../../components/cloud-armor-policy";
@@ -43,6 +43,23 @@ function baseArgs(overrides: Partial<CloudArmorPolicyArgs> = {}): CloudArmorPoli
 function rulesOf(overrides: Partial<CloudArmorPolicyArgs> = {}): Rule[] {
   return armorRules(baseArgs(overrides)) as unknown as Rule[];
 }
+
+/**
+ * The default WAF rules on every path, in order: Google's preconfigured OWASP rule sets at sensitivity 1
+ * and the Log4j rule (cve-canary); method enforcement (methodenforcement-v33-stable) only on the paths
+ * `methodEnforcement` names.
+ */
+const DEFAULT_WAF_EVERYWHERE = [
+  "sqli-v33-stable",
+  "xss-v33-stable",
+  "lfi-v33-stable",
+  "rfi-v33-stable",
+  "rce-v33-stable",
+  "scannerdetection-v33-stable",
+  "protocolattack-v33-stable",
+  "sessionfixation-v33-stable",
+  "cve-canary",
+].map((set) => `evaluatePreconfiguredWaf('${set}', {'sensitivity': 1})`);
 
 const isWaf = (r: Rule): boolean => r.match.expr?.expression.startsWith("evaluatePreconfiguredWaf(") ?? false;
 const isRateLimit = (r: Rule): boolean => r.action === "rate_based_ban";
@@ -130,38 +147,14 @@ describe("CloudArmorPolicy", () => {
 });
 
 describe("armorRules", () => {
-  it("denies (403) every default WAF rule set at sensitivity 1", () => {
+  it("denies (403) every default WAF rule set at sensitivity 1, method enforcement only where asked", () => {
     const waf = rulesOf().filter(isWaf);
-    expect(waf).toHaveLength(DEFAULT_WAF_RULES.length);
-    for (const [i, name] of DEFAULT_WAF_RULES.entries()) {
-      expect(waf[i]).toMatchObject({
-        action: "deny(403)",
-        match: { expr: { expression: `evaluatePreconfiguredWaf('${name}', {'sensitivity': 1})` } },
-      });
-      expect(waf[i]?.preview ?? false).toBe(false);
+    expect(waf.map((r) => r.match.expr?.expression)).toEqual(DEFAULT_WAF_EVERYWHERE);
+    for (const rule of waf) {
+      expect(rule.action).toBe("deny(403)");
+      expect(rule.preview ?? false).toBe(false);
     }
   });
-
-  it.each(["sqli", "xss", "lfi", "rfi", "rce", "scannerdetection", "protocolattack"])(
-    "includes the %s rule set",
-    (family) => {
-      const expressions = rulesOf()
-        .filter(isWaf)
-        .map((r) => r.match.expr?.expression);
-      expect(expressions).toContainEqual(
-        expect.stringMatching(new RegExp(`^evaluatePreconfiguredWaf\\('${family}-v\\d+-stable'`)),
-      );
-    },
-  );
-
-  it("includes the Log4j rule (cve-canary)", () => {
-    expect(DEFAULT_WAF_RULES).toContain("cve-canary");
-    const expressions = rulesOf()
-      .filter(isWaf)
-      .map((r) => r.match.expr?.expression);
-    expect(expressions).toContain("evaluatePreconfiguredWaf('cve-canary', {'sensitivity': 1})");
-  });
-
   it("applies the configured sensitivity and rule sets", () => {
     const waf = rulesOf({ wafSensitivity: 3, wafRules: ["sqli-v33-stable", "xss-v33-stable"] }).filter(isWaf);
     expect(waf.map((r) => r.match.expr?.expression)).toEqual([
@@ -217,7 +210,7 @@ describe("armorRules", () => {
     const rules = rulesOf({ rateLimit: null });
     expect(rules.filter(isRateLimit)).toHaveLength(0);
     expect(rules.some((r) => r.rateLimitOptions !== undefined)).toBe(false);
-    expect(rules.filter(isWaf)).toHaveLength(DEFAULT_WAF_RULES.length);
+    expect(rules.filter(isWaf).map((r) => r.match.expr?.expression)).toEqual(DEFAULT_WAF_EVERYWHERE);
   });
 
   it("builds allow and deny lists of at most 10 ranges per rule, evaluated before the WAF", () => {
@@ -240,6 +233,61 @@ describe("armorRules", () => {
     expect(maxDeny).toBeLessThan(Math.min(...waf));
     expect(Math.max(...waf)).toBeLessThan(rate?.priority ?? -1);
     expect(rate?.priority ?? DEFAULT_PRIORITY).toBeLessThan(DEFAULT_PRIORITY);
+  });
+
+  it("keeps the REST API's PUT, PATCH and DELETE: method enforcement (CRS 911100) is off by default", () => {
+    const all = rulesOf().map((r) => r.match.expr?.expression ?? "");
+    expect(all.filter((e) => e.includes("methodenforcement"))).toEqual([]);
+    expect(
+      rulesOf({ methodEnforcement: { only: [] } }).filter((r) => r.description?.includes("method")),
+    ).toEqual([]);
+  });
+
+  it("scopes method enforcement to the configured paths, or to every path but some", () => {
+    const only = rulesOf({ methodEnforcement: { only: ["/app", "/app/*", "/v1.2/*"] } }).filter(
+      (r) => r.description === "WAF methodenforcement-v33-stable",
+    );
+    expect(only).toHaveLength(1);
+    expect(only[0]).toMatchObject({
+      action: "deny(403)",
+      priority: 1005,
+      match: {
+        expr: {
+          expression:
+            "request.path.matches('^(?:/app|/app/.*|/v1[.]2/.*)$') && evaluatePreconfiguredWaf('methodenforcement-v33-stable', {'sensitivity': 1})",
+        },
+      },
+    });
+    const except = rulesOf({ wafSensitivity: 2, methodEnforcement: { except: ["/api", "/api/*"] } }).filter(
+      (r) => r.description === "WAF methodenforcement-v33-stable",
+    );
+    expect(except[0]?.match.expr?.expression).toBe(
+      "!request.path.matches('^(?:/api|/api/.*)$') && evaluatePreconfiguredWaf('methodenforcement-v33-stable', {'sensitivity': 2})",
+    );
+    const everywhere = rulesOf({ methodEnforcement: { except: [] } }).filter(
+      (r) => r.description === "WAF methodenforcement-v33-stable",
+    );
+    expect(everywhere[0]?.match.expr?.expression).toBe(
+      "evaluatePreconfiguredWaf('methodenforcement-v33-stable', {'sensitivity': 1})",
+    );
+  });
+
+  it("matches exactly the routes' paths", () => {
+    const re = new RegExp(routesPattern(["/api", "/api/*", "/v1.0/health"]));
+    for (const path of ["/api", "/api/", "/api/users/7", "/v1.0/health"])
+      expect(re.test(path), path).toBe(true);
+    for (const path of ["/apix", "/ap", "/app/api", "/v1x0/health", "/v1.0/health/x"])
+      expect(re.test(path), path).toBe(false);
+  });
+
+  it("denies at most five regions per rule (five subexpressions per expression)", () => {
+    const codes = ["KP", "IR", "CU", "SY", "RU", "BY", "VE"];
+    const geo = rulesOf({ denyRegions: codes }).filter(isGeo);
+    expect(geo.map((r) => r.priority)).toEqual([300, 301]);
+    expect(geo.map((r) => r.match.expr?.expression.split(" || ").length)).toEqual([5, 2]);
+    expect(geo.flatMap((r) => r.match.expr?.expression.match(/'[A-Z]{2}'/g) ?? [])).toEqual(
+      codes.map((c) => `'${c}'`),
+    );
   });
 
   it("denies the configured regions in one rule", () => {
@@ -293,7 +341,7 @@ describe("armorRules", () => {
     });
     const previewed = rules.filter((r) => r.preview === true);
     expect(previewed).toEqual(rules.filter((r) => isWaf(r) || isGeo(r) || isRateLimit(r)));
-    expect(previewed).toHaveLength(DEFAULT_WAF_RULES.length + 2);
+    expect(previewed).toHaveLength(DEFAULT_WAF_EVERYWHERE.length + 2);
     for (const rule of [
       ...ipRules(rules, "allow"),
       ...ipRules(rules, "deny(403)"),
@@ -315,6 +363,7 @@ describe("validateCloudArmorPolicyArgs", () => {
           wafSensitivity: 4,
           wafRules: ["sqli-v33-stable", "cve-canary"],
           rateLimit: { requests: 100, intervalSec: 10, banRequests: 101, banDurationSec: 3600 },
+          methodEnforcement: { only: ["/app", "/app/*"] },
           allowIpRanges: ["203.0.113.0/24", "2001:db8::/32"],
           denyIpRanges: ["192.0.2.1/32"],
           denyRegions: ["KP"],
@@ -323,6 +372,10 @@ describe("validateCloudArmorPolicyArgs", () => {
       ),
     ).not.toThrow();
     expect(() => validateCloudArmorPolicyArgs(baseArgs({ rateLimit: null }))).not.toThrow();
+    // Cloud Armor's upper bound itself is allowed.
+    expect(() =>
+      validateCloudArmorPolicyArgs(baseArgs({ rateLimit: { requests: 9999, banRequests: 10_000 } })),
+    ).not.toThrow();
   });
 
   it.each([
@@ -336,7 +389,27 @@ describe("validateCloudArmorPolicyArgs", () => {
     [
       "rateLimit.requests 0",
       { rateLimit: { requests: 0 } },
-      /rateLimit\.requests: got 0; an integer 1-1000000/,
+      /rateLimit\.requests: got 0; an integer 1-10000$/m,
+    ],
+    [
+      "rateLimit.requests above Cloud Armor's 10000",
+      { rateLimit: { requests: 10001, banRequests: 10002 } },
+      /rateLimit\.requests: got 10001; an integer 1-10000$/m,
+    ],
+    [
+      "rateLimit.banRequests above Cloud Armor's 10000",
+      { rateLimit: { requests: 5000 } },
+      /rateLimit\.banRequests: got 15000; an integer above rateLimit\.requests \(5000\) and at most 10000/,
+    ],
+    [
+      "a method-enforcement path that is not a route",
+      { methodEnforcement: { only: ["/app", "app/*"] } },
+      /methodEnforcement\.only\[1\]: got "app\/\*"; a path such as \/api\/\* or \/health/,
+    ],
+    [
+      "a method-enforcement exception that is not a route",
+      { methodEnforcement: { except: ["/a*b"] } },
+      /methodEnforcement\.except\[0\]: got "\/a\*b"; a path such as \/api\/\* or \/health/,
     ],
     [
       "rateLimit.intervalSec 7",

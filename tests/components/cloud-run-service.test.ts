@@ -1,3 +1,4 @@
+import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -10,6 +11,7 @@ import { ValidationError } from "../../components/shared/validation";
 import {
   commonArgs,
   expectProps,
+  idOf,
   installMocks,
   onlyOfType,
   record,
@@ -20,6 +22,7 @@ import {
 const SERVICE = "gcp:cloudrunv2/service:Service";
 const INVOKER = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember";
 const IAP_ACCESS = "gcp:iap/webCloudRunServiceIamMember:WebCloudRunServiceIamMember";
+const SLEEP = "time:index/sleep:Sleep";
 const IMAGE = "asia-northeast3-docker.pkg.dev/module6-test-000000/m6-test-containers/api:1.2.3";
 const SA_EMAIL = "m6-test-api@module6-test-000000.iam.gserviceaccount.com";
 const IAP_AGENT = "service-000000000000@gcp-sa-iap.iam.gserviceaccount.com";
@@ -85,9 +88,15 @@ describe("CloudRunService", () => {
       image: IMAGE,
       ports: { containerPort: 8080 },
       resources: { limits: { cpu: "1", memory: "512Mi" }, cpuIdle: true, startupCpuBoost: true },
-      startupProbe: { httpGet: { path: "/healthz", port: 8080 } },
-      livenessProbe: { httpGet: { path: "/healthz", port: 8080 } },
+      // Not /healthz: Cloud Run reserves some paths ending in z (known issues).
+      startupProbe: { httpGet: { path: "/health", port: 8080 } },
+      livenessProbe: { httpGet: { path: "/health", port: 8080 } },
     });
+    // One region, no readiness probe, no preview features.
+    expect(container).not.toHaveProperty("readinessProbe");
+    expect(service.inputs).not.toHaveProperty("launchStage");
+    // No grants to wait for: no propagation wait.
+    expect(resourcesOfType(resources, SLEEP)).toHaveLength(0);
     expect(container.envs ?? []).toEqual([]);
     // No IAM grant is created unless asked for.
     expect(resourcesOfType(resources, INVOKER)).toHaveLength(0);
@@ -340,8 +349,23 @@ describe("validateCloudRunServiceArgs", () => {
     ["timeout 0", { timeoutSeconds: 0 }, /timeoutSeconds: got 0; an integer 1-3600/],
     [
       "healthPath without a leading slash",
-      { healthPath: "healthz" },
-      /healthPath: got "healthz"; an absolute URL path/,
+      { healthPath: "health" },
+      /healthPath: got "health"; an absolute URL path/,
+    ],
+    [
+      "a healthPath ending in z (reserved by Cloud Run)",
+      { healthPath: "/healthz" },
+      /healthPath: got "\/healthz"; an absolute URL path such as \/health, not ending in 'z'/,
+    ],
+    [
+      "a readinessPath ending in z",
+      { readinessPath: "/readyz", minInstances: 1 },
+      /readinessPath: got "\/readyz"; an absolute URL path such as \/health, not ending in 'z'/,
+    ],
+    [
+      "a readiness probe without a minimum instance",
+      { readinessPath: "/health" },
+      /minInstances: got 0; at least 1 with a readiness probe/,
     ],
     [
       "reserved env PORT",
@@ -595,5 +619,74 @@ describe("CloudRunService ordering", () => {
     const account = onlyOfType(resources, "gcp:serviceaccount/account:Account");
     // Depending on a component means depending on its children: the account is among the dependencies.
     expect(service.dependencies).toContain(account.urn);
+  });
+});
+
+describe("CloudRunService readiness (point 6: failover between regions)", () => {
+  it("adds a readiness probe on the health path and opts into the Preview launch stage", async () => {
+    const { resources } = await record(
+      () =>
+        new CloudRunService("svc-ready", baseArgs({ readinessPath: "/health", minInstances: 1, port: 9090 })),
+    );
+    const service = onlyOfType(resources, SERVICE);
+    expect(containerOf(service).readinessProbe).toEqual({
+      httpGet: { path: "/health", port: 9090 },
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+      successThreshold: 2,
+    });
+    expect(service.inputs.launchStage).toBe("BETA");
+    expectProps(service, { template: { scaling: { minInstanceCount: 1 } } });
+  });
+});
+
+describe("CloudRunService secret versions (point 9)", () => {
+  it("mounts the given version, an output included, so a new version rolls a new revision", async () => {
+    const { resources } = await record(
+      () =>
+        new CloudRunService(
+          "svc-pinned",
+          baseArgs({
+            secretEnv: { SESSION_KEY: { secret: "m6-test-session", version: pulumi.output("4") } },
+          }),
+        ),
+    );
+    expect(containerOf(onlyOfType(resources, SERVICE)).envs).toEqual([
+      { name: "SESSION_KEY", valueSource: { secretKeyRef: { secret: "m6-test-session", version: "4" } } },
+    ]);
+  });
+});
+
+describe("CloudRunService grant propagation (point 4)", () => {
+  it("creates the service 2 minutes after its grants, through a wait keyed by the grants' ids", async () => {
+    const { resources } = await record(() => {
+      const identity = new ServiceIdentity("wait-id", { ...commonArgs(), name: "waiter", telemetry: false });
+      const grants = ["roles/secretmanager.secretAccessor", "roles/datastore.user"].map(
+        (role, i) =>
+          new gcp.projects.IAMMember(`wait-grant-${i}`, {
+            project: "module6-test-000000",
+            role,
+            member: identity.member,
+          }),
+      );
+      return new CloudRunService("svc-wait", baseArgs({ name: "waiter", awaitGrants: grants }));
+    });
+    const wait = onlyOfType(resources, SLEEP);
+    expect(wait.name).toBe("svc-wait-grants-propagation");
+    expect(wait.inputs.createDuration).toBe("2m");
+    const grants = resourcesOfType(resources, "gcp:projects/iAMMember:IAMMember");
+    expect(grants).toHaveLength(2);
+    // Keyed by the grants' ids (sorted): a new or replaced grant waits again, an unchanged one does not.
+    expect((wait.inputs.triggers as Record<string, unknown>).keys).toBe(
+      grants
+        .map((g) => idOf(g))
+        .sort()
+        .join(","),
+    );
+    for (const g of grants) expect(wait.dependencies).toContain(g.urn);
+    const service = onlyOfType(resources, SERVICE);
+    expect(service.dependencies).toContain(wait.urn);
+    expect(wait.parent).toBe(onlyOfType(resources, "module6:run:Service").urn);
   });
 });

@@ -430,3 +430,47 @@ describe("FirestoreDatabase", () => {
     expect(resources).toHaveLength(0);
   });
 });
+
+// Point 15: a feature stack's destroy deletes the database, which takes its parts with it.
+describe("FirestoreDatabase parts on destroy", () => {
+  const parts = {
+    indexes: [
+      {
+        collection: "docs",
+        fields: [
+          { path: "a", order: "asc" as const },
+          { path: "b", order: "desc" as const },
+        ],
+      },
+    ],
+    ttlFields: [{ collection: "sessions", field: "expiresAt" }],
+  };
+
+  it("marks indexes, TTL fields and backup schedules deletedWith a DELETE database", async () => {
+    const { resources } = await record(
+      () =>
+        new FirestoreDatabase(
+          "fs-gone",
+          dbArgs({ deletionPolicy: "DELETE", deleteProtection: false, protect: false, ...parts }),
+        ),
+    );
+    const db = onlyOfType(resources, DATABASE);
+    const children = [
+      ...resourcesOfType(resources, INDEX),
+      ...resourcesOfType(resources, FIELD),
+      ...resourcesOfType(resources, BACKUP),
+    ];
+    expect(children.map((c) => c.type).sort()).toEqual([BACKUP, BACKUP, FIELD, INDEX]);
+    for (const c of children) expect(c.deletedWith, c.name).toBe(db.urn);
+  });
+
+  it("deletes them one by one when the database is abandoned (it outlives the stack)", async () => {
+    const { resources } = await record(() => new FirestoreDatabase("fs-kept", dbArgs(parts)));
+    for (const c of [
+      ...resourcesOfType(resources, INDEX),
+      ...resourcesOfType(resources, FIELD),
+      ...resourcesOfType(resources, BACKUP),
+    ])
+      expect(c.deletedWith, c.name).toBeUndefined();
+  });
+});

@@ -20,11 +20,27 @@ import {
   valueOf,
 } from "../helpers/pulumi";
 
+/** The security log metrics, in order (literal: the program's list is under test). */
+const SECURITY_METRIC_IDS = [
+  "iam-policy-changes",
+  "audit-config-changes",
+  "custom-role-changes",
+  "firewall-changes",
+  "network-changes",
+  "storage-iam-changes",
+  "service-account-key-created",
+  "unexpected-secret-access",
+  "armor-blocks",
+];
+
 const CHANNEL = "gcp:monitoring/notificationChannel:NotificationChannel";
 const POLICY = "gcp:monitoring/alertPolicy:AlertPolicy";
 const METRIC = "gcp:logging/metric:Metric";
 const BUDGET = "gcp:billing/budget:Budget";
 const DASHBOARD = "gcp:monitoring/dashboard:Dashboard";
+const SLEEP = "time:index/sleep:Sleep";
+const RUN_JOB = "gcp:cloudrunv2/job:Job";
+const SCHEDULER = "gcp:cloudscheduler/job:Job";
 
 const SLACK_TOKEN = "xoxb-do-not-leak-4f2a9c";
 const PD_KEY = "pd-key-do-not-leak-81b7";
@@ -62,7 +78,9 @@ const full = recordOnce(() => {
   const pm = new PlatformMonitoring(
     "pm-full",
     baseArgs({
-      firestoreDatabase: "m6-test-db",
+      backupCheck: { database: "m6-test-db", location: "asia-northeast3", region: "asia-northeast3" },
+      deployers: ["m6-deployer@module6-test-000000.iam.gserviceaccount.com"],
+      readerPatterns: ["^m6-f-[a-z0-9-]+@module6-test-000000\\.iam\\.gserviceaccount\\.com$"],
       budget: { billingAccount: "012345-6789AB-CDEF01", amount: 250, currency: "EUR" },
     }),
   );
@@ -142,12 +160,19 @@ describe("PlatformMonitoring: security log metrics", () => {
   it("creates one log metric and one alert per security metric, to the ticket channels", async () => {
     const { resources } = await minimal();
     const channel = (n: string) => idOf(named(resources, CHANNEL, `pm-min-${n}`));
-    expect(resourcesOfType(resources, METRIC)).toHaveLength(SECURITY_METRICS.length);
-    expect(resourcesOfType(resources, POLICY)).toHaveLength(SECURITY_METRICS.length);
+    expect(resourcesOfType(resources, METRIC).map((m) => m.name)).toEqual(
+      SECURITY_METRIC_IDS.map((id) => `pm-min-${id}`),
+    );
+    expect(
+      resourcesOfType(resources, POLICY)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(SECURITY_METRIC_IDS.map((id) => `pm-min-${id}`).sort());
     for (const metric of SECURITY_METRICS) {
       const logMetric = named(resources, METRIC, `pm-min-${metric.id}`);
       expectProps(logMetric, { name: `m6-test-${metric.id}`, metricDescriptor: { metricKind: "DELTA" } });
-      if (!metric.filter.includes("{runtimeAccounts}")) expect(logMetric.inputs.filter).toBe(metric.filter);
+      // Without deployers, only the secret-access metric leaves someone out (the runtime accounts).
+      if (metric.routine !== "readers") expect(logMetric.inputs.filter).toBe(metric.filter);
       const policy = named(resources, POLICY, `pm-min-${metric.id}`);
       const [condition] = policy.inputs.conditions as { conditionThreshold: Obj }[];
       expect(condition!.conditionThreshold).toMatchObject({
@@ -157,22 +182,11 @@ describe("PlatformMonitoring: security log metrics", () => {
       });
       expect(policy.inputs.notificationChannels).toEqual([channel("ops"), channel("hook")]);
     }
-    expect(SECURITY_METRICS.map((m) => m.id)).toEqual(
-      expect.arrayContaining([
-        "iam-policy-changes",
-        "service-account-key-created",
-        "unexpected-secret-access",
-        "armor-blocks",
-        "audit-config-changes",
-        "firewall-changes",
-      ]),
-    );
   });
 
   it("excludes only the runtime accounts from the unexpected-secret-access filter", async () => {
     const { resources } = await minimal();
     const filter = String(named(resources, METRIC, "pm-min-unexpected-secret-access").inputs.filter);
-    expect(filter).not.toContain("{runtimeAccounts}");
     expect(filter).toContain('protoPayload.serviceName="secretmanager.googleapis.com"');
     const regex = /principalEmail=~"([^"]+)"/.exec(filter)?.[1];
     expect(regex).toBeDefined();
@@ -204,26 +218,34 @@ describe("PlatformMonitoring: security log metrics", () => {
   it("links the unexpected-secret-access alert to the resolved log query", async () => {
     const { resources } = await minimal();
     const doc = named(resources, POLICY, "pm-min-unexpected-secret-access").inputs.documentation as Obj;
-    expect(decodeURIComponent(String(doc.content))).not.toContain("{runtimeAccounts}");
+    expect(decodeURIComponent(String(doc.content))).toContain(
+      "m6-test-api@module6-test-000000\\\\.iam\\\\.gserviceaccount\\\\.com",
+    );
   });
 });
 
 describe("PlatformMonitoring: backups and budget", () => {
-  it("watches Firestore backups only when the database is given", async () => {
-    expect(resourcesOfType((await minimal()).resources, METRIC).map((m) => m.name)).not.toContain(
-      "pm-min-firestore-backups",
-    );
+  it("checks Firestore backups only when the database is given", async () => {
+    const min = (await minimal()).resources;
+    expect(resourcesOfType(min, METRIC).map((m) => m.name)).not.toContain("pm-min-firestore-backups");
+    expect(resourcesOfType(min, RUN_JOB)).toHaveLength(0);
     const { resources } = await full();
+    const job = onlyOfType(resources, RUN_JOB);
+    expectProps(job, { name: "m6-test-backup-check", location: "asia-northeast3" });
+    // The metric counts the check's confirmations, never Firestore's audited admin reads (ListBackups,
+    // GetBackupSchedule, … — the old `methodName=~"Backup"` filter counted every `pulumi refresh`).
     const metric = named(resources, METRIC, "pm-full-firestore-backups");
-    expect(String(metric.inputs.filter)).toContain('protoPayload.resourceName:"databases/m6-test-db"');
-    expect(String(metric.inputs.filter)).toContain('protoPayload.serviceName="firestore.googleapis.com"');
+    expect(metric.inputs.filter).toBe(
+      'resource.type="cloud_run_job" AND resource.labels.job_name="m6-test-backup-check" AND jsonPayload.message="firestore-backup-fresh"',
+    );
+    expect(String(metric.inputs.filter)).not.toContain("methodName");
     const policy = named(resources, POLICY, "pm-full-firestore-backup-missing");
     const [condition] = policy.inputs.conditions as { conditionPrometheusQueryLanguage: Obj }[];
     expect(String(condition!.conditionPrometheusQueryLanguage.query)).toBe(
-      'absent_over_time({"__name__"="logging.googleapis.com/user/m6-test-firestore-backups"}[26h])',
+      'absent_over_time({"__name__"="logging.googleapis.com/user/m6-test-firestore-backups"}[3h])',
     );
     expect((policy.inputs.notificationChannels as unknown[]).length).toBeGreaterThanOrEqual(1);
-    expect(resourcesOfType(resources, POLICY)).toHaveLength(SECURITY_METRICS.length + 1);
+    expect(resourcesOfType(resources, POLICY)).toHaveLength(SECURITY_METRIC_IDS.length + 1);
   });
 
   it("creates no budget without budget args", async () => {
@@ -266,10 +288,153 @@ describe("PlatformMonitoring: backups and budget", () => {
   });
 });
 
+describe("PlatformMonitoring: alerts wait for new log-based metrics", () => {
+  // Cloud Monitoring answers 404 for a few minutes after a logging.googleapis.com/user/… metric is
+  // created (terraform-provider-google#11102): every alert on one waits for a Sleep after the metrics.
+  it("creates one 10-minute wait keyed by the metric names, after every log-based metric", async () => {
+    const { resources } = await full();
+    const wait = onlyOfType(resources, SLEEP);
+    expect(wait.name).toBe("pm-full-log-metrics-propagation");
+    expect(wait.inputs.createDuration).toBe("10m");
+    const metrics = resourcesOfType(resources, METRIC);
+    expect(metrics).toHaveLength(SECURITY_METRIC_IDS.length + 1);
+    const names = metrics.map((m) => String(m.outputs.name)).sort();
+    expect((wait.inputs.triggers as Obj).keys).toBe(names.join(","));
+    expect(names).toContain("m6-test-firestore-backups");
+    for (const metric of metrics) expect(wait.dependencies, metric.name).toContain(metric.urn);
+  });
+
+  it("makes every alert policy on a log-based metric wait for it", async () => {
+    const { resources } = await full();
+    const wait = onlyOfType(resources, SLEEP);
+    const policies = resourcesOfType(resources, POLICY);
+    expect(policies).toHaveLength(SECURITY_METRIC_IDS.length + 1);
+    for (const policy of policies) expect(policy.dependencies, policy.name).toContain(wait.urn);
+  });
+
+  it("keys the wait by metric names only, so an unchanged set of metrics does not wait again", async () => {
+    const { resources } = await minimal();
+    const keys = String((onlyOfType(resources, SLEEP).inputs.triggers as Obj).keys);
+    expect(keys.split(",")).toEqual(SECURITY_METRIC_IDS.map((id) => `m6-test-${id}`).sort());
+    // Filters (which change with the runtime accounts) are not part of the key.
+    expect(keys).not.toContain("principalEmail");
+  });
+});
+
+describe("PlatformMonitoring: routine principals are not security events", () => {
+  const DEPLOYER = "m6-deployer@module6-test-000000.iam.gserviceaccount.com";
+
+  /** The RE2 pattern after `principalEmail=~` in a filter, as a JS RegExp (the subset used is common). */
+  function excluded(filter: string): RegExp | undefined {
+    const literal = /principalEmail=~("(?:[^"\\]|\\.)*")/.exec(filter)?.[1];
+    return literal === undefined ? undefined : new RegExp(JSON.parse(literal) as string);
+  }
+
+  it("leaves out this environment's runtime accounts, feature accounts and deployers from secret reads", async () => {
+    const { resources } = await full();
+    const filter = String(named(resources, METRIC, "pm-full-unexpected-secret-access").inputs.filter);
+    const pattern = excluded(filter);
+    expect(pattern).toBeDefined();
+    for (const routine of [
+      ...RUNTIME,
+      DEPLOYER,
+      "m6-f-pr-1-api@module6-test-000000.iam.gserviceaccount.com",
+      "m6-f-login-page-3f9c2e-ai@module6-test-000000.iam.gserviceaccount.com",
+    ])
+      expect(pattern!.test(routine), routine).toBe(true);
+    for (const stranger of [
+      "alice@example.com",
+      "m6-f-pr-1-api@other-project.iam.gserviceaccount.com",
+      "m6-prod-api@module6-test-000000.iam.gserviceaccount.com",
+      `evil-${DEPLOYER}`,
+      DEPLOYER.replace(".iam.", "-iam-"),
+    ])
+      expect(pattern!.test(stranger), stranger).toBe(false);
+  });
+
+  it("leaves out the deployers from IAM, audit-config, role, network, firewall and bucket-IAM changes", async () => {
+    const { resources } = await full();
+    // The first six: all but key creation, secret access and Cloud Armor blocks.
+    for (const id of SECURITY_METRIC_IDS.slice(0, 6)) {
+      const filter = String(named(resources, METRIC, `pm-full-${id}`).inputs.filter);
+      const pattern = excluded(filter);
+      expect(pattern, id).toBeDefined();
+      expect(pattern!.test(DEPLOYER), id).toBe(true);
+      // A feature environment's runtime account never changes IAM: only the deployer is routine.
+      expect(pattern!.test("m6-f-pr-1-api@module6-test-000000.iam.gserviceaccount.com"), id).toBe(false);
+      expect(pattern!.test("alice@example.com"), id).toBe(false);
+    }
+  });
+
+  it("still alerts on every service-account key and every Cloud Armor spike, deployer or not", async () => {
+    const { resources } = await full();
+    for (const id of ["service-account-key-created", "armor-blocks"])
+      expect(String(named(resources, METRIC, `pm-full-${id}`).inputs.filter), id).not.toContain(
+        "principalEmail",
+      );
+  });
+
+  it("refuses a deployer given as an IAM member instead of an email", () => {
+    expect(() =>
+      validatePlatformMonitoringArgs(baseArgs({ deployers: [`serviceAccount:${DEPLOYER}`] })),
+    ).toThrow(/deployers\[0\]: got "serviceAccount:m6-deployer@.*"; an email/);
+  });
+});
+
+describe("PlatformMonitoring: the Firestore backup check", () => {
+  it("runs a Cloud Run job hourly from Cloud Scheduler with its own least-privilege account", async () => {
+    const { resources } = await full();
+    const job = onlyOfType(resources, RUN_JOB);
+    const template = (job.inputs.template as { template: { serviceAccount: string; containers: Obj[] } })
+      .template;
+    const account = named(resources, "gcp:serviceaccount/account:Account", "pm-full-backup-check");
+    expect(account.inputs.accountId).toBe("m6-test-backup-check");
+    expect(template.serviceAccount).toBe(account.outputs.email);
+    const [container] = template.containers;
+    expect(container!.image).toBe("gcr.io/google.com/cloudsdktool/google-cloud-cli:slim");
+    expect(container!.commands).toEqual(["/bin/bash", "-c"]);
+    expect(container!.envs).toEqual([
+      { name: "PROJECT", value: "module6-test-000000" },
+      { name: "LOCATION", value: "asia-northeast3" },
+      { name: "DATABASE", value: "m6-test-db" },
+      { name: "MAX_AGE_SECONDS", value: "93600" },
+    ]);
+    const script = String((container!.args as string[])[0]);
+    expect(script).toContain("gcloud firestore backups list");
+    expect(script).toContain("firestore-backup-fresh");
+    const member = `serviceAccount:${String(account.outputs.email)}`;
+    // Backup and schedule metadata only: no data role, no restore.
+    expect(
+      resourcesOfType(resources, "gcp:projects/iAMMember:IAMMember")
+        .filter((g) => g.inputs.member === member)
+        .map((g) => g.inputs.role)
+        .sort(),
+    ).toEqual(["roles/datastore.backupSchedulesViewer", "roles/datastore.backupsViewer"]);
+    expectProps(
+      named(resources, "gcp:cloudrunv2/jobIamMember:JobIamMember", "pm-full-backup-check-invoker"),
+      {
+        role: "roles/run.invoker",
+        name: "m6-test-backup-check",
+        member,
+      },
+    );
+    const scheduler = onlyOfType(resources, SCHEDULER);
+    expectProps(scheduler, {
+      region: "asia-northeast3",
+      schedule: "17 * * * *",
+      httpTarget: {
+        httpMethod: "POST",
+        uri: "https://run.googleapis.com/v2/projects/module6-test-000000/locations/asia-northeast3/jobs/m6-test-backup-check:run",
+        oauthToken: { serviceAccountEmail: account.outputs.email },
+      },
+    });
+  });
+});
+
 describe("PlatformMonitoring: dashboard", () => {
   type Tile = {
-    xPos: number;
-    yPos: number;
+    xPos?: number;
+    yPos?: number;
     widget: { title: string; xyChart: { dataSets: { timeSeriesQuery: Obj }[] } };
   };
 
@@ -356,8 +521,25 @@ describe("PlatformMonitoring: dashboard", () => {
     expect(text).toContain("firestore.googleapis.com/document/write_count");
     // 6 widgets per service, 4 for the platform, no two tiles on the same spot.
     expect(all).toHaveLength(2 * 6 + 4);
-    const spots = all.map((t) => `${t.xPos},${t.yPos}`);
+    const spots = all.map((t) => `${t.xPos ?? 0},${t.yPos ?? 0}`);
     expect(new Set(spots).size).toBe(all.length);
+  });
+
+  // The Monitoring API drops xPos/yPos of 0 and empty lists; JSON that holds them diffs on every up
+  // (terraform-provider-google#16173).
+  it("emits the JSON the API returns: no zero position, no empty list", async () => {
+    const all = await tiles();
+    expect(all[0]).not.toHaveProperty("xPos");
+    expect(all[0]).not.toHaveProperty("yPos");
+    expect(all[1]).toMatchObject({ xPos: 16 });
+    expect(all[1]).not.toHaveProperty("yPos");
+    expect(all[3]).toMatchObject({ yPos: 12 });
+    const { resources } = await full();
+    const json = String(onlyOfType(resources, DASHBOARD).inputs.dashboardJson);
+    expect(json).not.toMatch(/"(xPos|yPos)":0[,}]/);
+    expect(json).not.toContain("[]");
+    // Grouped charts keep their grouping.
+    expect(json).toContain('"groupByFields":["metric.label.response_code_class"]');
   });
 });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ROUTE_PATTERN, overlappingRoutes, routesOverlap } from "../../components/shared/routes";
+import {
+  ROUTE_PATTERN,
+  overlappingRoutes,
+  routesOverlap,
+  withBarePrefixes,
+} from "../../components/shared/routes";
 
 describe("routesOverlap", () => {
   it.each([
@@ -88,5 +93,35 @@ describe("ROUTE_PATTERN", () => {
 
   it.each(["api/*", "/a*/b", "/a/*/b", "", "/api*", "/a//b", "/a b", "/a?x=1", "*"])("rejects %j", (path) => {
     expect(ROUTE_PATTERN.test(path)).toBe(false);
+  });
+});
+
+describe("withBarePrefixes", () => {
+  it("adds /x for every /x/* route, to the same target, right after it", () => {
+    expect(
+      withBarePrefixes([
+        { path: "/api/*", backend: "api" },
+        { path: "/static/*", backend: "static" },
+        { path: "/healthz", backend: "api" },
+      ]),
+    ).toEqual([
+      { path: "/api/*", backend: "api" },
+      { path: "/api", backend: "api" },
+      { path: "/static/*", backend: "static" },
+      { path: "/static", backend: "static" },
+      { path: "/healthz", backend: "api" },
+    ]);
+  });
+
+  it("leaves a bare path that a route already names, and never adds one for /*", () => {
+    expect(
+      withBarePrefixes([
+        { path: "/app", backend: "web" },
+        { path: "/app/*", backend: "web" },
+        { path: "/docs/*", backend: "api" },
+        { path: "/docs", backend: "web" },
+        { path: "/*", backend: "web" },
+      ]).map((r) => `${r.path} ${r.backend}`),
+    ).toEqual(["/app web", "/app/* web", "/docs/* api", "/docs web", "/* web"]);
   });
 });

@@ -125,6 +125,24 @@ describe("SecretSet", () => {
     expect(everything).not.toContain(PLAIN_VALUE);
   });
 
+  // Point 9: services mount the version created here, so a new value rolls a new revision.
+  it("hands services the number of the version it creates; latest where it creates none", async () => {
+    const { result, resources } = await record(
+      () =>
+        new SecretSet(
+          "sec-pin",
+          setArgs({ secrets: { "db-password": {}, "no-value": {} }, values: { "db-password": PLAIN_VALUE } }),
+        ),
+    );
+    const version = onlyOfType(resources, VERSION);
+    expect(await valueOf(result.secretVersion("db-password"))).toBe(version.outputs.version);
+    expect(version.outputs.version).toBe("1");
+    expect(await valueOf(result.secretVersion("no-value"))).toBe("latest");
+    // A replaced version stays enabled: the previous revision (the rollback target) pins it.
+    expect(version.inputs.deletionPolicy).toBe("ABANDON");
+    expect(() => result.secretVersion("undeclared")).toThrow(/secret "undeclared" is not declared/);
+  });
+
   it("grants access per secret, never project-wide", async () => {
     const { result, resources } = await record(() => {
       const set = new SecretSet("sec-grant", setArgs({ secrets: { "db-password": {}, "api-key": {} } }));
@@ -186,6 +204,8 @@ describe("SecretSet", () => {
     expect(result.secrets).toEqual({});
     expect(await valueOf(result.secretId("api-key"))).toBe(existing["api-key"]);
     expect(await valueOf(result.secretIds)).toEqual(existing);
+    // The owning stack (staging) creates and rotates the versions: a feature environment mounts latest.
+    expect(await valueOf(result.secretVersion("db-password"))).toBe("latest");
 
     const grant = onlyOfType(resources, SECRET_IAM);
     expectProps(grant, {

@@ -15,7 +15,7 @@ function args(overrides: Partial<ServiceMonitoringArgs> = {}): ServiceMonitoring
       page: ["projects/p/notificationChannels/pager"],
       ticket: ["projects/p/notificationChannels/email"],
     },
-    uptime: { host: "app.example.com", path: "/api/healthz" },
+    uptime: { host: "app.example.com", path: "/api/health" },
     ...overrides,
   };
 }

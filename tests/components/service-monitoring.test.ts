@@ -1,5 +1,5 @@
+import * as gcp from "@pulumi/gcp";
 import { beforeAll, describe, expect, it } from "vitest";
-import { burnRateThreshold } from "../../components/monitoring/burn-rate";
 import {
   ServiceMonitoring,
   validateServiceMonitoringArgs,
@@ -64,17 +64,22 @@ const full = recordOnce(
         latencyThresholdMs: 350,
         periodDays: 28,
         backendServiceName: "m6-test-api-backend",
-        uptime: { host: "app.example.com", path: "/api/healthz" },
+        uptime: { host: "app.example.com", path: "/api/health" },
       }),
     ),
 );
 
-/** The window pairs: alert id suffix, long and short windows, urgency, budget share. */
+/** The window pairs: alert id suffix, long and short windows, urgency. */
 const WINDOWS = [
-  ["fast", "3600s", "300s", "page", 0.02, 3600],
-  ["slow", "21600s", "1800s", "page", 0.05, 21600],
-  ["ticket", "86400s", "7200s", "ticket", 0.1, 86400],
+  ["fast", "3600s", "300s", "page"],
+  ["slow", "21600s", "1800s", "page"],
+  ["ticket", "86400s", "7200s", "ticket"],
 ] as const;
+/** Burn-rate thresholds by period (days) and window pair: 2 %, 5 % and 10 % of the budget. */
+const THRESHOLDS: Record<number, Record<string, number>> = {
+  30: { fast: 14.4, slow: 6, ticket: 3 },
+  28: { fast: 13.44, slow: 5.6, ticket: 2.8 },
+};
 
 describe("ServiceMonitoring: service and SLOs", () => {
   it("creates a Cloud Run GenericService for the service", async () => {
@@ -167,10 +172,9 @@ describe("ServiceMonitoring: burn-rate alerts", () => {
       expect(burn).toHaveLength(ids.length * 3);
       for (const id of ids) {
         const sloName = `${SLO_PREFIX}/${id}`;
-        for (const [window, long, short, urgency, share, longSeconds] of WINDOWS) {
+        for (const [window, long, short, urgency] of WINDOWS) {
           const policy = named(resources, POLICY, `${prefix}-${id}-${window}`);
-          const threshold = (share * days * 86400) / longSeconds;
-          expect(threshold).toBeCloseTo(burnRateThreshold(share, days, longSeconds), 6);
+          const threshold = THRESHOLDS[days]?.[window];
           expectProps(policy, { combiner: "AND", enabled: true, userLabels: { slo: id, urgency } });
           const conditions = conditionsOf(policy);
           expect(conditions).toHaveLength(2);
@@ -180,7 +184,7 @@ describe("ServiceMonitoring: burn-rate alerts", () => {
           ]);
           for (const c of conditions) {
             expect(c.conditionThreshold.comparison).toBe("COMPARISON_GT");
-            expect(c.conditionThreshold.thresholdValue).toBeCloseTo(threshold, 6);
+            expect(c.conditionThreshold.thresholdValue).toBe(threshold);
           }
           expect(policy.inputs.notificationChannels).toEqual(urgency === "page" ? PAGE : TICKET);
         }
@@ -198,6 +202,19 @@ describe("ServiceMonitoring: burn-rate alerts", () => {
     expect(
       ["fast", "slow", "ticket"].map((w) => value(named(f, POLICY, `sm-full-availability-${w}`))),
     ).toEqual([13.44, 5.6, 2.8]);
+  });
+
+  it("leaves out a window pair whose threshold would be 1 (10 days: the 1-day pair)", async () => {
+    const { resources } = await record(() => new ServiceMonitoring("sm-ten", baseArgs({ periodDays: 10 })));
+    const burn = resourcesOfType(resources, POLICY)
+      .filter((p) => conditionsOf(p).some((c) => String(c.conditionThreshold.filter).includes("burn_rate")))
+      .map((p) => [p.name, conditionsOf(p)[0]?.conditionThreshold.thresholdValue]);
+    expect(burn).toEqual([
+      ["sm-ten-availability-fast", 4.8],
+      ["sm-ten-availability-slow", 2],
+      ["sm-ten-latency-fast", 4.8],
+      ["sm-ten-latency-slow", 2],
+    ]);
   });
 
   it("gives every alert policy a channel, enabled, and markdown documentation", async () => {
@@ -239,7 +256,7 @@ describe("ServiceMonitoring: uptime check", () => {
     const check = onlyOfType(resources, UPTIME);
     expectProps(check, {
       period: "60s",
-      httpCheck: { path: "/api/healthz", port: 443, useSsl: true, validateSsl: true },
+      httpCheck: { path: "/api/health", port: 443, useSsl: true, validateSsl: true },
       monitoredResource: { type: "uptime_url", labels: { host: "app.example.com" } },
     });
     expect((check.inputs.selectedRegions as string[]).length).toBeGreaterThanOrEqual(3);
@@ -354,8 +371,13 @@ describe("validateServiceMonitoringArgs", () => {
     ],
     [
       "a bad uptime path",
-      { uptime: { host: "a.example.com", path: "healthz" } },
-      /uptime\.path: got "healthz"; an absolute path/,
+      { uptime: { host: "a.example.com", path: "health" } },
+      /uptime\.path: got "health"; an absolute URL path/,
+    ],
+    [
+      "an uptime path ending in z (reserved by Cloud Run)",
+      { uptime: { host: "a.example.com", path: "/api/healthz" } },
+      /uptime\.path: got "\/api\/healthz"; an absolute URL path such as \/health, not ending in 'z'/,
     ],
     [
       "an unknown uptime region",
@@ -400,5 +422,68 @@ describe("ServiceMonitoring in the plan's service levels", () => {
       expect(row.alerts).toEqual(["13.44× 1h/5m → page", "5.6× 6h/30m → page", "2.8× 24h/2h → ticket"]);
       expect(row.channels).toEqual([...PAGE, ...TICKET]);
     }
+  });
+});
+
+// Point 19: a service in several regions is watched as one service covering every region.
+describe("ServiceMonitoring: a service in several regions", () => {
+  const CUSTOM = "gcp:monitoring/customService:CustomService";
+  const twoRegions = recordOnce(() => {
+    const second = new gcp.cloudrunv2.Service("sm-multi-ne1", {
+      location: "asia-northeast1",
+      name: RUN_SERVICE,
+      template: { containers: [{ image: "asia-northeast3-docker.pkg.dev/p/r/api:1.0.0" }] },
+    });
+    return new ServiceMonitoring(
+      "sm-multi",
+      baseArgs({
+        regions: [
+          { location: "asia-northeast3", service: RUN_SERVICE },
+          { location: "asia-northeast1", service: second.name },
+        ],
+      }),
+    );
+  });
+
+  it("creates one custom service, no single-region basic service, depending on every region's service", async () => {
+    const { resources } = await twoRegions();
+    expect(resourcesOfType(resources, SERVICE)).toHaveLength(0);
+    const custom = onlyOfType(resources, CUSTOM);
+    expectProps(custom, {
+      serviceId: "m6-test-api",
+      displayName: "api (Cloud Run m6-test-api in asia-northeast3, asia-northeast1)",
+    });
+    expect(custom.inputs).not.toHaveProperty("basicService");
+    expect(custom.dependencies).toContain(onlyOfType(resources, "gcp:cloudrunv2/service:Service").urn);
+  });
+
+  it("counts requests of every region in each SLO", async () => {
+    const { resources } = await twoRegions();
+    const regions =
+      '(resource.label.location="asia-northeast3" OR resource.label.location="asia-northeast1")';
+    const availability = named(resources, SLO, "sm-multi-availability");
+    const ratio = (availability.inputs.requestBasedSli as Obj).goodTotalRatio as Obj;
+    expect(ratio.totalServiceFilter).toBe(
+      `metric.type="run.googleapis.com/request_count" AND resource.type="cloud_run_revision" AND resource.label.service_name="m6-test-api" AND ${regions}`,
+    );
+    const latency = named(resources, SLO, "sm-multi-latency");
+    expect(
+      String(((latency.inputs.requestBasedSli as Obj).distributionCut as Obj).distributionFilter),
+    ).toContain(regions);
+  });
+
+  it("refuses regions that do not start with the location or repeat one", () => {
+    expect(() =>
+      validateServiceMonitoringArgs(
+        baseArgs({
+          regions: [
+            { location: "asia-northeast1", service: RUN_SERVICE },
+            { location: "asia-northeast1", service: RUN_SERVICE },
+          ],
+        }),
+      ),
+    ).toThrow(
+      /regions: got \["asia-northeast1","asia-northeast1"\]; distinct regions, the first being location/,
+    );
   });
 });

@@ -1,22 +1,30 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SECURITY_HEADERS } from "../../components/shared/security-headers";
 import { ValidationError } from "../../components/shared/validation";
-import { StaticSite, validateStaticSiteArgs, type StaticSiteArgs } from "../../components/static-site";
+import {
+  StaticSite,
+  toBase64Url,
+  validateStaticSiteArgs,
+  type StaticSiteArgs,
+} from "../../components/static-site";
 import {
   commonArgs,
   expectProps,
   installMocks,
+  named,
   onlyOfType,
   record,
   resourcesOfType,
   valueOf,
 } from "../helpers/pulumi";
+import { DEFAULT_SECURITY_HEADERS } from "../fixtures/security-headers";
 
 const BUCKET = "gcp:storage/bucket:Bucket";
 const BUCKET_IAM = "gcp:storage/bucketIAMMember:BucketIAMMember";
 const BACKEND_BUCKET = "gcp:compute/backendBucket:BackendBucket";
 const RANDOM_ID = "random:index/randomId:RandomId";
+const RANDOM_BYTES = "random:index/randomBytes:RandomBytes";
+const SIGNED_URL_KEY = "gcp:compute/backendBucketSignedUrlKey:BackendBucketSignedUrlKey";
 const CDN_FILL = "service-000000000000@cloud-cdn-fill.iam.gserviceaccount.com";
 const DEPLOYER = "serviceAccount:deployer@module6-test-000000.iam.gserviceaccount.com";
 
@@ -84,6 +92,67 @@ describe("StaticSite", () => {
     expect(resourcesOfType(resources, "gcp:storage/bucketIAMPolicy:BucketIAMPolicy")).toHaveLength(0);
   });
 
+  it("adds a secret signed-URL key first, then grants the Cloud CDN fill agent that the key brings into being", async () => {
+    const { result, resources } = await record(() => new StaticSite("site-key", baseArgs({ name: "key" })));
+    const backend = onlyOfType(resources, BACKEND_BUCKET);
+    const key = onlyOfType(resources, SIGNED_URL_KEY);
+    expectProps(key, {
+      project: "module6-test-000000",
+      name: "m6-test-key-cdn-key",
+      backendBucket: backend.outputs.name,
+    });
+    expect(key.propertyDependencies.backendBucket).toContain(backend.urn);
+    // The key never appears in the plan, and its source is 16 random bytes whose outputs are secrets.
+    expect(key.inputs.keyValue).toBe("[secret]");
+    const bytes = onlyOfType(resources, RANDOM_BYTES);
+    expectProps(bytes, { length: 16 });
+    expect(bytes.outputs.base64).toBe("[secret]");
+    expect(key.dependencies).toContain(bytes.urn);
+    const value = await valueOf(result.signedUrlKey.keyValue);
+    expect(value).toMatch(/^[A-Za-z0-9_-]{22}==$/);
+    expect(Buffer.from(value, "base64url")).toHaveLength(16);
+    expect(await pulumi.isSecret(result.signedUrlKey.keyValue)).toBe(true);
+
+    // The grant waits for the key: the fill agent does not exist before it.
+    const read = onlyOfType(resources, BUCKET_IAM);
+    expectProps(read, { role: "roles/storage.objectViewer", member: `serviceAccount:${CDN_FILL}` });
+    expect(read.dependencies).toContain(key.urn);
+  });
+
+  it("encodes the key as base64url, padding kept like gcloud's recipe", () => {
+    expect(toBase64Url("+/+/ab==")).toBe("-_-_ab==");
+    expect(toBase64Url(Buffer.from([0xfb, 0xff, 0xbf]).toString("base64"))).toBe("-_-_");
+  });
+
+  it("serves index.html for / and 404.html for unknown paths, or the configured pages", async () => {
+    const { resources } = await record(() => {
+      new StaticSite("site-pages-default", baseArgs({ name: "pages" }));
+      new StaticSite(
+        "site-pages-custom",
+        baseArgs({ name: "pagescustom", mainPageSuffix: "home.html", notFoundPage: "errors/missing.html" }),
+      );
+    });
+    const websites = resourcesOfType(resources, BUCKET).map((b) => b.inputs.website);
+    expect(websites).toEqual([
+      { mainPageSuffix: "index.html", notFoundPage: "404.html" },
+      { mainPageSuffix: "home.html", notFoundPage: "errors/missing.html" },
+    ]);
+  });
+
+  it("attaches the edge security policy to the backend bucket when given", async () => {
+    const { resources } = await record(() => {
+      new StaticSite(
+        "site-edge",
+        baseArgs({ name: "edge", edgeSecurityPolicy: "projects/p/global/securityPolicies/e" }),
+      );
+      new StaticSite("site-noedge", baseArgs({ name: "noedge" }));
+    });
+    const withPolicy = named(resources, BACKEND_BUCKET, "site-edge");
+    const without = named(resources, BACKEND_BUCKET, "site-noedge");
+    expect(withPolicy.inputs.edgeSecurityPolicy).toBe("projects/p/global/securityPolicies/e");
+    expect(without.inputs).not.toHaveProperty("edgeSecurityPolicy");
+  });
+
   it("serves the bucket through Cloud CDN with caching, compression and security headers", async () => {
     const { resources } = await record(() => new StaticSite("site-cdn", baseArgs({ name: "cdn" })));
     const bucketName = onlyOfType(resources, BUCKET).inputs.name;
@@ -110,8 +179,7 @@ describe("StaticSite", () => {
     };
     expect(cdnPolicy.negativeCachingPolicies?.length ?? 0).toBeGreaterThan(0);
     expect(cdnPolicy.negativeCachingPolicies?.map((p) => p.code)).toContain(404);
-    expect(backend.inputs.customResponseHeaders).toEqual([...SECURITY_HEADERS]);
-    expect(SECURITY_HEADERS).toContainEqual(expect.stringMatching(/^Strict-Transport-Security: max-age=\d+/));
+    expect(backend.inputs.customResponseHeaders).toEqual(DEFAULT_SECURITY_HEADERS);
   });
 
   it("honours custom CDN TTLs, response headers and bucket location", async () => {
@@ -298,6 +366,12 @@ describe("validateStaticSiteArgs", () => {
       /cdn\.serveWhileStale: got -1; whole seconds, 0 to one year/,
     ],
     ["a negative default TTL", { cdn: { defaultTtl: -5 } }, /cdn\.defaultTtl: got -5; whole seconds/],
+    [
+      "a main page with a leading slash",
+      { mainPageSuffix: "/index.html" },
+      /mainPageSuffix: got "\/index\.html"; an object name such as index\.html/,
+    ],
+    ["an empty not-found page", { notFoundPage: "" }, /notFoundPage: got ""; an object name/],
   ] as [string, Partial<StaticSiteArgs>, RegExp][])("rejects %s", (_case, bad, message) => {
     expect(() => validateStaticSiteArgs(baseArgs(bad))).toThrow(ValidationError);
     expect(() => validateStaticSiteArgs(baseArgs(bad))).toThrow(message);

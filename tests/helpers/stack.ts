@@ -3,22 +3,25 @@
  * limits (written here from GCP's documentation, independently of the program's naming module),
  * explicit providers, and every resource waiting for the APIs it needs.
  */
-import { resolve } from "node:path";
 import * as gcp from "@pulumi/gcp";
 import { beforeAll, expect } from "vitest";
 import type { RecordedResource } from "../../plan/record";
-import { runPlan, type PlanResult } from "../../plan/run";
+import type { PlanResult } from "../../plan/run";
 import { REQUIRED_LABEL_KEYS } from "../../stacks/labels";
+import { sharedPlan } from "./shared-plans";
 
-/** Plans `stack` once for the test file; `ofType` reads the plan after `beforeAll`. */
+/**
+ * The plan of `stack` (the run's shared plan, see shared-plans.ts) for the test file; `ofType` reads it
+ * after `beforeAll`.
+ */
 export function planOnce(stack: string): {
   plan: () => PlanResult;
   ofType: (type: string) => RecordedResource[];
 } {
   let result: PlanResult | undefined;
   beforeAll(async () => {
-    result = await runPlan({ stack, root: resolve(__dirname, "../..") });
-  });
+    result = await sharedPlan(stack);
+  }, 120_000);
   const plan = (): PlanResult => {
     if (!result) throw new Error("the plan has not run");
     return result;
@@ -72,6 +75,10 @@ export const GCP_NAME_RULES: Readonly<Record<string, { field: string; pattern: R
     field: "name",
     pattern: /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
   },
+  "gcp:compute/backendBucketSignedUrlKey:BackendBucketSignedUrlKey": {
+    field: "name",
+    pattern: /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
+  },
 };
 
 export function expectEveryLabelableResourceLabelled(resources: readonly RecordedResource[]): number {
@@ -100,9 +107,11 @@ export function expectEveryNameWithinLimits(resources: readonly RecordedResource
 }
 
 export function expectExplicitProviders(resources: readonly RecordedResource[], stack: string): void {
-  for (const r of resources.filter((x) => x.custom && x.type.startsWith("gcp:"))) {
+  // Default providers are disabled in every stack file: each package (gcp, random, time) has its own.
+  for (const r of resources.filter((x) => x.custom && !x.type.startsWith("pulumi:"))) {
+    const pkg = r.type.split(":")[0] ?? "";
     expect(r.provider, r.urn).toMatch(
-      new RegExp(`^urn:pulumi:${stack}::module6::pulumi:providers:gcp::gcp::`),
+      new RegExp(`^urn:pulumi:${stack}::module6::pulumi:providers:${pkg}::${pkg}::`),
     );
   }
 }
@@ -125,4 +134,42 @@ export function expectEverythingWaitsForApis(resources: readonly RecordedResourc
   );
   for (const r of checked) expect(reachesApi(r), `${r.urn} waits for the APIs`).toBe(true);
   return checked.length;
+}
+
+/** Seconds of a `time.Sleep` duration such as `2m` or `30s`. */
+function sleepSeconds(r: RecordedResource): number {
+  const duration = r.inputs.createDuration;
+  const match = /^(\d+)(s|m)$/.exec(typeof duration === "string" ? duration : "");
+  return match ? Number(match[1]) * (match[2] === "m" ? 60 : 1) : 0;
+}
+
+/**
+ * The longest chain of waits (`time.Sleep`) along the dependency graph, in seconds, and the resource at
+ * its end: what the waits add to the critical path of a first `up` (other steps aside).
+ */
+export function longestWait(resources: readonly RecordedResource[]): { seconds: number; through: string[] } {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const memo = new Map<string, { seconds: number; through: string[] }>();
+  const chain = (r: RecordedResource): { seconds: number; through: string[] } => {
+    const known = memo.get(r.urn);
+    if (known) return known;
+    let best = { seconds: 0, through: [] as string[] };
+    for (const dep of r.dependencies) {
+      const d = byUrn.get(dep);
+      if (d === undefined) continue;
+      const c = chain(d);
+      if (c.seconds > best.seconds) best = c;
+    }
+    const own = r.type === "time:index/sleep:Sleep" ? sleepSeconds(r) : 0;
+    const result = own > 0 ? { seconds: best.seconds + own, through: [...best.through, r.name] } : best;
+    memo.set(r.urn, result);
+    return result;
+  };
+  return resources.reduce(
+    (max, r) => {
+      const c = chain(r);
+      return c.seconds > max.seconds ? c : max;
+    },
+    { seconds: 0, through: [] as string[] },
+  );
 }

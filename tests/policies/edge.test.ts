@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
+  backendBucketEdgeSecurityPolicy,
   backendServiceCloudArmor,
+  cloudArmorLog4jBlocked,
   backendServiceLogging,
   cloudArmorRateLimit,
   cloudArmorWafRules,
@@ -22,25 +24,67 @@ import { checkStack, messagesOf, stackMessages } from "./harness";
 describe("ssl-policy-modern-tls", () => {
   const p = sslPolicyModernTls;
   const ssl = fixtures.sslPolicy;
-  it("passes MODERN / TLS 1.2 and RESTRICTED / TLS 1.3", () => {
-    expect(messagesOf(p, ssl())).toEqual([]);
-    expect(messagesOf(p, mutate(mutate(ssl(), "profile", "RESTRICTED"), "minTlsVersion", "TLS_1_3"))).toEqual(
+  const must =
+    'SSL policy "m6-prod-edge-tls" must use the MODERN or RESTRICTED profile (or a CUSTOM one without weak cipher suites) and TLS 1.2 or later';
+  it("passes MODERN / TLS 1.2, RESTRICTED / TLS 1.3 and FIPS", async () => {
+    expect(await messagesOf(p, ssl())).toEqual([]);
+    expect(
+      await messagesOf(p, mutate(mutate(ssl(), "profile", "RESTRICTED"), "minTlsVersion", "TLS_1_3")),
+    ).toEqual([]);
+    expect(await messagesOf(p, mutate(ssl(), "profile", "FIPS_202205"))).toEqual([]);
+  });
+  it("refuses a weak profile and an old TLS version, one message each", async () => {
+    expect(
+      await messagesOf(p, mutate(mutate(ssl(), "profile", "COMPATIBLE"), "minTlsVersion", "TLS_1_1")),
+    ).toEqual([`${must}; profile is "COMPATIBLE"`, `${must}; minTlsVersion is "TLS_1_1"`]);
+  });
+  it("treats unset profile as COMPATIBLE and unset minTlsVersion as TLS_1_0", async () => {
+    expect(await messagesOf(p, mutate(mutate(ssl(), "profile", UNSET), "minTlsVersion", UNSET))).toEqual([
+      `${must}; profile is unset, which the provider treats as COMPATIBLE`,
+      `${must}; minTlsVersion is unset, which the provider treats as TLS_1_0`,
+    ]);
+  });
+  it("accepts a CUSTOM profile without RSA key exchange or 3DES, and refuses one with them", async () => {
+    const custom = (features: string[]) =>
+      mutate(mutate(ssl(), "profile", "CUSTOM"), "customFeatures", features);
+    expect(
+      await messagesOf(
+        p,
+        custom(["TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"]),
+      ),
+    ).toEqual([]);
+    expect(
+      await messagesOf(
+        p,
+        custom([
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          "TLS_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+        ]),
+      ),
+    ).toEqual([
+      `${must}; its CUSTOM profile enables weak cipher suites (TLS_RSA_WITH_AES_256_GCM_SHA384, TLS_RSA_WITH_3DES_EDE_CBC_SHA)`,
+    ]);
+  });
+  it("does not judge a value computed at preview", async () => {
+    expect(await messagesOf(p, mutate(ssl(), "minTlsVersion", "[unknown]"), { preview: true })).toEqual([]);
+  });
+});
+
+describe("backend-bucket-edge-security-policy", () => {
+  const p = backendBucketEdgeSecurityPolicy;
+  const bb = fixtures.backendBucket;
+  const message =
+    'Backend bucket "m6-prod-static" must have a Cloud Armor edge security policy; edgeSecurityPolicy is unset';
+  it("passes a backend bucket with an edge policy, and one computed at preview", async () => {
+    expect(await messagesOf(p, bb())).toEqual([]);
+    expect(await messagesOf(p, mutate(bb(), "edgeSecurityPolicy", "[unknown]"), { preview: true })).toEqual(
       [],
     );
   });
-  it("refuses a weak profile and an old TLS version, one message each", () => {
-    expect(messagesOf(p, mutate(mutate(ssl(), "profile", "COMPATIBLE"), "minTlsVersion", "TLS_1_1"))).toEqual(
-      [
-        'SSL policy "m6-prod-edge-tls" must use the MODERN or RESTRICTED profile; profile is "COMPATIBLE"',
-        'SSL policy "m6-prod-edge-tls" must require TLS 1.2 or later; minTlsVersion is "TLS_1_1"',
-      ],
-    );
-  });
-  it("treats unset profile as COMPATIBLE and unset minTlsVersion as TLS_1_0", () => {
-    expect(messagesOf(p, mutate(mutate(ssl(), "profile", UNSET), "minTlsVersion", UNSET))).toEqual([
-      'SSL policy "m6-prod-edge-tls" must use the MODERN or RESTRICTED profile; profile is unset, which the provider treats as COMPATIBLE',
-      'SSL policy "m6-prod-edge-tls" must require TLS 1.2 or later; minTlsVersion is unset, which the provider treats as TLS_1_0',
-    ]);
+  it("refuses a backend bucket without one", async () => {
+    expect(await messagesOf(p, mutate(bb(), "edgeSecurityPolicy", UNSET))).toEqual([message]);
+    expect(await messagesOf(p, mutate(bb(), "edgeSecurityPolicy", ""))).toEqual([message]);
   });
 });
 
@@ -49,33 +93,36 @@ describe("backend-service-cloud-armor", () => {
   const bs = fixtures.backendService;
   const message =
     'External backend service "m6-prod-edge-api" must have a Cloud Armor security policy; securityPolicy is unset';
-  it("passes an armored backend", () => expect(messagesOf(p, bs())).toEqual([]));
-  it("refuses an external backend without Cloud Armor, the scheme unset meaning EXTERNAL", () => {
-    expect(messagesOf(p, mutate(bs(), "securityPolicy", UNSET))).toEqual([message]);
-    expect(messagesOf(p, mutate(mutate(bs(), "securityPolicy", ""), "loadBalancingScheme", UNSET))).toEqual([
-      message,
-    ]);
-  });
-  it("ignores internal backends, and accepts a policy computed at preview", () => {
+  it("passes an armored backend", async () => expect(await messagesOf(p, bs())).toEqual([]));
+  it("refuses an external backend without Cloud Armor, the scheme unset meaning EXTERNAL", async () => {
+    expect(await messagesOf(p, mutate(bs(), "securityPolicy", UNSET))).toEqual([message]);
     expect(
-      messagesOf(p, mutate(mutate(bs(), "securityPolicy", UNSET), "loadBalancingScheme", "INTERNAL_MANAGED")),
+      await messagesOf(p, mutate(mutate(bs(), "securityPolicy", ""), "loadBalancingScheme", UNSET)),
+    ).toEqual([message]);
+  });
+  it("ignores internal backends, and accepts a policy computed at preview", async () => {
+    expect(
+      await messagesOf(
+        p,
+        mutate(mutate(bs(), "securityPolicy", UNSET), "loadBalancingScheme", "INTERNAL_MANAGED"),
+      ),
     ).toEqual([]);
-    expect(messagesOf(p, mutate(bs(), "securityPolicy", "[unknown]"), { preview: true })).toEqual([]);
+    expect(await messagesOf(p, mutate(bs(), "securityPolicy", "[unknown]"), { preview: true })).toEqual([]);
   });
 });
 
 describe("backend-service-logging", () => {
   const p = backendServiceLogging;
   const bs = fixtures.backendService;
-  it("passes request logging", () => expect(messagesOf(p, bs())).toEqual([]));
-  it("refuses logging off, unset, or sampled at 0", () => {
-    expect(messagesOf(p, mutate(bs(), "logConfig.enable", false))).toEqual([
+  it("passes request logging", async () => expect(await messagesOf(p, bs())).toEqual([]));
+  it("refuses logging off, unset, or sampled at 0", async () => {
+    expect(await messagesOf(p, mutate(bs(), "logConfig.enable", false))).toEqual([
       'External backend service "m6-prod-edge-api" must log requests (logConfig.enable: true); logConfig.enable is false',
     ]);
-    expect(messagesOf(p, mutate(bs(), "logConfig", UNSET))).toEqual([
+    expect(await messagesOf(p, mutate(bs(), "logConfig", UNSET))).toEqual([
       'External backend service "m6-prod-edge-api" must log requests (logConfig.enable: true); logConfig.enable is unset, which means no request logs',
     ]);
-    expect(messagesOf(p, mutate(bs(), "logConfig.sampleRate", 0))).toEqual([
+    expect(await messagesOf(p, mutate(bs(), "logConfig.sampleRate", 0))).toEqual([
       'External backend service "m6-prod-edge-api" must log requests with a sample rate above 0 (sampleRate is 0)',
     ]);
   });
@@ -83,75 +130,154 @@ describe("backend-service-logging", () => {
 
 describe("load-balancer-external-managed", () => {
   const p = loadBalancerExternalManaged;
-  it("passes EXTERNAL_MANAGED backends and rules", () => {
-    expect(messagesOf(p, fixtures.backendService())).toEqual([]);
-    expect(messagesOf(p, fixtures.forwardingRule())).toEqual([]);
+  it("passes EXTERNAL_MANAGED backends and rules", async () => {
+    expect(await messagesOf(p, fixtures.backendService())).toEqual([]);
+    expect(await messagesOf(p, fixtures.forwardingRule())).toEqual([]);
   });
-  it("flags the classic scheme, also when unset", () => {
-    expect(messagesOf(p, mutate(fixtures.forwardingRule(), "loadBalancingScheme", "EXTERNAL"))).toEqual([
-      'Global forwarding rule "m6-prod-edge-https-ipv4" must use loadBalancingScheme EXTERNAL_MANAGED; loadBalancingScheme is "EXTERNAL"',
-    ]);
-    expect(messagesOf(p, mutate(fixtures.backendService(), "loadBalancingScheme", UNSET))).toEqual([
+  it("flags the classic scheme, also when unset", async () => {
+    expect(await messagesOf(p, mutate(fixtures.forwardingRule(), "loadBalancingScheme", "EXTERNAL"))).toEqual(
+      [
+        'Global forwarding rule "m6-prod-edge-https-ipv4" must use loadBalancingScheme EXTERNAL_MANAGED; loadBalancingScheme is "EXTERNAL"',
+      ],
+    );
+    expect(await messagesOf(p, mutate(fixtures.backendService(), "loadBalancingScheme", UNSET))).toEqual([
       'Backend service "m6-prod-edge-api" must use loadBalancingScheme EXTERNAL_MANAGED; loadBalancingScheme is unset, which the provider treats as EXTERNAL (classic)',
     ]);
   });
 });
 
-describe("cloud-armor-waf-rules", () => {
-  const p = cloudArmorWafRules;
-  const armor = fixtures.securityPolicy;
-  it("passes deny rules for sqli, xss and cve-canary", () => expect(messagesOf(p, armor())).toEqual([]));
-  it("wants each required rule set denied", () => {
-    expect(messagesOf(p, mutate(armor(), "rules.3.action", "allow"))).toEqual([
-      'Cloud Armor policy "m6-prod-edge-armor" must deny the preconfigured WAF rule set "cve-canary"',
-    ]);
-    expect(messagesOf(p, mutate(armor(), "rules", []))).toEqual([
-      'Cloud Armor policy "m6-prod-edge-armor" must deny the preconfigured WAF rule set "sqli"',
-      'Cloud Armor policy "m6-prod-edge-armor" must deny the preconfigured WAF rule set "xss"',
-      'Cloud Armor policy "m6-prod-edge-armor" must deny the preconfigured WAF rule set "cve-canary"',
-    ]);
+const armor = fixtures.securityPolicy;
+const ARMOR = "m6-prod-edge-armor";
+/** A policy's rule moved out into a SecurityPolicyRule resource (linked by name and dependency). */
+const ruleResource = (rule: unknown, name = "rule") =>
+  res(
+    T.securityPolicyRule,
+    name,
+    { ...(rule as Record<string, unknown>), securityPolicy: ARMOR },
+    { deps: { securityPolicy: [armor().urn] } },
+  );
+
+describe("cloud-armor-log4j-blocked (stack)", () => {
+  const p = cloudArmorLog4jBlocked;
+  it("passes a policy denying cve-canary, inline or as a separate rule", async () => {
+    expect(await stackMessages(p, [armor()])).toEqual([]);
+    const rules = armor().inputs.rules as unknown[];
+    expect(
+      await stackMessages(p, [
+        mutate(
+          armor(),
+          "rules",
+          rules.filter((_, i) => i !== 3),
+        ),
+        ruleResource(rules[3]),
+      ]),
+    ).toEqual([]);
   });
-  it("wants the WAF enforced in prod, and lets staging preview it", () => {
-    const previewed = mutate(mutate(armor(), "rules.0.preview", true), "rules.1.preview", true);
-    expect(messagesOf(p, previewed)).toEqual([
-      'Cloud Armor policy "m6-prod-edge-armor" must enforce its WAF rules in this environment; 2 preconfigured WAF rule(s) run in preview mode',
+  it("refuses a policy without it, or whose first cve-canary rule allows", async () => {
+    expect(await checkStack(p, [mutate(armor(), "rules", [])])).toEqual([
+      {
+        urn: armor().urn,
+        message: `Cloud Armor policy "${ARMOR}" must deny the preconfigured rule set "cve-canary" (Log4Shell); no rule evaluates it`,
+      },
     ]);
-    expect(messagesOf(p, mutate(previewed, "labels.env", "staging"), { env: "staging" })).toEqual([]);
+    expect(await stackMessages(p, [mutate(armor(), "rules.3.action", "allow")])).toEqual([
+      `Cloud Armor policy "${ARMOR}" must deny the preconfigured rule set "cve-canary" (Log4Shell); its first cve-canary rule's action is "allow"`,
+    ]);
+    const allowFirst = ruleResource({
+      action: "allow",
+      priority: 1,
+      match: { expr: { expression: "evaluatePreconfiguredExpr('cve-canary')" } },
+    });
+    expect(await stackMessages(p, [armor(), allowFirst])).toHaveLength(1);
   });
-  it("treats unset preview as enforced, and skips edge policies", () => {
-    expect(messagesOf(p, mutate(armor(), "rules.0.preview", UNSET))).toEqual([]);
-    expect(messagesOf(p, mutate(mutate(armor(), "type", "CLOUD_ARMOR_EDGE"), "rules", []))).toEqual([]);
+  it("wants it enforced in prod, lets staging preview it, and skips edge policies", async () => {
+    const previewed = mutate(armor(), "rules.3.preview", true);
+    expect(await stackMessages(p, [previewed])).toEqual([
+      `Cloud Armor policy "${ARMOR}" must enforce its cve-canary (Log4Shell) rule in this environment; it runs in preview mode`,
+    ]);
+    expect(await stackMessages(p, [mutate(previewed, "labels.env", "staging")], { env: "staging" })).toEqual(
+      [],
+    );
+    expect(
+      await stackMessages(p, [mutate(mutate(armor(), "type", "CLOUD_ARMOR_EDGE"), "rules", [])]),
+    ).toEqual([]);
   });
 });
 
-describe("cloud-armor-rate-limit", () => {
-  const p = cloudArmorRateLimit;
-  it("passes a rate_based_ban or throttle rule and flags none", () => {
-    expect(messagesOf(p, fixtures.securityPolicy())).toEqual([]);
-    expect(messagesOf(p, mutate(fixtures.securityPolicy(), "rules.4.action", "throttle"))).toEqual([]);
-    expect(messagesOf(p, mutate(fixtures.securityPolicy(), "rules.4", UNSET))).toEqual([
-      'Cloud Armor policy "m6-prod-edge-armor" must have a rate-limit rule (throttle or rate_based_ban)',
+describe("cloud-armor-waf-rules (stack)", () => {
+  const p = cloudArmorWafRules;
+  it("passes deny rules for sqli and xss", async () => expect(await stackMessages(p, [armor()])).toEqual([]));
+  it("wants each required rule set denied, counting separate rules", async () => {
+    expect(await stackMessages(p, [mutate(armor(), "rules.0.action", "allow")])).toEqual([
+      `Cloud Armor policy "${ARMOR}" must deny the preconfigured WAF rule set "sqli"`,
     ]);
+    expect(await stackMessages(p, [mutate(armor(), "rules", [])])).toEqual([
+      `Cloud Armor policy "${ARMOR}" must deny the preconfigured WAF rule set "sqli"`,
+      `Cloud Armor policy "${ARMOR}" must deny the preconfigured WAF rule set "xss"`,
+    ]);
+    const rules = armor().inputs.rules as unknown[];
+    expect(
+      await stackMessages(p, [
+        mutate(armor(), "rules", []),
+        ruleResource(rules[0], "sqli"),
+        ruleResource(rules[1], "xss"),
+      ]),
+    ).toEqual([]);
+  });
+  it("wants the WAF enforced in prod, and lets staging preview it", async () => {
+    const previewed = mutate(mutate(armor(), "rules.0.preview", true), "rules.1.preview", true);
+    expect(await stackMessages(p, [previewed])).toEqual([
+      `Cloud Armor policy "${ARMOR}" must enforce its WAF rules in this environment; 2 preconfigured WAF rule(s) run in preview mode`,
+    ]);
+    expect(await stackMessages(p, [mutate(previewed, "labels.env", "staging")], { env: "staging" })).toEqual(
+      [],
+    );
+  });
+  it("treats unset preview as enforced, and does not expect WAF rules on edge policies", async () => {
+    expect(await stackMessages(p, [mutate(armor(), "rules.0.preview", UNSET)])).toEqual([]);
+    expect(
+      await stackMessages(p, [mutate(mutate(armor(), "type", "CLOUD_ARMOR_EDGE"), "rules", [])]),
+    ).toEqual([]);
+  });
+});
+
+describe("cloud-armor-rate-limit (stack)", () => {
+  const p = cloudArmorRateLimit;
+  it("skips edge policies, which cannot rate-limit", async () => {
+    const edge = mutate(mutate(armor(), "type", "CLOUD_ARMOR_EDGE"), "rules.4", UNSET);
+    expect(await stackMessages(p, [edge])).toEqual([]);
+  });
+  it("passes a rate_based_ban or throttle rule, inline or separate, and flags none", async () => {
+    expect(await stackMessages(p, [armor()])).toEqual([]);
+    expect(await stackMessages(p, [mutate(armor(), "rules.4.action", "throttle")])).toEqual([]);
+    expect(await stackMessages(p, [mutate(armor(), "rules.4", UNSET)])).toEqual([
+      `Cloud Armor policy "${ARMOR}" must have a rate-limit rule (throttle or rate_based_ban)`,
+    ]);
+    const rules = armor().inputs.rules as unknown[];
+    expect(await stackMessages(p, [mutate(armor(), "rules.4", UNSET), ruleResource(rules[4])])).toEqual([]);
   });
 });
 
 describe("load-balancer-security-headers", () => {
   const p = loadBalancerSecurityHeaders;
-  it("wants HSTS on backend services and buckets; unset headers add none", () => {
-    expect(messagesOf(p, fixtures.backendService())).toEqual([]);
-    expect(messagesOf(p, fixtures.backendBucket())).toEqual([]);
-    expect(messagesOf(p, mutate(fixtures.backendBucket(), "customResponseHeaders", UNSET))).toEqual([
+  it("wants HSTS on backend services and buckets; unset headers add none", async () => {
+    expect(await messagesOf(p, fixtures.backendService())).toEqual([]);
+    expect(await messagesOf(p, fixtures.backendBucket())).toEqual([]);
+    expect(await messagesOf(p, mutate(fixtures.backendBucket(), "customResponseHeaders", UNSET))).toEqual([
       'Backend bucket "m6-prod-static" must add a Strict-Transport-Security response header',
     ]);
     expect(
-      messagesOf(p, mutate(fixtures.backendService(), "customResponseHeaders", ["X-Frame-Options: DENY"])),
+      await messagesOf(
+        p,
+        mutate(fixtures.backendService(), "customResponseHeaders", ["X-Frame-Options: DENY"]),
+      ),
     ).toEqual(['Backend service "m6-prod-edge-api" must add a Strict-Transport-Security response header']);
   });
 });
 
 describe("no-self-managed-ssl-certificates", () => {
-  it("flags an uploaded certificate", () => {
-    expect(messagesOf(noSelfManagedCertificates, forbidden.sslCertificate())).toEqual([
+  it("flags an uploaded certificate", async () => {
+    expect(await messagesOf(noSelfManagedCertificates, forbidden.sslCertificate())).toEqual([
       'SSL certificate "m6-prod-upload" must be Google-managed (ManagedSslCertificate or Certificate Manager), not self-managed',
     ]);
   });
@@ -160,31 +286,34 @@ describe("no-self-managed-ssl-certificates", () => {
 describe("cloud-run-public-only-through-load-balancer (stack)", () => {
   const p = cloudRunPublicOnlyThroughLoadBalancer;
   const edge = edgeStack();
-  it("passes the full chain, by value and at preview by property dependencies only", () => {
-    expect(stackMessages(p, edgeWith())).toEqual([]);
-    expect(stackMessages(p, previewOf(edgeWith()), { preview: true })).toEqual([]);
+  it("passes the full chain, by value and at preview by property dependencies only", async () => {
+    expect(await stackMessages(p, edgeWith())).toEqual([]);
+    expect(await stackMessages(p, previewOf(edgeWith()), { preview: true })).toEqual([]);
   });
-  it("ignores services that are not public: invoker check on, or internal-only ingress", () => {
+  it("ignores services that are not public: invoker check on, or internal-only ingress", async () => {
     const noNeg = { neg: undefined };
     expect(
-      stackMessages(p, edgeWith({ ...noNeg, service: mutate(edge.service, "invokerIamDisabled", false) })),
+      await stackMessages(
+        p,
+        edgeWith({ ...noNeg, service: mutate(edge.service, "invokerIamDisabled", false) }),
+      ),
     ).toEqual([]);
     expect(
-      stackMessages(
+      await stackMessages(
         p,
         edgeWith({ ...noNeg, service: mutate(edge.service, "ingress", "INGRESS_TRAFFIC_INTERNAL_ONLY") }),
       ),
     ).toEqual([]);
   });
-  it("refuses public ingress, unset meaning ALL", () => {
-    expect(stackMessages(p, edgeWith({ service: mutate(edge.service, "ingress", UNSET) }))).toEqual([
+  it("refuses public ingress, unset meaning ALL", async () => {
+    expect(await stackMessages(p, edgeWith({ service: mutate(edge.service, "ingress", UNSET) }))).toEqual([
       'Cloud Run service "m6-prod-api" is publicly invokable (invokerIamDisabled is true) and must admit only load-balancer traffic (ingress INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER); ingress is "INGRESS_TRAFFIC_ALL"',
     ]);
   });
-  it("counts allUsers as invoker as public", () => {
+  it("counts allUsers as invoker as public", async () => {
     const grant = mutate(fixtures.runInvoker(), "member", "allUsers");
     const service = mutate(edge.service, "invokerIamDisabled", false);
-    expect(stackMessages(p, edgeWith({ service, neg: undefined }).concat(grant))).toEqual([
+    expect(await stackMessages(p, edgeWith({ service, neg: undefined }).concat(grant))).toEqual([
       'Cloud Run service "m6-prod-api" is publicly invokable (roles/run.invoker is granted to allUsers) and must be reached through a serverless NEG; no serverless network endpoint group points at it',
     ]);
   });
@@ -235,39 +364,41 @@ describe("cloud-run-public-only-through-load-balancer (stack)", () => {
       'Backend service "m6-prod-edge-api" in front of Cloud Run service "m6-prod-api" must have a Cloud Armor security policy; securityPolicy is unset',
       EDGE.backend,
     ],
-  ])("reports one broken link: %s", (_case, changes, message, at) => {
-    expect(checkStack(p, edgeWith(changes))).toEqual([{ urn: at, message }]);
+  ])("reports one broken link: %s", async (_case, changes, message, at) => {
+    expect(await checkStack(p, edgeWith(changes))).toEqual([{ urn: at, message }]);
   });
 });
 
 describe("https-proxy-strong-ssl-policy (stack)", () => {
   const p = httpsProxyStrongSslPolicy;
   const edge = edgeStack();
-  it("passes a MODERN / TLS 1.2 policy, also at preview", () => {
-    expect(stackMessages(p, edgeWith())).toEqual([]);
-    expect(stackMessages(p, previewOf(edgeWith()), { preview: true })).toEqual([]);
+  it("passes a MODERN / TLS 1.2 policy, also at preview", async () => {
+    expect(await stackMessages(p, edgeWith())).toEqual([]);
+    expect(await stackMessages(p, previewOf(edgeWith()), { preview: true })).toEqual([]);
   });
-  it("refuses a weak linked policy, unset profile meaning COMPATIBLE", () => {
-    expect(stackMessages(p, edgeWith({ sslPolicy: mutate(edge.sslPolicy, "profile", UNSET) }))).toEqual([
-      'Target HTTPS proxy "m6-prod-edge-https" must use an SSL policy with the MODERN or RESTRICTED profile and TLS 1.2 or later; SSL policy "m6-prod-edge-tls": profile is unset, which means COMPATIBLE; minTlsVersion is "TLS_1_2"',
-    ]);
+  it("refuses a weak linked policy, unset profile meaning COMPATIBLE", async () => {
+    expect(await stackMessages(p, edgeWith({ sslPolicy: mutate(edge.sslPolicy, "profile", UNSET) }))).toEqual(
+      [
+        'Target HTTPS proxy "m6-prod-edge-https" must use an SSL policy with a strong profile and TLS 1.2 or later; SSL policy "m6-prod-edge-tls": profile is unset, which the provider treats as COMPATIBLE',
+      ],
+    );
   });
-  it("refuses a proxy without an SSL policy (Google's default is weak)", () => {
+  it("refuses a proxy without an SSL policy (Google's default is weak)", async () => {
     const proxy = withOptions(mutate(edge.httpsProxy, "sslPolicy", UNSET), {
       propertyDependencies: { urlMap: [EDGE.map] },
     });
-    expect(stackMessages(p, edgeWith({ httpsProxy: proxy }))).toEqual([
+    expect(await stackMessages(p, edgeWith({ httpsProxy: proxy }))).toEqual([
       `Target HTTPS proxy "m6-prod-edge-https" must use an SSL policy; sslPolicy is unset, which applies Google's default (COMPATIBLE profile, TLS 1.0)`,
     ]);
   });
-  it("refuses a policy it cannot see", () => {
+  it("refuses a policy it cannot see", async () => {
     const proxy = withOptions(
       mutate(edge.httpsProxy, "sslPolicy", "projects/other/global/sslPolicies/shared"),
       {
         propertyDependencies: { urlMap: [EDGE.map] },
       },
     );
-    expect(stackMessages(p, edgeWith({ httpsProxy: proxy }))).toEqual([
+    expect(await stackMessages(p, edgeWith({ httpsProxy: proxy }))).toEqual([
       'Target HTTPS proxy "m6-prod-edge-https" must use an SSL policy defined in this stack so its strength can be checked; sslPolicy is "projects/other/global/sslPolicies/shared"',
     ]);
   });
@@ -276,44 +407,74 @@ describe("https-proxy-strong-ssl-policy (stack)", () => {
 describe("http-port-80-redirect-only (stack)", () => {
   const p = httpPort80RedirectOnly;
   const edge = edgeStack();
-  it("passes a redirect-only HTTP URL map on port 80, also at preview", () => {
-    expect(stackMessages(p, edgeWith())).toEqual([]);
-    expect(stackMessages(p, previewOf(edgeWith()), { preview: true })).toEqual([]);
+  it("passes a redirect-only HTTP URL map on port 80, also at preview", async () => {
+    expect(await stackMessages(p, edgeWith())).toEqual([]);
+    expect(await stackMessages(p, previewOf(edgeWith()), { preview: true })).toEqual([]);
   });
-  it("refuses an HTTP URL map that serves a backend", () => {
+  it("refuses an HTTP URL map that serves a backend", async () => {
     const map = mutate(edge.redirectMap, "defaultService", edge.backendBucket.id);
-    expect(stackMessages(p, edgeWith({ redirectMap: map }))).toEqual([
+    expect(await stackMessages(p, edgeWith({ redirectMap: map }))).toEqual([
       'URL map "m6-prod-edge-http-redirect" behind plain-HTTP proxy "m6-prod-edge-http-redirect" must only redirect to HTTPS (defaultUrlRedirect.httpsRedirect: true, no services); it sets defaultService',
     ]);
   });
-  it("refuses a redirect that is not to HTTPS, unset httpsRedirect meaning false", () => {
+  it("refuses a redirect that is not to HTTPS, unset httpsRedirect meaning false", async () => {
     const map = mutate(edge.redirectMap, "defaultUrlRedirect.httpsRedirect", UNSET);
-    expect(stackMessages(p, edgeWith({ redirectMap: map }))).toEqual([
+    expect(await stackMessages(p, edgeWith({ redirectMap: map }))).toEqual([
       'URL map "m6-prod-edge-http-redirect" behind plain-HTTP proxy "m6-prod-edge-http-redirect" must only redirect to HTTPS (defaultUrlRedirect.httpsRedirect: true, no services); defaultUrlRedirect.httpsRedirect is not true',
     ]);
   });
-  it("refuses plain HTTP on another port, and the HTTPS URL map behind an HTTP proxy", () => {
-    expect(stackMessages(p, edgeWith({ rule80: mutate(edge.rule80, "portRange", "8080") }))).toEqual([
+  it("refuses plain HTTP on another port, and the HTTPS URL map behind an HTTP proxy", async () => {
+    expect(await stackMessages(p, edgeWith({ rule80: mutate(edge.rule80, "portRange", "8080") }))).toEqual([
       'Global forwarding rule "m6-prod-edge-http-ipv4" targets plain-HTTP proxy "m6-prod-edge-http-redirect" and must listen only on port 80; portRange is "8080"',
     ]);
     const proxy = withOptions(mutate(edge.httpProxy, "urlMap", edge.map.id), {
       propertyDependencies: { urlMap: [EDGE.map] },
     });
-    expect(stackMessages(p, edgeWith({ httpProxy: proxy }))).toEqual([
+    expect(await stackMessages(p, edgeWith({ httpProxy: proxy }))).toEqual([
       'URL map "m6-prod-edge-https" behind plain-HTTP proxy "m6-prod-edge-http-redirect" must only redirect to HTTPS (defaultUrlRedirect.httpsRedirect: true, no services); it has no defaultUrlRedirect, it sets defaultService, it has pathMatchers',
     ]);
   });
-  it("refuses an HTTP proxy whose URL map is not in the stack", () => {
+  it("refuses an external forwarding rule to an HTTP proxy outside the stack, unset scheme meaning EXTERNAL", async () => {
+    const outside =
+      "https://www.googleapis.com/compute/v1/projects/other/global/targetHttpProxies/m6-prod-edge-http-redirect";
+    const rule = withOptions(mutate(edge.rule80, "target", outside), { propertyDependencies: {} });
+    expect(await stackMessages(p, edgeWith({ rule80: rule }))).toEqual([
+      `Global forwarding rule "m6-prod-edge-http-ipv4" must target a redirect-only HTTP proxy of this stack; it targets "${outside}", whose URL map cannot be checked`,
+    ]);
+    expect(
+      await stackMessages(p, edgeWith({ rule80: mutate(rule, "loadBalancingScheme", UNSET) })),
+    ).toHaveLength(1);
+    expect(
+      await stackMessages(
+        p,
+        edgeWith({ rule80: mutate(rule, "loadBalancingScheme", "INTERNAL_SELF_MANAGED") }),
+      ),
+    ).toEqual([]);
+    const ssl = "https://www.googleapis.com/compute/v1/projects/other/global/targetSslProxies/p";
+    expect(await stackMessages(p, edgeWith({ rule80: mutate(rule, "target", ssl) }))).toEqual([]);
+  });
+  it("does not take a URL map of another project for the stack's own of the same name", async () => {
+    const proxy = withOptions(
+      mutate(edge.httpProxy, "urlMap", "projects/other/global/urlMaps/m6-prod-edge-http-redirect"),
+      {
+        propertyDependencies: {},
+      },
+    );
+    expect(await stackMessages(p, edgeWith({ httpProxy: proxy }))).toEqual([
+      'Target HTTP proxy "m6-prod-edge-http-redirect" must use a redirect-only URL map defined in this stack; urlMap is "projects/other/global/urlMaps/m6-prod-edge-http-redirect"',
+    ]);
+  });
+  it("refuses an HTTP proxy whose URL map is not in the stack", async () => {
     const proxy = withOptions(mutate(edge.httpProxy, "urlMap", "elsewhere"), { propertyDependencies: {} });
-    expect(stackMessages(p, edgeWith({ httpProxy: proxy, redirectMap: undefined }))).toEqual([
+    expect(await stackMessages(p, edgeWith({ httpProxy: proxy, redirectMap: undefined }))).toEqual([
       'Target HTTP proxy "m6-prod-edge-http-redirect" must use a redirect-only URL map defined in this stack; urlMap is "elsewhere"',
     ]);
   });
-  it("tells a backend bucket from a backend service of the same name", () => {
+  it("tells a backend bucket from a backend service of the same name", async () => {
     const sameName = res(T.backendService, "same", {
       name: "m6-prod-static",
       loadBalancingScheme: "EXTERNAL_MANAGED",
     });
-    expect(stackMessages(p, edgeWith().concat(sameName))).toEqual([]);
+    expect(await stackMessages(p, edgeWith().concat(sameName))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Runs one policy the way the CLI's analyzer would, through the offline evaluator's argument builders:
- * a resource policy on one resource's inputs, a stack policy on a set of resources' outputs.
+ * a resource policy on one resource's inputs, a stack policy on a set of resources' outputs. Policies are
+ * awaited, as the analyzer awaits them: an async policy's violations and errors are never lost.
  */
 import type { Module6Policy } from "../../policies/all";
 import {
@@ -41,15 +42,15 @@ const settings = (policy: Module6Policy, options: CheckOptions): Record<string, 
   policySettings(policy, options.config ? { [policy.name]: options.config } : {});
 
 /** Runs a resource policy on `resource`; `applicable` is false when it called `notApplicable()`. */
-export function checkResource(
+export async function checkResource(
   policy: Module6Policy,
   resource: ExportResource,
   options: CheckOptions = {},
-): ResourceOutcome {
+): Promise<ResourceOutcome> {
   if (policy.kind !== "resource") throw new Error(`${policy.name} is a stack policy`);
   const messages: string[] = [];
   try {
-    void policy.validateResource(
+    await policy.validateResource(
       resourceArgs(resource, context([resource], options), settings(policy, options)),
       (m) => messages.push(m),
     );
@@ -61,12 +62,12 @@ export function checkResource(
 }
 
 /** The messages of a resource policy on `resource` (fails when not applicable). */
-export function messagesOf(
+export async function messagesOf(
   policy: Module6Policy,
   resource: ExportResource,
   options: CheckOptions = {},
-): string[] {
-  const outcome = checkResource(policy, resource, options);
+): Promise<string[]> {
+  const outcome = await checkResource(policy, resource, options);
   if (!outcome.applicable) throw new Error(`${policy.name} is not applicable to ${resource.type}`);
   return outcome.messages;
 }
@@ -77,15 +78,15 @@ export interface StackViolation {
 }
 
 /** Runs a stack policy on `resources` (plus the stack's root and provider). */
-export function checkStack(
+export async function checkStack(
   policy: Module6Policy,
   resources: readonly ExportResource[],
   options: CheckOptions = {},
-): StackViolation[] {
+): Promise<StackViolation[]> {
   if (policy.kind !== "stack") throw new Error(`${policy.name} is a resource policy`);
   const ctx = context(resources, options);
   const violations: StackViolation[] = [];
-  void policy.validateStack(
+  await policy.validateStack(
     stackArgs(stackResources([...ctx.byUrn.values()], ctx), ctx, settings(policy, options)),
     (message, urn) => violations.push({ urn, message }),
   );
@@ -93,8 +94,8 @@ export function checkStack(
 }
 
 /** The messages of a stack policy on `resources`. */
-export const stackMessages = (
+export const stackMessages = async (
   policy: Module6Policy,
   resources: readonly ExportResource[],
   options: CheckOptions = {},
-): string[] => checkStack(policy, resources, options).map((v) => v.message);
+): Promise<string[]> => (await checkStack(policy, resources, options)).map((v) => v.message);

@@ -13,27 +13,31 @@ import { checkStack, messagesOf, stackMessages } from "./harness";
 
 describe("secret-deletion-protection", () => {
   const p = secretDeletionProtection;
-  it("passes protection on, refuses off or unset (false) outside feature stacks", () => {
-    expect(messagesOf(p, fixtures.secret())).toEqual([]);
-    expect(messagesOf(p, mutate(fixtures.secret(), "deletionProtection", false))).toEqual([
+  it("passes protection on, refuses off or unset (false) outside feature stacks", async () => {
+    expect(await messagesOf(p, fixtures.secret())).toEqual([]);
+    expect(await messagesOf(p, mutate(fixtures.secret(), "deletionProtection", false))).toEqual([
       'Secret "m6-prod-session-key" must enable deletion protection; deletionProtection is false',
     ]);
-    expect(messagesOf(p, mutate(fixtures.secret(), "deletionProtection", UNSET))).toEqual([
+    expect(await messagesOf(p, mutate(fixtures.secret(), "deletionProtection", UNSET))).toEqual([
       'Secret "m6-prod-session-key" must enable deletion protection; deletionProtection is unset, which the provider treats as false',
     ]);
     expect(
-      messagesOf(p, mutate(mutate(fixtures.secret(), "deletionProtection", UNSET), "labels.env", "feature"), {
-        env: "feature",
-      }),
+      await messagesOf(
+        p,
+        mutate(mutate(fixtures.secret(), "deletionProtection", UNSET), "labels.env", "feature"),
+        {
+          env: "feature",
+        },
+      ),
     ).toEqual([]);
   });
 });
 
 describe("secret-iam-no-public-members", () => {
   const p = secretIamNoPublicMembers;
-  it("passes a service account and refuses allUsers", () => {
-    expect(messagesOf(p, fixtures.secretIamMember())).toEqual([]);
-    expect(messagesOf(p, mutate(fixtures.secretIamMember(), "member", "allUsers"))).toEqual([
+  it("passes a service account and refuses allUsers", async () => {
+    expect(await messagesOf(p, fixtures.secretIamMember())).toEqual([]);
+    expect(await messagesOf(p, mutate(fixtures.secretIamMember(), "member", "allUsers"))).toEqual([
       'Secret "m6-prod-session-key" must not grant roles/secretmanager.secretAccessor to allUsers',
     ]);
     const binding = res(T.secretIamBinding, "b", {
@@ -41,8 +45,19 @@ describe("secret-iam-no-public-members", () => {
       role: "roles/secretmanager.viewer",
       members: ["allAuthenticatedUsers"],
     });
-    expect(messagesOf(p, binding)).toEqual([
+    expect(await messagesOf(p, binding)).toEqual([
       'Secret "s" must not grant roles/secretmanager.viewer to allAuthenticatedUsers',
+    ]);
+  });
+  it("parses a secret's IAM policy document", async () => {
+    const policy = res(T.secretIamPolicy, "p", {
+      secretId: "projects/p/secrets/s",
+      policyData: JSON.stringify({
+        bindings: [{ role: "roles/secretmanager.secretAccessor", members: ["allUsers"] }],
+      }),
+    });
+    expect(await messagesOf(p, policy)).toEqual([
+      'Secret "s" must not grant roles/secretmanager.secretAccessor to allUsers',
     ]);
   });
 });
@@ -164,30 +179,30 @@ describe("secret-accessor-only-mounted (stack)", () => {
     ),
   };
   const message = `Runtime service account "m6-prod-api@${PROJECT}.iam.gserviceaccount.com" of Cloud Run service "m6-prod-api" must get roles/secretmanager.secretAccessor only on secrets it mounts; it is granted "m6-prod-ai-key", which no service running as it mounts`;
-  it("passes grants on the secrets each service mounts, also at preview", () => {
-    expect(stackMessages(p, Object.values(stack))).toEqual([]);
-    expect(stackMessages(p, previewOf(Object.values(stack)), { preview: true })).toEqual([]);
+  it("passes grants on the secrets each service mounts, also at preview", async () => {
+    expect(await stackMessages(p, Object.values(stack))).toEqual([]);
+    expect(await stackMessages(p, previewOf(Object.values(stack)), { preview: true })).toEqual([]);
   });
-  it("refuses a grant on a secret the service does not mount", () => {
-    expect(checkStack(p, [...Object.values(stack), extra])).toEqual([{ urn: extra.urn, message }]);
+  it("refuses a grant on a secret the service does not mount", async () => {
+    expect(await checkStack(p, [...Object.values(stack), extra])).toEqual([{ urn: extra.urn, message }]);
   });
-  it("follows grant → version → secret and service → account at preview", () => {
-    const violations = stackMessages(p, previewOf([...Object.values(stack), extra]), { preview: true });
+  it("follows grant → version → secret and service → account at preview", async () => {
+    const violations = await stackMessages(p, previewOf([...Object.values(stack), extra]), { preview: true });
     expect(violations).toEqual([
       'Runtime service account "m6-prod-api" of Cloud Run service "m6-prod-api" must get roles/secretmanager.secretAccessor only on secrets it mounts; it is granted "m6-prod-ai-key", which no service running as it mounts',
     ]);
   });
-  it("reads secret volumes as mounts", () => {
+  it("reads secret volumes as mounts", async () => {
     const volumeApi = mutate(stack.api!, "template.volumes", [
       { name: "k", secret: { secret: "m6-prod-ai-key" } },
     ]);
-    expect(stackMessages(p, [...Object.values({ ...stack, api: volumeApi }), extra])).toEqual([]);
+    expect(await stackMessages(p, [...Object.values({ ...stack, api: volumeApi }), extra])).toEqual([]);
   });
-  it("ignores grants to principals that run no service, and other roles", () => {
+  it("ignores grants to principals that run no service, and other roles", async () => {
     const human = mutate(extra, "member", "group:oncall@example.com");
     const viewer = mutate(extra, "role", "roles/secretmanager.viewer");
     expect(
-      stackMessages(p, [...Object.values(stack), { ...human, propertyDependencies: {} }, viewer]),
+      await stackMessages(p, [...Object.values(stack), { ...human, propertyDependencies: {} }, viewer]),
     ).toEqual([]);
   });
 });

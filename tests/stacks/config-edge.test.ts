@@ -11,7 +11,8 @@ describe("edge config: resolved over the preset", () => {
     const staging = parse(withEdge());
     expect(staging.edge).toMatchObject({
       domains: ["staging.module6.example.com"],
-      certificates: { mode: "managed", domains: ["staging.module6.example.com"] },
+      // Certificate Manager by default: a change of domains never leaves a served hostname without a certificate.
+      certificates: { mode: "certificate-manager", domains: ["staging.module6.example.com"] },
       sslProfile: "MODERN",
       logSampleRate: 0.5,
       staticPaths: ["/static/*"],
@@ -19,6 +20,7 @@ describe("edge config: resolved over the preset", () => {
       armor: { adaptiveProtection: false },
     });
     expect(staging.apis).toContain("compute.googleapis.com");
+    expect(staging.apis).toContain("certificatemanager.googleapis.com");
 
     const prod = base();
     prod.kind = "prod";
@@ -54,12 +56,30 @@ describe("edge config: resolved over the preset", () => {
     expect(cfg.apis).toContain("certificatemanager.googleapis.com");
   });
 
+  it("lets each service choose Cloud Armor's method enforcement, off by default (REST APIs)", () => {
+    const values = withEdge();
+    service(values, "web").methodEnforcement = true;
+    const cfg = parse(values);
+    expect(Object.fromEntries(cfg.services.map((s) => [s.name, s.methodEnforcement]))).toEqual({
+      web: true,
+      api: false,
+    });
+    service(values, "web").methodEnforcement = "yes";
+    expect(configError(input(values, "staging")).message).toContain(
+      'module6:services.web.methodEnforcement: got "yes"',
+    );
+  });
+
   it("runs a service in several regions, the stack's region first, and guards internal tools with IAP", () => {
     const values = withEdge();
     service(values, "api").regions = ["asia-northeast1", "asia-northeast3"];
+    service(values, "api").minInstances = 1;
     service(values, "web").access = "iap";
     const cfg = parse(values);
     expect(svc(cfg, "api").regions).toEqual(["asia-northeast3", "asia-northeast1"]);
+    // Failover between regions needs a readiness probe (on the health path by default) in each.
+    expect(svc(cfg, "api").readinessPath).toBe("/health");
+    expect(svc(cfg, "web").readinessPath).toBeUndefined();
     expect(svc(cfg, "web")).toMatchObject({ access: "iap", iapMembers: ["group:x@example.com"] });
     expect(cfg.needsIapAgent).toBe(true);
   });
@@ -104,14 +124,26 @@ describe("edge config: mistakes", () => {
     },
     {
       what: "a wildcard certificate with compute managed certificates",
-      edge: { certificates: { domains: ["*.module6.example.com"] } },
+      edge: { certificates: { mode: "managed", domains: ["*.module6.example.com"] } },
       expected:
         'module6:edge.certificates.domains[0]: got "*.module6.example.com"; a wildcard only with mode "certificate-manager"',
     },
     {
       what: "a rate limit of zero requests",
       edge: { armor: { rateLimit: { requests: 0 } } },
-      expected: "module6:edge.armor.rateLimit.requests: got 0; an integer 1-1000000",
+      expected: "module6:edge.armor.rateLimit.requests: got 0; an integer 1-10000\n",
+    },
+    {
+      // Cloud Armor's rate-based ban takes counts of 1-10,000 (rate-limiting overview).
+      what: "a rate limit above Cloud Armor's 10,000 requests",
+      edge: { armor: { rateLimit: { requests: 12000, banRequests: 15000 } } },
+      expected: "module6:edge.armor.rateLimit.requests: got 12000; an integer 1-10000\n",
+    },
+    {
+      what: "a ban threshold above Cloud Armor's 10,000 requests",
+      edge: { armor: { rateLimit: { requests: 4000 } } },
+      expected:
+        "module6:edge.armor.rateLimit.banRequests: got 12000; an integer above rateLimit.requests (4000) and at most 10000",
     },
     {
       what: "a rate-limit interval Cloud Armor does not offer",
@@ -136,7 +168,7 @@ describe("edge config: mistakes", () => {
     {
       what: "a log sample rate above 1",
       edge: { logSampleRate: 2 },
-      expected: "module6:edge.logSampleRate: got 2; Too big: expected number to be <=1",
+      expected: "module6:edge.logSampleRate: got 2; a number from 0 to 1",
     },
     {
       what: "an unknown edge key",
@@ -221,7 +253,27 @@ describe("edge config: mistakes", () => {
   it("accepts a valid multi-region, multi-domain edge", () => {
     const values = withEdge({ domains: ["staging.module6.example.com", "www.staging.module6.example.com"] });
     service(values, "api").regions = ["asia-northeast3", "asia-northeast1"];
+    service(values, "api").minInstances = 1;
     service(values, "api").image = IMAGE("api", "2.0.0");
     expect(() => parse(values)).not.toThrow();
+  });
+
+  // Cloud Run service health needs at least one minimum instance per region to fail over.
+  it("refuses a service in several regions that scales to zero", () => {
+    const values = withEdge();
+    service(values, "api").regions = ["asia-northeast3", "asia-northeast1"];
+    expect(() => parse(values)).toThrow(
+      "module6:services.api.minInstances: got 0; at least 1 with a readiness probe, which every service in several regions has",
+    );
+  });
+
+  it("takes readinessPath from config and refuses one ending in z", () => {
+    const values = withEdge();
+    service(values, "api").regions = ["asia-northeast3", "asia-northeast1"];
+    service(values, "api").minInstances = 1;
+    service(values, "api").readinessPath = "/ready";
+    expect(svc(parse(values), "api").readinessPath).toBe("/ready");
+    service(values, "api").readinessPath = "/readyz";
+    expect(() => parse(values)).toThrow('module6:services.api.readinessPath: got "/readyz"');
   });
 });

@@ -18,8 +18,40 @@ describe("monitoring config: resolved over the preset", () => {
       page: ["platform-email"],
       ticket: ["platform-email"],
       uptime: { periodSeconds: 300 },
-      logging: { appLogRetentionDays: 30, auditRetentionDays: 400, lockAuditRetention: false },
+      logging: {
+        appLogRetentionDays: 30,
+        auditRetentionDays: 400,
+        lockAuditRetention: false,
+        // Point 18: Firestore's data plane is logged for everyone but the services themselves.
+        firestoreDataAccess: "except-runtime",
+      },
+      deployers: [],
     });
+  });
+
+  it("takes the deployers and the Firestore data-access choice from config, and checks them", () => {
+    const cfg = parse(
+      withMonitoring({
+        channels: email,
+        routing: { ticket: ["platform-email"] },
+        logging: { firestoreDataAccess: "all" },
+        deployers: ["m6-deployer@module6-staging-000000.iam.gserviceaccount.com"],
+      }),
+    );
+    expect(cfg.monitoring?.logging.firestoreDataAccess).toBe("all");
+    expect(cfg.monitoring?.deployers).toEqual(["m6-deployer@module6-staging-000000.iam.gserviceaccount.com"]);
+    const errorOf = (monitoring: Record<string, unknown>): string =>
+      configError(
+        input(withMonitoring({ channels: email, routing: { ticket: ["platform-email"] }, ...monitoring })),
+      ).message;
+    expect(errorOf({ logging: { firestoreDataAccess: "some" } })).toContain(
+      'module6:monitoring.logging.firestoreDataAccess: got "some"',
+    );
+    expect(
+      errorOf({ deployers: ["serviceAccount:m6-deployer@module6-staging-000000.iam.gserviceaccount.com"] }),
+    ).toContain(
+      'module6:monitoring.deployers[0]: got "serviceAccount:m6-deployer@module6-staging-000000.iam.gserviceaccount.com"; an email',
+    );
   });
 
   it("pages in prod, locks the audit archive, and lets a service override its service levels", () => {

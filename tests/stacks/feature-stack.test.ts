@@ -4,6 +4,7 @@ import {
   expectEveryLabelableResourceLabelled,
   expectEveryNameWithinLimits,
   expectExplicitProviders,
+  longestWait,
   planOnce,
 } from "../helpers/stack";
 
@@ -79,6 +80,37 @@ describe("feature stack (derived from Pulumi.staging.yaml)", () => {
       "projects/module6-staging-000000/secrets/m6-staging-ai-api-key",
       "projects/module6-staging-000000/secrets/m6-staging-session-key",
     ]);
+  });
+
+  // Point 9: staging owns and rotates the versions; a pin would go stale at staging's next rotation.
+  it("mounts latest of staging's secrets (it creates no version to pin)", () => {
+    const api = ofType("gcp:cloudrunv2/service:Service").find((r) => r.inputs.name === "m6-f-pr-123-api");
+    const envs = (api?.inputs.template as { containers: { envs: Record<string, unknown>[] }[] }).containers[0]
+      ?.envs;
+    expect(envs?.find((e) => e.name === "SESSION_SIGNING_KEY")?.valueSource).toEqual({
+      secretKeyRef: {
+        secret: "projects/module6-staging-000000/secrets/m6-staging-session-key",
+        version: "latest",
+      },
+    });
+  });
+
+  // Point 4: the one wait a feature stack pays: 2 minutes after its grants, in parallel per service.
+  it("creates services that mount secrets or use Firestore 2 minutes after their grants, the others at once", () => {
+    const waits = ofType("time:index/sleep:Sleep");
+    expect(waits.map((w) => w.name).sort()).toEqual([
+      "env-ai-grants-propagation",
+      "env-api-grants-propagation",
+    ]);
+    for (const w of waits) expect(w.inputs.createDuration).toBe("2m");
+    const web = ofType("gcp:cloudrunv2/service:Service").find((r) => r.inputs.name === "m6-f-pr-123-web");
+    expect(web?.dependencies.some((u) => u.includes("time:index/sleep:Sleep"))).toBe(false);
+    // What the waits add to a feature stack's first up: one 2-minute wait on the critical path, not one
+    // per service (the services wait in parallel).
+    expect(longestWait(plan().resources).seconds).toBe(120);
+    // No readiness probe in a feature environment: one region, scale to zero.
+    for (const run of ofType("gcp:cloudrunv2/service:Service"))
+      expect(run.inputs).not.toHaveProperty("launchStage");
   });
 
   it("labels every labelable resource, keeps names within limits and uses the explicit provider", () => {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { OFFLINE_SECRET_VALUE } from "../../plan/config-file";
+import { OFFLINE_SECRET_VALUE } from "../../stack-file/load";
 import { countByType } from "../helpers/pulumi";
 import {
   expectEveryLabelableResourceLabelled,
   expectEveryNameWithinLimits,
   expectEverythingWaitsForApis,
   expectExplicitProviders,
+  longestWait,
   planOnce,
 } from "../helpers/stack";
 
@@ -64,8 +65,8 @@ describe("prod stack: service levels as code", () => {
   it("checks every public route from outside with SSL validation every minute", () => {
     const checks = ofType("gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig");
     expect(checks.map((c) => (c.inputs.httpCheck as { path: string }).path).sort()).toEqual([
-      "/ai/healthz",
-      "/api/healthz",
+      "/ai/health",
+      "/api/health",
       "/app",
     ]);
     for (const c of checks) {
@@ -105,7 +106,12 @@ describe("prod stack: service levels as code", () => {
       ofType("gcp:projects/iAMAuditConfig:IAMAuditConfig")
         .map((a) => a.inputs.service)
         .sort(),
-    ).toEqual(["datastore.googleapis.com", "iam.googleapis.com", "secretmanager.googleapis.com"]);
+    ).toEqual([
+      "allServices",
+      "datastore.googleapis.com",
+      "iam.googleapis.com",
+      "secretmanager.googleapis.com",
+    ]);
     expect(ofType("gcp:monitoring/dashboard:Dashboard")).toHaveLength(1);
   });
 });
@@ -115,8 +121,11 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
     expect(countByType(plan().resources)).toEqual({
       "pulumi:providers:gcp": 1,
       "pulumi:providers:random": 1,
-      // 11 base APIs + compute for the load balancer + billingbudgets for the budget
-      "gcp:projects/service:Service": 13,
+      "pulumi:providers:time": 1,
+      // grant propagation before api (one per region) and ai; log metrics before their alerts
+      "time:index/sleep:Sleep": 4,
+      // 11 base APIs + compute for the load balancer + certificatemanager + billingbudgets for the budget + cloudscheduler
+      "gcp:projects/service:Service": 15,
       "gcp:artifactregistry/repository:Repository": 1,
       "gcp:secretmanager/secret:Secret": 2,
       "gcp:secretmanager/secretVersion:SecretVersion": 2,
@@ -125,18 +134,28 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       "gcp:firestore/backupSchedule:BackupSchedule": 2,
       "gcp:firestore/index:Index": 1,
       "gcp:firestore/field:Field": 1,
-      "gcp:serviceaccount/account:Account": 3,
+      // one per service + the backup check
+      "gcp:serviceaccount/account:Account": 4,
       // 3 telemetry roles per service + Firestore read/write for api and ai (conditional on the database)
-      "gcp:projects/iAMMember:IAMMember": 11,
+      // + backup and schedule metadata for the backup check
+      "gcp:projects/iAMMember:IAMMember": 13,
       // web, ai, and api in two regions
       "gcp:cloudrunv2/service:Service": 4,
       "gcp:compute/globalAddress:GlobalAddress": 2,
       "gcp:compute/sSLPolicy:SSLPolicy": 1,
-      "gcp:compute/managedSslCertificate:ManagedSslCertificate": 1,
-      "gcp:compute/securityPolicy:SecurityPolicy": 1,
+      // Certificate Manager with DNS authorization: one certificate per domain, in a map
+      "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": 1,
+      "gcp:certificatemanager/certificate:Certificate": 1,
+      "gcp:certificatemanager/certificateMap:CertificateMap": 1,
+      "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry": 1,
+      // the backend services' policy and the static site's edge policy
+      "gcp:compute/securityPolicy:SecurityPolicy": 2,
       "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": 4,
       "gcp:compute/backendService:BackendService": 3,
       "gcp:compute/backendBucket:BackendBucket": 1,
+      // its signed-URL key (16 random bytes) brings the Cloud CDN fill agent into being
+      "gcp:compute/backendBucketSignedUrlKey:BackendBucketSignedUrlKey": 1,
+      "random:index/randomBytes:RandomBytes": 1,
       "gcp:compute/uRLMap:URLMap": 2,
       "gcp:compute/targetHttpsProxy:TargetHttpsProxy": 1,
       "gcp:compute/targetHttpProxy:TargetHttpProxy": 1,
@@ -147,7 +166,9 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       "random:index/randomId:RandomId": 2,
       // monitoring: per service a monitoring service, 3 SLOs (availability, latency, at the LB) with 3
       // burn-rate alerts each, an uptime check with 2 alerts; 9 security metrics + the backup watch
-      "gcp:monitoring/genericService:GenericService": 3,
+      // api runs in two regions: one custom service covering both
+      "gcp:monitoring/genericService:GenericService": 2,
+      "gcp:monitoring/customService:CustomService": 1,
       "gcp:monitoring/slo:Slo": 9,
       "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": 3,
       "gcp:monitoring/alertPolicy:AlertPolicy": 3 * 3 * 3 + 3 * 2 + 9 + 1,
@@ -156,9 +177,15 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       "gcp:logging/metric:Metric": 10,
       "gcp:logging/projectBucketConfig:ProjectBucketConfig": 1,
       "gcp:logging/projectSink:ProjectSink": 2,
-      "gcp:logging/projectExclusion:ProjectExclusion": 2,
-      "gcp:projects/iAMAuditConfig:IAMAuditConfig": 3,
+      // health probes, LB health checkers, Cloud Run logs routed to the app-log bucket
+      "gcp:logging/projectExclusion:ProjectExclusion": 3,
+      // allServices (CIS 2.1), Secret Manager, Firestore and IAM
+      "gcp:projects/iAMAuditConfig:IAMAuditConfig": 4,
       "gcp:billing/budget:Budget": 1,
+      // the hourly Firestore backup check
+      "gcp:cloudrunv2/job:Job": 1,
+      "gcp:cloudrunv2/jobIamMember:JobIamMember": 1,
+      "gcp:cloudscheduler/job:Job": 1,
     });
   });
 
@@ -191,7 +218,9 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
   });
 
   it("puts Cloud Armor and logging on every backend service, and the TLS policy on the proxy", () => {
-    const [armor] = ofType("gcp:compute/securityPolicy:SecurityPolicy");
+    const [armor] = ofType("gcp:compute/securityPolicy:SecurityPolicy").filter(
+      (p) => p.inputs.type === "CLOUD_ARMOR",
+    );
     for (const backend of ofType("gcp:compute/backendService:BackendService")) {
       expect(backend.inputs).toMatchObject({
         loadBalancingScheme: "EXTERNAL_MANAGED",
@@ -206,6 +235,35 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       (armor?.inputs.adaptiveProtectionConfig as { layer7DdosDefenseConfig: { enable: boolean } })
         .layer7DdosDefenseConfig.enable,
     ).toBe(true);
+  });
+
+  it("keeps the REST API's PUT/PATCH/DELETE: method enforcement runs on the web and AI routes only", () => {
+    const [armor] = ofType("gcp:compute/securityPolicy:SecurityPolicy").filter(
+      (p) => p.inputs.type === "CLOUD_ARMOR",
+    );
+    const expressions = (armor?.inputs.rules as { match: { expr?: { expression: string } } }[]).map(
+      (r) => r.match.expr?.expression ?? "",
+    );
+    expect(expressions.filter((e) => e.includes("methodenforcement"))).toEqual([
+      "request.path.matches('^(?:/app|/app/.*|/ai/.*|/ai)$') && evaluatePreconfiguredWaf('methodenforcement-v33-stable', {'sensitivity': 1})",
+    ]);
+  });
+
+  it("serves / and /api from a path rule or the site's main page, and guards the site with an edge policy", () => {
+    const [map] = ofType("gcp:compute/uRLMap:URLMap").filter((m) => m.inputs.pathMatchers !== undefined);
+    const rules = (map?.inputs.pathMatchers as { pathRules: { paths: string[] }[] }[])[0]?.pathRules ?? [];
+    expect(rules.map((r) => r.paths)).toEqual([
+      ["/app", "/app/*"],
+      ["/api/*", "/api"],
+      ["/ai/*", "/ai"],
+      ["/static/*", "/static"],
+    ]);
+    const [bucket] = ofType("gcp:storage/bucket:Bucket").filter((b) => b.inputs.website !== undefined);
+    expect(bucket?.inputs.website).toEqual({ mainPageSuffix: "index.html", notFoundPage: "404.html" });
+    const [edge] = ofType("gcp:compute/securityPolicy:SecurityPolicy").filter(
+      (p) => p.inputs.type === "CLOUD_ARMOR_EDGE",
+    );
+    expect(ofType("gcp:compute/backendBucket:BackendBucket")[0]?.inputs.edgeSecurityPolicy).toBe(edge?.id);
   });
 
   it("protects Firestore twice and schedules daily and weekly backups", () => {
@@ -248,22 +306,82 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
     expect(projectRoles.filter((r) => /roles\/(owner|editor|viewer)$/.test(String(r)))).toEqual([]);
   });
 
-  it("starts a revision only after its secrets have a version and its grants exist", () => {
-    const api = ofType("gcp:cloudrunv2/service:Service").find((r) => r.inputs.name === "m6-prod-api");
-    const deps = api?.dependencies.map((u) => u.split("::").pop()) ?? [];
+  it("starts a revision only after its secrets have a version and its grants have propagated", () => {
+    const api = ofType("gcp:cloudrunv2/service:Service").find(
+      (r) => r.inputs.name === "m6-prod-api" && r.inputs.location === "asia-northeast3",
+    );
+    const last = (urns: readonly string[]) => urns.map((u) => u.split("::").pop());
+    const deps = last(api?.dependencies ?? []);
     expect(deps).toEqual(
-      expect.arrayContaining([
-        "env-secrets-session-key-version",
-        "env-secrets-session-key-access-api",
-        "env-firestore-rw-api",
-      ]),
+      expect.arrayContaining(["env-secrets-session-key-version", "env-api-grants-propagation"]),
     );
     expect(deps).not.toContain("env-secrets-ai-api-key-version");
+    // The 2-minute wait comes after the secret and database grants (Cloud Run checks secrets at deploy).
+    const wait = ofType("time:index/sleep:Sleep").find((r) => r.name === "env-api-grants-propagation");
+    expect(wait?.inputs.createDuration).toBe("2m");
+    expect(last(wait?.dependencies ?? [])).toEqual(
+      expect.arrayContaining(["env-secrets-session-key-access-api", "env-firestore-rw-api"]),
+    );
+    // web mounts no secret and reads no database: nothing to wait for.
+    expect(ofType("time:index/sleep:Sleep").map((r) => r.name)).not.toContain("env-web-grants-propagation");
+  });
+
+  // Point 9: the version created from config is mounted, so a rotation rolls a new revision.
+  it("mounts the secret version it creates, not latest", () => {
+    const api = ofType("gcp:cloudrunv2/service:Service").find((r) => r.inputs.name === "m6-prod-api");
+    const envs = (api?.inputs.template as { containers: { envs: Record<string, unknown>[] }[] }).containers[0]
+      ?.envs;
+    expect(envs?.find((e) => e.name === "SESSION_SIGNING_KEY")).toEqual({
+      name: "SESSION_SIGNING_KEY",
+      valueSource: {
+        secretKeyRef: { secret: "projects/module6-prod-000000/secrets/m6-prod-session-key", version: "1" },
+      },
+    });
+  });
+
+  // Point 6: api runs in two regions behind one backend service: readiness probes and warm instances.
+  it("gives the two-region api a readiness probe and a minimum instance in each region", () => {
+    const apis = ofType("gcp:cloudrunv2/service:Service").filter((r) => r.inputs.name === "m6-prod-api");
+    expect(apis.map((r) => r.inputs.location).sort()).toEqual(["asia-northeast1", "asia-northeast3"]);
+    for (const api of apis) {
+      const template = api.inputs.template as {
+        scaling: { minInstanceCount: number };
+        containers: Record<string, unknown>[];
+      };
+      expect(template.scaling.minInstanceCount).toBeGreaterThanOrEqual(1);
+      expect(template.containers[0]?.readinessProbe).toMatchObject({ httpGet: { path: "/health" } });
+      expect(api.inputs.launchStage).toBe("BETA");
+    }
+    const web = ofType("gcp:cloudrunv2/service:Service").find((r) => r.inputs.name === "m6-prod-web");
+    expect(
+      (web?.inputs.template as { containers: Record<string, unknown>[] }).containers[0],
+    ).not.toHaveProperty("readinessProbe");
+  });
+
+  // What the waits add to prod's first up: the 10-minute wait for new log-based metrics (alerts only,
+  // in parallel with everything else); no chain of waits.
+  it("waits at most 10 minutes in a row on a first up", () => {
+    expect(longestWait(plan().resources)).toEqual({
+      seconds: 600,
+      through: ["env-monitoring-log-metrics-propagation"],
+    });
+  });
+
+  // Point 3: the Billing Budgets API needs a quota project with user credentials.
+  it("sets the budget's quota project on the stack's provider", () => {
+    const [provider] = ofType("pulumi:providers:gcp");
+    expect(provider?.inputs).toMatchObject({
+      project: "module6-prod-000000",
+      billingProject: "module6-prod-000000",
+      userProjectOverride: "true",
+    });
   });
 
   it("labels every labelable resource, keeps names within GCP's limits, uses the explicit provider and waits for the APIs", () => {
-    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(15 + 1 + 3 + 9 + 3 + 43 + 3);
-    expect(expectEveryNameWithinLimits(plan().resources)).toBe(19);
+    // + the edge policy, the Certificate Manager authorization, certificate, map and entry, and the backup check's Cloud Run job
+    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(15 + 1 + 3 + 9 + 3 + 43 + 3 + 5 + 1);
+    // + the edge policy and the signed-URL key, and the backup check's account
+    expect(expectEveryNameWithinLimits(plan().resources)).toBe(19 + 2 + 1);
     expectExplicitProviders(plan().resources, "prod");
     expect(expectEverythingWaitsForApis(plan().resources)).toBeGreaterThan(50);
   });
@@ -298,6 +416,8 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       dnsRecords: [
         { name: "app.module6.example.com.", type: "A" },
         { name: "app.module6.example.com.", type: "AAAA" },
+        // Certificate Manager's DNS authorization: created first, so the certificate is issued ahead.
+        { name: "_acme-challenge.app.module6.example.com.", type: "CNAME" },
       ],
     });
   });

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadStackConfigFile } from "../../plan/config-file";
+import { loadStackConfigFile } from "../../stack-file/load";
 import { parseStackConfig, splitConfigMap } from "../../stacks/config";
 import { SHARED_OUTPUT_KEYS, expectedSharedOutputs } from "../../stacks/shared-outputs";
 import { countByType } from "../helpers/pulumi";
@@ -24,6 +24,22 @@ describe("staging stack: the same service levels, without paging", () => {
     }
   });
 
+  // Point 8: feature environments' runtime accounts read staging's secrets by design.
+  it("does not flag feature environments' runtime accounts or the deployer reading secrets", () => {
+    const metric = ofType("gcp:logging/metric:Metric").find(
+      (m) => m.inputs.name === "m6-staging-unexpected-secret-access",
+    );
+    const literal = /principalEmail=~("(?:[^"\\]|\\.)*")/.exec(String(metric?.inputs.filter))?.[1];
+    const routine = new RegExp(JSON.parse(literal ?? '""') as string);
+    for (const email of [
+      "m6-f-pr-1-api@module6-staging-000000.iam.gserviceaccount.com",
+      "m6-staging-api@module6-staging-000000.iam.gserviceaccount.com",
+      "m6-deployer@module6-staging-000000.iam.gserviceaccount.com",
+    ])
+      expect(routine.test(email), email).toBe(true);
+    expect(routine.test("someone@example.com")).toBe(false);
+  });
+
   it("checks uptime every five minutes and keeps an unlocked, shorter audit archive", () => {
     for (const c of ofType("gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig"))
       expect(c.inputs.period).toBe("300s");
@@ -36,10 +52,12 @@ describe("staging stack (Pulumi.staging.yaml)", () => {
   it("mirrors prod, adds what feature environments need, and uses Certificate Manager", () => {
     expect(countByType(plan().resources)).toMatchObject({
       // 11 base APIs + iap (feature environments) + compute + certificatemanager + billingbudgets
-      "gcp:projects/service:Service": 15,
+      // + cloudscheduler (the backup check)
+      "gcp:projects/service:Service": 16,
       "gcp:projects/serviceIdentity:ServiceIdentity": 1,
       "gcp:cloudrunv2/service:Service": 3,
-      "gcp:serviceaccount/account:Account": 3,
+      // one per service + the backup check
+      "gcp:serviceaccount/account:Account": 4,
       "gcp:firestore/database:Database": 1,
       "gcp:firestore/backupSchedule:BackupSchedule": 2,
       "gcp:secretmanager/secret:Secret": 2,
@@ -72,7 +90,9 @@ describe("staging stack (Pulumi.staging.yaml)", () => {
         template: { scaling: { minInstanceCount: 0 } },
       });
     }
-    const rules = ofType("gcp:compute/securityPolicy:SecurityPolicy")[0]?.inputs.rules as {
+    const rules = ofType("gcp:compute/securityPolicy:SecurityPolicy").find(
+      (p) => p.inputs.type === "CLOUD_ARMOR",
+    )?.inputs.rules as {
       description: string;
       preview?: boolean;
     }[];
@@ -100,8 +120,10 @@ describe("staging stack (Pulumi.staging.yaml)", () => {
   });
 
   it("labels every labelable resource, keeps names within limits, uses the explicit provider and waits for the APIs", () => {
-    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(18 + 60); // edge + environment, then monitoring
-    expect(expectEveryNameWithinLimits(plan().resources)).toBe(18);
+    // edge (with the static site's edge policy) + environment, then monitoring (+ the backup check's job)
+    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(19 + 60 + 1);
+    // + the edge policy and the signed-URL key, and the backup check's account
+    expect(expectEveryNameWithinLimits(plan().resources)).toBe(18 + 2 + 1);
     expectExplicitProviders(plan().resources, "staging");
     expect(expectEverythingWaitsForApis(plan().resources)).toBeGreaterThan(50);
   });

@@ -11,9 +11,12 @@ import {
   type Automation,
   type DeployOptions,
   type EngineEvent,
+  type LocalStackFile,
   type OperationOptions,
   type PreviewOutcome,
   type StackInfo,
+  type StackLock,
+  type StackUpdate,
   type UpdateOutcome,
   type UpdateResult,
 } from "../../../automation/pulumi/automation";
@@ -26,24 +29,20 @@ export type FakeProgram = (
 ) => Record<string, unknown>;
 
 export interface FakeStack {
+  /** The working copy's config (what `up` deploys). */
   config: Record<string, string>;
   tags: Record<string, string>;
   outputs: Record<string, unknown>;
   resources: number;
+  /** Results of the updates, newest first. */
   history: UpdateResult[];
+  /** The config each update ran with, newest first (`history` of the backend). */
+  deployedConfigs?: Record<string, string>[];
   lastUpdate?: Date;
   busy?: boolean;
 }
 
-type Op =
-  | "up"
-  | "preview"
-  | "destroy"
-  | "removeStack"
-  | "getConfig"
-  | "setConfig"
-  | "outputs"
-  | "createOrSelectStack";
+type Op = "up" | "preview" | "destroy" | "removeStack" | "history" | "setConfig" | "outputs" | "ensureStack";
 
 export class FakeAutomation implements Automation {
   readonly stacks = new Map<string, FakeStack>();
@@ -51,7 +50,7 @@ export class FakeAutomation implements Automation {
   readonly calls: string[] = [];
   /** Upwards options seen, for assertions on policy packs and messages. */
   readonly deployOptions: DeployOptions[] = [];
-  private readonly locks = new Map<string, number>();
+  private readonly lockCounts = new Map<string, number>();
   private readonly failures: { op: Op; stack: string; error: Error }[] = [];
   private writing = new Set<string>();
   /** Called at the start of each engine operation (e.g. to abort it). */
@@ -62,15 +61,23 @@ export class FakeAutomation implements Automation {
     private readonly now: () => Date = () => new Date("2025-01-01T00:00:00Z"),
   ) {}
 
-  /** Adds a stack as if it had been deployed. */
+  /** Adds a stack as if it had been deployed (its config recorded as deployed when it has one). */
   seed(name: string, stack: Partial<FakeStack> = {}): this {
-    this.stacks.set(name, { config: {}, tags: {}, outputs: {}, resources: 0, history: [], ...stack });
+    this.stacks.set(name, {
+      config: {},
+      tags: {},
+      outputs: {},
+      resources: 0,
+      history: [],
+      ...stack,
+      deployedConfigs: stack.deployedConfigs ?? (stack.config ? [{ ...stack.config }] : []),
+    });
     return this;
   }
 
   /** The next `times` engine operations on `stack` find it locked. */
   lock(stack: string, times: number): this {
-    this.locks.set(stack, times);
+    this.lockCounts.set(stack, times);
     return this;
   }
 
@@ -100,9 +107,9 @@ export class FakeAutomation implements Automation {
   }
 
   private checkLock(stack: string): void {
-    const left = this.locks.get(stack) ?? 0;
+    const left = this.lockCounts.get(stack) ?? 0;
     if (left > 0) {
-      this.locks.set(stack, left - 1);
+      this.lockCounts.set(stack, left - 1);
       throw new StackLockedError(stack, "error: the stack is currently locked by 1 lock(s)");
     }
   }
@@ -150,27 +157,90 @@ export class FakeAutomation implements Automation {
     if (options?.signal?.aborted) throw new AutomationError(`pulumi failed on stack "${stack}": interrupted`);
   }
 
-  async createOrSelectStack(stack: string): Promise<{ readonly created: boolean }> {
-    this.record("createOrSelectStack", stack);
+  async ensureStack(stack: string): Promise<{ readonly created: boolean }> {
+    this.record("ensureStack", stack);
     if (this.stacks.has(stack)) return Promise.resolve({ created: false });
     this.seed(stack);
     return Promise.resolve({ created: true });
   }
 
-  async hasStack(stack: string): Promise<boolean> {
-    this.calls.push(`hasStack ${stack}`);
-    return Promise.resolve(this.stacks.has(stack));
+  async history(stack: string, count: number): Promise<StackUpdate[]> {
+    this.record("history", stack);
+    const s = this.get(stack);
+    return Promise.resolve(
+      s.history.slice(0, count).map((result, i) => ({
+        version: 0,
+        kind: "update",
+        result,
+        message: "",
+        config: { ...(s.deployedConfigs?.[i] ?? {}) },
+        secretKeys: [],
+      })),
+    );
   }
 
-  async getConfig(stack: string): Promise<Record<string, string>> {
-    this.record("getConfig", stack);
-    return Promise.resolve({ ...this.get(stack).config });
+  async localStackFile(stack: string): Promise<LocalStackFile> {
+    this.calls.push(`localStackFile ${stack}`);
+    const s = this.stacks.get(stack);
+    return Promise.resolve({ exists: s !== undefined, config: { ...(s?.config ?? {}) }, secretKeys: [] });
   }
 
-  async setConfig(stack: string, values: Readonly<Record<string, string>>): Promise<void> {
+  async ensureSecretsProvider(stack: string): Promise<void> {
+    this.calls.push(`ensureSecretsProvider ${stack}`);
+    return Promise.resolve();
+  }
+
+  async locks(stack: string): Promise<StackLock[]> {
+    return Promise.resolve(
+      this.stacks.get(stack)?.busy
+        ? [{ path: `locks/${stack}/other.json`, username: "someone", hostname: "ci" }]
+        : [],
+    );
+  }
+
+  /** Stacks whose operation lock someone holds. */
+  readonly opsLocks = new Set<string>();
+
+  async opsLock(stack: string, _command: string) {
+    if (this.opsLocks.has(stack))
+      return Promise.resolve({
+        acquired: false as const,
+        holder: { path: `ops/${stack}.json`, username: "someone" },
+      });
+    this.opsLocks.add(stack);
+    return Promise.resolve({
+      acquired: true as const,
+      release: async () => {
+        this.opsLocks.delete(stack);
+        return Promise.resolve();
+      },
+    });
+  }
+
+  async resourceCount(stack: string): Promise<number> {
+    return Promise.resolve(this.stacks.get(stack)?.resources ?? 0);
+  }
+
+  async setConfig(
+    stack: string,
+    values: Readonly<Record<string, string>>,
+    options: { readonly path?: boolean } = {},
+  ): Promise<void> {
     this.record("setConfig", stack);
     const s = this.get(stack);
-    await this.write(stack, () => Object.assign(s.config, values));
+    await this.write(stack, () => {
+      for (const [key, value] of Object.entries(values)) {
+        const [top, ...rest] = options.path ? key.split(".") : [key];
+        if (rest.length === 0) s.config[top ?? key] = value;
+        else {
+          const object = JSON.parse(s.config[top ?? ""] ?? "{}") as Record<string, unknown>;
+          let node = object;
+          for (const seg of rest.slice(0, -1)) node = (node[seg] ??= {}) as Record<string, unknown>;
+          node[rest[rest.length - 1] ?? ""] = value;
+          s.config[top ?? ""] = JSON.stringify(object);
+        }
+      }
+    });
   }
 
   async removeConfig(stack: string, keys: readonly string[]): Promise<void> {
@@ -205,6 +275,7 @@ export class FakeAutomation implements Automation {
     s.outputs = outputs;
     s.resources = Math.max(s.resources, 3);
     s.history.unshift("succeeded");
+    (s.deployedConfigs ??= []).unshift({ ...s.config });
     s.lastUpdate = this.now();
     return Promise.resolve({
       result: "succeeded",
@@ -218,7 +289,7 @@ export class FakeAutomation implements Automation {
     this.get(stack);
     this.checkLock(stack);
     this.abortedCheck(options, stack);
-    return Promise.resolve({ changes: { same: 3 } });
+    return Promise.resolve({ changes: { same: 3 }, steps: [] });
   }
 
   async destroy(stack: string, options?: OperationOptions): Promise<UpdateOutcome> {
@@ -232,6 +303,7 @@ export class FakeAutomation implements Automation {
     s.resources = 0;
     s.outputs = {};
     s.history.unshift("succeeded");
+    (s.deployedConfigs ??= []).unshift({ ...s.config });
     s.lastUpdate = this.now();
     return Promise.resolve({ result: "succeeded", changes: { delete: deleted }, outputs: {} });
   }
@@ -251,24 +323,24 @@ export class FakeAutomation implements Automation {
     return Promise.resolve({ ...this.get(stack).outputs });
   }
 
-  async listStacks(filter: (name: string) => boolean = () => true): Promise<StackInfo[]> {
+  async listStacks(options: { readonly tag?: string } = {}): Promise<StackInfo[]> {
     this.calls.push("listStacks");
+    const [tagName = "", tagValue] = (options.tag ?? "").split("=");
     return Promise.resolve(
       [...this.stacks.entries()]
-        .filter(([name]) => filter(name))
+        .filter(
+          ([, s]) =>
+            options.tag === undefined ||
+            (tagName in s.tags && (tagValue === undefined || s.tags[tagName] === tagValue)),
+        )
         .map(([name, s]) => ({
           name,
           tags: { ...s.tags },
           updateInProgress: s.busy ?? false,
+          locks: s.busy ? [{ path: `locks/${name}/other.json`, username: "someone", hostname: "ci" }] : [],
           resourceCount: s.resources,
           ...(s.lastUpdate ? { lastUpdate: s.lastUpdate } : {}),
-          ...(s.history[0] ? { lastResult: s.history[0] } : {}),
         })),
     );
-  }
-
-  async cancel(stack: string): Promise<void> {
-    this.calls.push(`cancel ${stack}`);
-    return Promise.resolve();
   }
 }

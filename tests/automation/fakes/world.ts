@@ -6,12 +6,12 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { buildProgram } from "../../../automation/cli/program";
 import { reportFailure } from "../../../automation/cli/failure";
-import { createOutput } from "../../../automation/cli/output";
-import type { GlobalOptions, OpsContext } from "../../../automation/cli/context";
-import type { BackupCatalog, BackupRef, RestoreVerifier } from "../../../automation/dr/interfaces";
-import type { MetricPoint, MetricsSource, RevisionMetricsQuery } from "../../../automation/release/metrics";
+import { createOutput } from "../../../automation/context/output";
+import type { GlobalOptions, OpsContext } from "../../../automation/context/context";
+import type { BackupCatalog, BackupRef, RestoreVerifier } from "../../../automation/context/firestore";
+import type { MetricPoint, MetricsSource, RevisionMetricsQuery } from "../../../automation/context/metrics";
 import type { RetryPolicy } from "../../../automation/pulumi/retry";
-import { CancelledError } from "../../../automation/errors";
+import { CancelledError } from "../../../automation/core/errors";
 import { FakeAutomation, type FakeProgram } from "./fake-automation";
 
 /** The fixture repository: Pulumi.yaml, Pulumi.staging.yaml, Pulumi.prod.yaml and a policy pack. */
@@ -21,7 +21,13 @@ export const START = new Date("2025-03-01T09:00:00.000Z");
 
 export class FakeMetrics implements MetricsSource {
   readonly queries: RevisionMetricsQuery[] = [];
+  /** Thrown by `checkAccess` (Monitoring refuses). */
+  accessError: Error | undefined;
   constructor(public points: MetricPoint[] = []) {}
+  async checkAccess(_project: string): Promise<void> {
+    if (this.accessError) return Promise.reject(this.accessError);
+    return Promise.resolve();
+  }
   async revisionMetrics(query: RevisionMetricsQuery): Promise<MetricPoint[]> {
     this.queries.push(query);
     return Promise.resolve(this.points);
@@ -39,7 +45,13 @@ export class FakeBackups implements BackupCatalog {
 
 export class FakeVerifier implements RestoreVerifier {
   readonly queries: { project: string; database: string; collection: string }[] = [];
+  /** Thrown by `checkAccess` (Firestore refuses). */
+  accessError: Error | undefined;
   constructor(public counts: Record<string, number | Error> = {}) {}
+  async checkAccess(_query: { project: string; database: string }): Promise<void> {
+    if (this.accessError) return Promise.reject(this.accessError);
+    return Promise.resolve();
+  }
   async countDocuments(query: { project: string; database: string; collection: string }): Promise<number> {
     this.queries.push(query);
     const count = this.counts[query.collection] ?? 0;
