@@ -98,6 +98,16 @@ describe("npm run plan -- --base", () => {
     expect(diff.summary).toMatchObject({ create: 0, delete: 0 });
   });
 
+  it("a prod plan as the base of staging: how far staging differs from prod, the gate off", async () => {
+    const { exitCode, stdout } = await run("--stack", "staging", "--base", await baseFile("prod"));
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain("Comparison of stack staging with prod");
+    expect(stdout).toContain("Not a deployment: the data-loss gate is off.");
+    // Weekly backups: 14 weeks in prod, 4 in staging (Pulumi.prod.yaml, Pulumi.staging.yaml).
+    expect(stdout).toContain('~ retention: "8467200s" → "2419200s"');
+    expect(stdout).not.toContain("Data at risk");
+  });
+
   it("refuses a base file that is not a plan (exit 2), npm's banner named", async () => {
     const banner = join(dir, "banner.json");
     writeFileSync(
