@@ -18,9 +18,9 @@ import { renderJson } from "./render-json";
 import { renderMarkdown } from "./render-markdown";
 import { renderText } from "./render-text";
 import { runPlan, type PlanOptions, type PlanResult } from "./run";
-import { startBase, type BasePlan } from "./diff/base";
-import { renderDiffJson, renderDiffMarkdown, renderDiffText } from "./diff/render-diff";
-import { review } from "./diff/review";
+import { startBase, type BasePlan } from "./review-base";
+import { renderDiffJson, renderDiffMarkdown, renderDiffText } from "./review-render";
+import { review } from "./review-review";
 
 const USAGE = `Usage: npm run plan -- --stack <name> [options]
 

@@ -1,5 +1,5 @@
 /** The counts of a diff and the line that states them, shared by the text, Markdown and JSON output. */
-import type { Operation, PlanDiff, ResourceDiff } from "./compare";
+import type { Operation, PlanDiff, ResourceDiff } from "./review-compare";
 
 export interface DiffCounts {
   readonly create: number;

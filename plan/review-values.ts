@@ -2,7 +2,7 @@
  * Values as the diff shows them: compact JSON, secrets masked, long values cut in the middle so that the
  * part that changed stays visible.
  */
-import { SECRET_PLACEHOLDER } from "../record";
+import { SECRET_PLACEHOLDER } from "./record";
 
 /** Longest value shown whole. */
 export const MAX_VALUE_CHARS = 72;

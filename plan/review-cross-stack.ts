@@ -4,7 +4,7 @@
  * current stack's: the project id of its `gcp` provider and its stack name as a word (`m6-prod-main` →
  * `m6-staging-main`). What is left are the differences of configuration and shape.
  */
-import type { ExportResource } from "../render-json";
+import type { ExportResource } from "./render-json";
 
 function projectOf(resources: readonly ExportResource[]): string | undefined {
   const provider = resources.find((r) => r.type === "pulumi:providers:gcp");

@@ -1,8 +1,8 @@
 /**
  * The change between two plans (or a plan and a `pulumi stack export`): resources matched by URN, then by
- * their aliases as the engine follows them (aliases.ts), each classified as create, update, replace,
+ * their aliases as the engine follows them (diff/aliases.ts), each classified as create, update, replace,
  * delete or unchanged, with its changed input paths, the fields that force a replacement
- * (replacement.ts) and its changed resource options.
+ * (diff/replacement.ts) and its changed resource options.
  *
  * URNs are compared in a canonical form: the stack, the project, the parent's own type, the type and the
  * name. The mock monitor names a child after its parent's last type only (`MockMonitor.newUrn` in
@@ -11,11 +11,11 @@
  * export, and the aliases collapsed from a plan's URNs, agree only in that form. Comparing two stacks
  * (`--base` a prod plan, `--stack staging`) puts the base under the current stack's name.
  */
-import { plainValue } from "../record";
-import type { ExportResource } from "../render-json";
-import { candidateAliases, parseUrn } from "./aliases";
-import { changedInputs } from "./input-changes";
-import { classifyChange, type ChangeKind, type ReplacementTable } from "./replacement";
+import { plainValue } from "./record";
+import type { ExportResource } from "./render-json";
+import { candidateAliases, parseUrn } from "./diff/aliases";
+import { changedInputs } from "./diff/input-changes";
+import { classifyChange, type ChangeKind, type ReplacementTable } from "./diff/replacement";
 
 export type Operation = "create" | "update" | "replace" | "delete" | "unchanged";
 

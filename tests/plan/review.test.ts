@@ -4,14 +4,14 @@
  * the change, and the counts.
  */
 import { describe, expect, it } from "vitest";
-import { collapseAlias } from "../../../plan/diff/aliases";
-import { canonicalUrn, comparePlans, type PlanDiff } from "../../../plan/diff/compare";
-import { alignBaseStack } from "../../../plan/diff/cross-stack";
-import { dataLossGate } from "../../../plan/diff/gate";
-import { renderDiffJson, renderDiffMarkdown, renderDiffText } from "../../../plan/diff/render-diff";
-import { countDiff, summaryLine } from "../../../plan/diff/summary";
-import { showPair } from "../../../plan/diff/values";
-import type { ExportResource } from "../../../plan/render-json";
+import { collapseAlias } from "../../plan/diff/aliases";
+import { canonicalUrn, comparePlans, type PlanDiff } from "../../plan/review-compare";
+import { alignBaseStack } from "../../plan/review-cross-stack";
+import { dataLossGate } from "../../plan/review-gate";
+import { renderDiffJson, renderDiffMarkdown, renderDiffText } from "../../plan/review-render";
+import { countDiff, summaryLine } from "../../plan/review-summary";
+import { showPair } from "../../plan/review-values";
+import type { ExportResource } from "../../plan/render-json";
 
 const P = "urn:pulumi:prod::module6::";
 const PROVIDER = `${P}pulumi:providers:gcp::gcp::provider-id`;

@@ -1,14 +1,15 @@
 /**
- * The change review: the current plan against the base (compare.ts), the data-loss gate (gate.ts), and
+ * The change review: the current plan against the base (review-compare.ts), the data-loss gate
+ * (review-gate.ts), and
  * the policy violations split into those the change introduces and those the base already had.
  */
-import { evaluatePolicies, type EvaluateOptions, type Violation } from "../policy-eval";
-import type { ExportDocument, ExportResource } from "../render-json";
-import { parseUrn } from "./aliases";
-import { canonicalUrn, comparePlans } from "./compare";
-import { alignBaseStack } from "./cross-stack";
-import { dataLossGate } from "./gate";
-import type { DiffReport } from "./render-diff";
+import { evaluatePolicies, type EvaluateOptions, type Violation } from "./policy-eval";
+import type { ExportDocument, ExportResource } from "./render-json";
+import { parseUrn } from "./diff/aliases";
+import { canonicalUrn, comparePlans } from "./review-compare";
+import { alignBaseStack } from "./review-cross-stack";
+import { dataLossGate } from "./review-gate";
+import type { DiffReport } from "./review-render";
 
 function stackOf(resources: readonly ExportResource[]): string {
   const first = resources[0];

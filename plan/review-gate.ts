@@ -5,7 +5,7 @@
  * Pulumi itself refuses to delete or replace a protected resource (the deployment fails half-way); the
  * gate says so before merge.
  */
-import type { ResourceDiff } from "./compare";
+import type { ResourceDiff } from "./review-compare";
 
 /** What a deletion of each stateful type loses. */
 const DATA_AT_RISK: Readonly<Record<string, string>> = {

@@ -21,8 +21,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { CliError } from "../../stack-file/cli-error";
-import type { ExportDocument } from "../render-json";
+import { CliError } from "../stack-file/cli-error";
+import type { ExportDocument } from "./render-json";
 
 export interface BasePlan {
   readonly doc: ExportDocument;

@@ -9,11 +9,11 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { planCommand } from "../../../plan/plan-command";
-import { renderJson, type ExportDocument } from "../../../plan/render-json";
-import { sharedPlan } from "../../helpers/shared-plans";
+import { planCommand } from "../../plan/plan-command";
+import { renderJson, type ExportDocument } from "../../plan/render-json";
+import { sharedPlan } from "../helpers/shared-plans";
 
-const ROOT = resolve(__dirname, "../../..");
+const ROOT = resolve(__dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "module6-review-"));
 
 async function run(...args: string[]) {

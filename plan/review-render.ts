@@ -2,12 +2,12 @@
  * A diff as text (a tree by component with `+`/`~`/`+-`/`-` markers, as `pulumi preview` shows it),
  * Markdown (a pull-request comment, the unchanged resources folded) and JSON (one entry per resource).
  */
-import { markdownCell } from "../../policies/lib/markdown";
-import type { Violation } from "../policy-eval";
-import type { Operation, PlanDiff, ResourceDiff } from "./compare";
-import { describeFinding, type GateFinding } from "./gate";
-import { countDiff, countedNote, summaryLine } from "./summary";
-import { showPair } from "./values";
+import { markdownCell } from "../policies/lib/markdown";
+import type { Violation } from "./policy-eval";
+import type { Operation, PlanDiff, ResourceDiff } from "./review-compare";
+import { describeFinding, type GateFinding } from "./review-gate";
+import { countDiff, countedNote, summaryLine } from "./review-summary";
+import { showPair } from "./review-values";
 
 /** What the diff was run against, and what came of it. */
 export interface DiffReport {
