@@ -5,19 +5,7 @@
  * plan fails or the command is interrupted).
  */
 import { spawn, spawnSync } from "node:child_process";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  unlinkSync,
-  utimesSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -88,38 +76,6 @@ function linkDependencies(root: string, tree: string): void {
     if (entry !== ".cache") symlinkSync(join(from, entry), join(to, entry));
 }
 
-/**
- * The base's plan bundle (plan/launch.cjs builds one per tree, about a second of esbuild) is kept by git
- * tree id under this checkout's cache: a second diff against the same commit reuses it. It is put in place
- * newer than the checked-out sources, so the launcher takes it as up to date.
- */
-const BUNDLE = join("node_modules", ".cache", "module6", "plan_cli.cjs");
-const KEEP_BUNDLES = 4;
-
-function reuseBundle(root: string, tree: string, treeId: string): string {
-  const cache = join(root, "node_modules", ".cache", "module6-base");
-  const kept = join(cache, `${treeId}.cjs`);
-  if (existsSync(kept)) {
-    mkdirSync(join(tree, "node_modules", ".cache", "module6"), { recursive: true });
-    copyFileSync(kept, join(tree, BUNDLE));
-    const now = new Date();
-    utimesSync(join(tree, BUNDLE), now, now);
-  }
-  return kept;
-}
-
-function keepBundle(root: string, tree: string, kept: string): void {
-  if (!existsSync(join(tree, BUNDLE)) || existsSync(kept)) return;
-  const cache = join(root, "node_modules", ".cache", "module6-base");
-  mkdirSync(cache, { recursive: true });
-  copyFileSync(join(tree, BUNDLE), kept);
-  const old = readdirSync(cache)
-    .map((f) => ({ f, t: statSync(join(cache, f)).mtimeMs }))
-    .sort((a, b) => b.t - a.t)
-    .slice(KEEP_BUNDLES);
-  for (const { f } of old) unlinkSync(join(cache, f));
-}
-
 export interface GitBaseOptions {
   readonly root: string;
   readonly stack: string;
@@ -173,7 +129,6 @@ export async function planGitRef(ref: string, options: GitBaseOptions): Promise<
         `--base ${label}: that commit has no plan/launch.cjs (npm run plan): it cannot be planned`,
       );
     linkDependencies(root, tree);
-    const kept = reuseBundle(root, tree, git(root, ["rev-parse", `${sha}^{tree}`]).out);
     const args = ["plan/launch.cjs", "plan/cli.ts", "--stack", stack, "--format", "json", "--out", out];
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
       const child = spawn(process.execPath, args, {
@@ -191,7 +146,6 @@ export async function planGitRef(ref: string, options: GitBaseOptions): Promise<
       throw new CliError(
         `--base ${label}: planning stack ${stack} at that commit failed (exit ${result.code}):\n${result.stderr.trim().split("\n").slice(-15).join("\n")}`,
       );
-    keepBundle(root, tree, kept);
     return { doc: readPlanFile(out), label };
   } finally {
     process.off("SIGINT", onSignal);
