@@ -18,13 +18,17 @@ import { renderJson } from "./render-json";
 import { renderMarkdown } from "./render-markdown";
 import { renderText } from "./render-text";
 import { runPlan, type PlanOptions, type PlanResult } from "./run";
+import { startBase, type BasePlan } from "./review-base";
+import { renderDiffJson, renderDiffMarkdown, renderDiffText } from "./review-render";
+import { review } from "./review-review";
 
 const USAGE = `Usage: npm run plan -- --stack <name> [options]
 
 Runs the Pulumi program for a stack under mocks (no CLI, network or credentials), prints every resource,
 and evaluates the policy pack against them.
 
-Exit codes: 0 planned and no mandatory violation; 1 a mandatory policy is violated; 2 a config or usage mistake.
+Exit codes: 0 planned and no mandatory violation; 1 a mandatory policy is violated, or (with --base) data is
+at risk and not acknowledged; 2 a config or usage mistake (also: --base is neither a plan file nor a git ref).
 
 Options:
   --stack <name>          prod, staging or feature-<slug> (feature stacks are derived from Pulumi.staging.yaml)
@@ -41,12 +45,25 @@ Options:
 
 The policy pack (policies/) is evaluated against the plan: violations are listed by enforcement level,
 and the exit code is 1 when a mandatory policy is violated.
+
+Change review (what this change will do, against a base):
+  --base <file-or-ref>    a plan JSON (from --format json) or a git ref (origin/main, a tag, a commit): the ref
+                          is planned in a temporary worktree, then the two plans are compared. Prints each
+                          resource as + create, ~ update, +- replace, - delete (unchanged ones counted), the
+                          fields that force each replacement, and the policy violations the change introduces.
+                          --format json: one entry per resource. A base plan of another stack (a prod plan with
+                          --stack staging) is a comparison of the two stacks (no data-loss gate).
+  --allow-replace <urn-or-logical-name>
+                          acknowledge deleting or replacing this protected or stateful resource (repeatable);
+                          without it such a change fails with exit 1
   --help                  show this help
 
 Examples:
   npm run plan -- --stack staging
   npm run plan -- --stack prod --format json --out prod-plan.json
-  npm run plan -- --stack feature-pr-123`;
+  npm run plan -- --stack feature-pr-123
+  npm run plan -- --stack prod --base origin/main --format markdown --out diff.md
+  npm run plan -- --stack staging --base prod-plan.json`;
 
 interface Args {
   stack: string;
@@ -55,6 +72,8 @@ interface Args {
   out?: string;
   policyConfig?: string;
   policyConfigOut?: string;
+  base?: string;
+  allowReplace: string[];
 }
 
 function parse(argv: string[]): Args | undefined {
@@ -69,6 +88,8 @@ function parse(argv: string[]): Args | undefined {
         out: { type: "string" },
         "policy-config": { type: "string" },
         "policy-config-out": { type: "string" },
+        base: { type: "string" },
+        "allow-replace": { type: "string", multiple: true, default: [] },
         help: { type: "boolean", default: false },
       },
       strict: true,
@@ -89,6 +110,8 @@ function parse(argv: string[]): Args | undefined {
     ...(values.out ? { out: values.out } : {}),
     ...(values["policy-config"] ? { policyConfig: resolve(values["policy-config"]) } : {}),
     ...(values["policy-config-out"] ? { policyConfigOut: values["policy-config-out"] } : {}),
+    ...(values.base !== undefined ? { base: values.base } : {}),
+    allowReplace: values["allow-replace"],
   };
 }
 
@@ -112,7 +135,24 @@ async function run(argv: string[], options: PlanCommandOptions): Promise<PlanCom
   const root = options.root ?? resolve(__dirname, "..");
   // The stack file first: a missing file or a plain-text secret is reported before anything is planned.
   const stackConfig = loadStackConfigFile(args.stack, root, args.configFile).config;
-  const plan = await (options.runPlan ?? runPlan)({ stack: args.stack, root, configFile: args.configFile });
+  if (args.base === "") throw new CliError("--base: give a plan JSON file or a git ref");
+  // The base: a file is read (and refused) before anything is planned; a git ref is planned in a child
+  // process while this process plans the current tree (two cores, about one plan's time).
+  const abort = new AbortController();
+  let basePlan: Promise<BasePlan> | undefined;
+  if (args.base !== undefined) {
+    basePlan = startBase(args.base, { root, stack: args.stack, signal: abort.signal });
+    // Handled below; a failure of the current plan first must not leave it unhandled.
+    basePlan.catch(() => undefined);
+  }
+  let plan: PlanResult;
+  try {
+    plan = await (options.runPlan ?? runPlan)({ stack: args.stack, root, configFile: args.configFile });
+  } catch (error) {
+    abort.abort();
+    await basePlan?.catch(() => undefined);
+    throw error;
+  }
   const doc = renderJson(plan);
   const policyConfig = validatePolicyConfig(
     withStackConfig(
@@ -128,6 +168,43 @@ async function run(argv: string[], options: PlanCommandOptions): Promise<PlanCom
     stackTags: kind ? { environment: kind } : {},
   });
   const context = { resources: plan.resources.filter((r) => r.custom).length, policies: allPolicies.length };
+  if (basePlan !== undefined) {
+    const base = await basePlan;
+    const result = await review({
+      current: doc,
+      violations,
+      base: base.doc,
+      baseLabel: base.label,
+      allow: args.allowReplace,
+      policyOptions: { config: policyConfig, stackTags: kind ? { environment: kind } : {} },
+    });
+    const report = result.report;
+    const text =
+      args.format === "json"
+        ? JSON.stringify(renderDiffJson(report), null, 2)
+        : args.format === "markdown"
+          ? renderDiffMarkdown(report)
+          : renderDiffText(report);
+    const notes = [
+      ...result.unusedAllows.map(
+        (a) => `warning: --allow-replace ${a}: no resource at risk has this URN or name`,
+      ),
+      ...(result.baseViolationsError
+        ? [
+            `warning: the base's policies could not be evaluated (${result.baseViolationsError}): every violation is listed as introduced`,
+          ]
+        : []),
+    ];
+    if (args.out) {
+      writeFileSync(args.out, `${text}\n`);
+      notes.push(`wrote ${args.out} (${report.diff.resources.length} resources compared)`);
+    }
+    const open = report.gate.filter((f) => !f.acknowledged).length;
+    if (open)
+      notes.push(`data at risk: ${open} deletion(s)/replacement(s) not acknowledged with --allow-replace`);
+    const exitCode = Math.max(gateExitCode(violations), open ? 1 : 0) as 0 | 1;
+    return { exitCode, stdout: args.out ? "" : text, stderr: notes.join("\n") };
+  }
   let text: string;
   if (args.format === "json") text = JSON.stringify(doc, null, 2);
   else if (args.format === "markdown")

@@ -64,8 +64,6 @@ const SKIPPED: Readonly<Record<string, string>> = {
  * merged the command runs; remove the entry then.
  */
 const PENDING: readonly { readonly script: string; readonly flag: string; readonly from: string }[] = [
-  { script: "plan", flag: "--base", from: "issue 13 (plan diff)" },
-  { script: "plan", flag: "--allow-replace", from: "issue 13 (plan diff)" },
   { script: "audit", flag: "--out", from: "issue 14 (one CLI kit)" },
   { script: "audit", flag: "--allow-empty", from: "issue 14 (one CLI kit)" },
 ];
