@@ -5,7 +5,7 @@
  * or usage mistake (one clear message, no stack trace); anything else is a bug and throws.
  */
 import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ValidationError } from "../components/shared/validation";
 import { allPolicies } from "../policies/all";
@@ -28,6 +28,8 @@ Exit codes: 0 planned and no mandatory violation; 1 a mandatory policy is violat
 
 Options:
   --stack <name>          prod, staging or feature-<slug> (feature stacks are derived from Pulumi.staging.yaml)
+  --project bootstrap     plan the bootstrap project (bootstrap/Pulumi.<stack>.yaml: staging or prod)
+                          instead of the program
   --config-file <path>    read config from this file instead of Pulumi.<stack>.yaml
   --format text|json|markdown
                           text: a tree by component, totals and service levels (default);
@@ -46,7 +48,8 @@ and the exit code is 1 when a mandatory policy is violated.
 Examples:
   npm run plan -- --stack staging
   npm run plan -- --stack prod --format json --out prod-plan.json
-  npm run plan -- --stack feature-pr-123`;
+  npm run plan -- --stack feature-pr-123
+  npm run plan -- --project bootstrap --stack prod`;
 
 interface Args {
   stack: string;
@@ -55,6 +58,7 @@ interface Args {
   out?: string;
   policyConfig?: string;
   policyConfigOut?: string;
+  project?: "bootstrap";
 }
 
 function parse(argv: string[]): Args | undefined {
@@ -69,6 +73,7 @@ function parse(argv: string[]): Args | undefined {
         out: { type: "string" },
         "policy-config": { type: "string" },
         "policy-config-out": { type: "string" },
+        project: { type: "string" },
         help: { type: "boolean", default: false },
       },
       strict: true,
@@ -82,8 +87,12 @@ function parse(argv: string[]): Args | undefined {
   if (values.format !== "text" && values.format !== "json" && values.format !== "markdown") {
     throw new CliError(`--format: got "${values.format}"; allowed: text, json, markdown`);
   }
+  if (values.project !== undefined && values.project !== "bootstrap" && values.project !== "module6") {
+    throw new CliError(`--project: got "${values.project}"; allowed: bootstrap, module6 (the default)`);
+  }
   return {
     stack: values.stack,
+    ...(values.project === "bootstrap" ? { project: "bootstrap" as const } : {}),
     format: values.format,
     ...(values["config-file"] ? { configFile: resolve(values["config-file"]) } : {}),
     ...(values.out ? { out: values.out } : {}),
@@ -109,10 +118,16 @@ export interface PlanCommandOptions {
 async function run(argv: string[], options: PlanCommandOptions): Promise<PlanCommandResult> {
   const args = parse(argv);
   if (!args) return { exitCode: 0, stdout: USAGE, stderr: "" };
-  const root = options.root ?? resolve(__dirname, "..");
+  const repoRoot = options.root ?? resolve(__dirname, "..");
+  const root = args.project === "bootstrap" ? join(repoRoot, "bootstrap") : repoRoot;
   // The stack file first: a missing file or a plain-text secret is reported before anything is planned.
   const stackConfig = loadStackConfigFile(args.stack, root, args.configFile).config;
-  const plan = await (options.runPlan ?? runPlan)({ stack: args.stack, root, configFile: args.configFile });
+  const plan = await (options.runPlan ?? runPlan)({
+    stack: args.stack,
+    root,
+    configFile: args.configFile,
+    ...(args.project ? { project: args.project } : {}),
+  });
   const doc = renderJson(plan);
   const policyConfig = validatePolicyConfig(
     withStackConfig(

@@ -143,3 +143,24 @@ export function readCondition(
   if (condition.trim() === "") return { pinned: false, repositories: [], unpinned: "(empty)" };
   return read(condition, mapping);
 }
+
+/**
+ * The `||` alternatives of `condition` that do not require, as top-level `&&` terms, both
+ * `assertion.repository_id == '<digits>'` and `assertion.repository == 'owner/name'` (either order of the
+ * operands). Empty when every alternative pins the repository by id and by name.
+ */
+export function pinsRepositoryIdAndName(condition: string): string[] {
+  if (condition.trim() === "") return ["(empty)"];
+  const id = new RegExp(
+    `^(?:assertion\\.repository_id\\s*==\\s*${QUOTED("\\d+")}|${QUOTED("\\d+")}\\s*==\\s*assertion\\.repository_id)$`,
+  );
+  const name = new RegExp(
+    `^(?:assertion\\.repository\\s*==\\s*${QUOTED(REPO)}|${QUOTED(REPO)}\\s*==\\s*assertion\\.repository)$`,
+  );
+  return splitTop(unwrap(condition), "||")
+    .map(unwrap)
+    .filter((alternative) => {
+      const terms = splitTop(alternative, "&&").map(unwrap);
+      return !(terms.some((t) => id.test(t)) && terms.some((t) => name.test(t)));
+    });
+}
