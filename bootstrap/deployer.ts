@@ -3,7 +3,7 @@
  * key, and `roles/iam.workloadIdentityUser` for the one principal set of its GitHub context. Never a key.
  */
 import * as gcp from "@pulumi/gcp";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { Component } from "../components/shared/component";
 import type { DeployerSpec } from "./deployers";
 

@@ -3,7 +3,7 @@
  * attribute condition pins the repository by owner id, repository id and name (github-oidc.ts).
  */
 import * as gcp from "@pulumi/gcp";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { Component } from "../components/shared/component";
 import {
   attributeCondition,

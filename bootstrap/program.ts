@@ -4,7 +4,7 @@
  * least roles and impersonable only from its GitHub context.
  */
 import * as gcp from "@pulumi/gcp";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { BootstrapConfig } from "./config";
 import { deployerSpecs, USES_BY_KIND } from "./deployers";
 import { GitHubFederation } from "./github-federation";

@@ -15,8 +15,7 @@ beforeAll(async () => {
 }, 120_000);
 
 const ofType = (type: string): RecordedResource[] => plan.resources.filter((r) => r.type === type);
-const inputs = (r: RecordedResource | undefined): Record<string, unknown> =>
-  (r?.inputs ?? {}) as Record<string, unknown>;
+const inputs = (r: RecordedResource | undefined): Record<string, unknown> => r?.inputs ?? {};
 const POOL = "projects/000000000000/locations/global/workloadIdentityPools/github";
 
 describe("bootstrap prod", () => {

@@ -62,12 +62,18 @@ export function parseCel(text: string): Node {
   };
   const or = (): Node => {
     let l = and();
-    while (peek() === "||") (i++, (l = { k: "bin", op: "||", l, r: and() }));
+    while (peek() === "||") {
+      i++;
+      l = { k: "bin", op: "||", l, r: and() };
+    }
     return l;
   };
   const and = (): Node => {
     let l = rel();
-    while (peek() === "&&") (i++, (l = { k: "bin", op: "&&", l, r: rel() }));
+    while (peek() === "&&") {
+      i++;
+      l = { k: "bin", op: "&&", l, r: rel() };
+    }
     return l;
   };
   const rel = (): Node => {
@@ -78,7 +84,10 @@ export function parseCel(text: string): Node {
   };
   const add = (): Node => {
     let l = unary();
-    while (peek() === "+") (i++, (l = { k: "bin", op: "+", l, r: unary() }));
+    while (peek() === "+") {
+      i++;
+      l = { k: "bin", op: "+", l, r: unary() };
+    }
     return l;
   };
   const unary = (): Node => (peek() === "!" ? (i++, { k: "not", of: unary() }) : member());

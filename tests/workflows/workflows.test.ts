@@ -189,7 +189,7 @@ describe("the commands the jobs run exist", () => {
   });
 
   it.each(opsCalls.map((c) => [c.join(" "), c]))("ops %s exists in the ops CLI", (_label, path) => {
-    expect(subcommand(path as string[])?.name()).toBe((path as string[])[1]);
+    expect(subcommand(path)?.name()).toBe(path[1]);
   });
 });
 
