@@ -121,8 +121,11 @@ function read(text: string, mapping: Readonly<Record<string, string>>): Conditio
   if (conjuncts.length > 1) {
     const pinned = conjuncts.map((c) => read(c, mapping)).filter((r) => r.pinned);
     if (pinned.length === 0) return { pinned: false, repositories: [], unpinned: expression };
-    // Every side must hold: only repositories that all pinned sides admit.
-    const [head, ...rest] = pinned.map((r) => r.repositories);
+    // Every side must hold: only repositories that all pinned sides admit. A side that pins by id
+    // (`#<id>`) and one that pins by name name the same repository two ways: the names are what
+    // allowedRepositories lists, so the id sides count only when no side names a repository.
+    const byName = pinned.filter((r) => r.repositories.some((repo) => !repo.startsWith("#")));
+    const [head, ...rest] = (byName.length > 0 ? byName : pinned).map((r) => r.repositories);
     const repositories = (head ?? []).filter((repo) => rest.every((r) => r.includes(repo)));
     return { pinned: true, repositories };
   }

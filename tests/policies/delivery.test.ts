@@ -5,6 +5,7 @@ import {
   iamNoProjectLevelImpersonation,
   iamNoProjectLevelSecretAccess,
   iamServiceAccountNoAdminRoles,
+  wifProviderAttributeCondition,
   wifProviderPinsRepositoryId,
 } from "../../policies/iam";
 import { stateBucketHardening } from "../../policies/storage";
@@ -77,6 +78,21 @@ const provider = (condition: string) =>
     attributeCondition: condition,
     oidc: { issuerUri: "https://token.actions.githubusercontent.com" },
   });
+
+describe("wif-provider-attribute-condition with an id pin beside the name", () => {
+  it("still holds the named repository to allowedRepositories (an id conjunct does not hide the name)", async () => {
+    const condition = "assertion.repository_id == '2' && assertion.repository == 'a/b'";
+    const config = { allowedRepositories: ["a/c"] };
+    expect(await messagesOf(wifProviderAttributeCondition, provider(condition), { config })).toEqual([
+      `Workload identity provider "github-actions" must admit only repositories in allowedRepositories; it admits "a/b"`,
+    ]);
+    expect(
+      await messagesOf(wifProviderAttributeCondition, provider(condition), {
+        config: { allowedRepositories: ["a/b"] },
+      }),
+    ).toEqual([]);
+  });
+});
 
 describe("wif-provider-pins-repository-id", () => {
   const p = wifProviderPinsRepositoryId;
