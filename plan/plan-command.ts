@@ -5,7 +5,7 @@
  * or usage mistake (one clear message, no stack trace); anything else is a bug and throws.
  */
 import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ValidationError } from "../components/shared/validation";
 import { allPolicies } from "../policies/all";
@@ -32,6 +32,8 @@ at risk and not acknowledged; 2 a config or usage mistake (also: --base is neith
 
 Options:
   --stack <name>          prod, staging or feature-<slug> (feature stacks are derived from Pulumi.staging.yaml)
+  --project bootstrap     plan the bootstrap project (bootstrap/Pulumi.<stack>.yaml: staging or prod)
+                          instead of the program
   --config-file <path>    read config from this file instead of Pulumi.<stack>.yaml
   --format text|json|markdown
                           text: a tree by component, totals and service levels (default);
@@ -63,7 +65,8 @@ Examples:
   npm run plan -- --stack prod --format json --out prod-plan.json
   npm run plan -- --stack feature-pr-123
   npm run plan -- --stack prod --base origin/main --format markdown --out diff.md
-  npm run plan -- --stack staging --base prod-plan.json`;
+  npm run plan -- --stack staging --base prod-plan.json
+  npm run plan -- --project bootstrap --stack prod`;
 
 interface Args {
   stack: string;
@@ -74,6 +77,7 @@ interface Args {
   policyConfigOut?: string;
   base?: string;
   allowReplace: string[];
+  project?: "bootstrap";
 }
 
 function parse(argv: string[]): Args | undefined {
@@ -90,6 +94,7 @@ function parse(argv: string[]): Args | undefined {
         "policy-config-out": { type: "string" },
         base: { type: "string" },
         "allow-replace": { type: "string", multiple: true, default: [] },
+        project: { type: "string" },
         help: { type: "boolean", default: false },
       },
       strict: true,
@@ -103,8 +108,12 @@ function parse(argv: string[]): Args | undefined {
   if (values.format !== "text" && values.format !== "json" && values.format !== "markdown") {
     throw new CliError(`--format: got "${values.format}"; allowed: text, json, markdown`);
   }
+  if (values.project !== undefined && values.project !== "bootstrap" && values.project !== "module6") {
+    throw new CliError(`--project: got "${values.project}"; allowed: bootstrap, module6 (the default)`);
+  }
   return {
     stack: values.stack,
+    ...(values.project === "bootstrap" ? { project: "bootstrap" as const } : {}),
     format: values.format,
     ...(values["config-file"] ? { configFile: resolve(values["config-file"]) } : {}),
     ...(values.out ? { out: values.out } : {}),
@@ -132,10 +141,15 @@ export interface PlanCommandOptions {
 async function run(argv: string[], options: PlanCommandOptions): Promise<PlanCommandResult> {
   const args = parse(argv);
   if (!args) return { exitCode: 0, stdout: USAGE, stderr: "" };
-  const root = options.root ?? resolve(__dirname, "..");
+  const repoRoot = options.root ?? resolve(__dirname, "..");
+  const root = args.project === "bootstrap" ? join(repoRoot, "bootstrap") : repoRoot;
   // The stack file first: a missing file or a plain-text secret is reported before anything is planned.
   const stackConfig = loadStackConfigFile(args.stack, root, args.configFile).config;
   if (args.base === "") throw new CliError("--base: give a plan JSON file or a git ref");
+  if (args.base !== undefined && args.project !== undefined)
+    throw new CliError(
+      `--base: not supported with --project ${args.project} yet; plan the main program's stacks`,
+    );
   // The base: a file is read (and refused) before anything is planned; a git ref is planned in a child
   // process while this process plans the current tree (two cores, about one plan's time).
   const abort = new AbortController();
@@ -147,7 +161,12 @@ async function run(argv: string[], options: PlanCommandOptions): Promise<PlanCom
   }
   let plan: PlanResult;
   try {
-    plan = await (options.runPlan ?? runPlan)({ stack: args.stack, root, configFile: args.configFile });
+    plan = await (options.runPlan ?? runPlan)({
+      stack: args.stack,
+      root,
+      configFile: args.configFile,
+      ...(args.project ? { project: args.project } : {}),
+    });
   } catch (error) {
     abort.abort();
     await basePlan?.catch(() => undefined);

@@ -25,6 +25,11 @@ export interface PlanOptions {
   readonly configFile?: string;
   /** Run as a preview (unknown outputs stay unknown). */
   readonly preview?: boolean;
+  /**
+   * Which Pulumi project of the repository: the program (`index.ts`, the default) or the bootstrap
+   * (`bootstrap/index.ts`, whose root is `<root>/bootstrap`).
+   */
+  readonly project?: "module6" | "bootstrap";
 }
 
 /**
@@ -62,10 +67,9 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
 
   // The program itself, loaded only now that config and mocks are set (a static path, so the plan's
   // bundle includes it; tsx and Vitest load it the same way).
-  const mod = (await import("../index")) as unknown as { default?: Record<string, unknown> } & Record<
-    string,
-    unknown
-  >;
+  const mod = (options.project === "bootstrap"
+    ? await import("../bootstrap/index")
+    : await import("../index")) as unknown as { default?: Record<string, unknown> } & Record<string, unknown>;
   const exported = mod.default ?? mod;
   const outputs = await resolveOutputs(exported);
   await settle();
