@@ -139,6 +139,18 @@ describe("npm run plan -- --base", () => {
     );
   });
 
+  it("refuses --base with --project bootstrap (exit 2) before planning", async () => {
+    const never = () => Promise.reject(new Error("nothing may be planned"));
+    const r = await planCommand(["--project", "bootstrap", "--stack", "prod", "--base", "HEAD"], {
+      root: ROOT,
+      runPlan: never,
+    });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(
+      "error: --base: not supported with --project bootstrap yet; plan the main program's stacks",
+    );
+  });
+
   it("plans a git ref in a temporary worktree and removes it (HEAD, end to end)", async () => {
     const worktrees = () => spawnSync("git", ["worktree", "list"], { cwd: ROOT, encoding: "utf8" }).stdout;
     const before = worktrees();
