@@ -1,21 +1,62 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { defineConfig } from "vitest/config";
+
+// The project root, as Vitest takes it for `include` patterns.
+const root = process.cwd();
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === "scenarios" ? [] : testFiles(path);
+    return entry.name.endsWith(".test.ts") ? [relative(root, path)] : [];
+  });
+}
+
+// Pulumi keeps its runtime state (mocks, config, the stack being built) on a global, and a program module
+// registers its resources when it is first imported. Test files are sorted by what they do with it:
+// - a file that runs the program or sets Pulumi's state itself gets a process of its own;
+// - component tests that build resources under `installMocks()` (tests/helpers/pulumi.ts), which sets all
+//   of that state afresh for each file, share a worker process with each other;
+// - every other file only calls functions and shares a worker process with the others.
+// A shared process loads the Pulumi SDK once instead of once per file: most of a test file's cost.
+const files = testFiles(join(root, "tests")).map((file) => ({
+  file,
+  source: readFileSync(join(root, file), "utf8"),
+}));
+const ownProcess = files
+  .filter(({ source }) => /\b(runPlan|setMocks|setMockOptions|setAllConfig)\(/.test(source))
+  .map(({ file }) => file);
+const mocked = files
+  .filter(({ file, source }) => !ownProcess.includes(file) && /\binstallMocks\(/.test(source))
+  .map(({ file }) => file);
+
+const shared = {
+  exclude: ["tests/scenarios/**", "**/node_modules/**"],
+  pool: "forks",
+  maxWorkers: 2,
+  testTimeout: 20_000,
+  hookTimeout: 20_000,
+  // GitHub's workflow parser ships ES modules that import JSON without an import attribute, which Node
+  // refuses: Vite transforms it instead (tests/workflows/).
+  server: { deps: { inline: ["@actions/workflow-parser"] } },
+} as const;
 
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
+          ...shared,
           name: "unit",
           include: ["tests/**/*.test.ts"],
-          exclude: ["tests/scenarios/**", "**/node_modules/**"],
-          // Pulumi keeps its runtime state on a global: every test file runs in its own process.
-          pool: "forks",
-          isolate: true,
-          maxWorkers: 2,
-          testTimeout: 20_000,
-          hookTimeout: 20_000,
+          exclude: [...shared.exclude, ...ownProcess, ...mocked],
+          isolate: false,
+          globalSetup: ["tests/helpers/shared-plans-setup.ts"],
         },
       },
+      { test: { ...shared, name: "unit-mocks", include: mocked, isolate: false } },
+      { test: { ...shared, name: "unit-program", include: ownProcess, isolate: true } },
       "./vitest.scenarios.config.mts",
     ],
   },

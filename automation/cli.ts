@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { buildProgram } from "./cli/program";
 import { realContextFactory } from "./cli/real-context";
 import { reportFailure } from "./cli/failure";
-import { CANCELLED_EXIT_CODE } from "./errors";
+import { CANCELLED_EXIT_CODE } from "./core/errors";
 
 const controller = new AbortController();
 let interrupts = 0;

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
 import { grantKey } from "./shared/grants";
 import { componentLabels, type CommonArgs, type EncryptionKey, type Member } from "./shared/types";
-import { Problems } from "./shared/validation";
+import { integerRule, patternRule, Problems } from "./shared/validation";
+import { daysInSeconds, duration } from "./shared/durations";
 
 /** Arguments of {@link ArtifactRegistry}. */
 export interface ArtifactRegistryArgs extends CommonArgs {
@@ -31,7 +32,7 @@ export interface ArtifactRegistryArgs extends CommonArgs {
   /**
    * Tagged versions older than this many days are deleted unless among the newest `keepTaggedVersions`.
    * Opt-in: an image a running revision or a rollback target uses must not disappear.
-   * @default undefined - tagged versions are never deleted
+   * @default - tagged versions are never deleted
    */
   readonly taggedRetentionDays?: number;
   /**
@@ -53,24 +54,36 @@ export interface ArtifactRegistryArgs extends CommonArgs {
    * Customer-managed key in the repository's region. Fixed at creation ("This value may not be changed
    * after the Repository has been created", node_modules/@pulumi/gcp/artifactregistry/repository.d.ts):
    * adding one later replaces the repository and every image in it.
-   * @default undefined - a Google-managed key
+   * @default - a Google-managed key
    */
   readonly encryptionKey?: EncryptionKey;
 }
 
+/** What an unset field of {@link ArtifactRegistryArgs} means (the stack config documents these). */
+export const ARTIFACT_REGISTRY_DEFAULTS = {
+  name: "containers",
+  immutableTags: true,
+  keepTaggedVersions: 10,
+  untaggedRetentionDays: 7,
+} as const;
+
+/** The rules of single fields of {@link ArtifactRegistryArgs}; the stack config applies them to its keys. */
+export const ARTIFACT_REGISTRY_RULES = {
+  name: patternRule(/^[a-z][a-z0-9-]{0,29}$/, "1-30 of a-z 0-9 '-', starting with a letter"),
+  keepTaggedVersions: integerRule(1, 1000),
+  retentionDays: integerRule(1, 3650),
+};
+
 /** Checks {@link ArtifactRegistryArgs}; throws one `ValidationError` naming every problem. */
 export function validateArtifactRegistryArgs(args: ArtifactRegistryArgs): void {
   const p = new Problems("ArtifactRegistry");
-  const name = args.name ?? "containers";
-  p.check(/^[a-z][a-z0-9-]{0,29}$/.test(name), "name", name, "1-30 of a-z 0-9 '-', starting with a letter");
-  const keep = args.keepTaggedVersions ?? 10;
-  p.integer("keepTaggedVersions", keep, 1, 1000);
-  const untagged = args.untaggedRetentionDays ?? 7;
-  p.integer("untaggedRetentionDays", untagged, 1, 3650);
-  const tagged = args.taggedRetentionDays;
-  if (tagged !== undefined) {
-    p.integer("taggedRetentionDays", tagged, 1, 3650);
-  }
+  const d = ARTIFACT_REGISTRY_DEFAULTS;
+  const r = ARTIFACT_REGISTRY_RULES;
+  p.rule("name", args.name ?? d.name, r.name);
+  p.rule("keepTaggedVersions", args.keepTaggedVersions ?? d.keepTaggedVersions, r.keepTaggedVersions);
+  p.rule("untaggedRetentionDays", args.untaggedRetentionDays ?? d.untaggedRetentionDays, r.retentionDays);
+  if (args.taggedRetentionDays !== undefined)
+    p.rule("taggedRetentionDays", args.taggedRetentionDays, r.retentionDays);
   p.throwIfAny();
 }
 
@@ -87,18 +100,18 @@ export class ArtifactRegistry extends Component {
     validateArtifactRegistryArgs(args);
     super("module6:registry:ArtifactRegistry", name, opts);
     this.baseName = name;
-    const days = (n: number): string => `${n * 86400}s`;
+    const days = (n: number): string => duration(daysInSeconds(n));
 
     this.repository = new gcp.artifactregistry.Repository(
       name,
       {
         project: args.project,
         location: args.region,
-        repositoryId: args.naming.name("artifactRepository", args.name ?? "containers"),
+        repositoryId: args.naming.name("artifactRepository", args.name ?? ARTIFACT_REGISTRY_DEFAULTS.name),
         format: "DOCKER",
         description: "Container images of the module6 services (managed by Pulumi)",
         labels: componentLabels(args.labels, "artifact-registry"),
-        dockerConfig: { immutableTags: args.immutableTags ?? true },
+        dockerConfig: { immutableTags: args.immutableTags ?? ARTIFACT_REGISTRY_DEFAULTS.immutableTags },
         vulnerabilityScanningConfig: {
           enablementConfig: (args.vulnerabilityScanning ?? true) ? "INHERITED" : "DISABLED",
         },
@@ -108,12 +121,17 @@ export class ArtifactRegistry extends Component {
           {
             id: "keep-newest",
             action: "KEEP",
-            mostRecentVersions: { keepCount: args.keepTaggedVersions ?? 10 },
+            mostRecentVersions: {
+              keepCount: args.keepTaggedVersions ?? ARTIFACT_REGISTRY_DEFAULTS.keepTaggedVersions,
+            },
           },
           {
             id: "delete-untagged",
             action: "DELETE",
-            condition: { tagState: "UNTAGGED", olderThan: days(args.untaggedRetentionDays ?? 7) },
+            condition: {
+              tagState: "UNTAGGED",
+              olderThan: days(args.untaggedRetentionDays ?? ARTIFACT_REGISTRY_DEFAULTS.untaggedRetentionDays),
+            },
           },
           ...(args.taggedRetentionDays !== undefined
             ? [

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { uniqueBucketName } from "./shared/bucket-name";
 import { Component } from "./shared/component";
 import { componentLabels, type CommonArgs, type EncryptionKey } from "./shared/types";
-import { Problems } from "./shared/validation";
+import { integerRule, oneOfRule, Problems } from "./shared/validation";
+import { daysInSeconds } from "./shared/durations";
 
 /** Arguments of {@link AuditLogging}. */
 export interface AuditLoggingArgs extends CommonArgs {
@@ -30,7 +31,7 @@ export interface AuditLoggingArgs extends CommonArgs {
   readonly dataAccessServices?: readonly string[];
   /**
    * Log filters excluded from ingestion (noise).
-   * @default HEALTH_CHECK_EXCLUSIONS
+   * @default - HEALTH_CHECK_EXCLUSIONS: health checks and probes that succeeded
    */
   readonly exclusions?: Readonly<Record<string, string>>;
   /**
@@ -54,13 +55,13 @@ export interface AuditLoggingArgs extends CommonArgs {
   /**
    * Customer-managed key of the application-log bucket, in its region, granted to Cloud Logging's
    * `kmsServiceAccountId` (https://cloud.google.com/logging/docs/routing/managed-encryption-storage).
-   * @default undefined - a Google-managed key
+   * @default - a Google-managed key
    */
   readonly logBucketKey?: EncryptionKey;
   /**
    * Customer-managed default key of the audit-log archive bucket, in its region, granted to Cloud
    * Storage's service agent.
-   * @default undefined - a Google-managed key
+   * @default - a Google-managed key
    */
   readonly archiveKey?: EncryptionKey;
 }
@@ -86,14 +87,26 @@ export const DEFAULT_DATA_ACCESS_SERVICES = [
   "iam.googleapis.com",
 ];
 
+/** What an unset field of {@link AuditLoggingArgs} means (the stack config's defaults too). */
+export const AUDIT_LOGGING_DEFAULTS = {
+  appLogRetentionDays: 30,
+  auditRetentionDays: 400,
+  firestoreDataAccess: "except-runtime",
+} as const satisfies Partial<AuditLoggingArgs>;
+
+/** The rules of single fields of {@link AuditLoggingArgs}; the stack config applies them to its keys. */
+export const AUDIT_LOGGING_RULES = {
+  retentionDays: integerRule(1, 3650, "whole days 1-3650"),
+  firestoreDataAccess: oneOfRule<FirestoreDataAccess>(FIRESTORE_DATA_ACCESS),
+};
+
 /** Checks {@link AuditLoggingArgs}; throws one `ValidationError` naming every problem. */
 export function validateAuditLoggingArgs(args: AuditLoggingArgs): void {
   const p = new Problems("AuditLogging");
-  for (const key of ["appLogRetentionDays", "auditRetentionDays"] as const) {
-    const days = args[key];
-    if (days !== undefined)
-      p.check(Number.isInteger(days) && days >= 1 && days <= 3650, key, days, "whole days 1-3650");
-  }
+  const d = AUDIT_LOGGING_DEFAULTS;
+  const r = AUDIT_LOGGING_RULES;
+  p.rule("appLogRetentionDays", args.appLogRetentionDays ?? d.appLogRetentionDays, r.retentionDays);
+  p.rule("auditRetentionDays", args.auditRetentionDays ?? d.auditRetentionDays, r.retentionDays);
   (args.dataAccessServices ?? DEFAULT_DATA_ACCESS_SERVICES).forEach((s, i) =>
     p.check(
       /^[a-z][a-z0-9.-]*\.googleapis\.com$/.test(s),
@@ -102,13 +115,7 @@ export function validateAuditLoggingArgs(args: AuditLoggingArgs): void {
       "a service name such as iam.googleapis.com",
     ),
   );
-  const firestore = args.firestoreDataAccess ?? "except-runtime";
-  p.check(
-    FIRESTORE_DATA_ACCESS.includes(firestore),
-    "firestoreDataAccess",
-    firestore,
-    `one of ${FIRESTORE_DATA_ACCESS.join(", ")}`,
-  );
+  p.rule("firestoreDataAccess", args.firestoreDataAccess ?? d.firestoreDataAccess, r.firestoreDataAccess);
   p.throwIfAny();
 }
 
@@ -125,7 +132,7 @@ export class AuditLogging extends Component {
     validateAuditLoggingArgs(args);
     super("module6:logging:AuditLogging", name, opts);
     const labels = componentLabels(args.labels, "logging");
-    const auditDays = args.auditRetentionDays ?? 400;
+    const auditDays = args.auditRetentionDays ?? AUDIT_LOGGING_DEFAULTS.auditRetentionDays;
 
     this.appLogBucket = new gcp.logging.ProjectBucketConfig(
       `${name}-app`,
@@ -134,7 +141,7 @@ export class AuditLogging extends Component {
         location: args.region,
         bucketId: args.naming.name("generic", "app-logs"),
         description: "Cloud Run application logs (managed by Pulumi)",
-        retentionDays: args.appLogRetentionDays ?? 30,
+        retentionDays: args.appLogRetentionDays ?? AUDIT_LOGGING_DEFAULTS.appLogRetentionDays,
         ...(args.logBucketKey ? { cmekSettings: { kmsKeyName: args.logBucketKey.kmsKeyName } } : {}),
       },
       this.child(args.logBucketKey?.ready ? { dependsOn: [args.logBucketKey.ready] } : {}),
@@ -181,7 +188,7 @@ export class AuditLogging extends Component {
         versioning: { enabled: false },
         labels,
         retentionPolicy: {
-          retentionPeriod: String(auditDays * 86400),
+          retentionPeriod: String(daysInSeconds(auditDays)),
           isLocked: args.lockAuditRetention ?? false,
         },
         lifecycleRules: [
@@ -213,7 +220,7 @@ export class AuditLogging extends Component {
       this.child(),
     );
 
-    const firestore = args.firestoreDataAccess ?? "except-runtime";
+    const firestore = args.firestoreDataAccess ?? AUDIT_LOGGING_DEFAULTS.firestoreDataAccess;
     const exempted = [...(args.runtimeMembers ?? [])];
     for (const service of args.dataAccessServices ?? DEFAULT_DATA_ACCESS_SERVICES) {
       const dataPlane = service === "datastore.googleapis.com" ? firestore : "all";

@@ -2,9 +2,9 @@ import { isIP } from "node:net";
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
-import { ROUTE_PATTERN } from "./shared/routes";
+import { ROUTE_RULE } from "./shared/routes";
 import { componentLabels, type CommonArgs } from "./shared/types";
-import { Problems } from "./shared/validation";
+import { integerRule, oneOfRule, patternRule, Problems, rule, type ProblemSink } from "./shared/validation";
 
 /** The preconfigured WAF rule sets (Cloud Armor `evaluatePreconfiguredWaf`, CRS 3.3). */
 export const DEFAULT_WAF_RULES = [
@@ -54,7 +54,7 @@ export interface RateLimit {
   readonly intervalSec?: number;
   /**
    * Requests per interval after which the client is banned (above `requests`, at most 10000).
-   * @default 3 × requests
+   * @default - 3 × requests
    */
   readonly banRequests?: number;
   /**
@@ -75,7 +75,7 @@ export interface CloudArmorPolicyArgs extends Omit<CommonArgs, "region">, Access
   readonly wafSensitivity?: number;
   /**
    * Preconfigured WAF rule sets, each in deny(403) mode.
-   * @default DEFAULT_WAF_RULES
+   * @default - every rule set of DEFAULT_WAF_RULES
    */
   readonly wafRules?: readonly string[];
   /**
@@ -91,7 +91,7 @@ export interface CloudArmorPolicyArgs extends Omit<CommonArgs, "region">, Access
   /**
    * Where the method-enforcement rule set (when in `wafRules`) applies. It denies PUT, PATCH and DELETE, so
    * it must stay off the paths of REST APIs.
-   * @default { only: [] } - nowhere: the rule is left out
+   * @default - nowhere (`{ only: [] }`): the rule is left out
    */
   readonly methodEnforcement?: MethodEnforcementScope;
   /**
@@ -101,21 +101,6 @@ export interface CloudArmorPolicyArgs extends Omit<CommonArgs, "region">, Access
    * @default true
    */
   readonly adaptiveProtection?: boolean;
-  /**
-   * Source ranges always allowed (evaluated first, before the WAF).
-   * @default []
-   */
-  readonly allowIpRanges?: readonly string[];
-  /**
-   * Source ranges always denied.
-   * @default []
-   */
-  readonly denyIpRanges?: readonly string[];
-  /**
-   * Client regions (ISO 3166-1 alpha-2, e.g. `KP`) that are denied.
-   * @default []
-   */
-  readonly denyRegions?: readonly string[];
   /**
    * What happens to traffic no rule matched.
    * @default "allow"
@@ -144,74 +129,76 @@ export const DEFAULT_RATE_LIMIT: Required<RateLimit> = {
   banDurationSec: 600,
 };
 
+/** What an unset field of {@link CloudArmorPolicyArgs} means (the stack config documents these). */
+export const CLOUD_ARMOR_DEFAULTS = {
+  wafSensitivity: 1,
+  preview: false,
+  adaptiveProtection: true,
+} as const;
+
+/** The rules of single fields of {@link CloudArmorPolicyArgs}; the stack config applies them to its keys. */
+export const CLOUD_ARMOR_RULES = {
+  wafSensitivity: integerRule(1, 4),
+  wafRule: patternRule(
+    /^[a-z0-9]+(-v\d+)?-(stable|canary)$|^cve-canary$/,
+    "a preconfigured rule set such as sqli-v33-stable",
+  ),
+  /** Requests per interval: the throttle threshold (the ban threshold has {@link checkBanThreshold}). */
+  requests: integerRule(1, RATE_LIMIT_MAX_COUNT),
+  /** A rate-limit interval or ban duration. */
+  interval: oneOfRule<number>(RATE_LIMIT_INTERVALS),
+  cidr: rule<string>("a CIDR range such as 203.0.113.0/24", isCidr),
+  regionCode: patternRule(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code such as KP"),
+};
+
+/** The rate limit with its defaults: the ban threshold is 3 × `requests` unless set. */
+export function resolveRateLimit(rateLimit: RateLimit | undefined): Required<RateLimit> {
+  return {
+    ...DEFAULT_RATE_LIMIT,
+    banRequests: 3 * (rateLimit?.requests ?? DEFAULT_RATE_LIMIT.requests),
+    ...rateLimit,
+  };
+}
+
+/** The ban threshold (set or derived) lies above the throttle threshold and within Cloud Armor's bound. */
+export function checkBanThreshold(p: ProblemSink, rateLimit: RateLimit | undefined): void {
+  const r = resolveRateLimit(rateLimit);
+  if (!CLOUD_ARMOR_RULES.requests.test(r.requests)) return;
+  p.check(
+    Number.isInteger(r.banRequests) && r.banRequests > r.requests && r.banRequests <= RATE_LIMIT_MAX_COUNT,
+    "rateLimit.banRequests",
+    r.banRequests,
+    `an integer above rateLimit.requests (${r.requests}) and at most ${RATE_LIMIT_MAX_COUNT}`,
+  );
+}
+
 /** Checks {@link CloudArmorPolicyArgs}; throws one `ValidationError` naming every problem. */
 export function validateCloudArmorPolicyArgs(args: CloudArmorPolicyArgs): void {
   const p = new Problems(`CloudArmorPolicy "${args.name}"`);
-  const sensitivity = args.wafSensitivity ?? 1;
-  p.check(
-    Number.isInteger(sensitivity) && sensitivity >= 1 && sensitivity <= 4,
-    "wafSensitivity",
-    sensitivity,
-    "an integer 1-4",
-  );
-  (args.wafRules ?? DEFAULT_WAF_RULES).forEach((rule, i) =>
-    p.check(
-      /^[a-z0-9]+(-v\d+)?-(stable|canary)$|^cve-canary$/.test(rule),
-      `wafRules[${i}]`,
-      rule,
-      "a preconfigured rule set such as sqli-v33-stable",
-    ),
-  );
+  const rules = CLOUD_ARMOR_RULES;
+  p.rule("wafSensitivity", args.wafSensitivity ?? CLOUD_ARMOR_DEFAULTS.wafSensitivity, rules.wafSensitivity);
+  (args.wafRules ?? DEFAULT_WAF_RULES).forEach((r, i) => p.rule(`wafRules[${i}]`, r, rules.wafRule));
   if (args.rateLimit !== null) {
-    const r = {
-      ...DEFAULT_RATE_LIMIT,
-      banRequests: 3 * (args.rateLimit?.requests ?? DEFAULT_RATE_LIMIT.requests),
-      ...args.rateLimit,
-    };
-    const intervals = RATE_LIMIT_INTERVALS.join(", ");
-    p.check(
-      Number.isInteger(r.requests) && r.requests >= 1 && r.requests <= RATE_LIMIT_MAX_COUNT,
-      "rateLimit.requests",
-      r.requests,
-      `an integer 1-${RATE_LIMIT_MAX_COUNT}`,
-    );
-    p.check(
-      (RATE_LIMIT_INTERVALS as readonly number[]).includes(r.intervalSec),
-      "rateLimit.intervalSec",
-      r.intervalSec,
-      `one of ${intervals}`,
-    );
-    p.check(
-      Number.isInteger(r.banRequests) && r.banRequests > r.requests && r.banRequests <= RATE_LIMIT_MAX_COUNT,
-      "rateLimit.banRequests",
-      r.banRequests,
-      `an integer above rateLimit.requests (${r.requests}) and at most ${RATE_LIMIT_MAX_COUNT}`,
-    );
-    p.check(
-      (RATE_LIMIT_INTERVALS as readonly number[]).includes(r.banDurationSec),
-      "rateLimit.banDurationSec",
-      r.banDurationSec,
-      `one of ${intervals}`,
-    );
+    const r = resolveRateLimit(args.rateLimit);
+    p.rule("rateLimit.requests", r.requests, rules.requests);
+    p.rule("rateLimit.intervalSec", r.intervalSec, rules.interval);
+    checkBanThreshold(p, args.rateLimit);
+    p.rule("rateLimit.banDurationSec", r.banDurationSec, rules.interval);
   }
   checkAccessLists(p, args);
   const scope = args.methodEnforcement ?? { only: [] };
   const [key, paths] = "only" in scope ? ["only", scope.only] : ["except", scope.except];
-  paths.forEach((path, i) =>
-    p.check(ROUTE_PATTERN.test(path), `methodEnforcement.${key}[${i}]`, path, "/exact or /prefix/*"),
-  );
+  paths.forEach((path, i) => p.rule(`methodEnforcement.${key}[${i}]`, path, ROUTE_RULE));
   p.throwIfAny();
 }
 
 /** The allow/deny lists and denied regions, shared with the edge policy. */
 export function checkAccessLists(p: Problems, args: AccessLists): void {
   for (const key of ["allowIpRanges", "denyIpRanges"] as const) {
-    (args[key] ?? []).forEach((range, i) =>
-      p.check(isCidr(range), `${key}[${i}]`, range, "a CIDR range such as 203.0.113.0/24"),
-    );
+    (args[key] ?? []).forEach((range, i) => p.rule(`${key}[${i}]`, range, CLOUD_ARMOR_RULES.cidr));
   }
   (args.denyRegions ?? []).forEach((code, i) =>
-    p.check(/^[A-Z]{2}$/.test(code), `denyRegions[${i}]`, code, "an ISO 3166-1 alpha-2 code such as KP"),
+    p.rule(`denyRegions[${i}]`, code, CLOUD_ARMOR_RULES.regionCode),
   );
 }
 
@@ -222,8 +209,20 @@ type Rule = gcp.types.input.compute.SecurityPolicyRule;
 
 /** Allow list, deny list and denied regions: the rules a backend and an edge policy share. */
 export interface AccessLists {
+  /**
+   * Source ranges always allowed (evaluated first, before the WAF).
+   * @default []
+   */
   readonly allowIpRanges?: readonly string[];
+  /**
+   * Source ranges always denied.
+   * @default []
+   */
   readonly denyIpRanges?: readonly string[];
+  /**
+   * Client regions (ISO 3166-1 alpha-2, e.g. `KP`) that are denied.
+   * @default []
+   */
   readonly denyRegions?: readonly string[];
 }
 
@@ -297,8 +296,8 @@ export function methodEnforcementExpression(
 
 /** The policy's rules in evaluation order: allow list, deny list, regions, WAF, rate limit, default. */
 export function armorRules(args: CloudArmorPolicyArgs): Rule[] {
-  const preview = args.preview ?? false;
-  const sensitivity = args.wafSensitivity ?? 1;
+  const preview = args.preview ?? CLOUD_ARMOR_DEFAULTS.preview;
+  const sensitivity = args.wafSensitivity ?? CLOUD_ARMOR_DEFAULTS.wafSensitivity;
   const rules: Rule[] = accessRules(args, preview);
   (args.wafRules ?? DEFAULT_WAF_RULES).forEach((rule, i) => {
     // The method-enforcement set's signature 911100 denies every method but GET, HEAD, POST and OPTIONS
@@ -319,11 +318,7 @@ export function armorRules(args: CloudArmorPolicyArgs): Rule[] {
     });
   });
   if (args.rateLimit !== null) {
-    const r = {
-      ...DEFAULT_RATE_LIMIT,
-      banRequests: 3 * (args.rateLimit?.requests ?? DEFAULT_RATE_LIMIT.requests),
-      ...args.rateLimit,
-    };
+    const r = resolveRateLimit(args.rateLimit);
     rules.push({
       priority: 2000,
       action: "rate_based_ban",
@@ -376,7 +371,10 @@ export class CloudArmorPolicy extends Component {
         labels: componentLabels(args.labels, "cloud-armor"),
         rules: armorRules(args),
         adaptiveProtectionConfig: {
-          layer7DdosDefenseConfig: { enable: args.adaptiveProtection ?? true, ruleVisibility: "STANDARD" },
+          layer7DdosDefenseConfig: {
+            enable: args.adaptiveProtection ?? CLOUD_ARMOR_DEFAULTS.adaptiveProtection,
+            ruleVisibility: "STANDARD",
+          },
         },
         // Verbose logs name the matched signature: what tuning a rule in preview needs.
         advancedOptionsConfig: { logLevel: args.preview ? "VERBOSE" : "NORMAL", jsonParsing: "STANDARD" },

@@ -5,8 +5,18 @@ import { grantKey } from "./shared/grants";
 import { IMAGE_RULE, parseImage } from "./shared/image";
 import { GRANT_PROPAGATION, propagationWait } from "./shared/propagation";
 import { componentLabels, type CommonArgs, type Member } from "./shared/types";
-import { isKnown, Problems } from "./shared/validation";
+import { IAP_MEMBER } from "./shared/members";
+import {
+  integerRule,
+  isKnown,
+  oneOfRule,
+  Problems,
+  rule,
+  type ProblemSink,
+  type Rule,
+} from "./shared/validation";
 import { CLOUD_RUN_NAME_WITH_TAG_MAX, MAX_TRAFFIC_TAG_LENGTH } from "./shared/limits";
+import { duration } from "./shared/durations";
 
 /** Who may reach the service's network endpoint. */
 export type Ingress = "all" | "internal-and-lb" | "internal";
@@ -20,7 +30,7 @@ export interface SecretEnvRef {
    * Google recommends pinning for secrets passed as environment variables, which "are resolved at
    * instance startup time" (https://cloud.google.com/run/docs/configuring/services/secrets): with
    * `latest`, a rotated value reaches instances unevenly, as they happen to start.
-   * @default "latest" - resolved at each instance start
+   * @default - `"latest"`, resolved at each instance start
    */
   readonly version?: pulumi.Input<string>;
 }
@@ -42,7 +52,7 @@ export interface VpcEgress {
 export interface TrafficTarget {
   /**
    * The revision that receives the share (`<service>-00042-abc`).
-   * @default undefined - the latest ready revision, i.e. the one the current template creates
+   * @default - the latest ready revision, i.e. the one the current template creates
    */
   readonly revision?: string;
   /** Share of requests in percent, an integer 0-100. No default. */
@@ -50,7 +60,7 @@ export interface TrafficTarget {
   /**
    * Tag: the target is also reachable at its own URL (`https://<tag>---<service>-….a.run.app`), e.g.
    * `canary` or `green` for smoke tests before it takes traffic. 1-8 of a-z 0-9 '-'.
-   * @default undefined - no tag URL
+   * @default - no tag URL
    */
   readonly tag?: string;
 }
@@ -133,14 +143,14 @@ export interface CloudRunServiceArgs extends CommonArgs {
    * at least 1. Readiness probes are a Preview feature
    * (https://cloud.google.com/run/docs/configuring/healthchecks): the service sets `launchStage: "BETA"`,
    * which the provider documents as the way to "allow use of preview features in that stage".
-   * @default undefined - no readiness probe
+   * @default - no readiness probe
    */
   readonly readinessPath?: string;
   /**
    * IAM grants the revision needs from its first start (secret access, data access). The service is
    * created only `GRANT_PROPAGATION` (2 minutes) after them, through a `Sleep` keyed by their ids: a stack
    * whose grants did not change does not wait again.
-   * @default [] - no wait
+   * @default - no wait
    */
   readonly awaitGrants?: readonly pulumi.CustomResource[];
   /**
@@ -166,7 +176,7 @@ export interface CloudRunServiceArgs extends CommonArgs {
   /**
    * Identity-Aware Proxy on the service itself (feature environments): only `members` reach it.
    * Needs `ingress: "all"` and the IAP service agent's email, which is granted `run.invoker`.
-   * @default undefined - no IAP
+   * @default - no IAP
    */
   readonly iap?: {
     /** Who gets through IAP (`group:`, `user:` or `domain:` members); at least one. No default. */
@@ -183,7 +193,7 @@ export interface CloudRunServiceArgs extends CommonArgs {
   readonly invokerIamDisabled?: boolean;
   /**
    * Direct VPC egress (e.g. to Memorystore).
-   * @default undefined - no VPC egress
+   * @default - no VPC egress
    */
   readonly vpcEgress?: VpcEgress;
   /**
@@ -196,7 +206,7 @@ export interface CloudRunServiceArgs extends CommonArgs {
    * "<stable>", percent: 90 }]`), blue-green (`[{ percent: 0, tag: "green" }, { revision: "<blue>", percent:
    * 100 }]`) or rollback. Shares are integers that sum to 100; at most one target follows the latest
    * revision; revisions and tags appear once each.
-   * @default [{ percent: 100 }] - every request to the latest revision (set explicitly, so a finished
+   * @default - every request to the latest revision (`[{ percent: 100 }]`, set explicitly, so a finished
    * release never leaves an old split behind)
    */
   readonly traffic?: readonly TrafficTarget[];
@@ -229,6 +239,18 @@ const REVISION_NAME = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** The default split: every request to the latest revision. */
 export const ALL_TO_LATEST: readonly TrafficTarget[] = [{ percent: 100 }];
 
+/** What an unset field of {@link CloudRunServiceArgs} means (the stack config's defaults too). */
+export const CLOUD_RUN_DEFAULTS = {
+  cpu: "1",
+  memory: "512Mi",
+  concurrency: 80,
+  minInstances: 0,
+  maxInstances: 10,
+  port: 8080,
+  timeoutSeconds: 30,
+  healthPath: DEFAULT_HEALTH_PATH,
+} as const;
+
 /** Memory in MiB from `512Mi` / `2Gi`; undefined when malformed. */
 export function memoryMiB(memory: string): number | undefined {
   const match = /^(\d+)(Mi|Gi)$/.exec(memory);
@@ -245,65 +267,73 @@ export function minCpuForMemory(mib: number): number {
   return 1;
 }
 
-/** Checks {@link CloudRunServiceArgs}; throws one `ValidationError` naming every problem. */
-export function validateCloudRunServiceArgs(args: CloudRunServiceArgs): void {
-  const p = new Problems(`CloudRunService "${args.name}"`);
-  p.check(SERVICE_NAME.test(args.name) && !args.name.includes("--"), "name", args.name, SERVICE_NAME_RULE);
-  if (isKnown(args.image)) p.check(parseImage(args.image) !== undefined, "image", args.image, IMAGE_RULE);
-  const cpu = args.cpu ?? "1";
-  p.check((ALLOWED_CPU as readonly string[]).includes(cpu), "cpu", cpu, `one of ${ALLOWED_CPU.join(", ")}`);
-  const memory = args.memory ?? "512Mi";
+/** The rules of single fields of {@link CloudRunServiceArgs}; the stack config applies them to its keys. */
+export const CLOUD_RUN_RULES = {
+  name: rule<string>(SERVICE_NAME_RULE, (n) => SERVICE_NAME.test(n) && !n.includes("--")),
+  image: rule<string>(IMAGE_RULE, (ref) => parseImage(ref) !== undefined),
+  cpu: oneOfRule<string>(ALLOWED_CPU),
+  memory: rule<string>("512Mi to 32Gi, as <n>Mi or <n>Gi", (memory) => {
+    const mib = memoryMiB(memory);
+    return mib !== undefined && mib >= 512 && mib <= 32 * 1024;
+  }),
+  concurrency: integerRule(1, 1000),
+  minInstances: integerRule(0, 1000),
+  maxInstances: integerRule(1, 1000),
+  port: integerRule(1, 65535),
+  timeoutSeconds: integerRule(1, 3600),
+  probePath: rule<string>(PROBE_PATH_RULE, isProbePath),
+};
+
+/** A revision of the service whose GCP name is `serviceName` (a traffic target's `revision`). */
+export function revisionRule(serviceName: string): Rule<string> {
+  return rule(
+    `a revision of this service: "${serviceName}-<suffix>", at most 63 of a-z 0-9 '-'`,
+    (r) => REVISION_NAME.test(r) && r.startsWith(`${serviceName}-`),
+  );
+}
+
+/** Cloud Run needs more CPU for more memory: over 4/8/16/24 GiB, at least 2/4/6/8 CPUs. */
+export function checkCpuForMemory(p: ProblemSink, cpu: string, memory: string): void {
   const mib = memoryMiB(memory);
-  if (
+  if (mib === undefined || !CLOUD_RUN_RULES.memory.test(memory) || !CLOUD_RUN_RULES.cpu.test(cpu)) return;
+  const need = minCpuForMemory(mib);
+  p.check(Number(cpu) >= need, "cpu", cpu, `at least ${need} for memory ${memory}`);
+}
+
+/**
+ * Scaling: at most `maxInstances` warm, and a warm instance wherever a readiness probe runs (each checked
+ * once the counts are valid themselves).
+ */
+export function checkScaling(
+  p: ProblemSink,
+  s: { readonly minInstances: number; readonly maxInstances: number; readonly readinessPath?: string },
+): void {
+  if (!CLOUD_RUN_RULES.minInstances.test(s.minInstances)) return;
+  if (CLOUD_RUN_RULES.maxInstances.test(s.maxInstances))
     p.check(
-      mib !== undefined && mib >= 512 && mib <= 32 * 1024,
-      "memory",
-      memory,
-      "512Mi to 32Gi, as <n>Mi or <n>Gi",
-    )
-  ) {
-    const need = minCpuForMemory(mib ?? 0);
-    p.check(Number(cpu) >= need, "cpu", cpu, `at least ${need} for memory ${memory}`);
-  }
-  const concurrency = args.concurrency ?? 80;
-  p.check(
-    Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 1000,
-    "concurrency",
-    concurrency,
-    "an integer 1-1000",
-  );
-  const min = args.minInstances ?? 0;
-  const max = args.maxInstances ?? 10;
-  p.check(Number.isInteger(min) && min >= 0 && min <= 1000, "minInstances", min, "an integer 0-1000");
-  p.check(Number.isInteger(max) && max >= 1 && max <= 1000, "maxInstances", max, "an integer 1-1000");
-  p.check(min <= max, "minInstances", min, `at most maxInstances (${max})`);
-  const port = args.port ?? 8080;
-  p.check(Number.isInteger(port) && port >= 1 && port <= 65535, "port", port, "an integer 1-65535");
-  const timeout = args.timeoutSeconds ?? 30;
-  p.check(
-    Number.isInteger(timeout) && timeout >= 1 && timeout <= 3600,
-    "timeoutSeconds",
-    timeout,
-    "an integer 1-3600",
-  );
-  const health = args.healthPath ?? DEFAULT_HEALTH_PATH;
-  p.check(isProbePath(health), "healthPath", health, PROBE_PATH_RULE);
-  if (args.readinessPath !== undefined) {
-    p.check(isProbePath(args.readinessPath), "readinessPath", args.readinessPath, PROBE_PATH_RULE);
-    p.check(
-      min >= 1,
+      s.minInstances <= s.maxInstances,
       "minInstances",
-      min,
+      s.minInstances,
+      `at most maxInstances (${s.maxInstances})`,
+    );
+  if (s.readinessPath !== undefined)
+    p.check(
+      s.minInstances >= 1,
+      "minInstances",
+      s.minInstances,
       "at least 1 with a readiness probe, which every service in several regions has (Cloud Run service health needs a minimum instance per region)",
     );
-  }
-  for (const key of Object.keys(args.env ?? {})) {
-    p.check(
-      ENV_NAME.test(key) && !RESERVED_ENV.has(key),
-      `env.${key}`,
-      key,
-      "a variable name that Cloud Run does not reserve",
-    );
+}
+
+/**
+ * Environment variable names: not reserved by Cloud Run, no credential in plain `env` (its value is never
+ * shown), and no name in both `env` and `secretEnv`.
+ */
+export function checkEnvNames(p: ProblemSink, env: readonly string[], secretEnv: readonly string[]): void {
+  const allowed = "a variable name that Cloud Run does not reserve";
+  const isName = (key: string): boolean => ENV_NAME.test(key) && !RESERVED_ENV.has(key);
+  for (const key of env) {
+    p.check(isName(key), `env.${key}`, key, allowed);
     p.check(
       !SECRET_LOOKING_ENV.test(key),
       `env.${key}`,
@@ -311,15 +341,45 @@ export function validateCloudRunServiceArgs(args: CloudRunServiceArgs): void {
       "credentials only through secretEnv (Secret Manager)",
     );
   }
-  for (const key of Object.keys(args.secretEnv ?? {})) {
-    p.check(
-      ENV_NAME.test(key) && !RESERVED_ENV.has(key),
-      `secretEnv.${key}`,
-      key,
-      "a variable name that Cloud Run does not reserve",
-    );
-    p.check(!(key in (args.env ?? {})), `secretEnv.${key}`, key, "a name not also set in env");
+  for (const key of secretEnv) {
+    p.check(isName(key), `secretEnv.${key}`, key, allowed);
+    p.check(!env.includes(key), `secretEnv.${key}`, key, "a name not also set in env");
   }
+}
+
+/** Checks {@link CloudRunServiceArgs}; throws one `ValidationError` naming every problem. */
+export function validateCloudRunServiceArgs(args: CloudRunServiceArgs): void {
+  const p = new Problems(`CloudRunService "${args.name}"`);
+  const d = CLOUD_RUN_DEFAULTS;
+  const r = CLOUD_RUN_RULES;
+  p.rule("name", args.name, r.name);
+  if (isKnown(args.image)) p.rule("image", args.image, r.image);
+  const cpu = args.cpu ?? d.cpu;
+  const memory = args.memory ?? d.memory;
+  p.rule("cpu", cpu, r.cpu);
+  p.rule("memory", memory, r.memory);
+  checkCpuForMemory(p, cpu, memory);
+  p.rule("concurrency", args.concurrency ?? d.concurrency, r.concurrency);
+  const scaling = {
+    minInstances: args.minInstances ?? d.minInstances,
+    maxInstances: args.maxInstances ?? d.maxInstances,
+    readinessPath: args.readinessPath,
+  };
+  p.rule("minInstances", scaling.minInstances, r.minInstances);
+  p.rule("maxInstances", scaling.maxInstances, r.maxInstances);
+  checkScaling(p, scaling);
+  p.rule("port", args.port ?? d.port, r.port);
+  p.rule("timeoutSeconds", args.timeoutSeconds ?? d.timeoutSeconds, r.timeoutSeconds);
+  p.rule("healthPath", args.healthPath ?? d.healthPath, r.probePath);
+  if (args.readinessPath !== undefined) p.rule("readinessPath", args.readinessPath, r.probePath);
+  checkEnvNames(p, Object.keys(args.env ?? {}), Object.keys(args.secretEnv ?? {}));
+  checkExposure(p, args);
+  checkTraffic(p, args.traffic, args.naming.name("cloudRunService", args.name));
+  p.throwIfAny();
+}
+
+/** Ingress, IAP and IAM-free invocation: combinations that would expose the service or lock it. */
+function checkExposure(p: Problems, args: CloudRunServiceArgs): void {
   const ingress = args.ingress ?? "internal-and-lb";
   if (args.invokerIamDisabled) {
     p.check(
@@ -334,12 +394,8 @@ export function validateCloudRunServiceArgs(args: CloudRunServiceArgs): void {
     p.check(ingress === "all", "ingress", ingress, `"all" when iap is on (IAP guards the service's own URL)`);
     p.check(!args.defaultUrlDisabled, "defaultUrlDisabled", true, "false when iap is on");
     p.check(args.iap.members.length > 0, "iap.members", args.iap.members, "at least one group or user");
-    args.iap.members.forEach((m, i) =>
-      p.check(/^(group|user|domain):\S+$/.test(m), `iap.members[${i}]`, m, "group:…, user:… or domain:…"),
-    );
+    args.iap.members.forEach((m, i) => p.rule(`iap.members[${i}]`, m, IAP_MEMBER));
   }
-  checkTraffic(p, args.traffic, args.naming.name("cloudRunService", args.name));
-  p.throwIfAny();
 }
 
 /** The traffic rules of {@link CloudRunServiceArgs.traffic}, against the GCP service name. */
@@ -356,14 +412,7 @@ function checkTraffic(p: Problems, traffic: readonly TrafficTarget[] | undefined
     const okPercent = Number.isInteger(t.percent) && t.percent >= 0 && t.percent <= 100;
     allIntegers &&= okPercent;
     if (p.check(okPercent, `${at}.percent`, t.percent, "an integer 0-100")) sum += t.percent;
-    if (t.revision !== undefined) {
-      p.check(
-        REVISION_NAME.test(t.revision) && t.revision.startsWith(`${serviceName}-`),
-        `${at}.revision`,
-        t.revision,
-        `a revision of this service: "${serviceName}-<suffix>", at most 63 of a-z 0-9 '-'`,
-      );
-    }
+    if (t.revision !== undefined) p.rule(`${at}.revision`, t.revision, revisionRule(serviceName));
     if (t.tag !== undefined) {
       if (
         p.check(
@@ -460,8 +509,8 @@ export class CloudRunService extends Component {
     this.baseName = name;
     this.location = args.region;
     const labels = componentLabels(args.labels, "cloud-run");
-    const health = args.healthPath ?? DEFAULT_HEALTH_PATH;
-    const port = args.port ?? 8080;
+    const health = args.healthPath ?? CLOUD_RUN_DEFAULTS.healthPath;
+    const port = args.port ?? CLOUD_RUN_DEFAULTS.port;
 
     const envs = [
       ...Object.entries(args.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
@@ -499,9 +548,12 @@ export class CloudRunService extends Component {
         template: {
           labels,
           serviceAccount: args.serviceAccountEmail,
-          maxInstanceRequestConcurrency: args.concurrency ?? 80,
-          timeout: `${args.timeoutSeconds ?? 30}s`,
-          scaling: { minInstanceCount: args.minInstances ?? 0, maxInstanceCount: args.maxInstances ?? 10 },
+          maxInstanceRequestConcurrency: args.concurrency ?? CLOUD_RUN_DEFAULTS.concurrency,
+          timeout: duration(args.timeoutSeconds ?? CLOUD_RUN_DEFAULTS.timeoutSeconds),
+          scaling: {
+            minInstanceCount: args.minInstances ?? CLOUD_RUN_DEFAULTS.minInstances,
+            maxInstanceCount: args.maxInstances ?? CLOUD_RUN_DEFAULTS.maxInstances,
+          },
           vpcAccess: args.vpcEgress
             ? {
                 egress: args.vpcEgress.egress === "all-traffic" ? "ALL_TRAFFIC" : "PRIVATE_RANGES_ONLY",
@@ -515,7 +567,10 @@ export class CloudRunService extends Component {
               image: args.image,
               ports: { containerPort: port },
               resources: {
-                limits: { cpu: args.cpu ?? "1", memory: args.memory ?? "512Mi" },
+                limits: {
+                  cpu: args.cpu ?? CLOUD_RUN_DEFAULTS.cpu,
+                  memory: args.memory ?? CLOUD_RUN_DEFAULTS.memory,
+                },
                 cpuIdle: args.cpuIdle ?? true,
                 startupCpuBoost: args.startupCpuBoost ?? true,
               },

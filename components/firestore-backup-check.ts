@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
 import { componentLabels, type CommonArgs } from "./shared/types";
 import { Problems } from "./shared/validation";
+import { hoursInSeconds } from "./shared/durations";
 
 /**
  * Why a scheduled check and not a log filter: no log entry marks a created backup. Firestore creates
@@ -13,6 +14,12 @@ import { Problems } from "./shared/validation";
  * So a small Cloud Run job lists the database's backups every hour and logs `firestore-backup-fresh` when
  * the newest one is recent enough; the alert (PlatformMonitoring) fires when that entry stops arriving.
  */
+
+/**
+ * The name the check gives its service account and Cloud Run job (`<prefix>-<env>-backup-check`): no
+ * service may take it, or its runtime service account would have the same id (stacks/config-services.ts).
+ */
+export const BACKUP_CHECK_NAME = "backup-check";
 
 /** The `jsonPayload.message` the check logs when the newest backup is recent enough. */
 export const BACKUP_FRESH_MESSAGE = "firestore-backup-fresh";
@@ -30,7 +37,7 @@ export interface FirestoreBackupCheckArgs extends CommonArgs {
   readonly maxAgeHours?: number;
   /**
    * When the check runs (cron, in UTC).
-   * @default "17 * * * *" - hourly
+   * @default - `"17 * * * *"`: hourly, at 17 minutes past
    */
   readonly schedule?: string;
   /**
@@ -110,7 +117,7 @@ export class FirestoreBackupCheck extends Component {
       name,
       {
         project: args.project,
-        accountId: args.naming.name("serviceAccount", "backup-check"),
+        accountId: args.naming.name("serviceAccount", BACKUP_CHECK_NAME),
         displayName: "Firestore backup check",
         description: "Lists Firestore backups to check the newest is recent (managed by Pulumi)",
       },
@@ -132,7 +139,7 @@ export class FirestoreBackupCheck extends Component {
       {
         project: args.project,
         location: args.region,
-        name: args.naming.name("generic", "backup-check"),
+        name: args.naming.name("generic", BACKUP_CHECK_NAME),
         deletionProtection: args.deletionProtection ?? true,
         labels,
         template: {
@@ -151,7 +158,7 @@ export class FirestoreBackupCheck extends Component {
                   { name: "PROJECT", value: args.project },
                   { name: "LOCATION", value: args.location },
                   { name: "DATABASE", value: args.database },
-                  { name: "MAX_AGE_SECONDS", value: String((args.maxAgeHours ?? 26) * 3600) },
+                  { name: "MAX_AGE_SECONDS", value: String(hoursInSeconds(args.maxAgeHours ?? 26)) },
                 ],
                 resources: { limits: { cpu: "1", memory: "512Mi" } },
               },
@@ -182,7 +189,7 @@ export class FirestoreBackupCheck extends Component {
         project: args.project,
         // Cloud Scheduler runs in most Cloud Run regions (https://cloud.google.com/scheduler/docs/locations).
         region: args.region,
-        name: args.naming.name("generic", "backup-check"),
+        name: args.naming.name("generic", BACKUP_CHECK_NAME),
         description: "Runs the Firestore backup check (managed by Pulumi)",
         schedule: args.schedule ?? "17 * * * *",
         timeZone: "Etc/UTC",

@@ -4,7 +4,8 @@ import { Component } from "./shared/component";
 import { grantKey } from "./shared/grants";
 import { logicalKey } from "./shared/logical-name";
 import type { CommonArgs, EncryptionKey, Member } from "./shared/types";
-import { Problems } from "./shared/validation";
+import { integerRule, patternRule, Problems, type ProblemSink } from "./shared/validation";
+import { daysInSeconds, duration } from "./shared/durations";
 
 /** A composite index on one collection. */
 export interface FirestoreIndex {
@@ -30,12 +31,12 @@ export interface FirestoreIndex {
 export interface FirestoreBackups {
   /**
    * Daily backup kept this many days (1-98).
-   * @default undefined - no daily schedule
+   * @default - no daily schedule
    */
   readonly dailyRetentionDays?: number;
   /**
    * Weekly backup kept this many weeks (1-14).
-   * @default undefined - no weekly schedule
+   * @default - no weekly schedule
    */
   readonly weeklyRetentionWeeks?: number;
   /**
@@ -91,7 +92,7 @@ export interface FirestoreDatabaseArgs extends Omit<CommonArgs, "labels"> {
    * node_modules/@pulumi/gcp/types/input.d.ts, DatabaseCmekConfig). Fixed at creation: the provider
    * replaces the database when it changes (magic-modules mmv1/products/firestore/Database.yaml, cmekConfig
    * `immutable: true`), and a replaced database is a new, empty one — restore from a backup.
-   * @default undefined - a Google-managed key
+   * @default - a Google-managed key
    */
   readonly encryptionKey?: EncryptionKey;
 }
@@ -100,9 +101,45 @@ const ID = /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/;
 const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 export const DEFAULT_BACKUPS: FirestoreBackups = { dailyRetentionDays: 7, weeklyRetentionWeeks: 4 };
 
+/** The rules of single fields of {@link FirestoreDatabaseArgs}; the stack config applies them to its keys. */
+export const FIRESTORE_RULES = {
+  dailyRetentionDays: integerRule(1, 98, "an integer 1-98 (14 weeks)"),
+  weeklyRetentionWeeks: integerRule(1, 14),
+  collection: patternRule(ID, "a collection id"),
+  fieldPath: patternRule(FIELD_PATH, "a field path such as createdAt or a.b"),
+};
+
+/**
+ * Composite indexes: at least two fields (single-field indexes are automatic), each with exactly one of
+ * `order` or `arrayContains`, and each index once.
+ */
+export function checkIndexes(p: ProblemSink, indexes: readonly FirestoreIndex[]): void {
+  const seen = new Set<string>();
+  indexes.forEach((index, i) => {
+    p.check(
+      index.fields.length >= 2,
+      `indexes[${i}].fields`,
+      index.fields.length,
+      "at least 2 fields (single-field indexes are automatic)",
+    );
+    index.fields.forEach((f, j) =>
+      p.check(
+        (f.order !== undefined) !== (f.arrayContains === true),
+        `indexes[${i}].fields[${j}]`,
+        f,
+        "exactly one of order or arrayContains",
+      ),
+    );
+    const key = JSON.stringify([index.collection, index.scope ?? "collection", index.fields]);
+    p.check(!seen.has(key), `indexes[${i}]`, index.collection, "each index once");
+    seen.add(key);
+  });
+}
+
 /** Checks {@link FirestoreDatabaseArgs}; throws one `ValidationError` naming every problem. */
 export function validateFirestoreDatabaseArgs(args: FirestoreDatabaseArgs): void {
   const p = new Problems(`FirestoreDatabase "${args.name}"`);
+  const r = FIRESTORE_RULES;
   p.check(
     /^[a-z][a-z0-9-]{0,29}$/.test(args.name),
     "name",
@@ -116,53 +153,23 @@ export function validateFirestoreDatabaseArgs(args: FirestoreDatabaseArgs): void
     "a Firestore location such as asia-northeast3 or nam5",
   );
   const backups = args.backups === undefined ? DEFAULT_BACKUPS : args.backups;
-  if (backups) {
-    const d = backups.dailyRetentionDays;
-    const w = backups.weeklyRetentionWeeks;
-    if (d !== undefined)
-      p.check(
-        Number.isInteger(d) && d >= 1 && d <= 98,
-        "backups.dailyRetentionDays",
-        d,
-        "an integer 1-98 (14 weeks)",
-      );
-    if (w !== undefined) p.integer("backups.weeklyRetentionWeeks", w, 1, 14);
-  }
-  const seen = new Set<string>();
-  (args.indexes ?? []).forEach((index, i) => {
-    p.check(ID.test(index.collection), `indexes[${i}].collection`, index.collection, "a collection id");
-    p.check(
-      index.fields.length >= 2,
-      `indexes[${i}].fields`,
-      index.fields.length,
-      "at least 2 fields (single-field indexes are automatic)",
-    );
-    index.fields.forEach((f, j) => {
-      p.check(
-        FIELD_PATH.test(f.path),
-        `indexes[${i}].fields[${j}].path`,
-        f.path,
-        "a field path such as createdAt or a.b",
-      );
-      p.check(
-        (f.order !== undefined) !== (f.arrayContains === true),
-        `indexes[${i}].fields[${j}]`,
-        f,
-        "exactly one of order or arrayContains",
-      );
-    });
-    const key = JSON.stringify([index.collection, index.scope ?? "collection", index.fields]);
-    p.check(!seen.has(key), `indexes[${i}]`, index.collection, "each index once");
-    seen.add(key);
+  const { dailyRetentionDays: daily, weeklyRetentionWeeks: weekly } = backups ?? {};
+  if (daily !== undefined) p.rule("backups.dailyRetentionDays", daily, r.dailyRetentionDays);
+  if (weekly !== undefined) p.rule("backups.weeklyRetentionWeeks", weekly, r.weeklyRetentionWeeks);
+  const indexes = args.indexes ?? [];
+  indexes.forEach((index, i) => {
+    p.rule(`indexes[${i}].collection`, index.collection, r.collection);
+    index.fields.forEach((f, j) => p.rule(`indexes[${i}].fields[${j}].path`, f.path, r.fieldPath));
   });
+  checkIndexes(p, indexes);
   (args.ttlFields ?? []).forEach((ttl, i) => {
-    p.check(ID.test(ttl.collection), `ttlFields[${i}].collection`, ttl.collection, "a collection id");
-    p.check(FIELD_PATH.test(ttl.field), `ttlFields[${i}].field`, ttl.field, "a field path");
+    p.rule(`ttlFields[${i}].collection`, ttl.collection, r.collection);
+    p.rule(`ttlFields[${i}].field`, ttl.field, r.fieldPath);
   });
   p.throwIfAny();
 }
 
-const days = (n: number): string => `${n * 86400}s`;
+const days = (n: number): string => duration(daysInSeconds(n));
 
 /** The logical-name suffix of an index: every field with its order, and the scope. */
 function indexKey(index: FirestoreIndex): string {

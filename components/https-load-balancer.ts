@@ -10,10 +10,11 @@ import {
 } from "./cloud-armor-policy";
 import { grantKey } from "./shared/grants";
 import { logicalKey } from "./shared/logical-name";
-import { ROUTE_PATTERN, overlappingRoutes, withBarePrefixes } from "./shared/routes";
+import { ROUTE_RULE, overlappingRoutes, withBarePrefixes } from "./shared/routes";
 import { SECURITY_HEADERS } from "./shared/security-headers";
 import { componentLabels, type CommonArgs, type Member } from "./shared/types";
-import { Problems } from "./shared/validation";
+import { IAP_MEMBER } from "./shared/members";
+import { patternRule, Problems, rule, type ProblemSink } from "./shared/validation";
 import { StaticSite, validateStaticSiteArgs, type StaticSiteArgs } from "./static-site";
 
 /** A Cloud Run service behind the load balancer, in one or more regions (one serverless NEG each). */
@@ -22,7 +23,7 @@ export interface LoadBalancerBackend {
   readonly regions: readonly { readonly region: string; readonly service: pulumi.Input<string> }[];
   /**
    * IAP on this backend service (internal tools): only these members get through.
-   * @default undefined - public
+   * @default - public
    */
   readonly iapMembers?: readonly string[];
   /**
@@ -54,7 +55,7 @@ export interface CertificateOptions {
   readonly mode?: "managed" | "certificate-manager";
   /**
    * Domains the certificate covers; every served domain must be covered.
-   * @default domains
+   * @default - the served `domains`
    */
   readonly domains?: readonly string[];
 }
@@ -111,7 +112,7 @@ export interface HttpsLoadBalancerArgs extends CommonArgs {
   readonly logSampleRate?: number;
   /**
    * Response headers added to every response.
-   * @default SECURITY_HEADERS
+   * @default - SECURITY_HEADERS: HSTS, no sniffing, no framing, a strict referrer policy
    */
   readonly responseHeaders?: readonly string[];
   /**
@@ -131,28 +132,42 @@ export function certificateCovers(cert: string, host: string): boolean {
   return rest === cert.slice(2);
 }
 
-/** Checks {@link HttpsLoadBalancerArgs}; throws one `ValidationError` naming every problem. */
-export function validateHttpsLoadBalancerArgs(args: HttpsLoadBalancerArgs): void {
-  const p = new Problems(`HttpsLoadBalancer "${args.name}"`);
-  p.check(args.domains.length > 0, "domains", args.domains, "at least one domain");
-  args.domains.forEach((d, i) => {
-    p.check(
-      DOMAIN.test(d) && !d.startsWith("*."),
-      `domains[${i}]`,
-      d,
-      "a lowercase DNS name such as app.example.com",
-    );
-    p.check(args.domains.indexOf(d) === i, `domains[${i}]`, d, "each domain once");
-  });
-  const mode = args.certificates?.mode ?? "certificate-manager";
-  const certDomains = args.certificates?.domains ?? args.domains;
+/** What an unset field of {@link HttpsLoadBalancerArgs} means (the stack config's defaults too). */
+export const LOAD_BALANCER_DEFAULTS = {
+  certificateMode: "certificate-manager",
+  sslProfile: "MODERN",
+  logSampleRate: 1,
+  defaultBackend: "static",
+} as const;
+
+/** The rules of single fields of {@link HttpsLoadBalancerArgs}; the stack config applies them to its keys. */
+export const LOAD_BALANCER_RULES = {
+  /** A served hostname (4-253 characters, no wildcard). */
+  domain: rule<string>(
+    "a lowercase DNS name such as app.example.com",
+    (d) => DOMAIN.test(d) && !d.startsWith("*.") && d.length >= 4 && d.length <= 253,
+  ),
+  certificateDomain: patternRule(DOMAIN, "a DNS name, or *.name with certificate-manager"),
+  logSampleRate: rule<number>("a number from 0 to 1", (rate) => rate >= 0 && rate <= 1),
+  backendName: rule<string>(
+    'a name other than "static" (reserved for the static site)',
+    (name) => name !== LOAD_BALANCER_DEFAULTS.defaultBackend,
+  ),
+};
+
+/**
+ * Served domains and their certificates: each domain once, every served domain covered by a certificate
+ * domain, and wildcards only with Certificate Manager (compute managed certificates take none).
+ */
+export function checkCertificates(
+  p: ProblemSink,
+  domains: readonly string[],
+  certificates: CertificateOptions | undefined,
+): void {
+  domains.forEach((d, i) => p.check(domains.indexOf(d) === i, `domains[${i}]`, d, "each domain once"));
+  const mode = certificates?.mode ?? LOAD_BALANCER_DEFAULTS.certificateMode;
+  const certDomains = certificates?.domains ?? domains;
   certDomains.forEach((d, i) => {
-    p.check(
-      DOMAIN.test(d),
-      `certificates.domains[${i}]`,
-      d,
-      "a DNS name, or *.name with certificate-manager",
-    );
     if (d.startsWith("*."))
       p.check(
         mode === "certificate-manager",
@@ -161,7 +176,7 @@ export function validateHttpsLoadBalancerArgs(args: HttpsLoadBalancerArgs): void
         'a wildcard only with mode "certificate-manager"',
       );
   });
-  for (const d of args.domains) {
+  for (const d of domains) {
     p.check(
       certDomains.some((c) => certificateCovers(c, d)),
       "certificates.domains",
@@ -169,11 +184,46 @@ export function validateHttpsLoadBalancerArgs(args: HttpsLoadBalancerArgs): void
       `a certificate domain that covers ${d}`,
     );
   }
+}
+
+/** Checks {@link HttpsLoadBalancerArgs}; throws one `ValidationError` naming every problem. */
+export function validateHttpsLoadBalancerArgs(args: HttpsLoadBalancerArgs): void {
+  const p = new Problems(`HttpsLoadBalancer "${args.name}"`);
+  const rules = LOAD_BALANCER_RULES;
+  p.check(args.domains.length > 0, "domains", args.domains, "at least one domain");
+  args.domains.forEach((d, i) => p.rule(`domains[${i}]`, d, rules.domain));
+  (args.certificates?.domains ?? args.domains).forEach((d, i) =>
+    p.rule(`certificates.domains[${i}]`, d, rules.certificateDomain),
+  );
+  checkCertificates(p, args.domains, args.certificates);
+  checkRouting(p, args);
+  for (const [name, backend] of Object.entries(args.backends)) {
+    p.rule(`backends.${name}`, name, rules.backendName);
+    p.check(/^[a-z][a-z0-9-]{0,19}$/.test(name), `backends.${name}`, name, "1-20 of a-z 0-9 '-'");
+    p.check(backend.regions.length > 0, `backends.${name}.regions`, backend.regions, "at least one region");
+    const regions = backend.regions.map((r) => r.region);
+    regions.forEach((r, i) =>
+      p.check(regions.indexOf(r) === i, `backends.${name}.regions[${i}]`, r, "each region once"),
+    );
+    (backend.iapMembers ?? []).forEach((m, i) => p.rule(`backends.${name}.iapMembers[${i}]`, m, IAP_MEMBER));
+    if (backend.iapMembers)
+      p.check(backend.iapMembers.length > 0, `backends.${name}.iapMembers`, [], "at least one member");
+  }
+  p.rule("logSampleRate", args.logSampleRate ?? LOAD_BALANCER_DEFAULTS.logSampleRate, rules.logSampleRate);
+  p.throwIfAny();
+  // The children validate their own options; run them now so nothing is created when one is wrong.
+  validateCloudArmorPolicyArgs({ ...args, ...args.armor, name: `${args.name}-armor` });
+  if (args.staticSite)
+    validateStaticSiteArgs({ ...args, ...args.staticSite, name: "static", cdnFillServiceAgent: "x" });
+}
+
+/** Routes and the default backend: known targets, valid paths, no two routes on one path. */
+function checkRouting(p: Problems, args: HttpsLoadBalancerArgs): void {
   const hasStatic = args.staticSite !== null;
   const targets = new Set([...Object.keys(args.backends), ...(hasStatic ? ["static"] : [])]);
   const known = `one of ${[...targets].join(", ") || "(none)"}`;
   args.routes.forEach((r, i) => {
-    p.check(ROUTE_PATTERN.test(r.path), `routes[${i}].path`, r.path, "/exact or /prefix/*");
+    p.rule(`routes[${i}].path`, r.path, ROUTE_RULE);
     p.check(targets.has(r.backend), `routes[${i}].backend`, r.backend, known);
   });
   for (const [i, j] of overlappingRoutes(args.routes.map((r) => ({ path: r.path, target: r.backend })))) {
@@ -185,39 +235,8 @@ export function validateHttpsLoadBalancerArgs(args: HttpsLoadBalancerArgs): void
       `a path that does not overlap routes[${i}] (${a?.path} → ${a?.backend})`,
     );
   }
-  const defaultBackend = args.defaultBackend ?? "static";
+  const defaultBackend = args.defaultBackend ?? LOAD_BALANCER_DEFAULTS.defaultBackend;
   p.check(targets.has(defaultBackend), "defaultBackend", defaultBackend, known);
-  for (const [name, backend] of Object.entries(args.backends)) {
-    p.check(
-      name !== "static",
-      `backends.${name}`,
-      name,
-      'a name other than "static" (reserved for the static site)',
-    );
-    p.check(/^[a-z][a-z0-9-]{0,19}$/.test(name), `backends.${name}`, name, "1-20 of a-z 0-9 '-'");
-    p.check(backend.regions.length > 0, `backends.${name}.regions`, backend.regions, "at least one region");
-    const regions = backend.regions.map((r) => r.region);
-    regions.forEach((r, i) =>
-      p.check(regions.indexOf(r) === i, `backends.${name}.regions[${i}]`, r, "each region once"),
-    );
-    (backend.iapMembers ?? []).forEach((m, i) =>
-      p.check(
-        /^(group|user|domain):\S+$/.test(m),
-        `backends.${name}.iapMembers[${i}]`,
-        m,
-        "group:…, user:… or domain:…",
-      ),
-    );
-    if (backend.iapMembers)
-      p.check(backend.iapMembers.length > 0, `backends.${name}.iapMembers`, [], "at least one member");
-  }
-  const rate = args.logSampleRate ?? 1;
-  p.check(rate >= 0 && rate <= 1, "logSampleRate", rate, "a number from 0 to 1");
-  p.throwIfAny();
-  // The children validate their own options; run them now so nothing is created when one is wrong.
-  validateCloudArmorPolicyArgs({ ...args, ...args.armor, name: `${args.name}-armor` });
-  if (args.staticSite)
-    validateStaticSiteArgs({ ...args, ...args.staticSite, name: "static", cdnFillServiceAgent: "x" });
 }
 
 /**
@@ -291,7 +310,7 @@ export class HttpsLoadBalancer extends Component {
       {
         project: args.project,
         name: gcpName("tls"),
-        profile: args.sslProfile ?? "MODERN",
+        profile: args.sslProfile ?? LOAD_BALANCER_DEFAULTS.sslProfile,
         minTlsVersion: "TLS_1_2",
       },
       parent,
@@ -304,7 +323,11 @@ export class HttpsLoadBalancer extends Component {
         ...args,
         ...args.armor,
         name: `${args.name}-armor`,
-        methodEnforcement: methodEnforcementScope(args.backends, routes, args.defaultBackend ?? "static"),
+        methodEnforcement: methodEnforcementScope(
+          args.backends,
+          routes,
+          args.defaultBackend ?? LOAD_BALANCER_DEFAULTS.defaultBackend,
+        ),
       },
       parent,
     );
@@ -366,7 +389,7 @@ export class HttpsLoadBalancer extends Component {
           protocol: "HTTPS",
           backends: negs.map((neg) => ({ group: neg.id })),
           securityPolicy: this.armor.selfLink,
-          logConfig: { enable: true, sampleRate: args.logSampleRate ?? 1 },
+          logConfig: { enable: true, sampleRate: args.logSampleRate ?? LOAD_BALANCER_DEFAULTS.logSampleRate },
           customResponseHeaders: headers,
           // Explicit on public backends too: an omitted `iap` block diffs on every update in some provider
           // versions (hashicorp/terraform-provider-google#29069, fixed in 7.46.1 by magic-modules#18840).
@@ -389,7 +412,7 @@ export class HttpsLoadBalancer extends Component {
     const byBackend = new Map<string, string[]>();
     for (const route of routes)
       byBackend.set(route.backend, [...(byBackend.get(route.backend) ?? []), route.path]);
-    const defaultService = target(args.defaultBackend ?? "static");
+    const defaultService = target(args.defaultBackend ?? LOAD_BALANCER_DEFAULTS.defaultBackend);
 
     this.urlMap = new gcp.compute.URLMap(
       name,

@@ -58,7 +58,7 @@ export interface KeySpec {
   /**
    * Locations the key exists in, one key per location in that location's ring. A key must be in the
    * location of the data it protects (a secret's replicas: one per replica region; Firestore `nam5`: `us`).
-   * @default [region]
+   * @default - `[region]`
    */
   readonly locations?: readonly string[];
   /**

@@ -93,12 +93,12 @@ export interface NetworkArgs extends CommonArgs {
    * Cloud NAT in every subnet region, for the internet egress of services that send all traffic through
    * the VPC (`egress: "all-traffic"`); `null` creates none. Services with the default
    * `private-ranges-only` egress reach the internet without it.
-   * @default {} - NAT with addresses Cloud NAT allocates, errors logged
+   * @default - NAT with addresses Cloud NAT allocates, errors logged
    */
   readonly nat?: NatConfig | null;
   /**
    * Private services access (the allocated range and the Service Networking peering Memorystore needs).
-   * @default null - none
+   * @default - none
    */
   readonly privateServiceAccess?: PrivateServiceAccessConfig | null;
   /**

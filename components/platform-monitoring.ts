@@ -13,7 +13,7 @@ import { SECURITY_METRICS, securityFilter } from "./monitoring/security-metrics"
 import { Component } from "./shared/component";
 import { LOG_METRIC_PROPAGATION, propagationWait } from "./shared/propagation";
 import { componentLabels, type CommonArgs } from "./shared/types";
-import { Problems } from "./shared/validation";
+import { patternRule, Problems, rule, type ProblemSink } from "./shared/validation";
 
 /** A billing budget for the environment's project. */
 export interface BudgetArgs {
@@ -47,13 +47,13 @@ export interface PlatformMonitoringArgs extends Omit<CommonArgs, "region"> {
    * routine: reading secret versions (every `pulumi refresh` of a `SecretVersion`) and IAM, audit-config,
    * role, network, firewall and bucket-IAM changes (every `pulumi up`, feature stacks' grants included)
    * do not alert. Key creation still does.
-   * @default [] - every change alerts
+   * @default - every change alerts
    */
   readonly deployers?: readonly string[];
   /**
    * The Firestore database whose backups are checked hourly (`FirestoreBackupCheck`), with an alert when
    * no recent backup has been confirmed for `BACKUP_ALERT_HOURS`.
-   * @default undefined - no backup check
+   * @default - no backup check
    */
   readonly backupCheck?: {
     /** The database id. */
@@ -70,7 +70,7 @@ export interface PlatformMonitoringArgs extends Omit<CommonArgs, "region"> {
   };
   /**
    * A budget with 50/90/100 % actual and 100 % forecast thresholds, to the ticket channels.
-   * @default undefined - no budget
+   * @default - no budget
    */
   readonly budget?: BudgetArgs;
   /**
@@ -80,54 +80,45 @@ export interface PlatformMonitoringArgs extends Omit<CommonArgs, "region"> {
   readonly projectNumber?: pulumi.Input<string>;
 }
 
+/** The budget's currency when {@link BudgetArgs.currency} is left out. */
+export const DEFAULT_CURRENCY = "USD";
+
 const BILLING_ACCOUNT = /^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/;
 
-/** Checks {@link PlatformMonitoringArgs}; throws one `ValidationError` naming every problem. */
-export function validatePlatformMonitoringArgs(args: PlatformMonitoringArgs): void {
-  const p = new Problems("PlatformMonitoring");
-  const names = Object.keys(args.channels);
-  for (const [name, spec] of Object.entries(args.channels)) {
-    p.check(
-      /^[a-z][a-z0-9-]{0,39}$/.test(name),
-      `channels.${name}`,
-      name,
-      "1-40 of a-z 0-9 '-', starting with a letter",
-    );
-    if (spec.type === "email")
-      p.check(
-        /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/.test(spec.address),
-        `channels.${name}.address`,
-        spec.address,
-        "an email address",
-      );
-    if (spec.type === "slack") {
-      p.check(
-        /^#[a-z0-9_-]{1,80}$/.test(spec.channel),
-        `channels.${name}.channel`,
-        spec.channel,
-        "a Slack channel such as #alerts",
-      );
-      p.check(spec.token !== undefined, `channels.${name}`, "no token", "a Slack token (a Pulumi secret)");
-    }
-    if (spec.type === "pagerduty")
-      p.check(
-        spec.serviceKey !== undefined,
-        `channels.${name}`,
-        "no service key",
-        "a PagerDuty service key (a Pulumi secret)",
-      );
-    if (spec.type === "webhook")
-      p.check(/^https:\/\/\S+$/.test(spec.url), `channels.${name}.url`, spec.url, "an https URL");
-  }
+/** The rules of single fields of {@link PlatformMonitoringArgs}; the stack config applies them to its keys. */
+export const MONITORING_RULES = {
+  channelName: patternRule(/^[a-z][a-z0-9-]{0,39}$/, "1-40 of a-z 0-9 '-', starting with a letter"),
+  email: patternRule(/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/, "an email address"),
+  slackChannel: patternRule(/^#[a-z0-9_-]{1,80}$/, "a Slack channel such as #alerts"),
+  webhookUrl: patternRule(/^https:\/\/\S+$/, "an https URL"),
+  /** A channel list of the routing. */
+  routed: rule<readonly unknown[]>(
+    "at least one channel (every alert must reach someone)",
+    (list) => list.length > 0,
+  ),
+  deployer: patternRule(
+    /^[^@\s:]+@[^@\s]+\.[a-z]{2,}$/,
+    "an email such as deployer@project.iam.gserviceaccount.com (no serviceAccount: prefix)",
+  ),
+  billingAccount: patternRule(BILLING_ACCOUNT, "a billing account id such as 012345-6789AB-CDEF01"),
+  amount: rule<number>("whole currency units above 0", (a) => Number.isInteger(a) && a > 0),
+  currency: patternRule(/^[A-Z]{3}$/, "an ISO 4217 code such as USD"),
+};
+
+/** The credential a channel type needs (a Pulumi secret), and how its absence reads. */
+export const CHANNEL_CREDENTIALS = {
+  slack: { missing: "no token", allowed: "a Slack token (a Pulumi secret)" },
+  pagerduty: { missing: "no service key", allowed: "a PagerDuty service key (a Pulumi secret)" },
+} as const;
+
+/** Every routed channel name is a configured channel. */
+export function checkRoutedChannels(
+  p: ProblemSink,
+  names: readonly string[],
+  routing: { readonly page?: readonly string[]; readonly ticket: readonly string[] },
+): void {
   for (const urgency of ["page", "ticket"] as const) {
-    const routed = args.routing[urgency];
-    p.check(
-      routed.length > 0,
-      `routing.${urgency}`,
-      routed,
-      "at least one channel (every alert must reach someone)",
-    );
-    routed.forEach((n, i) =>
+    (routing[urgency] ?? []).forEach((n, i) =>
       p.check(
         names.includes(n),
         `routing.${urgency}[${i}]`,
@@ -136,29 +127,32 @@ export function validatePlatformMonitoringArgs(args: PlatformMonitoringArgs): vo
       ),
     );
   }
-  (args.deployers ?? []).forEach((email, i) =>
-    p.check(
-      /^[^@\s:]+@[^@\s]+\.[a-z]{2,}$/.test(email),
-      `deployers[${i}]`,
-      email,
-      "an email such as deployer@project.iam.gserviceaccount.com (no serviceAccount: prefix)",
-    ),
-  );
+}
+
+/** Checks {@link PlatformMonitoringArgs}; throws one `ValidationError` naming every problem. */
+export function validatePlatformMonitoringArgs(args: PlatformMonitoringArgs): void {
+  const p = new Problems("PlatformMonitoring");
+  const r = MONITORING_RULES;
+  for (const [name, spec] of Object.entries(args.channels)) {
+    p.rule(`channels.${name}`, name, r.channelName);
+    if (spec.type === "email") p.rule(`channels.${name}.address`, spec.address, r.email);
+    if (spec.type === "slack") p.rule(`channels.${name}.channel`, spec.channel, r.slackChannel);
+    if (spec.type === "webhook") p.rule(`channels.${name}.url`, spec.url, r.webhookUrl);
+    const credential =
+      spec.type === "slack" ? spec.token : spec.type === "pagerduty" ? spec.serviceKey : undefined;
+    if (spec.type === "slack" || spec.type === "pagerduty") {
+      const { missing, allowed } = CHANNEL_CREDENTIALS[spec.type];
+      p.check(credential !== undefined, `channels.${name}`, missing, allowed);
+    }
+  }
+  p.rule("routing.page", args.routing.page, r.routed);
+  p.rule("routing.ticket", args.routing.ticket, r.routed);
+  checkRoutedChannels(p, Object.keys(args.channels), args.routing);
+  (args.deployers ?? []).forEach((email, i) => p.rule(`deployers[${i}]`, email, r.deployer));
   if (args.budget) {
-    p.check(
-      BILLING_ACCOUNT.test(args.budget.billingAccount),
-      "budget.billingAccount",
-      args.budget.billingAccount,
-      "a billing account id such as 012345-6789AB-CDEF01",
-    );
-    p.check(
-      Number.isInteger(args.budget.amount) && args.budget.amount > 0,
-      "budget.amount",
-      args.budget.amount,
-      "whole currency units above 0",
-    );
-    const currency = args.budget.currency ?? "USD";
-    p.check(/^[A-Z]{3}$/.test(currency), "budget.currency", currency, "an ISO 4217 code such as USD");
+    p.rule("budget.billingAccount", args.budget.billingAccount, r.billingAccount);
+    p.rule("budget.amount", args.budget.amount, r.amount);
+    p.rule("budget.currency", args.budget.currency ?? DEFAULT_CURRENCY, r.currency);
   }
   p.throwIfAny();
 }
@@ -393,7 +387,7 @@ export class PlatformMonitoring extends Component {
           budgetFilter: { projects: [pulumi.interpolate`projects/${number}`], calendarPeriod: "MONTH" },
           amount: {
             specifiedAmount: {
-              currencyCode: args.budget.currency ?? "USD",
+              currencyCode: args.budget.currency ?? DEFAULT_CURRENCY,
               units: String(args.budget.amount),
             },
           },

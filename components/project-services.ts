@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
-import { Problems } from "./shared/validation";
+import { patternRule, Problems, type ProblemSink } from "./shared/validation";
 
 /** Arguments of {@link ProjectServices}. */
 export interface ProjectServicesArgs {
@@ -12,32 +12,47 @@ export interface ProjectServicesArgs {
   /**
    * APIs whose Google-managed service agent must exist before use (e.g. `iap.googleapis.com` for IAP on
    * Cloud Run). Each must also be in `apis`.
-   * @default [] - no service agents are created
+   * @default - no service agents are created
    */
   readonly serviceAgents?: readonly string[];
 }
 
-const API_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.googleapis\.com$/;
+/** An API's service name; the stack config applies this rule to `apis` too. */
+export const API_RULE = patternRule(
+  /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.googleapis\.com$/,
+  "a service name like run.googleapis.com",
+);
+
+/**
+ * Each API once, and no two APIs whose resources would share a logical name (`a.b.googleapis.com` and
+ * `a-b.googleapis.com`). `path` names where the i-th API comes from.
+ */
+export function checkApiList(
+  p: ProblemSink,
+  apis: readonly string[],
+  path: (i: number) => string = (i) => `apis[${i}]`,
+): void {
+  const seen = new Set<string>();
+  const keys = new Set<string>();
+  apis.forEach((api, i) => {
+    if (p.check(!seen.has(api), path(i), api, "each API once"))
+      p.check(
+        !keys.has(apiKey(api)),
+        path(i),
+        api,
+        `an API whose resource name (${apiKey(api)}) is not already taken`,
+      );
+    seen.add(api);
+    keys.add(apiKey(api));
+  });
+}
 
 /** Checks {@link ProjectServicesArgs}; throws one `ValidationError` naming every problem. */
 export function validateProjectServicesArgs(args: ProjectServicesArgs): void {
   const problems = new Problems("ProjectServices");
-  const seen = new Set<string>();
-  const keys = new Set<string>();
-  args.apis.forEach((api, i) => {
-    problems.check(API_PATTERN.test(api), `apis[${i}]`, api, "a service name like run.googleapis.com");
-    problems.check(!seen.has(api), `apis[${i}]`, api, "each API once");
-    if (!seen.has(api)) {
-      problems.check(
-        !keys.has(apiKey(api)),
-        `apis[${i}]`,
-        api,
-        `an API whose resource name (${apiKey(api)}) is not already taken`,
-      );
-    }
-    seen.add(api);
-    keys.add(apiKey(api));
-  });
+  args.apis.forEach((api, i) => problems.rule(`apis[${i}]`, api, API_RULE));
+  checkApiList(problems, args.apis);
+  const seen = new Set(args.apis);
   (args.serviceAgents ?? []).forEach((api, i) =>
     problems.check(
       seen.has(api),

@@ -67,7 +67,7 @@ export interface RedisNetwork {
   readonly connection: pulumi.Resource;
   /**
    * The allocated range the instance takes its addresses from (`Network.privateServiceAccess.rangeName`).
-   * @default undefined - any range allocated to the connection
+   * @default - any range allocated to the connection
    */
   readonly rangeName?: pulumi.Input<string>;
 }
@@ -106,29 +106,29 @@ export interface RedisCacheArgs extends CommonArgs {
   readonly maxmemoryPolicy?: MaxmemoryPolicy;
   /**
    * Weekly maintenance window (UTC). Without one, Google picks the time.
-   * @default { day: "SUNDAY", hour: 18 } - 03:00 Monday in Seoul
+   * @default - `{ day: "SUNDAY", hour: 18 }` (UTC): 03:00 Monday in Seoul
    */
   readonly maintenanceWindow?: MaintenanceWindow;
   /**
    * RDB snapshots: a period, or `"off"`. Snapshots let a Standard instance recover its data after losing
    * both nodes; a Basic cache is refilled from Firestore instead.
-   * @default "TWELVE_HOURS" on STANDARD_HA, "off" on BASIC
+   * @default - `"TWELVE_HOURS"` on STANDARD_HA, `"off"` on BASIC
    */
   readonly persistence?: RdbPeriod | "off";
   /**
    * Customer-managed key for data at rest, in the instance's region (`KmsKeys.key("redis")`). Fixed at
    * creation: adding, removing or changing it replaces the instance (an empty cache).
-   * @default undefined - a Google-managed key
+   * @default - a Google-managed key
    */
   readonly encryptionKey?: EncryptionKey;
   /**
    * Regions holding replicas of the AUTH secret.
-   * @default [region]
+   * @default - `[region]`
    */
   readonly authSecretReplicas?: readonly string[];
   /**
    * Customer-managed keys of the AUTH secret's replicas, by location (`SecretSetArgs.encryptionKeys`).
-   * @default undefined - Google-managed keys
+   * @default - Google-managed keys
    */
   readonly authSecretKeys?: Readonly<Record<string, EncryptionKey>>;
   /**

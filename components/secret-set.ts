@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Component } from "./shared/component";
 import { grantKey } from "./shared/grants";
 import { componentLabels, type CommonArgs, type EncryptionKey, type Member } from "./shared/types";
-import { Problems } from "./shared/validation";
+import { patternRule, Problems, rule, type ProblemSink } from "./shared/validation";
 
 /** One declared secret. */
 export interface SecretSpec {
@@ -14,7 +14,7 @@ export interface SecretSpec {
   readonly description?: string;
   /**
    * Regions that hold replicas (user-managed replication).
-   * @default [region]
+   * @default - the set's `region`
    */
   readonly replicaLocations?: readonly string[];
 }
@@ -32,13 +32,13 @@ export interface SecretSetArgs extends CommonArgs {
   readonly values?: Readonly<Record<string, pulumi.Input<string>>>;
   /**
    * Regions replicas may live in; every `replicaLocations` entry must be one of them.
-   * @default [region]
+   * @default - only the set's `region`
    */
   readonly allowedRegions?: readonly string[];
   /**
    * Reference secrets another stack owns (a feature environment uses staging's) instead of creating them:
    * secret resource names by secret name. Only `grantAccess` is then available.
-   * @default undefined - the secrets are created here
+   * @default - the secrets are created here
    */
   readonly existingIds?: pulumi.Input<Record<string, string>>;
   /**
@@ -55,22 +55,27 @@ export interface SecretSetArgs extends CommonArgs {
    * Customer-managed keys by location: each replica is encrypted with the key of its own location
    * (`replicas[].customerManagedEncryption`), so every replica location of every secret needs one
    * (`KmsKeys.key("secrets", location)`). The secrets are created after the keys' grants.
-   * @default undefined - Google-managed keys
+   * @default - Google-managed keys
    */
   readonly encryptionKeys?: Readonly<Record<string, EncryptionKey>>;
 }
 
-const SECRET_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+/** The rules of single fields of {@link SecretSetArgs}; the stack config applies them to its keys. */
+export const SECRET_SET_RULES = {
+  /** A secret's name (the key under `secrets`). */
+  name: patternRule(/^[a-z][a-z0-9-]{0,39}$/, "1-40 of a-z 0-9 '-', starting with a letter"),
+  replicaLocations: rule<readonly string[]>("at least one region", (list) => list.length > 0),
+};
 
-/** Checks {@link SecretSetArgs}; throws one `ValidationError` naming every problem. */
-export function validateSecretSetArgs(args: SecretSetArgs): void {
-  const p = new Problems("SecretSet");
-  const allowed = args.allowedRegions ?? [args.region];
-  for (const [name, spec] of Object.entries(args.secrets)) {
-    p.check(SECRET_NAME.test(name), `secrets.${name}`, name, "1-40 of a-z 0-9 '-', starting with a letter");
-    const replicas = spec.replicaLocations ?? [args.region];
-    p.check(replicas.length > 0, `secrets.${name}.replicaLocations`, replicas, "at least one region");
-    replicas.forEach((r, i) =>
+/** Replicas only in the allowed regions (`allowed`; a secret without `replicaLocations` uses `region`). */
+export function checkReplicaLocations(
+  p: ProblemSink,
+  secrets: Readonly<Record<string, SecretSpec>>,
+  region: string,
+  allowed: readonly string[],
+): void {
+  for (const [name, spec] of Object.entries(secrets)) {
+    (spec.replicaLocations ?? [region]).forEach((r, i) =>
       p.check(
         allowed.includes(r),
         `secrets.${name}.replicaLocations[${i}]`,
@@ -79,6 +84,17 @@ export function validateSecretSetArgs(args: SecretSetArgs): void {
       ),
     );
   }
+}
+
+/** Checks {@link SecretSetArgs}; throws one `ValidationError` naming every problem. */
+export function validateSecretSetArgs(args: SecretSetArgs): void {
+  const p = new Problems("SecretSet");
+  for (const [name, spec] of Object.entries(args.secrets)) {
+    p.rule(`secrets.${name}`, name, SECRET_SET_RULES.name);
+    const replicas = spec.replicaLocations ?? [args.region];
+    p.rule(`secrets.${name}.replicaLocations`, replicas, SECRET_SET_RULES.replicaLocations);
+  }
+  checkReplicaLocations(p, args.secrets, args.region, args.allowedRegions ?? [args.region]);
   if (args.encryptionKeys !== undefined) {
     const keyed = Object.keys(args.encryptionKeys);
     for (const [name, spec] of Object.entries(args.secrets)) {

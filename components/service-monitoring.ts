@@ -2,10 +2,12 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { isProbePath, PROBE_PATH_RULE } from "./cloud-run-service";
 import { alertDocumentation } from "./monitoring/alert-docs";
-import { burnRateFilter, burnRateWindows, type Urgency } from "./monitoring/burn-rate";
+import { alertWindows, burnRateFilter, type Urgency } from "./monitoring/burn-rate";
 import { Component } from "./shared/component";
 import { componentLabels, type CommonArgs } from "./shared/types";
-import { Problems } from "./shared/validation";
+import { MONITORING_RULES } from "./platform-monitoring";
+import { integerRule, oneOfRule, Problems, rule } from "./shared/validation";
+import { SECONDS_PER_DAY, SECONDS_PER_HOUR, duration } from "./shared/durations";
 
 /** The service levels of one service. */
 export interface ServiceLevels {
@@ -69,18 +71,18 @@ export interface ServiceMonitoringArgs extends Omit<CommonArgs, "region">, Servi
    * Every region the service runs in, `location` first, each with its Cloud Run service's name (the
    * same name in every region). With more than one, the service is monitored as one custom service
    * whose SLOs count requests in all of them: a `CLOUD_RUN` basic service names a single location.
-   * @default [{ location, service: cloudRunService }]
+   * @default - `location` alone, with `cloudRunService`
    */
   readonly regions?: readonly { readonly location: string; readonly service: pulumi.Input<string> }[];
   /**
    * The load balancer's backend service for this Cloud Run service: adds an availability SLO measured at
    * the load balancer.
-   * @default undefined - no load-balancer SLO
+   * @default - no load-balancer SLO
    */
   readonly backendServiceName?: pulumi.Input<string>;
   /**
    * An uptime check from outside, with alerts on failures and certificate expiry.
-   * @default undefined - no uptime check
+   * @default - no uptime check
    */
   readonly uptime?: UptimeCheck;
   /** Alert routing. */
@@ -110,58 +112,55 @@ export const CERT_EXPIRY_DAYS = 14;
 /** A share as a percentage for display: 0.999 → "99.9". */
 const percent = (share: number): string => String(Number((share * 100).toFixed(4)));
 
+/** The service levels when {@link ServiceLevels} leaves them out (the stack config's defaults too). */
+export const SERVICE_LEVEL_DEFAULTS: Required<ServiceLevels> = {
+  availabilityGoal: 0.999,
+  latencyGoal: 0.95,
+  latencyThresholdMs: 200,
+  periodDays: 30,
+};
+
+/** An uptime check's settings when {@link UptimeCheck} leaves them out. */
+export const UPTIME_DEFAULTS = { periodSeconds: 60, regions: DEFAULT_UPTIME_REGIONS } as const;
+
+/** The rules of single fields of {@link ServiceMonitoringArgs}; the stack config applies them to its keys. */
+export const SERVICE_MONITORING_RULES = {
+  /** `availabilityGoal` and `latencyGoal`. */
+  goal: rule<number>("a share between 0 and 1, exclusive (e.g. 0.999)", (g) => g > 0 && g < 1),
+  latencyThresholdMs: rule<number>("milliseconds above 0 (at most 60000)", (t) => t > 0 && t <= 60_000),
+  periodDays: integerRule(1, 30, "whole days 1-30"),
+  uptimePeriodSeconds: oneOfRule<number>(UPTIME_PERIODS),
+  uptimeRegions: rule<readonly string[]>("at least three checker regions", (r) => r.length >= 3),
+  uptimeRegion: oneOfRule<string>(UPTIME_REGIONS),
+  uptimePath: rule<string>(PROBE_PATH_RULE, isProbePath),
+};
+
 /** Checks {@link ServiceMonitoringArgs}; throws one `ValidationError` naming every problem. */
 export function validateServiceMonitoringArgs(args: ServiceMonitoringArgs): void {
   const p = new Problems(`ServiceMonitoring "${args.name}"`);
-  for (const key of ["availabilityGoal", "latencyGoal"] as const) {
-    const goal = args[key];
-    if (goal !== undefined)
-      p.check(goal > 0 && goal < 1, key, goal, "a share between 0 and 1, exclusive (e.g. 0.999)");
-  }
-  const threshold = args.latencyThresholdMs ?? 200;
-  p.check(
-    threshold > 0 && threshold <= 60_000,
-    "latencyThresholdMs",
-    threshold,
-    "milliseconds above 0 (at most 60000)",
-  );
-  const period = args.periodDays ?? 30;
-  p.check(Number.isInteger(period) && period >= 1 && period <= 30, "periodDays", period, "whole days 1-30");
-  p.check(
-    args.routing.page.length > 0,
-    "routing.page",
-    [],
-    "at least one channel (every alert must reach someone)",
-  );
-  p.check(
-    args.routing.ticket.length > 0,
-    "routing.ticket",
-    [],
-    "at least one channel (every alert must reach someone)",
-  );
+  const r = SERVICE_MONITORING_RULES;
+  const d = SERVICE_LEVEL_DEFAULTS;
+  p.rule("availabilityGoal", args.availabilityGoal ?? d.availabilityGoal, r.goal);
+  p.rule("latencyGoal", args.latencyGoal ?? d.latencyGoal, r.goal);
+  p.rule("latencyThresholdMs", args.latencyThresholdMs ?? d.latencyThresholdMs, r.latencyThresholdMs);
+  p.rule("periodDays", args.periodDays ?? d.periodDays, r.periodDays);
+  p.rule("routing.page", args.routing.page, MONITORING_RULES.routed);
+  p.rule("routing.ticket", args.routing.ticket, MONITORING_RULES.routed);
   if (args.uptime) {
     const u = args.uptime;
-    p.check(isProbePath(u.path), "uptime.path", u.path, PROBE_PATH_RULE);
-    const every = u.periodSeconds ?? 60;
-    p.check(
-      (UPTIME_PERIODS as readonly number[]).includes(every),
-      "uptime.periodSeconds",
-      every,
-      `one of ${UPTIME_PERIODS.join(", ")}`,
-    );
-    const regions = u.regions ?? DEFAULT_UPTIME_REGIONS;
-    p.check(regions.length >= 3, "uptime.regions", regions, "at least three checker regions");
-    regions.forEach((r, i) =>
-      p.check(UPTIME_REGIONS.includes(r), `uptime.regions[${i}]`, r, `one of ${UPTIME_REGIONS.join(", ")}`),
-    );
+    p.rule("uptime.path", u.path, r.uptimePath);
+    p.rule("uptime.periodSeconds", u.periodSeconds ?? UPTIME_DEFAULTS.periodSeconds, r.uptimePeriodSeconds);
+    const regions = u.regions ?? UPTIME_DEFAULTS.regions;
+    p.rule("uptime.regions", regions, r.uptimeRegions);
+    regions.forEach((region, i) => p.rule(`uptime.regions[${i}]`, region, r.uptimeRegion));
   }
   const regions = args.regions ?? [];
   if (regions.length > 0)
     p.check(
       regions[0]?.location === args.location &&
-        new Set(regions.map((r) => r.location)).size === regions.length,
+        new Set(regions.map((x) => x.location)).size === regions.length,
       "regions",
-      regions.map((r) => r.location),
+      regions.map((x) => x.location),
       `distinct regions, the first being location (${args.location})`,
     );
   p.throwIfAny();
@@ -196,8 +195,8 @@ export class ServiceMonitoring extends Component {
       ...(urgencyOf(urgency) === "page" ? args.routing.page : args.routing.ticket),
     ];
     const labels = { ...componentLabels(args.labels, "monitoring"), service: args.name };
-    const periodDays = args.periodDays ?? 30;
-    const thresholdMs = args.latencyThresholdMs ?? 200;
+    const periodDays = args.periodDays ?? SERVICE_LEVEL_DEFAULTS.periodDays;
+    const thresholdMs = args.latencyThresholdMs ?? SERVICE_LEVEL_DEFAULTS.latencyThresholdMs;
 
     const regions = args.regions ?? [{ location: args.location, service: args.cloudRunService }];
     const locations = regions.map((r) => r.location);
@@ -266,7 +265,7 @@ export class ServiceMonitoring extends Component {
       return { id, goal, periodDays, name: created.name };
     };
 
-    const availability = args.availabilityGoal ?? 0.999;
+    const availability = args.availabilityGoal ?? SERVICE_LEVEL_DEFAULTS.availabilityGoal;
     const slos: SloSummary[] = [
       slo("availability", availability, `${args.name}: ${percent(availability)}% of requests without 5xx`, {
         goodTotalRatio: {
@@ -276,8 +275,8 @@ export class ServiceMonitoring extends Component {
       }),
       slo(
         "latency",
-        args.latencyGoal ?? 0.95,
-        `${args.name}: ${percent(args.latencyGoal ?? 0.95)}% of requests under ${thresholdMs} ms`,
+        args.latencyGoal ?? SERVICE_LEVEL_DEFAULTS.latencyGoal,
+        `${args.name}: ${percent(args.latencyGoal ?? SERVICE_LEVEL_DEFAULTS.latencyGoal)}% of requests under ${thresholdMs} ms`,
         {
           distributionCut: {
             distributionFilter: pulumi.interpolate`metric.type="run.googleapis.com/request_latencies" AND ${run}`,
@@ -307,9 +306,7 @@ export class ServiceMonitoring extends Component {
     const policies: gcp.monitoring.AlertPolicy[] = [];
     const logQuery = pulumi.interpolate`${run} AND httpRequest.status>=500`;
     for (const s of slos) {
-      // A burn-rate threshold of 1 or less would fire while the budget lasts the period: with short
-      // periods (a few days) such window pairs are left out rather than alerting on normal spending.
-      for (const w of burnRateWindows(periodDays).filter((x) => x.threshold > 1)) {
+      for (const w of alertWindows(periodDays)) {
         const urgency = urgencyOf(w.urgency);
         const condition = (seconds: number) => ({
           displayName: `${s.id} burn rate over ${seconds / 60} min > ${w.threshold}`,
@@ -326,19 +323,19 @@ export class ServiceMonitoring extends Component {
             `${name}-${s.id}-${w.id}`,
             {
               project: args.project,
-              displayName: `[${urgency}] ${args.name} ${s.id}: ${w.budgetShare * 100}% of the error budget in ${w.longWindowSeconds / 3600} h`,
+              displayName: `[${urgency}] ${args.name} ${s.id}: ${w.budgetShare * 100}% of the error budget in ${w.longWindowSeconds / SECONDS_PER_HOUR} h`,
               combiner: "AND",
               enabled: true,
               severity: urgency === "page" ? "CRITICAL" : "WARNING",
               conditions: [condition(w.longWindowSeconds), condition(w.shortWindowSeconds)],
               notificationChannels: this.channelsFor(urgency),
-              alertStrategy: { autoClose: "86400s" },
+              alertStrategy: { autoClose: duration(SECONDS_PER_DAY) },
               userLabels: { ...labels, slo: s.id, urgency },
               documentation: {
                 mimeType: "text/markdown",
                 content: pulumi.all([logQuery, args.project]).apply(([q, project]) =>
                   alertDocumentation({
-                    what: `${args.name} is spending its ${s.id} error budget ${w.threshold}× faster than the SLO allows (goal ${s.goal}, ${periodDays} days): at this rate ${w.budgetShare * 100}% of the budget is gone in ${w.longWindowSeconds / 3600} h.`,
+                    what: `${args.name} is spending its ${s.id} error budget ${w.threshold}× faster than the SLO allows (goal ${s.goal}, ${periodDays} days): at this rate ${w.budgetShare * 100}% of the budget is gone in ${w.longWindowSeconds / SECONDS_PER_HOUR} h.`,
                     checks: [
                       "Was there a deploy in the last hour? Roll back first: `npm run ops -- release rollback`.",
                       s.id === "latency"
@@ -366,8 +363,8 @@ export class ServiceMonitoring extends Component {
           project: args.project,
           displayName: `${args.name}: https://${u.host}${u.path}`,
           timeout: "10s",
-          period: `${u.periodSeconds ?? 60}s`,
-          selectedRegions: [...(u.regions ?? DEFAULT_UPTIME_REGIONS)],
+          period: duration(u.periodSeconds ?? UPTIME_DEFAULTS.periodSeconds),
+          selectedRegions: [...(u.regions ?? UPTIME_DEFAULTS.regions)],
           httpCheck: {
             path: u.path,
             port: 443,

@@ -6,7 +6,8 @@ import { uniqueBucketName } from "./shared/bucket-name";
 import { grantKey } from "./shared/grants";
 import { SECURITY_HEADERS } from "./shared/security-headers";
 import { componentLabels, type CommonArgs, type Member } from "./shared/types";
-import { Problems } from "./shared/validation";
+import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from "./shared/durations";
+import { integerRule, patternRule, Problems, type ProblemSink } from "./shared/validation";
 
 /** CORS of the asset bucket. */
 export interface StaticSiteCors {
@@ -54,12 +55,12 @@ export interface StaticSiteArgs extends CommonArgs {
   readonly name: string;
   /**
    * Bucket location (a region or multi-region).
-   * @default region
+   * @default - the site's `region`
    */
   readonly location?: string;
   /**
    * CORS of the bucket.
-   * @default undefined - no CORS
+   * @default - no CORS
    */
   readonly cors?: StaticSiteCors;
   /**
@@ -79,7 +80,7 @@ export interface StaticSiteArgs extends CommonArgs {
   readonly cdn?: CdnSettings;
   /**
    * Response headers added to every asset.
-   * @default SECURITY_HEADERS
+   * @default - SECURITY_HEADERS: HSTS, no sniffing, no framing, a strict referrer policy
    */
   readonly responseHeaders?: readonly string[];
   /**
@@ -99,7 +100,7 @@ export interface StaticSiteArgs extends CommonArgs {
   readonly notFoundPage?: string;
   /**
    * A `CLOUD_ARMOR_EDGE` security policy (its id) evaluated before the CDN cache for every request.
-   * @default undefined - none
+   * @default - none
    */
   readonly edgeSecurityPolicy?: pulumi.Input<string>;
 }
@@ -109,9 +110,42 @@ export function toBase64Url(base64: string): string {
   return base64.replace(/\+/g, "-").replace(/\//g, "_");
 }
 
+/** Cloud CDN's settings when {@link StaticSiteArgs.cdn} leaves them out. */
+export const CDN_DEFAULTS: Required<CdnSettings> = {
+  defaultTtl: SECONDS_PER_HOUR,
+  maxTtl: SECONDS_PER_DAY,
+  clientTtl: SECONDS_PER_HOUR,
+  serveWhileStale: SECONDS_PER_DAY,
+};
+
+/** CORS settings when {@link StaticSiteCors} leaves them out. */
+export const CORS_DEFAULTS = { methods: ["GET", "HEAD"], maxAgeSeconds: SECONDS_PER_HOUR } as const;
+
+/** The rules of single fields of {@link StaticSiteArgs}; the stack config applies them to its keys. */
+export const STATIC_SITE_RULES = {
+  origin: patternRule(
+    /^https:\/\/[a-z0-9.-]+(:\d+)?$/,
+    "an https origin such as https://app.example.com (no '*')",
+  ),
+  /** A cache lifetime in seconds (TTLs, CORS preflight). */
+  seconds: integerRule(0, 31_622_400, "whole seconds, 0 to one year"),
+};
+
+/** No TTL above the cache's upper bound `maxTtl` (each checked once it is valid itself). */
+export function checkCdnTtls(p: ProblemSink, settings: CdnSettings | undefined): void {
+  const cdn = { ...CDN_DEFAULTS, ...settings };
+  const valid = (v: number): boolean => STATIC_SITE_RULES.seconds.test(v);
+  if (!valid(cdn.maxTtl)) return;
+  for (const key of ["defaultTtl", "clientTtl"] as const) {
+    if (valid(cdn[key]))
+      p.check(cdn[key] <= cdn.maxTtl, `cdn.${key}`, cdn[key], `at most cdn.maxTtl (${cdn.maxTtl})`);
+  }
+}
+
 /** Checks {@link StaticSiteArgs}; throws one `ValidationError` naming every problem. */
 export function validateStaticSiteArgs(args: StaticSiteArgs): void {
   const p = new Problems(`StaticSite "${args.name}"`);
+  const r = STATIC_SITE_RULES;
   p.check(
     /^[a-z][a-z0-9-]{0,19}$/.test(args.name),
     "name",
@@ -122,30 +156,12 @@ export function validateStaticSiteArgs(args: StaticSiteArgs): void {
   p.integer("noncurrentRetentionDays", days, 1, 3650);
   const keep = args.keepNoncurrentVersions ?? 3;
   p.integer("keepNoncurrentVersions", keep, 0, 100);
-  (args.cors?.origins ?? []).forEach((o, i) =>
-    p.check(
-      /^https:\/\/[a-z0-9.-]+(:\d+)?$/.test(o),
-      `cors.origins[${i}]`,
-      o,
-      "an https origin such as https://app.example.com (no '*')",
-    ),
-  );
-  const cdn = { defaultTtl: 3600, maxTtl: 86400, clientTtl: 3600, serveWhileStale: 86400, ...args.cdn };
-  for (const [key, value] of Object.entries(cdn)) {
-    p.check(
-      Number.isInteger(value) && value >= 0 && value <= 31_622_400,
-      `cdn.${key}`,
-      value,
-      "whole seconds, 0 to one year",
-    );
-  }
-  p.check(
-    cdn.defaultTtl <= cdn.maxTtl,
-    "cdn.defaultTtl",
-    cdn.defaultTtl,
-    `at most cdn.maxTtl (${cdn.maxTtl})`,
-  );
-  p.check(cdn.clientTtl <= cdn.maxTtl, "cdn.clientTtl", cdn.clientTtl, `at most cdn.maxTtl (${cdn.maxTtl})`);
+  (args.cors?.origins ?? []).forEach((o, i) => p.rule(`cors.origins[${i}]`, o, r.origin));
+  if (args.cors?.maxAgeSeconds !== undefined)
+    p.rule("cors.maxAgeSeconds", args.cors.maxAgeSeconds, r.seconds);
+  const cdn = { ...CDN_DEFAULTS, ...args.cdn };
+  for (const [key, value] of Object.entries(cdn)) p.rule(`cdn.${key}`, value, r.seconds);
+  checkCdnTtls(p, args.cdn);
   for (const key of ["mainPageSuffix", "notFoundPage"] as const) {
     const value = args[key];
     if (value !== undefined)
@@ -182,7 +198,7 @@ export class StaticSite extends Component {
     super("module6:edge:StaticSite", name, opts);
     this.baseName = name;
     const labels = componentLabels(args.labels, "static-site");
-    const cdn = { defaultTtl: 3600, maxTtl: 86400, clientTtl: 3600, serveWhileStale: 86400, ...args.cdn };
+    const cdn = { ...CDN_DEFAULTS, ...args.cdn };
 
     this.bucket = new gcp.storage.Bucket(
       name,
@@ -216,9 +232,9 @@ export class StaticSite extends Component {
           ? [
               {
                 origins: [...args.cors.origins],
-                methods: [...(args.cors.methods ?? ["GET", "HEAD"])],
+                methods: [...(args.cors.methods ?? CORS_DEFAULTS.methods)],
                 responseHeaders: ["Content-Type", "Cache-Control"],
-                maxAgeSeconds: args.cors.maxAgeSeconds ?? 3600,
+                maxAgeSeconds: args.cors.maxAgeSeconds ?? CORS_DEFAULTS.maxAgeSeconds,
               },
             ]
           : undefined,

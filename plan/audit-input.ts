@@ -3,51 +3,67 @@
  * shape), or a bare array of its resources. Anything else is a `CliError` (exit 2) that says what is wrong.
  */
 import { readFileSync } from "node:fs";
-import { CliError } from "./cli-error";
+import { z } from "zod";
+import { isPlainObject } from "../policies/lib/values";
+import { CliError } from "../stack-file/cli-error";
 import type { ExportResource } from "./render-json";
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
+const object = z.record(z.string(), z.unknown()).optional();
+const array = z.array(z.unknown()).optional();
+
+/** What the audit needs of a resource; anything else it carries is kept as is. */
+const RESOURCE = z.looseObject({
+  urn: z.string().startsWith("urn:pulumi:"),
+  type: z.string().min(1),
+  inputs: object,
+  outputs: object,
+  propertyDependencies: object,
+  dependencies: array,
+  ignoreChanges: array,
+  additionalSecretOutputs: array,
+});
+
+/** A stack export (`{ deployment: { resources } }`) or a bare array of resources. */
+const DOCUMENT = z.union([
+  z.array(z.unknown()),
+  z.looseObject({ deployment: z.looseObject({ resources: z.array(z.unknown()) }) }),
+]);
+
+/** The first problem of resource #`index` as one message naming the resource and the key. */
+function resourceProblem(value: unknown, index: number, file: string, issue: z.core.$ZodIssue): string {
+  const at = `${file}: resource #${index}`;
+  if (!isPlainObject(value)) return `${at} is not an object`;
+  const key = String(issue.path[0]);
+  if (key === "urn") return `${at} has no "urn" (a string starting with urn:pulumi:)`;
+  const named = `${at} (${String(value.urn)})`;
+  if (key === "type") return `${named} has no "type"`;
+  return `${named} has "${key}" that is not ${issue.code === "invalid_type" && issue.expected === "array" ? "an array" : "an object"}`;
 }
 
 function checkResource(value: unknown, index: number, file: string): ExportResource {
-  if (!isObject(value)) throw new CliError(`${file}: resource #${index} is not an object`);
-  if (typeof value.urn !== "string" || !value.urn.startsWith("urn:pulumi:")) {
-    throw new CliError(`${file}: resource #${index} has no "urn" (a string starting with urn:pulumi:)`);
+  const parsed = RESOURCE.safeParse(value);
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    throw new CliError(resourceProblem(value, index, file, issue as z.core.$ZodIssue));
   }
-  if (typeof value.type !== "string" || value.type === "") {
-    throw new CliError(`${file}: resource #${index} (${value.urn}) has no "type"`);
-  }
-  for (const key of ["inputs", "outputs", "propertyDependencies"] as const) {
-    if (value[key] !== undefined && !isObject(value[key])) {
-      throw new CliError(`${file}: resource #${index} (${value.urn}) has "${key}" that is not an object`);
-    }
-  }
-  for (const key of ["dependencies", "ignoreChanges", "additionalSecretOutputs"] as const) {
-    if (value[key] !== undefined && !Array.isArray(value[key])) {
-      throw new CliError(`${file}: resource #${index} (${value.urn}) has "${key}" that is not an array`);
-    }
-  }
+  const r = parsed.data;
   return {
-    ...(value as unknown as ExportResource),
-    custom: value.custom !== false,
-    inputs: isObject(value.inputs) ? value.inputs : {},
-    outputs: isObject(value.outputs) ? value.outputs : {},
+    ...(r as unknown as ExportResource),
+    custom: r.custom !== false,
+    inputs: r.inputs ?? {},
+    outputs: r.outputs ?? {},
   };
 }
 
 /** The resources of a parsed document. */
 export function exportResourcesOf(doc: unknown, file: string): ExportResource[] {
-  const list = Array.isArray(doc)
-    ? doc
-    : isObject(doc) && isObject(doc.deployment)
-      ? doc.deployment.resources
-      : undefined;
-  if (!Array.isArray(list)) {
+  const parsed = DOCUMENT.safeParse(doc);
+  if (!parsed.success) {
     throw new CliError(
       `${file}: not a stack export: expected { "version": 3, "deployment": { "resources": [...] } } (pulumi stack export, or npm run plan -- --format json)`,
     );
   }
+  const list = Array.isArray(parsed.data) ? parsed.data : parsed.data.deployment.resources;
   return list.map((r, i) => checkResource(r, i, file));
 }
 

@@ -6,7 +6,7 @@ import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { allPolicies } from "../policies/all";
 import { readExportFile } from "./audit-input";
-import { CliError } from "./cli-error";
+import { CliError } from "../stack-file/cli-error";
 import {
   effectiveLevel,
   loadPolicyConfigFile,

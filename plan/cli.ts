@@ -1,149 +1,23 @@
 /**
- * `npm run plan -- --stack <name> [--config-file <Pulumi.x.yaml>] [--format text|json] [--out <file>]`
+ * `npm run plan -- --stack <name> [--config-file <Pulumi.x.yaml>] [--format text|json|markdown] [--out <file>]`
  *
- * Plans the real program for a stack offline. Exit codes: 0 planned; 2 a config or usage mistake (one
- * clear message, no stack trace); anything else is a bug and keeps its trace.
+ * Plans the real program for a stack offline (plan-command.ts). Exit codes: 0 planned and no mandatory
+ * violation; 1 a mandatory policy is violated; 2 a config or usage mistake (one clear message, no stack
+ * trace); 3 a bug (with its stack trace).
  */
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { ValidationError } from "../components/shared/validation";
-import { allPolicies } from "../policies/all";
-import { CliError } from "./cli-error";
-import { evaluatePolicies, gateExitCode, PolicyConfigError } from "./policy-eval";
-import { loadStackConfigFile } from "./config-file";
-import { loadPolicyConfigFile, validatePolicyConfig, withStackConfig } from "./policy-config";
-import { renderViolationsMarkdown, renderViolationsText } from "./render-violations";
-import { renderJson } from "./render-json";
-import { renderMarkdown } from "./render-markdown";
-import { renderText } from "./render-text";
-import { runPlan } from "./run";
-
-const USAGE = `Usage: npm run plan -- --stack <name> [options]
-
-Runs the Pulumi program for a stack under mocks (no CLI, network or credentials), prints every resource,
-and evaluates the policy pack against them.
-
-Exit codes: 0 planned and no mandatory violation; 1 a mandatory policy is violated; 2 a config or usage mistake.
-
-Options:
-  --stack <name>          prod, staging or feature-<slug> (feature stacks are derived from Pulumi.staging.yaml)
-  --config-file <path>    read config from this file instead of Pulumi.<stack>.yaml
-  --format text|json|markdown
-                          text: a tree by component, totals and service levels (default);
-                          json: a 'pulumi stack export' document; markdown: a pull-request comment
-  --out <file>            write the result to a file instead of standard output
-  --policy-config <file>  policy pack configuration (JSON, as for pulumi preview --policy-pack-config);
-                          allowed-regions follows the stack's module6:allowedRegions unless it sets them
-  --policy-config-out <file>
-                          write the pack configuration used for this stack, for
-                          'pulumi preview --policy-pack policies --policy-pack-config <file>'
-
-The policy pack (policies/) is evaluated against the plan: violations are listed by enforcement level,
-and the exit code is 1 when a mandatory policy is violated.
-  --help                  show this help
-
-Examples:
-  npm run plan -- --stack staging
-  npm run plan -- --stack prod --format json --out prod-plan.json
-  npm run plan -- --stack feature-pr-123`;
-
-interface Args {
-  stack: string;
-  configFile?: string;
-  format: "text" | "json" | "markdown";
-  out?: string;
-  policyConfig?: string;
-  policyConfigOut?: string;
-}
-
-function parse(argv: string[]): Args | undefined {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string" },
-        "config-file": { type: "string" },
-        format: { type: "string", default: "text" },
-        out: { type: "string" },
-        "policy-config": { type: "string" },
-        "policy-config-out": { type: "string" },
-        help: { type: "boolean", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\n\n${USAGE}`);
-  }
-  if (values.help) return undefined;
-  if (!values.stack) throw new CliError(`--stack is required\n\n${USAGE}`);
-  if (values.format !== "text" && values.format !== "json" && values.format !== "markdown") {
-    throw new CliError(`--format: got "${values.format}"; allowed: text, json, markdown`);
-  }
-  return {
-    stack: values.stack,
-    format: values.format,
-    ...(values["config-file"] ? { configFile: resolve(values["config-file"]) } : {}),
-    ...(values.out ? { out: values.out } : {}),
-    ...(values["policy-config"] ? { policyConfig: resolve(values["policy-config"]) } : {}),
-    ...(values["policy-config-out"] ? { policyConfigOut: values["policy-config-out"] } : {}),
-  };
-}
+import { planCommand } from "./plan-command";
 
 async function main(): Promise<number> {
-  const args = parse(process.argv.slice(2));
-  if (!args) {
-    console.log(USAGE);
-    return 0;
-  }
-  const plan = await runPlan({
-    stack: args.stack,
-    root: resolve(__dirname, ".."),
-    configFile: args.configFile,
-  });
-  const doc = renderJson(plan);
-  const stackConfig = loadStackConfigFile(args.stack, resolve(__dirname, ".."), args.configFile).config;
-  const policyConfig = validatePolicyConfig(
-    withStackConfig(
-      args.policyConfig ? loadPolicyConfigFile(args.policyConfig, allPolicies) : {},
-      stackConfig,
-    ),
-    allPolicies,
-  );
-  if (args.policyConfigOut) writeFileSync(args.policyConfigOut, `${JSON.stringify(policyConfig, null, 2)}\n`);
-  const kind = (plan.outputs.environment as { kind?: string } | undefined)?.kind;
-  const violations = await evaluatePolicies(doc, {
-    config: policyConfig,
-    stackTags: kind ? { environment: kind } : {},
-  });
-  const context = { resources: plan.resources.filter((r) => r.custom).length, policies: allPolicies.length };
-  let text: string;
-  if (args.format === "json") text = JSON.stringify(doc, null, 2);
-  else if (args.format === "markdown")
-    text = `${renderMarkdown(plan)}\n\n${renderViolationsMarkdown(violations, context)}`;
-  else text = `${renderText(plan)}\n\n${renderViolationsText(violations, context)}`;
-  if (args.out) {
-    writeFileSync(args.out, `${text}\n`);
-    console.error(`wrote ${args.out} (${context.resources} resources)`);
-  } else {
-    // process.exit() would cut a large plan short when stdout is a pipe: wait until it is written.
-    await new Promise<void>((resolve) => process.stdout.write(`${text}\n`, () => resolve()));
-  }
-  // The gate: a mandatory violation fails the plan (exit 1). JSON keeps stdout a pure export document,
-  // so its policy report goes to standard error, as does the one of a plan written with --out.
-  if (args.format === "json" || args.out) console.error(renderViolationsText(violations, context));
-  return gateExitCode(violations);
+  const { exitCode, stdout, stderr } = await planCommand(process.argv.slice(2));
+  // process.exit() would cut a large plan short when stdout is a pipe: wait until it is written.
+  if (stdout) await new Promise<void>((done) => process.stdout.write(`${stdout}\n`, () => done()));
+  if (stderr) console.error(stderr);
+  return exitCode;
 }
 
 function fail(error: unknown): never {
-  if (error instanceof ValidationError || error instanceof CliError || error instanceof PolicyConfigError) {
-    console.error(`error: ${error.message}`);
-    process.exit(2);
-  }
   console.error(error);
-  process.exit(1);
+  process.exit(3);
 }
 
 // Pulumi records a stack trace for every resource it registers; with source maps on (tsx turns them on)

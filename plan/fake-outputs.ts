@@ -334,6 +334,19 @@ export function fakeState(type: string, name: string, inputs: Record<string, unk
           name: `projects/${project}/locations/${location}/buckets/${str(inputs.bucketId, name)}`,
         },
       };
+    // Workload Identity Federation names carry the project number (gcp iam/ .d.ts:
+    // "projects/{project_number}/locations/global/workloadIdentityPools/{id}").
+    case "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": {
+      const pool = `projects/${FAKE_PROJECT_NUMBER}/locations/global/workloadIdentityPools/${str(inputs.workloadIdentityPoolId, name)}`;
+      return {
+        id: `projects/${project}/locations/global/workloadIdentityPools/${str(inputs.workloadIdentityPoolId, name)}`,
+        state: { ...inputs, name: pool },
+      };
+    }
+    case "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": {
+      const provider = `projects/${FAKE_PROJECT_NUMBER}/locations/global/workloadIdentityPools/${str(inputs.workloadIdentityPoolId, "pool")}/providers/${str(inputs.workloadIdentityPoolProviderId, name)}`;
+      return { id: provider, state: { ...inputs, name: provider } };
+    }
     case "time:index/sleep:Sleep":
       // A wait has no name attribute: its state is its inputs.
       return { id: `${name}-id`, state: { ...inputs } };

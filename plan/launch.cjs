@@ -6,14 +6,15 @@
 // source file is newer than it.
 "use strict";
 const { buildSync } = require("esbuild");
-const { existsSync, mkdirSync, readdirSync, statSync } = require("node:fs");
+const { existsSync, mkdirSync, readdirSync, renameSync, statSync } = require("node:fs");
 const { join, relative, resolve } = require("node:path");
 
 const root = resolve(__dirname, "..");
-const SOURCE_DIRS = ["components", "stacks", "plan", "policies", "automation"];
+const SOURCE_DIRS = ["components", "stacks", "stack-file", "plan", "policies", "automation", "bootstrap"];
 
-function newestSource() {
-  let newest = statSync(join(root, "index.ts")).mtimeMs;
+function newestSource(entry) {
+  // The entry itself counts too: it may live outside the source folders (a test helper).
+  let newest = Math.max(statSync(join(root, "index.ts")).mtimeMs, statSync(entry).mtimeMs);
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (entry.name === "node_modules") continue;
@@ -34,11 +35,13 @@ if (!entry) {
 const source = resolve(entry);
 const cache = join(root, "node_modules", ".cache", "module6");
 const out = join(cache, `${relative(root, source).replace(/[\\/]/g, "_").replace(/\.ts$/, "")}.cjs`);
-if (!existsSync(out) || statSync(out).mtimeMs < newestSource()) {
+if (!existsSync(out) || statSync(out).mtimeMs < newestSource(source)) {
   mkdirSync(cache, { recursive: true });
+  // Built beside and renamed into place: processes started together never load a half-written bundle.
+  const partial = `${out}.${process.pid}.tmp`;
   buildSync({
     entryPoints: [source],
-    outfile: out,
+    outfile: partial,
     bundle: true,
     platform: "node",
     format: "cjs",
@@ -48,6 +51,7 @@ if (!existsSync(out) || statSync(out).mtimeMs < newestSource()) {
     define: { __dirname: JSON.stringify(resolve(source, "..")) },
     logLevel: "error",
   });
+  renameSync(partial, out);
 }
 // The entry sees `node <bundle> [args…]`, as if it had been started directly.
 process.argv.splice(1, 2, out);

@@ -2,53 +2,32 @@
  * Pulumi mocks that record every registered resource with the options the engine would see
  * (`protect`, `parent`, dependencies, …). `newResource` receives no options, so the recorder wraps the
  * mock monitor's `registerResource`/`readResource` and reads the registration request itself.
+ *
+ * Everything here is public SDK API (`runtime.setMocks`, `runtime.getMonitor`, the generated gRPC messages
+ * of `@pulumi/pulumi/proto/resource_pb`) except `runtime.waitForRPCs`, which `settle` reaches by name;
+ * tests/sdk-internals.test.ts pins that and the wrap for the SDK version they were checked against.
  */
-import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
+import type {
+  ReadResourceRequest,
+  ReadResourceResponse,
+  RegisterResourceRequest,
+  RegisterResourceResponse,
+} from "@pulumi/pulumi/proto/resource_pb";
+import { collapseAlias, type AliasRequest } from "./diff/aliases";
 import { fakeCall, fakeState } from "./fake-outputs";
 import { plainValue, SECRET_PLACEHOLDER, type RecordedResource } from "./record";
 
-/** The slice of the gRPC registration request the recorder reads (`proto/resource_pb`). */
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProvider(): string;
-  getObject(): { toJavaScript(): Record<string, unknown> };
-  getDependenciesList(): string[];
-  getPropertydependenciesMap(): {
-    forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void;
-  };
-  getProtect(): boolean | undefined;
-  getRetainondelete(): boolean | undefined;
-  getIgnorechangesList(): string[];
-  getDeletedwith(): string;
-  getAdditionalsecretoutputsList(): string[];
-}
+type Callback<T> = (error: unknown, response: T | undefined) => void;
 
-interface ReadRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getProvider(): string;
-  getId(): string;
-  getProperties(): { toJavaScript(): Record<string, unknown> };
-  getDependenciesList(): string[];
-}
-
-interface Response {
-  getUrn(): string;
-  getId?(): string;
-  getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
-  getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
-
-type Callback = (err: unknown, response: Response | undefined) => void;
-
-interface MonitorLike {
-  registerResource(req: RegisterRequest, callback: Callback): Promise<void>;
-  readResource(req: ReadRequest, callback: Callback): Promise<void>;
+/**
+ * The two monitor calls the recorder wraps, as `runtime.getMonitor()` types them
+ * (`IResourceMonitorClient`): under mocks the monitor is the SDK's `MockMonitor`, which answers each
+ * call through the callback.
+ */
+interface RecordedCalls {
+  registerResource(request: RegisterResourceRequest, callback: Callback<RegisterResourceResponse>): unknown;
+  readResource(request: ReadResourceRequest, callback: Callback<ReadResourceResponse>): unknown;
 }
 
 /** Options of {@link PlanRecorder}. */
@@ -62,6 +41,7 @@ export interface RecorderOptions {
 /** Installs recording mocks and collects every resource the program registers. */
 export class PlanRecorder {
   private readonly list: RecordedResource[] = [];
+  private target = { project: "", stack: "" };
 
   constructor(private readonly options: RecorderOptions = {}) {}
 
@@ -98,8 +78,10 @@ export class PlanRecorder {
 
   /** Sets the mocks and wraps the monitor. Call after the config is set and before the program runs. */
   async install(project: string, stack: string, preview = false): Promise<void> {
+    this.target = { project, stack };
     await pulumi.runtime.setMocks(this.mocks, project, stack, preview);
-    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+    const monitor: RecordedCalls | undefined = pulumi.runtime.getMonitor();
+    if (monitor === undefined) throw new Error("offline plan: setMocks installed no monitor");
     const register = monitor.registerResource.bind(monitor);
     const read = monitor.readResource.bind(monitor);
     monitor.registerResource = (req, callback) =>
@@ -114,13 +96,14 @@ export class PlanRecorder {
       });
   }
 
-  private recordRegistration(req: RegisterRequest, res: Response): void {
+  private recordRegistration(req: RegisterResourceRequest, res: RegisterResourceResponse): void {
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((deps, key) => {
       propertyDependencies[key] = deps.getUrnsList();
     });
     const urn = res.getUrn();
-    const id = res.getId?.();
+    const id = res.getId();
+    const aliases = this.aliases(req, urn);
     const additionalSecretOutputs = req.getAdditionalsecretoutputsList();
     this.list.push({
       urn,
@@ -130,9 +113,9 @@ export class PlanRecorder {
       ...(id ? { id } : {}),
       ...(req.getParent() ? { parent: req.getParent() } : {}),
       ...(req.getProvider() ? { provider: req.getProvider() } : {}),
-      inputs: plainValue(req.getObject().toJavaScript()) as Record<string, unknown>,
+      inputs: plainValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
       outputs: maskSecretOutputs(
-        plainValue(res.getObject?.()?.toJavaScript() ?? {}) as Record<string, unknown>,
+        plainValue(res.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
         additionalSecretOutputs,
       ),
       dependencies: req.getDependenciesList(),
@@ -142,12 +125,36 @@ export class PlanRecorder {
       ignoreChanges: req.getIgnorechangesList(),
       ...(req.getDeletedwith() ? { deletedWith: req.getDeletedwith() } : {}),
       additionalSecretOutputs,
+      ...(aliases.length ? { aliases } : {}),
       external: false,
     });
   }
 
-  private recordRead(req: ReadRequest, res: Response): void {
-    const outputs = plainValue(res.getProperties?.()?.toJavaScript() ?? {}) as Record<string, unknown>;
+  /**
+   * The URNs the resource may have had, as the engine collapses its aliases (plan/diff/aliases.ts). Under
+   * mocks the SDK sends structured aliases (`RegisterResourceRequest.aliases`); `aliasUrns` is the older
+   * form it uses with monitors that do not support them.
+   */
+  private aliases(req: RegisterResourceRequest, urn: string): string[] {
+    const self = { name: req.getName(), type: req.getType(), parent: req.getParent(), ...this.target };
+    const requests: AliasRequest[] = req.getAliasesList().map((alias) => {
+      const spec = alias.getSpec();
+      if (alias.hasUrn() || spec === undefined) return { urn: alias.getUrn() };
+      return {
+        name: spec.getName(),
+        type: spec.getType(),
+        stack: spec.getStack(),
+        project: spec.getProject(),
+        noParent: spec.getNoparent(),
+        ...(spec.hasParenturn() ? { parentUrn: spec.getParenturn() } : {}),
+      };
+    });
+    const urns = [...requests.map((a) => collapseAlias(self, a)), ...req.getAliasurnsList()];
+    return [...new Set(urns)].filter((u) => u !== "" && u !== urn);
+  }
+
+  private recordRead(req: ReadResourceRequest, res: ReadResourceResponse): void {
+    const outputs = plainValue(res.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>;
     this.list.push({
       urn: res.getUrn(),
       type: req.getType(),
@@ -156,7 +163,7 @@ export class PlanRecorder {
       id: req.getId(),
       ...(req.getParent() ? { parent: req.getParent() } : {}),
       ...(req.getProvider() ? { provider: req.getProvider() } : {}),
-      inputs: plainValue(req.getProperties().toJavaScript()) as Record<string, unknown>,
+      inputs: plainValue(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
       outputs,
       dependencies: req.getDependenciesList(),
       propertyDependencies: {},
@@ -185,12 +192,14 @@ export function maskSecretOutputs(
 
 /** Waits until every outstanding resource registration and output resolution has finished. */
 export async function settle(): Promise<void> {
-  // `waitForRPCs` is internal to the SDK but exported from its settings module; it drains the RPC queue.
-  const settings = createRequire(__filename)("@pulumi/pulumi/runtime/settings") as {
-    waitForRPCs?: () => Promise<void>;
-  };
+  // `runtime.waitForRPCs` drains the SDK's RPC queue. `@pulumi/pulumi` exports it (runtime/settings.js) but
+  // marks it `@internal` (absent from its .d.ts); the public `runtime.disconnect()` waits the same way but
+  // then closes the monitor, which tests that build several stacks in one process still use.
+  const waitForRPCs: unknown = Reflect.get(pulumi.runtime, "waitForRPCs");
+  if (typeof waitForRPCs !== "function")
+    throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs (relied on as of 3.248.0)");
   for (let i = 0; i < 3; i++) {
-    await settings.waitForRPCs?.();
+    await Reflect.apply(waitForRPCs, undefined, []);
     await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -9,8 +9,13 @@ import { join } from "node:path";
 import type { EnforcementLevel } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { parse as parseYaml } from "yaml";
+import { z } from "zod";
 import { schemaDefaults } from "../policies/lib/config";
+import { isPlainObject } from "../policies/lib/values";
 import type { Module6Policy } from "../policies/all";
+import { ValidationError } from "../components/shared/validation";
+import { CliError } from "../stack-file/cli-error";
+import { loadStackConfigFile, type LoadedConfig } from "../stack-file/load";
 
 /** One policy's entry: a level, or properties with an optional level. */
 export type PolicyConfigEntry = EnforcementLevel | Readonly<Record<string, unknown>>;
@@ -25,104 +30,106 @@ export class PolicyConfigError extends Error {
   }
 }
 
-export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = [
+export const ENFORCEMENT_LEVELS = [
   "advisory",
   "mandatory",
   "remediate",
   "disabled",
-];
-const isLevel = (v: unknown): v is EnforcementLevel => ENFORCEMENT_LEVELS.includes(v as EnforcementLevel);
+] as const satisfies readonly EnforcementLevel[];
+const LEVEL = z.enum(ENFORCEMENT_LEVELS);
+const isLevel = (v: unknown): v is EnforcementLevel => LEVEL.safeParse(v).success;
+const levelProblem = (at: string, value: unknown): string =>
+  `${at}: got ${JSON.stringify(value)}; allowed: ${ENFORCEMENT_LEVELS.join(", ")}`;
 
-function typeOk(value: unknown, type: string): boolean {
-  switch (type) {
-    case "array":
-      return Array.isArray(value);
-    case "integer":
-      return Number.isInteger(value);
-    case "number":
-      return typeof value === "number" && Number.isFinite(value);
-    case "object":
-      return value !== null && typeof value === "object" && !Array.isArray(value);
-    case "null":
-      return value === null;
+/** A policy's settings: its `configSchema` properties (as zod reads JSON Schema) and `enforcementLevel`. */
+function settingsSchema(policy: Module6Policy): z.ZodType {
+  const properties = policy.configSchema?.properties ?? {};
+  return z.strictObject({
+    enforcementLevel: LEVEL.optional(),
+    ...Object.fromEntries(
+      Object.entries(properties).map(([key, schema]) => [
+        key,
+        z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]).optional(),
+      ]),
+    ),
+  });
+}
+
+/** The JSON Schema at `path` below `schema` (array items for numeric segments). */
+function schemaAt(
+  schema: PolicyConfigJSONSchema | undefined,
+  path: readonly PropertyKey[],
+): PolicyConfigJSONSchema | undefined {
+  const [head, ...rest] = path;
+  if (head === undefined || schema === undefined) return schema;
+  const items =
+    typeof head === "number" && schema.items && !Array.isArray(schema.items) ? schema.items : undefined;
+  return schemaAt(typeof items === "object" ? items : undefined, rest);
+}
+
+/** One zod issue on a policy's settings as a message that names the key, the value and what is allowed. */
+function settingProblem(
+  name: string,
+  policy: Module6Policy,
+  entry: Record<string, unknown>,
+  issue: z.core.$ZodIssue,
+): string[] {
+  if (issue.code === "unrecognized_keys") {
+    const known = Object.keys(policy.configSchema?.properties ?? {});
+    return issue.keys.map(
+      (key) =>
+        `${name}.${key}: unknown setting; ${known.length ? `allowed: ${known.join(", ")}` : "the policy has no settings"}`,
+    );
+  }
+  const [key, ...rest] = issue.path;
+  const at = `${name}.${String(key)}${rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}`;
+  const value = issue.path.reduce<unknown>(
+    (v, p) => (v as Record<PropertyKey, unknown> | undefined)?.[p],
+    entry,
+  );
+  if (key === "enforcementLevel") return [levelProblem(at, value)];
+  const schema = schemaAt(policy.configSchema?.properties[String(key)], rest);
+  const types = schema?.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+  const got = `${at}: got ${JSON.stringify(value)}`;
+  switch (issue.code) {
+    case "invalid_type":
+      return [`${got}; expected ${types.length ? types.join(" or ") : issue.expected}`];
+    case "invalid_value":
+      return [`${got}; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`];
+    case "too_small":
+      return [`${got}; at least ${String(issue.minimum)}`];
     default:
-      return typeof value === type;
+      return [`${got}; ${issue.message}`];
   }
 }
 
-function checkValue(value: unknown, schema: PolicyConfigJSONSchema, at: string, problems: string[]): void {
-  const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
-  if (types.length > 0 && !types.some((t) => typeOk(value, t))) {
-    problems.push(`${at}: got ${JSON.stringify(value)}; expected ${types.join(" or ")}`);
-    return;
-  }
-  if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
-    problems.push(
-      `${at}: got ${JSON.stringify(value)}; allowed: ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`,
-    );
-  }
-  if (typeof value === "number" && schema.minimum !== undefined && value < schema.minimum) {
-    problems.push(`${at}: got ${value}; at least ${schema.minimum}`);
-  }
-  if (
-    Array.isArray(value) &&
-    schema.items &&
-    typeof schema.items === "object" &&
-    !Array.isArray(schema.items)
-  ) {
-    const items = schema.items;
-    value.forEach((item, i) => checkValue(item, items, `${at}[${i}]`, problems));
-  }
+/** The problems of one policy's entry: a level, or an object of settings. */
+function entryProblems(name: string, entry: unknown, policy: Module6Policy | undefined): string[] {
+  if (name === "all") return isLevel(entry) ? [] : [levelProblem("all", entry)];
+  if (!policy) return [`${name}: no such policy in the pack`];
+  if (typeof entry === "string") return isLevel(entry) ? [] : [levelProblem(name, entry)];
+  if (!isPlainObject(entry))
+    return [`${name}: got ${JSON.stringify(entry)}; expected an enforcement level or an object of settings`];
+  const parsed = settingsSchema(policy).safeParse(entry);
+  if (parsed.success) return [];
+  // In the order the entry gives its keys (zod reports them in the schema's order).
+  const keys = Object.keys(entry);
+  const position = (issue: z.core.$ZodIssue): number =>
+    keys.indexOf(String(issue.code === "unrecognized_keys" ? issue.keys[0] : issue.path[0]));
+  return [...parsed.error.issues]
+    .sort((a, b) => position(a) - position(b))
+    .flatMap((issue) => settingProblem(name, policy, entry, issue));
 }
 
 /** Validates `raw` against the pack; throws one `PolicyConfigError` listing every problem. */
 export function validatePolicyConfig(raw: unknown, policies: readonly Module6Policy[]): PolicyConfig {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+  if (!isPlainObject(raw)) {
     throw new PolicyConfigError("policy config must be an object of policy name → level or settings");
   }
   const byName = new Map(policies.map((p) => [p.name, p]));
-  const problems: string[] = [];
-  for (const [name, entry] of Object.entries(raw as Record<string, unknown>)) {
-    const policy = byName.get(name);
-    if (name === "all") {
-      if (!isLevel(entry))
-        problems.push(`all: got ${JSON.stringify(entry)}; allowed: ${ENFORCEMENT_LEVELS.join(", ")}`);
-      continue;
-    }
-    if (!policy) {
-      problems.push(`${name}: no such policy in the pack`);
-      continue;
-    }
-    if (typeof entry === "string") {
-      if (!isLevel(entry))
-        problems.push(`${name}: got ${JSON.stringify(entry)}; allowed: ${ENFORCEMENT_LEVELS.join(", ")}`);
-      continue;
-    }
-    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
-      problems.push(
-        `${name}: got ${JSON.stringify(entry)}; expected an enforcement level or an object of settings`,
-      );
-      continue;
-    }
-    for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
-      if (key === "enforcementLevel") {
-        if (!isLevel(value))
-          problems.push(
-            `${name}.enforcementLevel: got ${JSON.stringify(value)}; allowed: ${ENFORCEMENT_LEVELS.join(", ")}`,
-          );
-        continue;
-      }
-      const property = policy.configSchema?.properties[key];
-      if (!property) {
-        const known = Object.keys(policy.configSchema?.properties ?? {});
-        problems.push(
-          `${name}.${key}: unknown setting; ${known.length ? `allowed: ${known.join(", ")}` : "the policy has no settings"}`,
-        );
-        continue;
-      }
-      checkValue(value, property, `${name}.${key}`, problems);
-    }
-  }
+  const problems = Object.entries(raw).flatMap(([name, entry]) =>
+    entryProblems(name, entry, byName.get(name)),
+  );
   if (problems.length > 0) {
     throw new PolicyConfigError(
       `invalid policy config (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n  ${problems.join("\n  ")}`,
@@ -206,35 +213,28 @@ export function withStackConfig(
 
 /**
  * The stack config keys the pack follows (`module6:allowedRegions`), flat as the CLI hands config to a
- * program (values JSON), read from a stack file without loading the program: `file`, else
- * `Pulumi.<stack>.yaml` in `root`, else staging's for a `feature-` stack (feature stacks keep staging's
- * regions). Nothing when there is no such file or it holds no such key.
+ * program (values JSON), read with the program's own stack-file reader (stack-file/load.ts) without
+ * loading the program: `file`, else `Pulumi.<stack>.yaml` in `root`, else staging's for a `feature-`
+ * stack (feature stacks keep staging's regions). Nothing when there is no such file or no such key.
  */
 export function stackPolicyInputs(
   root: string,
   stack: string | undefined,
   file?: string,
 ): Record<string, string> {
-  const candidates = file
-    ? [file]
-    : stack === undefined
-      ? []
-      : [
-          join(root, `Pulumi.${stack}.yaml`),
-          ...(stack.startsWith("feature-") ? [join(root, "Pulumi.staging.yaml")] : []),
-        ];
-  const path = candidates.find((c) => existsSync(c));
-  if (path === undefined) {
-    if (file) throw new PolicyConfigError(`cannot read stack config ${file}: ENOENT`);
-    return {};
+  if (file === undefined) {
+    if (stack === undefined) return {};
+    const derived = stack.startsWith("feature-") ? [join(root, "Pulumi.staging.yaml")] : [];
+    if (![join(root, `Pulumi.${stack}.yaml`), ...derived].some((c) => existsSync(c))) return {};
   }
-  let doc: unknown;
+  let loaded: LoadedConfig;
   try {
-    doc = parseYaml(readFileSync(path, "utf8"));
+    loaded = loadStackConfigFile(stack ?? "audit", root, file);
   } catch (error) {
-    throw new PolicyConfigError(`stack config ${path} is not valid YAML: ${(error as Error).message}`);
+    if (error instanceof CliError || error instanceof ValidationError)
+      throw new PolicyConfigError(`stack config: ${error.message}`);
+    throw error;
   }
-  const config = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
-  const regions = config[STACK_REGIONS_KEY];
-  return regions === undefined ? {} : { [STACK_REGIONS_KEY]: JSON.stringify(regions) };
+  const regions = loaded.config[STACK_REGIONS_KEY];
+  return regions === undefined ? {} : { [STACK_REGIONS_KEY]: regions };
 }

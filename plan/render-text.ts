@@ -1,11 +1,10 @@
 /** A plan as text: a tree by component, each resource with its few most telling settings, then totals by type. */
+import { list, rec } from "../policies/lib/values";
 import type { RecordedResource } from "./record";
 import { serviceLevels, serviceLevelsText } from "./service-levels";
 import type { PlanResult } from "./run";
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const s = (v: unknown): string => (typeof v === "string" ? v : (JSON.stringify(v) ?? "undefined"));
 
 /** The settings worth a glance, by resource type. */
@@ -13,7 +12,7 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
   "pulumi:providers:gcp": (i) => [`project=${s(i.project)}`, `region=${s(i.region)}`],
   "gcp:projects/service:Service": (i) => [s(i.service), `disableOnDestroy=${s(i.disableOnDestroy)}`],
   // A propagation wait: how long, and what a change of makes it wait again.
-  "time:index/sleep:Sleep": (i) => [`wait ${s(i.createDuration)}`, `keyed by ${s(obj(i.triggers).keys)}`],
+  "time:index/sleep:Sleep": (i) => [`wait ${s(i.createDuration)}`, `keyed by ${s(rec(i.triggers).keys)}`],
   "gcp:projects/serviceIdentity:ServiceIdentity": (i) => [s(i.service)],
   "gcp:serviceaccount/account:Account": (i) => [s(i.accountId)],
   "gcp:projects/iAMMember:IAMMember": (i) => [
@@ -26,9 +25,9 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
   "gcp:iap/webCloudRunServiceIamMember:WebCloudRunServiceIamMember": (i) => [s(i.role), s(i.member)],
   "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": (i) => [s(i.role), s(i.member)],
   "gcp:cloudrunv2/service:Service": (i) => {
-    const t = obj(i.template);
-    const c = obj(list(t.containers)[0]);
-    const sc = obj(t.scaling);
+    const t = rec(i.template);
+    const c = rec(list(t.containers)[0]);
+    const sc = rec(t.scaling);
     return [
       s(i.name),
       `image=${s(c.image)}`,
@@ -36,7 +35,7 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
       `instances=${s(sc.minInstanceCount)}..${s(sc.maxInstanceCount)}`,
       ...(i.defaultUriDisabled ? ["run.app disabled"] : []),
       ...(i.iapEnabled ? ["iap"] : []),
-      ...(c.readinessProbe ? [`readiness=${s(obj(obj(c.readinessProbe).httpGet).path)}`] : []),
+      ...(c.readinessProbe ? [`readiness=${s(rec(rec(c.readinessProbe).httpGet).path)}`] : []),
       `deletionProtection=${s(i.deletionProtection)}`,
     ];
   },
@@ -54,44 +53,44 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
   "gcp:firestore/index:Index": (i) => [
     s(i.collection),
     list(i.fields)
-      .map((f) => s(obj(f).fieldPath))
+      .map((f) => s(rec(f).fieldPath))
       .join(","),
   ],
   "gcp:firestore/field:Field": (i) => [`ttl ${s(i.collection)}.${s(i.field)}`],
   "gcp:secretmanager/secret:Secret": (i) => [
     s(i.secretId),
-    `replicas=${list(obj(obj(i.replication).userManaged).replicas)
-      .map((r) => s(obj(r).location))
+    `replicas=${list(rec(rec(i.replication).userManaged).replicas)
+      .map((r) => s(rec(r).location))
       .join(",")}`,
   ],
   "gcp:secretmanager/secretVersion:SecretVersion": (i) => [`data=${s(i.secretData)}`],
   "gcp:artifactregistry/repository:Repository": (i) => [
     s(i.repositoryId),
-    `immutableTags=${s(obj(i.dockerConfig).immutableTags)}`,
+    `immutableTags=${s(rec(i.dockerConfig).immutableTags)}`,
     `cleanup=${list(i.cleanupPolicies)
-      .map((p) => s(obj(p).id))
+      .map((p) => s(rec(p).id))
       .join(",")}`,
-    `scanning=${s(obj(i.vulnerabilityScanningConfig).enablementConfig)}`,
+    `scanning=${s(rec(i.vulnerabilityScanningConfig).enablementConfig)}`,
   ],
   "pulumi:pulumi:StackReference": (i) => [s(i.name)],
   "gcp:compute/globalAddress:GlobalAddress": (i) => [s(i.ipVersion)],
   "gcp:compute/sSLPolicy:SSLPolicy": (i) => [`profile=${s(i.profile)}`, `minTls=${s(i.minTlsVersion)}`],
   "gcp:compute/managedSslCertificate:ManagedSslCertificate": (i) => [
-    `domains=${list(obj(i.managed).domains).map(s).join(",")}`,
+    `domains=${list(rec(i.managed).domains).map(s).join(",")}`,
   ],
   "gcp:certificatemanager/certificate:Certificate": (i) => [
-    `domains=${list(obj(i.managed).domains).map(s).join(",")}`,
+    `domains=${list(rec(i.managed).domains).map(s).join(",")}`,
     "dns-authorized",
   ],
   "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": (i) => [s(i.domain)],
   "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry": (i) => [s(i.hostname)],
   "gcp:compute/securityPolicy:SecurityPolicy": (i) => {
-    const rules = list(i.rules).map(obj);
-    const ddos = obj(obj(i.adaptiveProtectionConfig).layer7DdosDefenseConfig);
+    const rules = list(i.rules).map(rec);
+    const ddos = rec(rec(i.adaptiveProtectionConfig).layer7DdosDefenseConfig);
     if (i.type === "CLOUD_ARMOR_EDGE") return ["edge", `rules=${rules.length}`];
     return [
       `rules=${rules.length}`,
-      `waf=${rules.filter((r) => s(obj(obj(r.match).expr).expression).includes("evaluatePreconfiguredWaf")).length}`,
+      `waf=${rules.filter((r) => s(rec(rec(r.match).expr).expression).includes("evaluatePreconfiguredWaf")).length}`,
       ...(rules.some((r) => r.action === "rate_based_ban") ? ["rate-limit"] : []),
       ...(rules.some((r) => r.preview === true) ? ["preview"] : []),
       `adaptive=${s(ddos.enable)}`,
@@ -100,18 +99,18 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
   "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": (i) => [
     s(i.networkEndpointType),
     s(i.region),
-    `cloudRun=${s(obj(i.cloudRun).service)}`,
+    `cloudRun=${s(rec(i.cloudRun).service)}`,
   ],
   "gcp:compute/backendService:BackendService": (i) => [
     s(i.loadBalancingScheme),
     `negs=${list(i.backends).length}`,
     ...(i.securityPolicy ? ["armor"] : ["NO ARMOR"]),
-    `log=${s(obj(i.logConfig).sampleRate)}`,
-    ...(obj(i.iap).enabled ? ["iap"] : []),
+    `log=${s(rec(i.logConfig).sampleRate)}`,
+    ...(rec(i.iap).enabled ? ["iap"] : []),
   ],
   "gcp:compute/backendBucket:BackendBucket": (i) => [
     `cdn=${s(i.enableCdn)}`,
-    s(obj(i.cdnPolicy).cacheMode),
+    s(rec(i.cdnPolicy).cacheMode),
     i.edgeSecurityPolicy ? "edge-armor" : "NO ARMOR",
   ],
   "gcp:compute/uRLMap:URLMap": (i) =>
@@ -119,11 +118,11 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
       ? ["redirect to https"]
       : [
           `hosts=${list(i.hostRules)
-            .flatMap((h) => list(obj(h).hosts))
+            .flatMap((h) => list(rec(h).hosts))
             .map(s)
             .join(",")}`,
-          `paths=${list(obj(list(i.pathMatchers)[0]).pathRules)
-            .flatMap((r) => list(obj(r).paths))
+          `paths=${list(rec(list(i.pathMatchers)[0]).pathRules)
+            .flatMap((r) => list(rec(r).paths))
             .map(s)
             .join(",")}`,
         ],
@@ -138,7 +137,7 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
   "gcp:storage/bucket:Bucket": (i) => [
     `publicAccessPrevention=${s(i.publicAccessPrevention)}`,
     `uniform=${s(i.uniformBucketLevelAccess)}`,
-    `versioning=${s(obj(i.versioning).enabled)}`,
+    `versioning=${s(rec(i.versioning).enabled)}`,
   ],
   "gcp:storage/bucketIAMMember:BucketIAMMember": (i) => [s(i.role), s(i.member)],
   "gcp:iap/webBackendServiceIamMember:WebBackendServiceIamMember": (i) => [s(i.role), s(i.member)],

@@ -5,6 +5,7 @@
  * are grouped: one heading and one fix for "13 resources", the resources listed below it (folded in
  * Markdown).
  */
+import { markdownCell } from "../policies/lib/markdown";
 import { allPolicies, PACK_NAME, type Module6Policy } from "../policies/all";
 import { summarize, type Summary, type Violation } from "./policy-eval";
 
@@ -122,15 +123,14 @@ export function renderViolationsText(
   return lines.join("\n");
 }
 
-const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-
 function table(groups: readonly ViolationGroup[]): string[] {
   const rows = groups.map((g) => {
     const [first] = g.resources;
-    const resource = g.count === 1 ? `\`${cell(shortUrn(first?.urn ?? ""))}\`` : plural(g.count, "resource");
+    const resource =
+      g.count === 1 ? `\`${markdownCell(shortUrn(first?.urn ?? ""))}\`` : plural(g.count, "resource");
     const violation =
       g.message ?? `${first?.message ?? ""} (and ${plural(g.count - 1, "other resource")}, listed below)`;
-    return `| \`${g.policy}\` | ${g.severity} | ${resource} | ${cell(violation)} | ${cell(g.remediation)} |`;
+    return `| \`${g.policy}\` | ${g.severity} | ${resource} | ${markdownCell(violation)} | ${markdownCell(g.remediation)} |`;
   });
   const lists = groups
     .filter((g) => g.count > 1)
@@ -140,7 +140,9 @@ function table(groups: readonly ViolationGroup[]): string[] {
       `<summary><code>${g.policy}</code>: ${plural(g.count, "resource")}</summary>`,
       "",
       ...g.resources.map((r) =>
-        g.message ? `- \`${cell(shortUrn(r.urn))}\`` : `- \`${cell(shortUrn(r.urn))}\`: ${cell(r.message)}`,
+        g.message
+          ? `- \`${markdownCell(shortUrn(r.urn))}\``
+          : `- \`${markdownCell(shortUrn(r.urn))}\`: ${markdownCell(r.message)}`,
       ),
       "",
       "</details>",

@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Severity } from "@pulumi/policy";
+import type { Log, ReportingDescriptor, Result } from "sarif";
 import { allPolicies, PACK_NAME, type Module6Policy } from "../policies/all";
 import type { Violation } from "./policy-eval";
 import type { SourceLocation } from "./policy-sources";
@@ -24,7 +25,8 @@ const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = {
   low: "2.0",
 };
 
-export type SarifLevel = "error" | "warning" | "note";
+/** The levels the pack uses (SARIF's `none` is never one). */
+export type SarifLevel = Exclude<Result.level, "none">;
 
 /** Mandatory violations are errors; advisory ones warnings, or notes when of low severity. */
 export function sarifLevel(level: "mandatory" | "advisory", severity: Severity): SarifLevel {
@@ -32,7 +34,7 @@ export function sarifLevel(level: "mandatory" | "advisory", severity: Severity):
   return severity === "low" ? "note" : "warning";
 }
 
-function ruleOf(p: Module6Policy) {
+function ruleOf(p: Module6Policy): ReportingDescriptor {
   const framework = p.framework
     ? `${p.framework.name} ${p.framework.version} ${p.framework.reference}`
     : undefined;
@@ -71,7 +73,7 @@ export interface SarifOptions {
 export const automationId = (stack: string | undefined): string => `${PACK_NAME}/${stack ?? "stack"}/`;
 
 /** A SARIF 2.1.0 log of `violations`. */
-export function renderSarif(violations: readonly Violation[], options: SarifOptions) {
+export function renderSarif(violations: readonly Violation[], options: SarifOptions): Log {
   const policies = options.policies ?? allPolicies;
   const index = new Map(policies.map((p, i) => [p.name, i]));
   const artifact = options.artifact.replace(/\\/g, "/");
@@ -80,7 +82,7 @@ export function renderSarif(violations: readonly Violation[], options: SarifOpti
   const uris = [...new Set([artifact, ...located.map((l) => l.uri)])];
   return {
     $schema: SARIF_SCHEMA,
-    version: "2.1.0" as const,
+    version: "2.1.0",
     runs: [
       {
         tool: {

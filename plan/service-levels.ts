@@ -2,6 +2,8 @@
  * The "Service levels" of a plan (or of a real export): one row per SLO with its goal, window, burn-rate
  * alert thresholds and the channels the alerts reach, read from the recorded resources alone.
  */
+import { markdownCell } from "../policies/lib/markdown";
+import { durationSeconds, list, rec } from "../policies/lib/values";
 import type { RecordedResource } from "./record";
 
 export interface ServiceLevelRow {
@@ -15,17 +17,14 @@ export interface ServiceLevelRow {
   readonly channels: readonly string[];
 }
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 /** A string property, or the fallback. */
 const text = (v: unknown, fallback = ""): string =>
   typeof v === "string" ? v : typeof v === "number" ? String(v) : fallback;
 
 function windowOf(condition: unknown): string {
-  const filter = text(obj(obj(condition).conditionThreshold).filter);
-  const seconds = Number(/"(\d+)s"\)\s*$/.exec(filter)?.[1] ?? NaN);
-  if (!Number.isFinite(seconds)) return "?";
+  const filter = text(rec(rec(condition).conditionThreshold).filter);
+  const seconds = durationSeconds(/"(\d+s)"\)\s*$/.exec(filter)?.[1]);
+  if (seconds === undefined) return "?";
   return seconds >= 3600 ? `${seconds / 3600}h` : `${seconds / 60}m`;
 }
 
@@ -43,18 +42,18 @@ export function serviceLevels(resources: readonly RecordedResource[]): ServiceLe
   return resources
     .filter((r) => r.type === "gcp:monitoring/slo:Slo")
     .map((slo) => {
-      const labels = obj(slo.inputs.userLabels);
+      const labels = rec(slo.inputs.userLabels);
       const service = text(labels.service, text(slo.inputs.service));
       const id = text(slo.inputs.sloId, slo.name);
-      const max = obj(obj(obj(slo.inputs.requestBasedSli).distributionCut).range).max;
+      const max = rec(rec(rec(slo.inputs.requestBasedSli).distributionCut).range).max;
       const watching = policies.filter((p) => {
-        const l = obj(p.inputs.userLabels);
+        const l = rec(p.inputs.userLabels);
         return l.service === service && l.slo === id;
       });
       const alerts = watching.map((p) => {
         const conditions = list(p.inputs.conditions);
-        const threshold = obj(obj(conditions[0]).conditionThreshold).thresholdValue;
-        return `${String(threshold)}× ${conditions.map(windowOf).join("/")} → ${text(obj(p.inputs.userLabels).urgency)}`;
+        const threshold = rec(rec(conditions[0]).conditionThreshold).thresholdValue;
+        return `${String(threshold)}× ${conditions.map(windowOf).join("/")} → ${text(rec(p.inputs.userLabels).urgency)}`;
       });
       const channels = [
         ...new Set(
@@ -83,7 +82,7 @@ export function serviceLevelsMarkdown(rows: readonly ServiceLevelRow[]): string 
     "|---|---|---|---|---|---|",
     ...rows.map(
       (r) =>
-        `| ${r.service} | ${r.slo} | ${(r.goal * 100).toFixed(r.goal >= 0.999 ? 2 : 1)} % | ${r.periodDays} d | ${r.alerts.join("<br>")} | ${r.channels.join(", ")} |`,
+        `| ${markdownCell(r.service)} | ${markdownCell(r.slo)} | ${(r.goal * 100).toFixed(r.goal >= 0.999 ? 2 : 1)} % | ${r.periodDays} d | ${r.alerts.join("<br>")} | ${markdownCell(r.channels.join(", "))} |`,
     ),
   ].join("\n");
 }

@@ -14,7 +14,7 @@ import { resourcePolicy, stackPolicy, type Module6Policy } from "./lib/policy";
 import { displayName, referenced, refersTo, StackResources } from "./lib/stack";
 import { T } from "./lib/tokens";
 import {
-  isRecord,
+  isPlainObject,
   list,
   num,
   q,
@@ -562,7 +562,7 @@ export const httpsProxyStrongSslPolicy = stackPolicy(
 function redirectProblem(map: PolicyResource): string | undefined {
   const redirect = prop(map, "defaultUrlRedirect");
   const problems: string[] = [];
-  if (!isRecord(redirect)) problems.push("it has no defaultUrlRedirect");
+  if (!isPlainObject(redirect)) problems.push("it has no defaultUrlRedirect");
   else if (tryRead(() => redirect.httpsRedirect) !== true)
     problems.push("defaultUrlRedirect.httpsRedirect is not true");
   if (prop(map, "defaultService") !== undefined) problems.push("it sets defaultService");

@@ -7,7 +7,7 @@ import { inEnvironments } from "./lib/environment";
 import { resourcePolicy, stackPolicy, type Module6Policy } from "./lib/policy";
 import { displayName, refersTo, StackResources } from "./lib/stack";
 import { T } from "./lib/tokens";
-import { days, durationSeconds, prop, q, shown } from "./lib/values";
+import { days, daysInSeconds, durationSeconds, prop, q, shown } from "./lib/values";
 
 type Database = Unwrap<gcp.firestore.DatabaseArgs>;
 type BackupSchedule = Unwrap<gcp.firestore.BackupScheduleArgs>;
@@ -126,11 +126,11 @@ export const firestoreBackupRetention = resourcePolicy<BackupSchedule>(
       report(
         `Firestore backup schedule ${name} must set a retention such as "604800s"; retention is ${q(schedule.retention ?? null)}`,
       );
-    } else if (seconds < minBackupRetentionDays * 86_400) {
+    } else if (seconds < daysInSeconds(minBackupRetentionDays)) {
       report(
         `Firestore backup schedule ${name} must keep backups for at least ${minBackupRetentionDays} days; retention is ${days(seconds)} days`,
       );
-    } else if (seconds > 14 * 7 * 86_400) {
+    } else if (seconds > daysInSeconds(14 * 7)) {
       report(
         `Firestore backup schedule ${name} must keep backups for at most 14 weeks (Firestore's limit); retention is ${days(seconds)} days`,
       );
@@ -180,7 +180,7 @@ export const firestoreBackupSchedule = stackPolicy(
         continue;
       }
       const longest = Math.max(...mine.map((s) => durationSeconds(prop(s, "retention")) ?? 0));
-      if (longest < minBackupRetentionDays * 86_400) {
+      if (longest < daysInSeconds(minBackupRetentionDays)) {
         report(
           `Firestore database ${name} must have a backup schedule that keeps backups for at least ${minBackupRetentionDays} days; the longest keeps ${days(longest)} days`,
           db.urn,

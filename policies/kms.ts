@@ -14,7 +14,18 @@ import { grantsOf, isPublicMember } from "./lib/members";
 import { resourcePolicy, stackPolicy, type Module6Policy } from "./lib/policy";
 import { displayName, referenced, StackResources } from "./lib/stack";
 import { T } from "./lib/tokens";
-import { days, durationSeconds, q, read, rec, records, str, tryRead, UNKNOWN } from "./lib/values";
+import {
+  days,
+  daysInSeconds,
+  durationSeconds,
+  q,
+  read,
+  rec,
+  records,
+  str,
+  tryRead,
+  UNKNOWN,
+} from "./lib/values";
 
 type CryptoKey = Unwrap<gcp.kms.CryptoKeyArgs>;
 
@@ -22,7 +33,7 @@ type CryptoKey = Unwrap<gcp.kms.CryptoKeyArgs>;
  * The shortest rotation period Cloud KMS accepts: one day ("It must be greater than a day (ie, 86400)",
  * `rotationPeriod` in node_modules/@pulumi/gcp/kms/cryptoKey.d.ts).
  */
-export const MIN_ROTATION_SECONDS = 86_400;
+export const MIN_ROTATION_SECONDS = daysInSeconds(1);
 
 export const kmsKeyRotation = resourcePolicy<CryptoKey>(
   {
@@ -50,7 +61,7 @@ export const kmsKeyRotation = resourcePolicy<CryptoKey>(
       report(`KMS key ${name} ${must}; rotationPeriod is unset, so the key never rotates`);
     } else if (seconds === undefined) {
       report(`KMS key ${name} ${must}; rotationPeriod is ${q(period)}, not a duration such as "7776000s"`);
-    } else if (seconds > kmsRotationMaxDays * 86_400) {
+    } else if (seconds > daysInSeconds(kmsRotationMaxDays)) {
       report(`KMS key ${name} ${must}; it rotates every ${days(seconds)} days`);
     } else if (seconds < MIN_ROTATION_SECONDS) {
       report(

@@ -12,7 +12,7 @@ import { serviceAccountEmail } from "./lib/members";
 import { resourcePolicy, stackPolicy, type Module6Policy } from "./lib/policy";
 import { displayName, refersTo, referenced, StackResources } from "./lib/stack";
 import { T } from "./lib/tokens";
-import { isRecord, list, prop, q, read, shown, str, tryRead, UNKNOWN } from "./lib/values";
+import { isPlainObject, list, prop, q, read, shown, str, tryRead, UNKNOWN } from "./lib/values";
 
 type AuditConfig = Unwrap<gcp.projects.IAMAuditConfigArgs>;
 type LogBucket = Unwrap<gcp.logging.ProjectBucketConfigArgs>;
@@ -177,7 +177,10 @@ const activeSinks = (stack: StackResources): PolicyResource[] =>
 
 function bucketRetention(bucket: PolicyResource): { kept: boolean; locked: boolean } {
   const policy = prop(bucket, "retentionPolicy");
-  return { kept: isRecord(policy), locked: isRecord(policy) && tryRead(() => policy.isLocked) === true };
+  return {
+    kept: isPlainObject(policy),
+    locked: isPlainObject(policy) && tryRead(() => policy.isLocked) === true,
+  };
 }
 
 const bucketLabel = (dest: PolicyResource): string =>

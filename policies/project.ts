@@ -14,7 +14,7 @@ import { effectiveLabels } from "./lib/labels";
 import { resourcePolicy, stackPolicy, type Module6Policy } from "./lib/policy";
 import { displayName, StackResources } from "./lib/stack";
 import { ANY_GCP, T } from "./lib/tokens";
-import { isRecord, q, rec, records, str, tryRead } from "./lib/values";
+import { isPlainObject, q, rec, records, str, tryRead } from "./lib/values";
 
 /** `gcp:storage/bucket:Bucket` → `storage/bucket`, for messages. */
 export const shortType = (type: string): string => type.replace(/^gcp:/, "").replace(/:[A-Za-z0-9]+$/, "");
@@ -54,7 +54,7 @@ export const allowedRegions = resourcePolicy(
       }
     }
     const replication = tryRead(() => props.replication);
-    if (args.type !== T.smSecret || !isRecord(replication)) return;
+    if (args.type !== T.smSecret || !isPlainObject(replication)) return;
     if (replication.auto !== undefined) {
       report(
         `${what} must replicate only to allowed regions (${list}); automatic replication may store it in any region`,

@@ -1,21 +1,167 @@
 /**
- * The edge of an environment from config: load balancer, certificates, Cloud Armor and the static site,
- * validated with config key paths. Only prod and staging have an edge.
+ * `module6:edge`: the load balancer, certificates, Cloud Armor and the static site (prod and staging).
+ * The schema holds the fields' rules (the components' own); `resolveEdge` applies the preset and the rules
+ * that involve other keys: the domain, the services' routes and the kind.
  */
-import { validateCloudArmorPolicyArgs } from "../components/cloud-armor-policy";
+import { z } from "zod";
 import {
-  validateHttpsLoadBalancerArgs,
+  CLOUD_ARMOR_DEFAULTS,
+  CLOUD_ARMOR_RULES,
+  DEFAULT_RATE_LIMIT,
+  checkBanThreshold,
+} from "../components/cloud-armor-policy";
+import {
+  LOAD_BALANCER_DEFAULTS,
+  LOAD_BALANCER_RULES,
+  checkCertificates,
   type ArmorOptions,
   type CertificateOptions,
   type StaticSiteOptions,
 } from "../components/https-load-balancer";
-import { ROUTE_PATTERN, overlappingRoutes } from "../components/shared/routes";
-import type { CommonArgs } from "../components/shared/types";
+import { overlappingRoutes } from "../components/shared/routes";
 import type { Problem } from "../components/shared/validation";
-import { validateStaticSiteArgs } from "../components/static-site";
-import { collect, problemAt } from "./config-problems";
-import type { ParsedConfig } from "./config-schema";
-import type { Preset } from "./presets";
+import { CDN_DEFAULTS, CORS_DEFAULTS, STATIC_SITE_RULES, checkCdnTtls } from "../components/static-site";
+import { byKind, doc, docDefault, issuesOf, routeSchema, ruled } from "./config-fields";
+import { problemAt, sinkAt } from "./config-problems";
+import type { Kind, Preset } from "./presets";
+
+const LB = LOAD_BALANCER_RULES;
+const ARMOR = CLOUD_ARMOR_RULES;
+export const DEFAULT_STATIC_PATHS = ["/static/*"];
+
+const seconds = (description: string, value: number): z.ZodOptional<z.ZodInt> =>
+  docDefault(ruled(z.int(), STATIC_SITE_RULES.seconds).optional(), description, value);
+const ranges = (description: string): z.ZodOptional<z.ZodArray<z.ZodString>> =>
+  docDefault(z.array(ruled(z.string(), ARMOR.cidr)).optional(), description, []);
+
+const rateLimitSchema = z.strictObject({
+  requests: docDefault(
+    ruled(z.int(), ARMOR.requests).optional(),
+    "Requests one client (IP) may send per interval before it is throttled (429).",
+    DEFAULT_RATE_LIMIT.requests,
+  ),
+  intervalSec: docDefault(
+    ruled(z.int(), ARMOR.interval).optional(),
+    "The interval.",
+    DEFAULT_RATE_LIMIT.intervalSec,
+  ),
+  banRequests: doc(
+    z.int().optional(),
+    "Requests per interval after which the client is banned: above `requests`, at most 10000.",
+    "3 × requests",
+  ),
+  banDurationSec: docDefault(
+    ruled(z.int(), ARMOR.interval).optional(),
+    "How long a ban lasts, in seconds.",
+    DEFAULT_RATE_LIMIT.banDurationSec,
+  ),
+});
+
+const armorSchema = z
+  .strictObject({
+    wafSensitivity: docDefault(
+      ruled(z.int(), ARMOR.wafSensitivity).optional(),
+      "WAF sensitivity (paranoia level): higher blocks more and risks more false positives.",
+      CLOUD_ARMOR_DEFAULTS.wafSensitivity,
+    ),
+    preview: docDefault(
+      z.boolean().optional(),
+      "WAF, rate-limit and region rules only log (safe rollout of a rule change).",
+      CLOUD_ARMOR_DEFAULTS.preview,
+    ),
+    rateLimit: docDefault(
+      rateLimitSchema.nullable().optional(),
+      "Per-client rate limit: throttle, then ban; `null` for none.",
+      DEFAULT_RATE_LIMIT,
+    ),
+    adaptiveProtection: doc(
+      z.boolean().optional(),
+      "Adaptive Protection (layer-7 DDoS detection).",
+      byKind((p) => p.adaptiveProtection),
+    ),
+    allowIpRanges: ranges("Source ranges always allowed (before the WAF)."),
+    denyIpRanges: ranges("Source ranges always denied."),
+    denyRegions: docDefault(
+      z.array(ruled(z.string(), ARMOR.regionCode)).optional(),
+      "Client regions denied (on the static site too).",
+      [],
+    ),
+  })
+  .superRefine((armor, ctx) => {
+    if (armor.rateLimit !== null) checkBanThreshold(issuesOf(ctx), armor.rateLimit);
+  });
+
+const corsSchema = z.strictObject({
+  origins: doc(z.array(ruled(z.string(), STATIC_SITE_RULES.origin)).min(1), "Allowed origins."),
+  methods: docDefault(
+    z.array(z.enum(["GET", "HEAD", "OPTIONS"])).optional(),
+    "Allowed methods.",
+    CORS_DEFAULTS.methods,
+  ),
+  maxAgeSeconds: seconds("How long browsers cache a preflight answer.", CORS_DEFAULTS.maxAgeSeconds),
+});
+
+const cdnSchema = z.strictObject({
+  defaultTtl: seconds("TTL of responses without cache headers; at most `maxTtl`.", CDN_DEFAULTS.defaultTtl),
+  maxTtl: seconds("Upper bound of any TTL.", CDN_DEFAULTS.maxTtl),
+  clientTtl: seconds("TTL sent to browsers; at most `maxTtl`.", CDN_DEFAULTS.clientTtl),
+  serveWhileStale: seconds(
+    "How long a stale object may be served while it is revalidated.",
+    CDN_DEFAULTS.serveWhileStale,
+  ),
+});
+
+export const edgeSchema = z
+  .strictObject({
+    domains: doc(
+      z.array(ruled(z.string(), LB.domain)).min(1).optional(),
+      "Hostnames the load balancer serves.",
+      "the stack's `domain`",
+    ),
+    certificates: doc(
+      z
+        .strictObject({
+          mode: doc(
+            z.enum(["managed", "certificate-manager"]).default(LOAD_BALANCER_DEFAULTS.certificateMode),
+            "`certificate-manager`: Certificate Manager with DNS authorization (issued before DNS points here, wildcards allowed, a change of domains never leaves a served hostname without a certificate); `managed`: one compute managed certificate for every domain.",
+          ),
+          domains: doc(
+            z.array(ruled(z.string(), LB.certificateDomain)).min(1).optional(),
+            "Domains the certificates cover; every served domain must be covered.",
+            "`edge.domains`",
+          ),
+        })
+        .prefault({}),
+      "TLS certificates, Google-managed.",
+    ),
+    sslProfile: doc(
+      z.enum(["MODERN", "RESTRICTED"]).default(LOAD_BALANCER_DEFAULTS.sslProfile),
+      "SSL policy profile; the minimum TLS version is always 1.2.",
+    ),
+    logSampleRate: doc(
+      ruled(z.number(), LB.logSampleRate).optional(),
+      "Share of requests logged.",
+      byKind((p) => p.logSampleRate),
+    ),
+    staticPaths: doc(
+      z.array(routeSchema).default(DEFAULT_STATIC_PATHS),
+      "Paths served from the static site's bucket through Cloud CDN.",
+    ),
+    defaultService: doc(
+      z.string().optional(),
+      "The service that serves paths no route matches.",
+      "the static site",
+    ),
+    armor: doc(
+      armorSchema.prefault({}),
+      "Cloud Armor on every backend service; the lists and regions also on the static site's edge policy.",
+    ),
+    cors: doc(corsSchema.optional(), "CORS of the static site's bucket.", "none"),
+    cdn: doc(cdnSchema.optional(), "Cloud CDN cache settings of the static site, in seconds."),
+  })
+  .superRefine((edge, ctx) => checkCdnTtls(issuesOf(ctx), edge.cdn));
+
+export type EdgeInput = z.output<typeof edgeSchema>;
 
 /** The edge, resolved over the preset. */
 export interface EdgeConfig {
@@ -34,69 +180,69 @@ export interface EdgeConfig {
 export interface EdgeService {
   readonly name: string;
   readonly routes: readonly string[];
-  readonly regions: readonly string[];
-  readonly iapMembers?: readonly string[];
 }
 
-export const DEFAULT_STATIC_PATHS = ["/static/*"];
-
 /**
- * Checks every route of the environment: syntax, duplicates, and (where there is an edge) overlaps
- * between services and the static site, reported at the later of the two config keys.
+ * Checks every route of the environment: duplicates, and (where there is an edge) overlaps between
+ * services and the static site, reported at the later of the two config keys.
  */
-export function checkRoutes(
-  services: readonly EdgeService[],
-  staticPaths: readonly string[],
-  problems: Problem[],
-): void {
+export function routeProblems(services: readonly EdgeService[], staticPaths: readonly string[]): Problem[] {
   const routes = [
     ...services.flatMap((s) =>
       s.routes.map((path, i) => ({ path, target: s.name, key: `services.${s.name}.routes[${i}]` })),
     ),
     ...staticPaths.map((path, i) => ({ path, target: "static", key: `edge.staticPaths[${i}]` })),
   ];
-  for (const [i, j] of overlappingRoutes(routes)) {
+  return overlappingRoutes(routes).flatMap(([i, j]) => {
     const a = routes[i];
     const b = routes[j];
-    if (!a || !b) continue;
+    if (!a || !b) return [];
     const what = a.path === b.path ? "a route not already taken by" : "a path that does not overlap";
-    problems.push(problemAt(b.key, b.path, `${what} ${a.key} (${a.path} → ${a.target})`));
-  }
+    return [problemAt(b.key, b.path, `${what} ${a.key} (${a.path} → ${a.target})`)];
+  });
 }
 
-/** Resolves and validates the edge; `undefined` for kinds without one. */
+/** What the edge depends on besides its own block; `services` is `undefined` when they failed to parse. */
+export interface EdgeContext {
+  readonly kind: Kind;
+  readonly preset: Preset;
+  readonly domain: string | undefined;
+  readonly services: readonly EdgeService[] | undefined;
+}
+
+/** The edge over the preset; `undefined` for kinds without one. */
 export function resolveEdge(
-  cfg: ParsedConfig,
-  preset: Preset,
-  services: readonly EdgeService[],
-  common: CommonArgs,
-  problems: Problem[],
-): EdgeConfig | undefined {
-  const e = cfg.edge ?? {};
-  if (!preset.edge) {
-    if (cfg.edge !== undefined)
-      problems.push(
-        problemAt("edge", "a block", `no edge block in a ${cfg.kind} stack (it has no load balancer)`),
+  input: EdgeInput | undefined,
+  ctx: EdgeContext,
+): { value: EdgeConfig | undefined; problems: Problem[] } {
+  const services = ctx.services ?? [];
+  if (!ctx.preset.edge) {
+    const problems = routeProblems(services, []);
+    if (input !== undefined)
+      problems.unshift(
+        problemAt("edge", "a block", `no edge block in a ${ctx.kind} stack (it has no load balancer)`),
       );
-    checkRoutes(services, [], problems);
-    return undefined;
+    return { value: undefined, problems };
   }
-  const domains = e.domains ?? (cfg.domain ? [cfg.domain] : []);
-  const edge: EdgeConfig = {
+  const e = input ?? edgeSchema.parse({});
+  const domains = e.domains ?? (ctx.domain ? [ctx.domain] : []);
+  const value: EdgeConfig = {
     domains,
-    certificates: {
-      mode: e.certificates?.mode ?? "certificate-manager",
-      domains: e.certificates?.domains ?? domains,
-    },
-    sslProfile: e.sslProfile ?? "MODERN",
-    logSampleRate: e.logSampleRate ?? preset.logSampleRate,
-    staticPaths: e.staticPaths ?? DEFAULT_STATIC_PATHS,
-    defaultBackend: e.defaultService ?? "static",
-    armor: { ...e.armor, adaptiveProtection: e.armor?.adaptiveProtection ?? preset.adaptiveProtection },
+    certificates: { mode: e.certificates.mode, domains: e.certificates.domains ?? domains },
+    sslProfile: e.sslProfile,
+    logSampleRate: e.logSampleRate ?? ctx.preset.logSampleRate,
+    staticPaths: e.staticPaths,
+    defaultBackend: e.defaultService ?? LOAD_BALANCER_DEFAULTS.defaultBackend,
+    armor: { ...e.armor, adaptiveProtection: e.armor.adaptiveProtection ?? ctx.preset.adaptiveProtection },
     staticSite: { cors: e.cors, cdn: e.cdn },
   };
-  checkRoutes(services, edge.staticPaths, problems);
-  if (e.defaultService !== undefined && !services.some((s) => s.name === e.defaultService)) {
+  const problems = routeProblems(services, value.staticPaths);
+  checkCertificates(sinkAt(problems, "edge."), domains, value.certificates);
+  if (
+    ctx.services !== undefined &&
+    e.defaultService !== undefined &&
+    !services.some((s) => s.name === e.defaultService)
+  )
     problems.push(
       problemAt(
         "edge.defaultService",
@@ -104,55 +250,5 @@ export function resolveEdge(
         `a configured service (${services.map((s) => s.name).join(", ")}), or leave it out for the static site`,
       ),
     );
-  }
-
-  // The load balancer's own rules, with its field paths turned into config keys. Routes were checked above.
-  const routed = services.filter((s) => s.routes.length > 0 || s.name === edge.defaultBackend);
-  collect(
-    problems,
-    (path) => {
-      if (path.startsWith("routes") || path === "defaultBackend") return undefined;
-      if (path.startsWith("backends.")) return path.replace(/^backends\./, "services.");
-      return `edge.${path}`;
-    },
-    () =>
-      validateHttpsLoadBalancerArgs({
-        ...common,
-        name: "edge",
-        domains,
-        certificates: edge.certificates,
-        sslProfile: edge.sslProfile,
-        logSampleRate: edge.logSampleRate,
-        backends: Object.fromEntries(
-          routed.map((s) => [
-            s.name,
-            {
-              regions: s.regions.map((region) => ({ region, service: s.name })),
-              iapMembers: s.iapMembers?.length ? s.iapMembers : undefined,
-            },
-          ]),
-        ),
-        routes: [],
-        defaultBackend: edge.defaultBackend,
-        // Validated below with their own key paths.
-        armor: {},
-        staticSite: {},
-      }),
-  );
-  collect(problems, "edge.armor.", () =>
-    validateCloudArmorPolicyArgs({ ...common, ...edge.armor, name: "edge-armor" }),
-  );
-  collect(problems, "edge.", () =>
-    validateStaticSiteArgs({
-      ...common,
-      ...edge.staticSite,
-      name: "static",
-      cdnFillServiceAgent: "validation",
-    }),
-  );
-  for (const [i, path] of edge.staticPaths.entries()) {
-    if (!ROUTE_PATTERN.test(path))
-      problems.push(problemAt(`edge.staticPaths[${i}]`, path, "/exact or /prefix/*"));
-  }
-  return edge;
+  return { value, problems };
 }

@@ -1,57 +1,157 @@
 /**
- * The monitoring of an environment from config: service levels, notification channels and routing,
- * uptime checks, logging and the budget — validated with config key paths. Prod and staging only.
+ * `module6:monitoring`: service levels, notification channels and routing, uptime checks, logging and the
+ * budget (prod and staging). The schema holds the fields' rules (the components' own: service-monitoring,
+ * platform-monitoring, audit-logging); `resolveMonitoring` applies the preset and the rules that involve
+ * the kind or the channel credentials.
  */
 import { z } from "zod";
 import {
+  AUDIT_LOGGING_DEFAULTS,
+  AUDIT_LOGGING_RULES,
   FIRESTORE_DATA_ACCESS,
-  validateAuditLoggingArgs,
   type FirestoreDataAccess,
 } from "../components/audit-logging";
-import type { ChannelSpec } from "../components/monitoring/channels";
-import { validatePlatformMonitoringArgs } from "../components/platform-monitoring";
-import { validateServiceMonitoringArgs, type ServiceLevels } from "../components/service-monitoring";
-import type { CommonArgs } from "../components/shared/types";
+import {
+  CHANNEL_CREDENTIALS,
+  DEFAULT_CURRENCY,
+  MONITORING_RULES,
+  checkRoutedChannels,
+} from "../components/platform-monitoring";
+import {
+  SERVICE_LEVEL_DEFAULTS,
+  SERVICE_MONITORING_RULES,
+  UPTIME_DEFAULTS,
+  type ServiceLevels,
+} from "../components/service-monitoring";
 import type { Problem } from "../components/shared/validation";
-import { collect, problemAt } from "./config-problems";
-import { CHANNEL_KEY_PREFIX, NAMESPACE } from "./namespace";
+import { byKind, doc, docDefault, issuesOf, keyed, ruled } from "./config-fields";
+import { problemAt } from "./config-problems";
+import { CHANNEL_KEY_PREFIX } from "./namespace";
 import type { Preset } from "./presets";
 
-const share = z.number();
+const SLO = SERVICE_MONITORING_RULES;
+const M = MONITORING_RULES;
+
 export const serviceLevelsSchema = z.strictObject({
-  availabilityGoal: share.optional(),
-  latencyGoal: share.optional(),
-  latencyThresholdMs: z.number().optional(),
-  periodDays: z.int().optional(),
+  availabilityGoal: docDefault(
+    ruled(z.number(), SLO.goal).optional(),
+    "Share of requests that must not fail with 5xx (measured per service and at the load balancer).",
+    SERVICE_LEVEL_DEFAULTS.availabilityGoal,
+  ),
+  latencyGoal: docDefault(
+    ruled(z.number(), SLO.goal).optional(),
+    "Share of requests that must be faster than `latencyThresholdMs`.",
+    SERVICE_LEVEL_DEFAULTS.latencyGoal,
+  ),
+  latencyThresholdMs: docDefault(
+    ruled(z.number(), SLO.latencyThresholdMs).optional(),
+    "The latency threshold in milliseconds.",
+    SERVICE_LEVEL_DEFAULTS.latencyThresholdMs,
+  ),
+  periodDays: docDefault(
+    ruled(z.int(), SLO.periodDays).optional(),
+    "Rolling SLO period; the burn-rate alert thresholds follow from it.",
+    SERVICE_LEVEL_DEFAULTS.periodDays,
+  ),
 });
 
 const channelSchema = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("email"), address: z.string() }),
-  z.strictObject({ type: z.literal("slack"), channel: z.string() }),
-  z.strictObject({ type: z.literal("pagerduty") }),
-  z.strictObject({ type: z.literal("webhook"), url: z.string() }),
+  z.strictObject({
+    type: doc(z.literal("email"), "An email channel."),
+    address: doc(ruled(z.string(), M.email), "The address alerts are sent to."),
+  }),
+  z.strictObject({
+    type: doc(z.literal("slack"), "A Slack channel; its token is the secret `module6:channel-<name>`."),
+    channel: doc(ruled(z.string(), M.slackChannel), "The Slack channel."),
+  }),
+  z.strictObject({
+    type: doc(z.literal("pagerduty"), "A PagerDuty service; its key is the secret `module6:channel-<name>`."),
+  }),
+  z.strictObject({
+    type: doc(z.literal("webhook"), "A webhook with token authentication."),
+    url: doc(ruled(z.string(), M.webhookUrl), "The webhook's URL."),
+  }),
 ]);
 
-export const monitoringSchema = z.strictObject({
-  slo: serviceLevelsSchema.optional(),
-  channels: z.record(z.string(), channelSchema),
-  routing: z.strictObject({ page: z.array(z.string()).optional(), ticket: z.array(z.string()) }),
-  paging: z.boolean().optional(),
-  uptime: z
-    .strictObject({ periodSeconds: z.int().optional(), regions: z.array(z.string()).optional() })
-    .optional(),
-  logging: z
-    .strictObject({
-      appLogRetentionDays: z.int().optional(),
-      auditRetentionDays: z.int().optional(),
-      firestoreDataAccess: z.enum(FIRESTORE_DATA_ACCESS).optional(),
-    })
-    .optional(),
-  deployers: z.array(z.string()).optional(),
-  budget: z
-    .strictObject({ billingAccount: z.string(), amount: z.number(), currency: z.string().optional() })
-    .optional(),
+const channelNames = z.array(z.string());
+
+const uptimeSchema = z.strictObject({
+  periodSeconds: doc(
+    ruled(z.int(), SLO.uptimePeriodSeconds).optional(),
+    "How often each checker region probes.",
+    byKind((p) => p.uptimePeriodSeconds),
+  ),
+  regions: docDefault(
+    ruled(z.array(ruled(z.string(), SLO.uptimeRegion)), SLO.uptimeRegions).optional(),
+    "Checker regions.",
+    UPTIME_DEFAULTS.regions,
+  ),
 });
+
+const loggingSchema = z.strictObject({
+  appLogRetentionDays: doc(
+    ruled(z.int(), AUDIT_LOGGING_RULES.retentionDays).default(AUDIT_LOGGING_DEFAULTS.appLogRetentionDays),
+    "Days the application-log bucket keeps Cloud Run logs.",
+  ),
+  auditRetentionDays: doc(
+    ruled(z.int(), AUDIT_LOGGING_RULES.retentionDays).default(AUDIT_LOGGING_DEFAULTS.auditRetentionDays),
+    "Days the audit-log archive keeps every object (locked in prod: nobody can shorten it).",
+  ),
+  firestoreDataAccess: doc(
+    z.enum(FIRESTORE_DATA_ACCESS).default(AUDIT_LOGGING_DEFAULTS.firestoreDataAccess),
+    "Firestore's data-plane audit logs: `except-runtime` logs every principal but the services themselves, `all` also logs the services' own traffic, `off` keeps admin reads only.",
+  ),
+});
+
+const budgetSchema = z.strictObject({
+  billingAccount: doc(ruled(z.string(), M.billingAccount), "The billing account the budget watches."),
+  amount: doc(ruled(z.number(), M.amount), "Monthly amount; alerts at 50, 90 and 100 % and on forecast."),
+  currency: docDefault(
+    ruled(z.string(), M.currency).optional(),
+    "Currency of the billing account.",
+    DEFAULT_CURRENCY,
+  ),
+});
+
+export const monitoringSchema = z
+  .strictObject({
+    slo: doc(
+      serviceLevelsSchema.optional(),
+      "The service levels of every service (a service may override them).",
+    ),
+    channels: doc(
+      keyed(z.record(z.string(), channelSchema), M.channelName),
+      "Notification channels by name.",
+    ),
+    routing: doc(
+      z.strictObject({
+        page: doc(
+          channelNames.optional(),
+          "Channels that page (on-call); at least one where the kind pages (prod).",
+          "none; staging routes pages to the ticket channels",
+        ),
+        ticket: doc(ruled(channelNames, M.routed), "Channels that open a ticket."),
+      }),
+      "Where alerts go, by channel name.",
+    ),
+    paging: doc(
+      z.boolean().optional(),
+      "Whether page alerts page.",
+      byKind((p) => p.paging),
+    ),
+    uptime: doc(uptimeSchema.optional(), "Uptime checks of public services through the load balancer."),
+    logging: doc(loggingSchema.prefault({}), "Log retention and audit logs."),
+    deployers: doc(
+      z.array(ruled(z.string(), M.deployer)).default([]),
+      "Emails of the identities that deploy the program: their routine secret reads and IAM changes do not alert.",
+    ),
+    budget: doc(
+      budgetSchema.optional(),
+      "A monthly budget for the project, alerting the ticket channels.",
+      "none",
+    ),
+  })
+  .superRefine((m, ctx) => checkRoutedChannels(issuesOf(ctx), Object.keys(m.channels), m.routing));
 
 export type MonitoringInput = z.output<typeof monitoringSchema>;
 /** A channel as config declares it (credentials come from `module6:channel-<name>`). */
@@ -79,48 +179,27 @@ export interface MonitoringConfig {
   readonly credentials: readonly string[];
 }
 
-export const DEFAULT_SERVICE_LEVELS: Required<ServiceLevels> = {
-  availabilityGoal: 0.999,
-  latencyGoal: 0.95,
-  latencyThresholdMs: 200,
-  periodDays: 30,
-};
-
-/** A channel spec for validation: credentials stand in as present or absent. */
-function specFor(channel: ChannelConfig, hasCredential: boolean): ChannelSpec {
-  if (channel.type === "slack") return { ...channel, token: hasCredential ? "set" : undefined };
-  if (channel.type === "pagerduty") return { ...channel, serviceKey: hasCredential ? "set" : undefined };
-  return channel;
-}
-
-/** Resolves and validates monitoring; `undefined` for kinds without it. */
+/** Monitoring over the preset; `undefined` for kinds without it (or when the block is missing). */
 export function resolveMonitoring(
   kind: string,
   input: MonitoringInput | undefined,
   preset: Preset,
   channelSecretNames: readonly string[],
-  serviceLevels: readonly { readonly name: string; readonly slo?: ServiceLevels }[],
-  common: CommonArgs,
-  problems: Problem[],
-): MonitoringConfig | undefined {
+): { value: MonitoringConfig | undefined; problems: Problem[] } {
   if (!preset.monitoring) {
-    if (input !== undefined)
-      problems.push(problemAt("monitoring", "a block", `no monitoring block in a ${kind} stack`));
-    return undefined;
+    const problems =
+      input === undefined
+        ? []
+        : [problemAt("monitoring", "a block", `no monitoring block in a ${kind} stack`)];
+    return { value: undefined, problems };
   }
   if (input === undefined) {
-    problems.push(
-      problemAt(
-        "monitoring",
-        undefined,
-        `a monitoring block with channels and routing in a ${kind} stack (every alert must reach someone)`,
-      ),
-    );
-    return undefined;
+    const allowed = `a monitoring block with channels and routing in a ${kind} stack (every alert must reach someone)`;
+    return { value: undefined, problems: [problemAt("monitoring", undefined, allowed)] };
   }
   const paging = input.paging ?? preset.paging;
-  const resolved: MonitoringConfig = {
-    slo: { ...DEFAULT_SERVICE_LEVELS, ...input.slo },
+  const value: MonitoringConfig = {
+    slo: { ...SERVICE_LEVEL_DEFAULTS, ...input.slo },
     channels: input.channels,
     page: paging ? (input.routing.page ?? []) : input.routing.ticket,
     ticket: input.routing.ticket,
@@ -129,19 +208,27 @@ export function resolveMonitoring(
       periodSeconds: input.uptime?.periodSeconds ?? preset.uptimePeriodSeconds,
       regions: input.uptime?.regions,
     },
-    logging: {
-      appLogRetentionDays: input.logging?.appLogRetentionDays ?? 30,
-      auditRetentionDays: input.logging?.auditRetentionDays ?? 400,
-      lockAuditRetention: preset.lockAuditRetention,
-      firestoreDataAccess: input.logging?.firestoreDataAccess ?? "except-runtime",
-    },
-    deployers: input.deployers ?? [],
+    logging: { ...input.logging, lockAuditRetention: preset.lockAuditRetention },
+    deployers: input.deployers,
     budget: input.budget,
     credentials: channelSecretNames.filter((n) => n in input.channels),
   };
+  const problems = credentialProblems(input.channels, channelSecretNames);
+  if (paging && value.page.length === 0)
+    problems.push(
+      problemAt("monitoring.routing.page", [], `at least one channel in a ${kind} stack (it pages)`),
+    );
+  return { value, problems };
+}
 
-  for (const name of channelSecretNames) {
-    if (!(name in input.channels))
+/** Every Slack or PagerDuty channel has its credential, and every credential a channel. */
+function credentialProblems(
+  channels: Readonly<Record<string, ChannelConfig>>,
+  credentials: readonly string[],
+): Problem[] {
+  const problems: Problem[] = [];
+  for (const name of credentials) {
+    if (!(name in channels))
       problems.push(
         problemAt(
           `${CHANNEL_KEY_PREFIX}${name}`,
@@ -150,71 +237,11 @@ export function resolveMonitoring(
         ),
       );
   }
-  collect(
-    problems,
-    (path) => {
-      const missing = /^channels\.([^.]+)$/.exec(path);
-      if (missing?.[1] !== undefined) return `${CHANNEL_KEY_PREFIX}${missing[1]}`;
-      if (path.startsWith("routing.page") && !paging) return undefined;
-      return `monitoring.${path}`;
-    },
-    () =>
-      validatePlatformMonitoringArgs({
-        ...common,
-        channels: Object.fromEntries(
-          Object.entries(input.channels).map(([n, c]) => [n, specFor(c, channelSecretNames.includes(n))]),
-        ),
-        routing: { page: resolved.page, ticket: resolved.ticket },
-        runtimeAccounts: [],
-        deployers: input.deployers,
-        budget: input.budget,
-      }),
-  );
-  if (paging && (input.routing.page ?? []).length === 0) {
-    problems.push(
-      problemAt("monitoring.routing.page", [], `at least one channel in a ${kind} stack (it pages)`),
-    );
+  for (const [name, channel] of Object.entries(channels)) {
+    if ((channel.type === "slack" || channel.type === "pagerduty") && !credentials.includes(name)) {
+      const { missing, allowed } = CHANNEL_CREDENTIALS[channel.type];
+      problems.push(problemAt(`${CHANNEL_KEY_PREFIX}${name}`, missing, allowed));
+    }
   }
-  collect(problems, "monitoring.logging.", () => validateAuditLoggingArgs({ ...common, ...input.logging }));
-  for (const service of [{ name: "defaults", slo: {} }, ...serviceLevels]) {
-    const at = service.name === "defaults" ? "monitoring.slo." : `services.${service.name}.slo.`;
-    collect(
-      problems,
-      (path) => (path.startsWith("routing") || path.startsWith("uptime") ? undefined : `${at}${path}`),
-      () =>
-        validateServiceMonitoringArgs({
-          ...common,
-          ...resolved.slo,
-          ...service.slo,
-          name: service.name,
-          cloudRunService: "x",
-          location: "x",
-          routing: { page: ["x"], ticket: ["x"] },
-        }),
-    );
-  }
-  collect(
-    problems,
-    (path) => (path.startsWith("uptime.") ? `monitoring.${path.replace(/^uptime\./, "uptime.")}` : undefined),
-    () =>
-      validateServiceMonitoringArgs({
-        ...common,
-        name: "uptime",
-        cloudRunService: "x",
-        location: "x",
-        routing: { page: ["x"], ticket: ["x"] },
-        uptime: {
-          host: "example.com",
-          path: "/",
-          periodSeconds: resolved.uptime.periodSeconds,
-          regions: resolved.uptime.regions,
-        },
-      }),
-  );
-  return resolved;
-}
-
-/** The config key of a channel's credential. */
-export function channelKey(name: string): string {
-  return `${NAMESPACE}:${CHANNEL_KEY_PREFIX}${name}`;
+  return problems;
 }

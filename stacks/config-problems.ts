@@ -1,6 +1,6 @@
-/** Reporting config problems: key paths as a user types them, zod issues, and component validators re-run on config. */
+/** Reporting config problems: key paths as a user types them, zod issues, and secret values kept hidden. */
 import type { z } from "zod";
-import { ValidationError, show, type Problem } from "../components/shared/validation";
+import { show, type Problem, type ProblemSink } from "../components/shared/validation";
 import { NAMESPACE } from "./namespace";
 
 /** The key path of a config problem, as a user would type it. */
@@ -9,59 +9,41 @@ export function keyPath(path: readonly PropertyKey[]): string {
   return `${NAMESPACE}:${parts.join("")}`;
 }
 
+/** The generated configuration reference (stacks/config-docs.ts writes it). */
+export const REFERENCE = "docs/configuration.md";
+
 /** Zod's wording without its "Invalid input:" preamble. */
 function allowedText(message: string): string {
   return message.replace(/^Invalid (input|option): /, "");
 }
 
+/** The value at `path` inside `value` (for keys zod reports without their values). */
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((obj, k) => (obj as Record<PropertyKey, unknown> | undefined)?.[k], value);
+}
+
+/** The problems of one top-level key's zod issues, at config key paths. */
 export function zodProblems(error: z.ZodError, section: string, value: unknown): Problem[] {
-  const problems: Problem[] = [];
-  for (const issue of error.issues) {
+  return error.issues.flatMap((issue): Problem[] => {
     const path = [section, ...issue.path];
     if (issue.code === "unrecognized_keys") {
-      const parent = issue.path.reduce<unknown>(
-        (obj, k) => (obj as Record<PropertyKey, unknown> | undefined)?.[k],
-        value,
-      ) as Record<string, unknown> | undefined;
-      for (const key of issue.keys) {
-        problems.push({
-          path: keyPath([...path, key]),
-          value: show(parent?.[key]),
-          allowed: "no such key: check the spelling (see the configuration reference in README.md)",
-        });
-      }
-      continue;
+      const parent = valueAt(value, issue.path);
+      return issue.keys.map((key) => ({
+        path: keyPath([...path, key]),
+        value: show((parent as Record<string, unknown> | undefined)?.[key]),
+        allowed: `no such key: check the spelling (see ${REFERENCE}#${section.toLowerCase()})`,
+      }));
     }
     const input = "input" in issue ? issue.input : undefined;
     const missing = input === undefined && issue.code === "invalid_type";
-    problems.push({
-      path: keyPath(path),
-      value: missing ? "nothing" : show(input),
-      allowed: missing ? `a value is required (${allowedText(issue.message)})` : allowedText(issue.message),
-    });
-  }
-  return problems;
-}
-
-/**
- * Re-runs a component validator on resolved args and files its problems under config key paths: `where`
- * maps a component field path to the config key path (without namespace), or `undefined` to drop it
- * (a problem already reported under its config key).
- */
-export function collect(
-  problems: Problem[],
-  where: string | ((path: string) => string | undefined),
-  validate: () => void,
-): void {
-  try {
-    validate();
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    for (const p of error.problems) {
-      const path = typeof where === "string" ? `${where}${p.path}` : where(p.path);
-      if (path !== undefined) problems.push({ ...p, path: `${NAMESPACE}:${path}` });
-    }
-  }
+    return [
+      {
+        path: keyPath(path),
+        value: missing ? "nothing" : show(input),
+        allowed: missing ? `a value is required (${allowedText(issue.message)})` : allowedText(issue.message),
+      },
+    ];
+  });
 }
 
 /** A problem at a config key path (without namespace). */
@@ -69,6 +51,46 @@ export function problemAt(path: string, value: unknown, allowed: string): Proble
   return { path: `${NAMESPACE}:${path}`, value: show(value), allowed };
 }
 
+/** Files a component's cross-field check into `problems`, its paths under the config key `prefix`. */
+export function sinkAt(problems: Problem[], prefix: string): ProblemSink {
+  return {
+    check(ok, path, value, allowed) {
+      if (!ok) problems.push(problemAt(`${prefix}${path}`, value, allowed));
+      return ok;
+    },
+  };
+}
+
 /** What an error message shows instead of a secret value. */
 export const HIDDEN = "(secret value hidden)";
+/** Key names that may hold a secret value: an unknown key so named never shows its value. */
 export const SECRET_LOOKING_KEY = /secret|passw|token|credential|key/i;
+
+/** The top-level key (without namespace) a problem is about: `module6:services.api.cpu` → `services`. */
+export function topKey(problem: Problem): string {
+  return problem.path.slice(NAMESPACE.length + 1).split(/[.[]/)[0] ?? "";
+}
+
+/**
+ * The problems with every value under a secret key hidden: keys Pulumi holds as secrets (`secretKeys`,
+ * e.g. a whole `monitoring` block set with `--secret`) and unknown keys whose name looks secret.
+ */
+export function hideSecretValues(
+  problems: readonly Problem[],
+  secretKeys: readonly string[],
+  isKnownKey: (key: string) => boolean,
+): Problem[] {
+  return problems.map((p) => {
+    const key = topKey(p);
+    const hidden = secretKeys.includes(key) || (!isKnownKey(key) && SECRET_LOOKING_KEY.test(key));
+    return hidden ? { ...p, value: HIDDEN } : p;
+  });
+}
+
+/** The sections of the configuration reference that explain the keys of `problems`. */
+export function referenceHint(problems: readonly Problem[], sections: readonly string[]): string {
+  const keys = [...new Set(problems.map(topKey))];
+  const anchors = sections.filter((k) => keys.includes(k));
+  const links = anchors.map((k) => `${REFERENCE}#${k.toLowerCase()}`);
+  return `See ${links.length > 0 ? links.join(", ") : REFERENCE} for what each key takes.`;
+}

@@ -1,213 +1,218 @@
 /**
- * The schema of a stack's config (`module6:*` keys in `Pulumi.<stack>.yaml`). Types, formats and unknown
- * keys are checked here; rules that span fields are in `config.ts`.
+ * The schema of a stack's config: every `module6:*` key of `Pulumi.<stack>.yaml`, one zod schema per key
+ * (section), with its type, range, default, meaning and the rules between its own fields. The rules come
+ * from the components that own them; the configuration reference (docs/configuration.md) is generated
+ * from this schema. Rules that join sections or depend on the kind are in the sections' resolvers.
  */
 import { z } from "zod";
-import { FIRESTORE_MULTI_REGIONS, REGIONS } from "./regions";
+import { ARTIFACT_REGISTRY_DEFAULTS, ARTIFACT_REGISTRY_RULES } from "../components/artifact-registry";
+import { CLOUD_RUN_RULES } from "../components/cloud-run-service";
+import { LOAD_BALANCER_RULES } from "../components/https-load-balancer";
+import { API_RULE } from "../components/project-services";
+import { SECRET_SET_RULES } from "../components/secret-set";
+import { patternRule } from "../components/shared/validation";
+import { edgeSchema } from "./config-edge";
+import {
+  byKind,
+  doc,
+  docDefault,
+  iapMemberSchema,
+  keyed,
+  memberSchema,
+  regionSchema,
+  ruled,
+} from "./config-fields";
+import { firestoreSchema } from "./config-firestore";
+import { monitoringSchema } from "./config-monitoring";
+import { servicesSchema } from "./config-services";
+import { LABEL_KEY_RULE } from "./labels";
+import { NAMESPACE } from "./namespace";
 import { KINDS } from "./presets";
-import { monitoringSchema, serviceLevelsSchema } from "./config-monitoring";
 import { releasesSchema } from "./releases";
 
-const name = (what: string, max: number) =>
-  z
-    .string()
-    .regex(
-      new RegExp(`^[a-z][a-z0-9-]{0,${max - 1}}$`),
-      `a ${what} of 1-${max} a-z 0-9 '-', starting with a letter`,
-    )
-    .refine(
-      (v) => !v.endsWith("-") && !v.includes("--"),
-      `a ${what} that does not end with '-' or hold '--'`,
-    );
+/** The staging stack of a self-managed backend (`pulumi login gs://…`), whose organization is `organization`. */
+export const DEFAULT_STAGING_STACK = `organization/${NAMESPACE}/staging`;
 
-const member = z
-  .string()
-  .regex(/^(group|user|domain|serviceAccount):\S+$/, "an IAM member such as group:team@example.com");
+/** The app name (the `app` label): 1-20 of a-z 0-9 '-', a letter first, no '-' at the end, no '--'. */
+const APP_NAME_RULE = patternRule(
+  /^[a-z](?!.*--)([a-z0-9-]{0,18}[a-z0-9])?$/,
+  "1-20 of a-z 0-9 '-', starting with a letter, not ending with '-' nor holding '--'",
+);
 
-const REGION_RULE = "a Google Cloud region such as asia-northeast3 (the list is in stacks/regions.ts)";
-const region = () => z.enum(REGIONS, { error: REGION_RULE });
-
-const count = (min: number, max: number) => z.int().min(min).max(max);
-
-export const routeSchema = z
-  .string()
-  .regex(
-    /^\/([A-Za-z0-9._~-]+\/)*([A-Za-z0-9._~-]+|\*)?$/,
-    "a path such as /api/* or /health (no '*' but at the end)",
-  );
-
-export const serviceSchema = z.strictObject({
-  image: z.string().min(1, "an image reference"),
-  cpu: z.string().optional(),
-  memory: z.string().optional(),
-  concurrency: count(1, 1000).optional(),
-  minInstances: count(0, 1000).optional(),
-  maxInstances: count(1, 1000).optional(),
-  port: count(1, 65535).optional(),
-  timeoutSeconds: count(1, 3600).optional(),
-  healthPath: z.string().optional(),
-  readinessPath: z.string().optional(),
-  env: z.record(z.string(), z.string()).optional(),
-  secretEnv: z.record(z.string(), z.string()).optional(),
-  routes: z.array(routeSchema).optional(),
-  methodEnforcement: z.boolean().optional(),
-  uses: z.array(z.enum(["firestore"])).optional(),
-  vpcEgress: z.boolean().optional(),
-  description: z.string().max(200).optional(),
-  regions: z.array(region()).min(1).optional(),
-  access: z.enum(["public", "iap"]).optional(),
-  iapMembers: z.array(member).min(1).optional(),
-  slo: serviceLevelsSchema.optional(),
-  uptimePath: z.string().optional(),
+const REQUIRED_LABELS = ["team", "cost-center"];
+const labelsSchema = keyed(z.record(z.string(), z.string()), LABEL_KEY_RULE).superRefine((labels, ctx) => {
+  for (const key of REQUIRED_LABELS)
+    if (!labels[key])
+      ctx.addIssue({ code: "custom", path: [key], input: labels[key], message: "a non-empty label value" });
 });
 
-const seconds = z.int().min(0).max(31_622_400);
-
-export const edgeSchema = z.strictObject({
-  domains: z.array(z.string()).min(1).optional(),
-  certificates: z
-    .strictObject({
-      mode: z.enum(["managed", "certificate-manager"]).optional(),
-      domains: z.array(z.string()).min(1).optional(),
-    })
-    .optional(),
-  sslProfile: z.enum(["MODERN", "RESTRICTED"]).optional(),
-  logSampleRate: z.number().min(0).max(1).optional(),
-  staticPaths: z.array(routeSchema).optional(),
-  defaultService: z.string().optional(),
-  armor: z
-    .strictObject({
-      wafSensitivity: z.int().optional(),
-      preview: z.boolean().optional(),
-      rateLimit: z
-        .strictObject({
-          requests: z.int().optional(),
-          intervalSec: z.int().optional(),
-          banRequests: z.int().optional(),
-          banDurationSec: z.int().optional(),
-        })
-        .nullable()
-        .optional(),
-      adaptiveProtection: z.boolean().optional(),
-      allowIpRanges: z.array(z.string()).optional(),
-      denyIpRanges: z.array(z.string()).optional(),
-      denyRegions: z.array(z.string()).optional(),
-    })
-    .optional(),
-  cors: z
-    .strictObject({
-      origins: z.array(z.string()).min(1),
-      methods: z.array(z.enum(["GET", "HEAD", "OPTIONS"])).optional(),
-      maxAgeSeconds: seconds.optional(),
-    })
-    .optional(),
-  cdn: z
-    .strictObject({
-      defaultTtl: seconds.optional(),
-      maxTtl: seconds.optional(),
-      clientTtl: seconds.optional(),
-      serveWhileStale: seconds.optional(),
-    })
-    .optional(),
-});
-
-const firestoreIndexSchema = z.strictObject({
-  collection: z.string(),
-  scope: z.enum(["collection", "collection-group"]).optional(),
-  fields: z.array(
-    z.strictObject({
-      path: z.string(),
-      order: z.enum(["asc", "desc"]).optional(),
-      arrayContains: z.boolean().optional(),
-    }),
+const secretSchema = z.strictObject({
+  description: doc(z.string().max(200).optional(), "What the secret is for; stored as an annotation."),
+  replicaLocations: doc(
+    ruled(z.array(regionSchema()), SECRET_SET_RULES.replicaLocations).optional(),
+    "Regions that hold replicas (user-managed replication); each one of `allowedRegions`.",
+    "the stack's `region`",
   ),
 });
 
-export const firestoreSchema = z.strictObject({
-  location: z.enum([...REGIONS, ...FIRESTORE_MULTI_REGIONS], {
-    error: "a Firestore location: a region such as asia-northeast3 or a multi-region (nam5, eur3)",
-  }),
-  pointInTimeRecovery: z.boolean().optional(),
-  deleteProtection: z.boolean().optional(),
-  backups: z
-    .strictObject({
-      dailyRetentionDays: count(1, 98).optional(),
-      weeklyRetentionWeeks: count(1, 14).optional(),
-    })
-    .nullable()
-    .optional(),
-  indexes: z.array(firestoreIndexSchema).optional(),
-  ttlFields: z.array(z.strictObject({ collection: z.string(), field: z.string() })).optional(),
+const runDefaultsSchema = z.strictObject({
+  minInstances: doc(
+    ruled(z.int(), CLOUD_RUN_RULES.minInstances).optional(),
+    "Instances every service keeps warm.",
+    byKind((p) => p.runDefaults.minInstances),
+  ),
+  maxInstances: doc(
+    ruled(z.int(), CLOUD_RUN_RULES.maxInstances).optional(),
+    "Most instances of every service.",
+    byKind((p) => p.runDefaults.maxInstances),
+  ),
+  cpuIdle: doc(
+    z.boolean().optional(),
+    "CPU only during requests (`true`) or always allocated.",
+    byKind((p) => p.runDefaults.cpuIdle),
+  ),
+  startupCpuBoost: doc(
+    z.boolean().optional(),
+    "Extra CPU during start-up.",
+    byKind((p) => p.runDefaults.startupCpuBoost),
+  ),
 });
 
-/** Every `module6:*` key a stack may set, except the secret values (`module6:secret-<name>`). */
+const protectionSchema = z.strictObject({
+  deletionProtection: doc(
+    z.boolean().optional(),
+    "The provider's deletion protection (Cloud Run, Secret Manager): always on in prod, off in feature stacks.",
+    byKind((p) => p.protection.deletionProtection),
+  ),
+  protect: doc(
+    z.boolean().optional(),
+    "Pulumi `protect` on stateful resources: always on in prod, off in feature stacks.",
+    byKind((p) => p.protection.protect),
+  ),
+});
+
+const AR = ARTIFACT_REGISTRY_RULES;
+const artifactRegistrySchema = z.strictObject({
+  keepTaggedVersions: docDefault(
+    ruled(z.int(), AR.keepTaggedVersions).optional(),
+    "Newest versions per image that cleanup always keeps.",
+    ARTIFACT_REGISTRY_DEFAULTS.keepTaggedVersions,
+  ),
+  untaggedRetentionDays: docDefault(
+    ruled(z.int(), AR.retentionDays).optional(),
+    "Days after which untagged versions are deleted.",
+    ARTIFACT_REGISTRY_DEFAULTS.untaggedRetentionDays,
+  ),
+  taggedRetentionDays: doc(
+    ruled(z.int(), AR.retentionDays).optional(),
+    "Days after which tagged versions are deleted unless among the newest `keepTaggedVersions`.",
+    "never: an image a revision or a rollback target uses must not disappear",
+  ),
+  immutableTags: docDefault(
+    z.boolean().optional(),
+    "Tags cannot be moved or overwritten once pushed.",
+    ARTIFACT_REGISTRY_DEFAULTS.immutableTags,
+  ),
+});
+
+/** Every `module6:*` key a stack may set, except the secret values (`module6:secret-<name>`, `channel-<name>`). */
 export const configSchema = z.strictObject({
-  kind: z.enum(KINDS),
-  gcpProject: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a GCP project id: 6-30 of a-z 0-9 '-', starting with a letter"),
-  region: region(),
-  prefix: z
-    .string()
-    .regex(/^[a-z][a-z0-9]{0,5}$/, "1-6 of a-z 0-9, starting with a letter")
-    .default("m6"),
-  app: name("app name", 20).default("module6"),
-  domain: z
-    .string()
-    .regex(
-      /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-      "a lowercase DNS name such as app.example.com",
-    )
-    .optional(),
-  labels: z.record(z.string(), z.string()),
-  owners: z.array(member).min(1, "at least one owner group"),
-  reviewers: z.array(member).optional(),
-  services: z.record(z.string(), serviceSchema),
-  secrets: z
-    .record(
+  kind: doc(
+    z.enum(KINDS),
+    "The environment kind: selects the preset (scaling, protection, exposure, monitoring); `feature` only for stacks named `feature-<slug>`.",
+  ),
+  gcpProject: doc(
+    ruled(
       z.string(),
-      z.strictObject({
-        description: z.string().max(200).optional(),
-        replicaLocations: z.array(region()).optional(),
-      }),
-    )
-    .default({}),
-  allowedRegions: z.array(region()).optional(),
-  firestore: firestoreSchema.optional(),
-  runDefaults: z
-    .strictObject({
-      minInstances: count(0, 1000).optional(),
-      maxInstances: count(1, 1000).optional(),
-      cpuIdle: z.boolean().optional(),
-      startupCpuBoost: z.boolean().optional(),
-    })
-    .optional(),
-  protection: z
-    .strictObject({ deletionProtection: z.boolean().optional(), protect: z.boolean().optional() })
-    .optional(),
-  artifactRegistry: z
-    .strictObject({
-      keepTaggedVersions: count(1, 1000).optional(),
-      untaggedRetentionDays: count(1, 3650).optional(),
-      taggedRetentionDays: count(1, 3650).optional(),
-      immutableTags: z.boolean().optional(),
-    })
-    .optional(),
-  apis: z.array(z.string()).optional(),
-  vpc: z.strictObject({ network: z.string().min(1), subnetwork: z.string().min(1) }).optional(),
-  edge: edgeSchema.optional(),
-  monitoring: monitoringSchema.optional(),
-  /** Written only by `npm run ops -- release …` (stacks/releases.ts). */
-  releases: releasesSchema.optional(),
-  stagingStack: z
-    .string()
-    .regex(
-      /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
-      "a fully qualified stack name <org>/<project>/<stack>",
-    )
-    .optional(),
+      patternRule(
+        /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+        "a GCP project id: 6-30 of a-z 0-9 '-', starting with a letter",
+      ),
+    ),
+    "The GCP project.",
+  ),
+  region: doc(regionSchema(), "The region of regional resources and the services' first region."),
+  prefix: doc(
+    ruled(z.string(), patternRule(/^[a-z][a-z0-9]{0,5}$/, "1-6 of a-z 0-9, starting with a letter")).default(
+      "m6",
+    ),
+    "Names are `<prefix>-<env>-<name>`.",
+  ),
+  app: doc(ruled(z.string(), APP_NAME_RULE).default("module6"), "The `app` label."),
+  domain: doc(
+    ruled(z.string(), LOAD_BALANCER_RULES.domain).optional(),
+    "The environment's public domain; required in prod and staging.",
+  ),
+  labels: doc(
+    labelsSchema,
+    "Labels on every resource, next to `app`, `env`, `stack`, `component` and `managed-by`; `team` and `cost-center` are required.",
+  ),
+  owners: doc(z.array(memberSchema).min(1, "at least one owner group"), "Groups that own the environment."),
+  reviewers: doc(
+    z.array(iapMemberSchema).optional(),
+    "Who may reach a feature environment through IAP (feature stacks inherit staging's).",
+    "the `owners`",
+  ),
+  services: servicesSchema,
+  secrets: doc(
+    keyed(z.record(z.string(), secretSchema), SECRET_SET_RULES.name).default({}),
+    "Declared secrets by name. Values live in `module6:secret-<name>`, set with `pulumi config set --secret`.",
+  ),
+  allowedRegions: doc(
+    z.array(regionSchema()).optional(),
+    "Regions secret replicas may live in.",
+    "the stack's `region`",
+  ),
+  firestore: doc(firestoreSchema.optional(), "The environment's Firestore (native mode) database.", "none"),
+  runDefaults: doc(
+    runDefaultsSchema.optional(),
+    "Defaults of every service, field by field over the preset.",
+  ),
+  protection: doc(
+    protectionSchema.optional(),
+    "Protection of stateful resources, field by field over the preset.",
+  ),
+  artifactRegistry: doc(
+    artifactRegistrySchema.optional(),
+    "The project's Docker repository (prod and staging own one each).",
+  ),
+  apis: doc(
+    z.array(ruled(z.string(), API_RULE)).default([]),
+    "APIs to enable besides the ones the program needs.",
+  ),
+  vpc: doc(
+    z
+      .strictObject({
+        network: doc(z.string().min(1), "VPC network name or self link."),
+        subnetwork: doc(z.string().min(1), "Subnetwork in the stack's region."),
+      })
+      .optional(),
+    "The network of services with `vpcEgress: true` (Direct VPC egress).",
+    "none",
+  ),
+  edge: doc(edgeSchema.optional(), "The load balancer, Cloud Armor and the static site (prod and staging)."),
+  monitoring: doc(
+    monitoringSchema.optional(),
+    "Service levels, alerts, channels, logging and the budget; required in prod and staging, refused in feature stacks.",
+  ),
+  releases: doc(
+    releasesSchema.optional(),
+    "Releases in progress, by service. Written only by `npm run ops -- release …`: never edit it by hand.",
+    "none",
+  ),
+  stagingStack: doc(
+    ruled(
+      z.string(),
+      patternRule(
+        /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
+        "a fully qualified stack name <org>/<project>/<stack>",
+      ),
+    ).default(DEFAULT_STAGING_STACK),
+    "The stack a feature stack reads shared outputs (secrets, registry, IAP agent) from.",
+  ),
 });
 
-export type RawConfig = z.input<typeof configSchema>;
+/** The config keys, in the order of the reference. */
+export const CONFIG_KEYS = Object.keys(configSchema.shape) as (keyof typeof configSchema.shape)[];
+
 export type ParsedConfig = z.output<typeof configSchema>;
-export type ServiceInput = z.output<typeof serviceSchema>;

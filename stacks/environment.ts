@@ -2,22 +2,16 @@
  * One environment (DESIGN §2): identities, secrets, Firestore, the Cloud Run services in each of their
  * regions and, in prod and staging, the edge in front of them — all shaped by the kind's preset.
  */
-import type * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Component } from "../components/shared/component";
 import { CloudRunService } from "../components/cloud-run-service";
 import { FirestoreDatabase } from "../components/firestore-database";
-import { AuditLogging } from "../components/audit-logging";
 import { HttpsLoadBalancer, type DnsRecord } from "../components/https-load-balancer";
-import type { ChannelSpec } from "../components/monitoring/channels";
-import { PlatformMonitoring } from "../components/platform-monitoring";
-import { ServiceMonitoring } from "../components/service-monitoring";
 import { SecretSet } from "../components/secret-set";
 import { ServiceIdentity } from "../components/service-identity";
 import type { CommonArgs } from "../components/shared/types";
 import type { ServiceConfig, StackConfig } from "./config";
-import { featureAccountPattern } from "./naming";
-import type { ChannelConfig } from "./config-monitoring";
+import { watchPlatform, watchServices } from "./environment-monitoring";
 import { releaseImage, releaseTraffic, type RegionRevisions } from "./releases";
 
 /** Arguments of {@link Environment}. */
@@ -26,11 +20,20 @@ export interface EnvironmentArgs {
   readonly common: CommonArgs;
   /** Secret values by secret name (Pulumi secret outputs). Only used where the kind owns secrets. */
   readonly secretValues: Readonly<Record<string, pulumi.Output<string>>>;
-  /** Secret resource names owned by another stack (feature environments: staging's). */
+  /**
+   * Secret resource names owned by another stack (feature environments: staging's).
+   * @default - none: where the kind does not own its secrets, services mount none
+   */
   readonly existingSecretIds?: pulumi.Output<Record<string, string>>;
-  /** The project's IAP service agent email (feature environments and IAP-guarded services). */
+  /**
+   * The project's IAP service agent email (feature environments and IAP-guarded services).
+   * @default - no IAP on the services and no invoker grant for the agent
+   */
   readonly iapServiceAgentEmail?: pulumi.Input<string>;
-  /** Notification-channel credentials by channel name (Pulumi secret outputs). */
+  /**
+   * Notification-channel credentials by channel name (Pulumi secret outputs).
+   * @default - no credentials: a Slack or PagerDuty channel is refused
+   */
   readonly channelSecrets?: Readonly<Record<string, pulumi.Output<string>>>;
 }
 
@@ -56,156 +59,220 @@ export class Environment extends Component {
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("module6:stack:Environment", name, opts);
     const { config, common } = args;
-    const preset = config.preset;
-
-    const secrets = new SecretSet(
-      `${name}-secrets`,
-      {
-        ...common,
-        secrets: config.secrets,
-        allowedRegions: config.allowedRegions,
-        values: preset.ownsSecrets ? args.secretValues : undefined,
-        existingIds: preset.ownsSecrets ? undefined : (args.existingSecretIds ?? pulumi.output({})),
-        deletionProtection: config.protection.deletionProtection,
-        protect: config.protection.protect,
-      },
-      this.child(),
-    );
-
+    const child = (): pulumi.CustomResourceOptions => this.child();
+    const secrets = createSecrets(name, args, child());
     const firestore = config.firestore
-      ? new FirestoreDatabase(
-          `${name}-firestore`,
-          { ...common, name: "main", ...config.firestore },
-          this.child(),
-        )
+      ? new FirestoreDatabase(`${name}-firestore`, { ...common, name: "main", ...config.firestore }, child())
       : undefined;
-
     // Every service's dedicated identity first: alerts need to know who may read secrets.
     const identities: Record<string, ServiceIdentity> = Object.fromEntries(
-      config.services.map((service) => [
-        service.name,
-        new ServiceIdentity(
-          `${name}-${service.name}-identity`,
-          { ...common, name: service.name },
-          this.child(),
-        ),
+      config.services.map((s) => [
+        s.name,
+        new ServiceIdentity(`${name}-${s.name}-identity`, { ...common, name: s.name }, child()),
       ]),
     );
-
     const monitoring = config.monitoring;
-    if (monitoring) {
-      new AuditLogging(
-        `${name}-logging`,
-        {
-          ...common,
-          ...monitoring.logging,
-          // Exempted from Firestore's data-plane audit logs: the services that use Firestore.
-          runtimeMembers: config.services
-            .filter((s) => s.uses.includes("firestore"))
-            .flatMap((s) => identities[s.name]?.member ?? []),
-        },
-        this.child(),
-      );
-    }
-    const platform = monitoring
-      ? new PlatformMonitoring(
-          `${name}-monitoring`,
-          {
-            ...common,
-            channels: Object.fromEntries(
-              Object.entries(monitoring.channels).map(([n, c]) => [
-                n,
-                channelSpec(c, args.channelSecrets?.[n]),
-              ]),
-            ),
-            routing: { page: monitoring.page, ticket: monitoring.ticket },
-            runtimeAccounts: Object.values(identities).map((i) => i.email),
-            // Feature environments in this project mount its secrets with their own runtime accounts.
-            readerPatterns: preset.hostsFeatureEnvironments
-              ? [featureAccountPattern(config.prefix, config.gcpProject)]
-              : [],
-            deployers: monitoring.deployers,
-            backupCheck:
-              firestore && config.firestore?.backups
-                ? {
-                    database: firestore.databaseName,
-                    location: config.firestore.location,
-                    region: config.region,
-                    deletionProtection: config.protection.deletionProtection,
-                  }
-                : undefined,
-            budget: monitoring.budget,
-          },
-          this.child(),
-        )
-      : undefined;
-
-    const urls: Record<string, pulumi.Output<string>> = {};
-    const accounts: Record<string, pulumi.Output<string>> = {};
-    const revisions: Record<string, Record<string, pulumi.Output<RegionRevisions>>> = {};
+    const watch = monitoring && {
+      config,
+      common,
+      monitoring,
+      identities,
+      firestore,
+      channelSecrets: args.channelSecrets,
+    };
+    const platform = watch ? watchPlatform(name, watch, child) : undefined;
     const deployed: Record<string, CloudRunService[]> = {};
     for (const service of config.services) {
       const identity = identities[service.name];
       if (identity === undefined) throw new Error(`unreachable: no identity for ${service.name}`);
-      const grants: pulumi.CustomResource[] = [];
-      for (const secretName of new Set(Object.values(service.secretEnv))) {
-        grants.push(secrets.grantAccess(secretName, identity.member, service.name));
-      }
-      if (firestore && service.uses.includes("firestore"))
-        grants.push(firestore.grantReadWrite(identity.member, service.name));
+      deployed[service.name] = deployService(name, service, { args, secrets, firestore, identity }, child);
+    }
+    const lb = config.edge ? createEdge(name, config, common, deployed, child()) : undefined;
+    if (watch && platform)
+      watchServices(name, { ...watch, platform, deployed, backends: lb?.backendServices ?? {} }, child);
 
-      const behindEdge =
-        config.edge !== undefined &&
-        (service.routes.length > 0 || config.edge.defaultBackend === service.name);
-      deployed[service.name] = service.regions.map((region, i) => {
-        const run = new CloudRunService(
-          // The first region keeps the plain name, so adding a region never renames (replaces) a service.
-          i === 0 ? `${name}-${service.name}` : `${name}-${service.name}-${region}`,
+    this.serviceUrls = serviceUrls(config, deployed);
+    this.revisions = serviceRevisions(config, deployed);
+    this.serviceAccounts = Object.fromEntries(Object.entries(identities).map(([n, i]) => [n, i.email]));
+    this.firestoreDatabase = firestore?.databaseName;
+    this.secretIds = secrets.secretIds;
+    this.edge = lb && {
+      ipv4: lb.ipv4,
+      ipv6: lb.ipv6,
+      urls: lb.urls,
+      certificates: lb.certificateNames,
+      dnsRecords: lb.dnsRecords,
+    };
+    this.registerOutputs({
+      serviceUrls: this.serviceUrls,
+      serviceAccounts: this.serviceAccounts,
+      firestoreDatabase: this.firestoreDatabase,
+      edge: this.edge,
+    });
+  }
+}
+
+/** The environment's secrets: created here where the kind owns them, else staging's, referenced. */
+function createSecrets(name: string, args: EnvironmentArgs, opts: pulumi.CustomResourceOptions): SecretSet {
+  const { config, common } = args;
+  const owns = config.preset.ownsSecrets;
+  return new SecretSet(
+    `${name}-secrets`,
+    {
+      ...common,
+      secrets: config.secrets,
+      allowedRegions: config.allowedRegions,
+      values: owns ? args.secretValues : undefined,
+      existingIds: owns ? undefined : (args.existingSecretIds ?? pulumi.output({})),
+      deletionProtection: config.protection.deletionProtection,
+      protect: config.protection.protect,
+    },
+    opts,
+  );
+}
+
+/** What deploying one service needs besides its config. */
+interface ServiceDeps {
+  readonly args: EnvironmentArgs;
+  readonly secrets: SecretSet;
+  readonly firestore: FirestoreDatabase | undefined;
+  readonly identity: ServiceIdentity;
+}
+
+/** A service behind the load balancer: it has routes, or it is the default backend. */
+function behindEdge(service: ServiceConfig, config: StackConfig): boolean {
+  return (
+    config.edge !== undefined && (service.routes.length > 0 || config.edge.defaultBackend === service.name)
+  );
+}
+
+/** One service: its grants, then a Cloud Run service in each of its regions. */
+function deployService(
+  name: string,
+  service: ServiceConfig,
+  deps: ServiceDeps,
+  child: () => pulumi.CustomResourceOptions,
+): CloudRunService[] {
+  const { args, secrets, firestore, identity } = deps;
+  const { config, common } = args;
+  const grants: pulumi.CustomResource[] = [];
+  for (const secretName of new Set(Object.values(service.secretEnv)))
+    grants.push(secrets.grantAccess(secretName, identity.member, service.name));
+  if (firestore && service.uses.includes("firestore"))
+    grants.push(firestore.grantReadWrite(identity.member, service.name));
+  const edge = behindEdge(service, config);
+  return service.regions.map((region, i) => {
+    const run = new CloudRunService(
+      // The first region keeps the plain name, so adding a region never renames (replaces) a service.
+      i === 0 ? `${name}-${service.name}` : `${name}-${service.name}-${region}`,
+      {
+        ...common,
+        region,
+        ...serviceArgs(service, config, firestore),
+        // A release in progress (`npm run ops -- release …`) sets the candidate image and the split.
+        image: releaseImage(service.image, service.release),
+        traffic: releaseTraffic(service.release, region),
+        serviceAccountEmail: identity.email,
+        secretEnv: Object.fromEntries(
+          Object.entries(service.secretEnv).map(([envName, secretName]) => [
+            envName,
+            { secret: secrets.secretId(secretName), version: secrets.secretVersion(secretName) },
+          ]),
+        ),
+        iap:
+          config.preset.iap && args.iapServiceAgentEmail !== undefined
+            ? { members: config.reviewers, serviceAgentEmail: args.iapServiceAgentEmail }
+            : undefined,
+        // Public services behind the load balancer: ingress admits only the load balancer, so IAM
+        // invoker checks are off rather than granting allUsers (which org policies often forbid).
+        invokerIamDisabled: edge && service.access === "public",
+        vpcEgress: service.vpcEgress && config.vpc ? config.vpc : undefined,
+        // The revision starts only once its identity can read its secrets and database.
+        awaitGrants: grants,
+      },
+      child(),
+    );
+    // IAP on the backend service calls Cloud Run as the IAP service agent.
+    if (edge && service.access === "iap" && args.iapServiceAgentEmail !== undefined)
+      run.grantInvoke(pulumi.interpolate`serviceAccount:${args.iapServiceAgentEmail}`, "iap-agent");
+    return run;
+  });
+}
+
+/** The load balancer in front of the routed services and the static site. */
+function createEdge(
+  name: string,
+  config: StackConfig,
+  common: CommonArgs,
+  deployed: Readonly<Record<string, readonly CloudRunService[]>>,
+  opts: pulumi.CustomResourceOptions,
+): HttpsLoadBalancer {
+  const e = config.edge;
+  if (e === undefined) throw new Error("unreachable: an edge without an edge config");
+  const routed = config.services.filter((s) => behindEdge(s, config));
+  return new HttpsLoadBalancer(
+    `${name}-edge`,
+    {
+      ...common,
+      name: "edge",
+      domains: e.domains,
+      certificates: e.certificates,
+      sslProfile: e.sslProfile,
+      logSampleRate: e.logSampleRate,
+      backends: Object.fromEntries(
+        routed.map((s) => [
+          s.name,
           {
-            ...common,
-            region,
-            ...serviceArgs(service, config, firestore),
-            // A release in progress (`npm run ops -- release …`) sets the candidate image and the split.
-            image: releaseImage(service.image, service.release),
-            traffic: releaseTraffic(service.release, region),
-            serviceAccountEmail: identity.email,
-            secretEnv: Object.fromEntries(
-              Object.entries(service.secretEnv).map(([envName, secretName]) => [
-                envName,
-                { secret: secrets.secretId(secretName), version: secrets.secretVersion(secretName) },
-              ]),
-            ),
-            iap:
-              preset.iap && args.iapServiceAgentEmail !== undefined
-                ? { members: config.reviewers, serviceAgentEmail: args.iapServiceAgentEmail }
-                : undefined,
-            // Public services behind the load balancer: ingress admits only the load balancer, so IAM
-            // invoker checks are off rather than granting allUsers (which org policies often forbid).
-            invokerIamDisabled: behindEdge && service.access === "public",
-            vpcEgress: service.vpcEgress && config.vpc ? config.vpc : undefined,
-            // The revision starts only once its identity can read its secrets and database.
-            awaitGrants: grants,
+            regions: (deployed[s.name] ?? []).map((run) => ({
+              region: run.location,
+              service: run.serviceName,
+            })),
+            iapMembers: s.access === "iap" ? s.iapMembers : undefined,
+            methodEnforcement: s.methodEnforcement,
           },
-          this.child(),
-        );
-        // IAP on the backend service calls Cloud Run as the IAP service agent.
-        if (behindEdge && service.access === "iap" && args.iapServiceAgentEmail !== undefined) {
-          run.grantInvoke(pulumi.interpolate`serviceAccount:${args.iapServiceAgentEmail}`, "iap-agent");
-        }
-        return run;
-      });
-      // Where users reach the service: through the load balancer where there is one (the run.app URL
-      // admits only the load balancer there), else its own URL (feature environments, behind IAP).
-      const route = service.routes[0];
-      if (config.edge && route !== undefined) {
-        urls[service.name] = pulumi.output(
-          `https://${config.edge.domains[0] ?? ""}${route.replace(/\*$/, "")}`,
-        );
-      } else if (!config.edge) {
-        urls[service.name] = deployed[service.name]?.[0]?.uri ?? pulumi.output("");
-      }
-      accounts[service.name] = identity.email;
-      revisions[service.name] = Object.fromEntries(
+        ]),
+      ),
+      routes: [
+        ...routed.flatMap((s) => s.routes.map((path) => ({ path, backend: s.name }))),
+        ...e.staticPaths.map((path) => ({ path, backend: "static" })),
+      ],
+      defaultBackend: e.defaultBackend,
+      staticSite: e.staticSite,
+      armor: e.armor,
+    },
+    opts,
+  );
+}
+
+/**
+ * Where users reach each service: through the load balancer where there is one (the run.app URL admits
+ * only the load balancer there), else its own URL (feature environments, behind IAP).
+ */
+function serviceUrls(
+  config: StackConfig,
+  deployed: Readonly<Record<string, readonly CloudRunService[]>>,
+): Record<string, pulumi.Output<string>> {
+  const urls: Record<string, pulumi.Output<string>> = {};
+  for (const service of config.services) {
+    const route = service.routes[0];
+    if (config.edge && route !== undefined)
+      urls[service.name] = pulumi.output(
+        `https://${config.edge.domains[0] ?? ""}${route.replace(/\*$/, "")}`,
+      );
+    else if (!config.edge) urls[service.name] = deployed[service.name]?.[0]?.uri ?? pulumi.output("");
+  }
+  return urls;
+}
+
+/** Per service and region: the GCP service, its revisions and its traffic (the release commands read it). */
+function serviceRevisions(
+  config: StackConfig,
+  deployed: Readonly<Record<string, readonly CloudRunService[]>>,
+): Record<string, Record<string, pulumi.Output<RegionRevisions>>> {
+  return Object.fromEntries(
+    config.services.map((service) => [
+      service.name,
+      Object.fromEntries(
         (deployed[service.name] ?? []).map((run) => [
           run.location,
           pulumi.output({
@@ -215,116 +282,9 @@ export class Environment extends Component {
             traffic: run.traffic,
           }),
         ]),
-      );
-    }
-
-    let edge: EdgeOutputs | undefined;
-    let lbBackends: Readonly<Record<string, gcp.compute.BackendService>> = {};
-    if (config.edge) {
-      const e = config.edge;
-      const routed = config.services.filter((s) => s.routes.length > 0 || e.defaultBackend === s.name);
-      const lb = new HttpsLoadBalancer(
-        `${name}-edge`,
-        {
-          ...common,
-          name: "edge",
-          domains: e.domains,
-          certificates: e.certificates,
-          sslProfile: e.sslProfile,
-          logSampleRate: e.logSampleRate,
-          backends: Object.fromEntries(
-            routed.map((s) => [
-              s.name,
-              {
-                regions: (deployed[s.name] ?? []).map((run) => ({
-                  region: run.location,
-                  service: run.serviceName,
-                })),
-                iapMembers: s.access === "iap" ? s.iapMembers : undefined,
-                methodEnforcement: s.methodEnforcement,
-              },
-            ]),
-          ),
-          routes: [
-            ...routed.flatMap((s) => s.routes.map((path) => ({ path, backend: s.name }))),
-            ...e.staticPaths.map((path) => ({ path, backend: "static" })),
-          ],
-          defaultBackend: e.defaultBackend,
-          staticSite: e.staticSite,
-          armor: e.armor,
-        },
-        this.child(),
-      );
-      lbBackends = lb.backendServices;
-      edge = {
-        ipv4: lb.ipv4,
-        ipv6: lb.ipv6,
-        urls: lb.urls,
-        certificates: lb.certificateNames,
-        dnsRecords: lb.dnsRecords,
-      };
-    }
-
-    if (monitoring && platform) {
-      const watched = config.services.map((service) => {
-        const primary = deployed[service.name]?.[0];
-        const backend = lbBackends[service.name];
-        const uptimeHost = config.edge?.domains[0];
-        const sm = new ServiceMonitoring(
-          `${name}-${service.name}-monitoring`,
-          {
-            ...common,
-            ...service.slo,
-            name: service.name,
-            cloudRunService: primary?.serviceName ?? service.name,
-            location: config.region,
-            regions: (deployed[service.name] ?? []).map((run) => ({
-              location: run.location,
-              service: run.serviceName,
-            })),
-            backendServiceName: backend?.name,
-            uptime:
-              uptimeHost !== undefined &&
-              service.uptimePath !== undefined &&
-              service.access === "public" &&
-              backend
-                ? {
-                    host: uptimeHost,
-                    path: service.uptimePath,
-                    periodSeconds: monitoring.uptime.periodSeconds,
-                    regions: monitoring.uptime.regions,
-                  }
-                : undefined,
-            routing: { page: platform.pageChannels, ticket: platform.ticketChannels },
-            paging: monitoring.paging,
-          },
-          this.child(),
-        );
-        return { name: service.name, cloudRunService: primary?.serviceName ?? service.name, slos: sm.slos };
-      });
-      platform.addDashboard(`${config.app} ${config.stack}: service levels and golden signals`, watched);
-    }
-
-    this.serviceUrls = urls;
-    this.revisions = revisions;
-    this.serviceAccounts = accounts;
-    this.firestoreDatabase = firestore?.databaseName;
-    this.secretIds = secrets.secretIds;
-    this.edge = edge;
-    this.registerOutputs({
-      serviceUrls: urls,
-      serviceAccounts: accounts,
-      firestoreDatabase: this.firestoreDatabase,
-      edge,
-    });
-  }
-}
-
-/** A channel from config with its credential. */
-function channelSpec(channel: ChannelConfig, credential: pulumi.Output<string> | undefined): ChannelSpec {
-  if (channel.type === "slack") return { ...channel, token: credential };
-  if (channel.type === "pagerduty") return { ...channel, serviceKey: credential };
-  return channel;
+      ),
+    ]),
+  );
 }
 
 /** The Cloud Run settings of one service in this environment. */

@@ -37,10 +37,22 @@ export interface StackOutputs {
 /** Reads and validates the running stack's config (throws a `ValidationError` listing every problem). */
 export function loadStackConfig(): StackConfig {
   const map = pulumi.runtime.allConfig();
-  // The SDK knows which keys are secret (`PULUMI_CONFIG_SECRET_KEYS`) but does not type the function.
-  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
-  const secretKeys = Object.keys(map).filter((key) => runtime.isConfigSecret?.(key) ?? false);
+  const secretKeys = Object.keys(map).filter(isConfigSecret);
   return parseStackConfig(splitConfigMap(pulumi.getStack(), map, secretKeys));
+}
+
+/**
+ * Whether the CLI handed a config key over as a secret, so that its value never appears in an error
+ * message. `@pulumi/pulumi` knows (the CLI's `PULUMI_CONFIG_SECRET_KEYS`, or the keys given to
+ * `runtime.setAllConfig`) and answers with `runtime.isConfigSecret`, which it exports (runtime/config.js)
+ * but marks `@internal`: it is absent from the .d.ts and no public API tells it. Looked up by name, so an
+ * SDK without it fails loudly instead of showing secrets; tests/sdk-internals.test.ts pins it.
+ */
+function isConfigSecret(key: string): boolean {
+  const lookup: unknown = Reflect.get(pulumi.runtime, "isConfigSecret");
+  if (typeof lookup !== "function")
+    throw new Error("@pulumi/pulumi no longer exports runtime.isConfigSecret (relied on as of 3.248.0)");
+  return Reflect.apply(lookup, undefined, [key]) === true;
 }
 
 /** The secret values a stack creates versions from, as secret outputs (never plain text). */

@@ -3,6 +3,7 @@
  * configured `team` and `cost-center`. Values are sanitised to GCP's label rules: at most 63 characters of
  * lowercase letters, digits, `_` and `-`; keys must also start with a letter.
  */
+import { patternRule } from "../components/shared/validation";
 
 const MAX_LABEL_LENGTH = 63;
 
@@ -23,9 +24,15 @@ export function labelKey(input: string): string {
   return (/^[a-z]/.test(value) ? value : `l-${value}`).slice(0, MAX_LABEL_LENGTH).replace(/-+$/, "");
 }
 
+/** GCP's rule for a label key: a lowercase letter first, then up to 62 of a-z 0-9 `_` `-`. */
+export const LABEL_KEY_RULE = patternRule(
+  /^[a-z][a-z0-9_-]{0,62}$/,
+  "a label key: lowercase letter first, then a-z 0-9 _ - (at most 63)",
+);
+
 /** True when a key/value pair already obeys GCP's label rules. */
 export function isValidLabel(key: string, value: string): boolean {
-  return /^[a-z][a-z0-9_-]{0,62}$/.test(key) && /^[a-z0-9_-]{0,63}$/.test(value);
+  return LABEL_KEY_RULE.test(key) && /^[a-z0-9_-]{0,63}$/.test(value);
 }
 
 /** What the environment's labels are made from. */

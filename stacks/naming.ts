@@ -53,8 +53,11 @@ export function sanitize(input: string): string {
 
 /**
  * Fits `raw` into `limit`: sanitised, starting with a letter, ending with a letter or digit. A hash of the
- * raw input is appended when the name had to be cut, padded, or lost characters other than case, so two
- * different inputs do not collapse into one name.
+ * raw input is appended when the name had to be cut or padded, or lost characters other than letter case
+ * and `_` (which becomes `-`): inputs that differ only there give the same name, by design — `API_v1` and
+ * `api-v1` are both `<prefix>-<env>-api-v1`, readable and without a hash. Where names come from config they
+ * cannot differ only there: service, secret and channel names are lowercase and take no `_`, and a service
+ * may not take a name the program gives its own resources (stacks/config-services.ts).
  */
 export function fitName(raw: string, limit: NameLimit, kind?: NameKind): string {
   let name = sanitize(raw);

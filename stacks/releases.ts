@@ -41,17 +41,25 @@ export const RELEASE_TAGS: Readonly<Record<ReleaseStrategy, string>> = {
 
 /** One service's release, as stored under `module6:releases.<service>`. */
 export const releaseEntrySchema = z.strictObject({
-  image: z.string().min(1, "the candidate image"),
-  strategy: z.enum(RELEASE_STRATEGIES),
-  state: z.enum(RELEASE_STATES),
-  percent: z.int().min(0).max(100),
-  tag: z.string().min(1),
-  stableRevisions: z.record(z.string(), z.string().min(1)),
-  startedAt: z.string().optional(),
+  image: z.string().min(1, "the candidate image").describe("The candidate image: the template's image."),
+  strategy: z.enum(RELEASE_STRATEGIES).describe("How the candidate takes traffic."),
+  state: z.enum(RELEASE_STATES).describe("Where the release is."),
+  percent: z
+    .int()
+    .min(0)
+    .max(100)
+    .describe(
+      "The candidate's share: 1-99 for a started canary, 0 for a started blue-green, 100 once promoted, 0 once rolled back.",
+    ),
+  tag: z.string().min(1).describe("The candidate's tag URL: `canary` for canary, `green` for blue-green."),
+  stableRevisions: z
+    .record(z.string(), z.string().min(1))
+    .describe("Per region of the service: the revision that served before (the rollback target)."),
+  startedAt: z.string().optional().describe("When the release started (ISO 8601)."),
 });
 
 /** `module6:releases`: service name → release. */
-export const releasesSchema = z.record(z.string(), releaseEntrySchema);
+export const releasesSchema = z.record(z.string(), releaseEntrySchema).meta({ keys: "a declared service" });
 
 export type ReleaseEntry = z.infer<typeof releaseEntrySchema>;
 export type Releases = Readonly<Record<string, ReleaseEntry>>;

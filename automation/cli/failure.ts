@@ -4,7 +4,7 @@
  * keeps its trace.
  */
 import { CommanderError } from "commander";
-import { CliError, FAILURE_EXIT_CODE, OperationError } from "../errors";
+import { CliError, FAILURE_EXIT_CODE, OperationError } from "../core/errors";
 import { AutomationError } from "../pulumi/automation";
 
 /** Reports `error` through `write` (standard error) and returns the exit code. */

@@ -13,7 +13,7 @@ import { releaseRollbackCommand } from "../commands/release-rollback";
 import { releaseStartCommand } from "../commands/release-start";
 import { releaseStatusCommand } from "../commands/release-status";
 import { BACKEND_ENV, SECRETS_PROVIDER_ENV } from "../pulumi/backend";
-import { examples, type CommandDeps } from "./command";
+import { examples, type CommandDeps } from "../commands/wiring";
 
 /** Where commander writes help and its own errors (the process streams, or buffers in tests). */
 export interface HelpOutput {

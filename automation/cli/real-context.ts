@@ -4,14 +4,14 @@
  * only when a command needs them, so `--help` stays fast.
  */
 import { join } from "node:path";
-import { usageError } from "../errors";
+import { usageError } from "../core/errors";
 import type { Automation, ProgramId } from "../pulumi/automation";
 import { resolveBackend } from "../pulumi/backend";
 import type { BackendSettings } from "../pulumi/local-args";
 import { DEFAULT_RETRY } from "../pulumi/retry";
-import { realSleep, systemClock } from "../time";
-import type { ContextFactory } from "./context";
-import { createOutput } from "./output";
+import { realSleep, systemClock } from "../core/time";
+import type { ContextFactory } from "../context/context";
+import { createOutput } from "../context/output";
 
 /** The directory of each program's `Pulumi.yaml`. */
 export function programDir(root: string, program: ProgramId): string {

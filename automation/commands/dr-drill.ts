@@ -5,15 +5,15 @@
  * when the restore or the verification fails. Prints a report; exits non-zero on any failure.
  */
 import { Command, Option } from "commander";
-import { examples, runAction, type CommandDeps } from "../cli/command";
-import { withSignal, type OpsContext } from "../cli/context";
-import { engineOperation } from "../cli/operation";
-import { durationParser, parseCollectionCheck, type CollectionCheck } from "../cli/parse";
+import { examples, runAction, type CommandDeps } from "./wiring";
+import { withSignal, type OpsContext } from "../context/context";
+import { engineOperation } from "../context/operation";
+import { durationParser, parseCollectionCheck, type CollectionCheck } from "./option-parsers";
 import { DR_CONFIG, drillNames } from "../dr/contract";
 import { renderDrillReport, type CollectionResult, type DrillReport } from "../dr/report";
-import { policyPackOptions, resolvePolicyPacks } from "../cli/policy-pack";
-import { CancelledError, CliError, messageOf, OperationError, usageError } from "../errors";
-import type { BackupCatalog } from "../dr/interfaces";
+import { policyPackOptions, resolvePolicyPacks } from "./policy-pack";
+import { CancelledError, CliError, messageOf, OperationError, usageError } from "../core/errors";
+import type { BackupCatalog } from "../context/firestore";
 import type { Automation } from "../pulumi/automation";
 import { withLockRetry } from "../pulumi/retry";
 
@@ -67,7 +67,7 @@ export function drDrillCommand(deps: CommandDeps): Command {
 
 /** The source: project and Firestore location from the environment's stack file, the database from its outputs. */
 async function source(ctx: OpsContext, options: DrDrillOptions) {
-  const { loadStackConfigFile } = await import("../../plan/config-file");
+  const { loadStackConfigFile } = await import("../../stack-file/load");
   const config = loadStackConfigFile(options.env, ctx.root).config;
   const project = config["module6:gcpProject"];
   const firestore = JSON.parse(config["module6:firestore"] ?? "null") as { location?: string } | null;

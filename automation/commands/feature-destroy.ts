@@ -3,10 +3,10 @@
  * and removes its stack. Succeeds when it is already gone; refuses any stack that is not a feature stack.
  */
 import { Command, Option } from "commander";
-import { examples, runAction, type CommandDeps } from "../cli/command";
-import type { OpsContext } from "../cli/context";
-import { parsePr } from "../cli/parse";
-import { usageError } from "../errors";
+import { examples, runAction, type CommandDeps } from "./wiring";
+import type { OpsContext } from "../context/context";
+import { parsePr } from "./option-parsers";
+import { usageError } from "../core/errors";
 import { describeChanges } from "../pulumi/progress";
 
 export interface FeatureDestroyOptions {

@@ -6,11 +6,11 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { examples, runAction, type CommandDeps } from "../cli/command";
-import type { OpsContext } from "../cli/context";
-import { table } from "../cli/output";
-import { durationParser, parsePrList } from "../cli/parse";
-import { CancelledError, messageOf, usageError } from "../errors";
+import { examples, runAction, type CommandDeps } from "./wiring";
+import type { OpsContext } from "../context/context";
+import { table } from "../context/output";
+import { durationParser, parsePrList } from "./option-parsers";
+import { CancelledError, messageOf, usageError } from "../core/errors";
 import type { GcDecision } from "../feature/gc-decision";
 import { DEFAULT_TTL_MS } from "./feature-up";
 

@@ -5,18 +5,17 @@
  * stack and extends its expiry.
  */
 import { Command, Option } from "commander";
-import { examples, runAction, type CommandDeps } from "../cli/command";
-import type { OpsContext } from "../cli/context";
-import { engineOperation } from "../cli/operation";
-import { table } from "../cli/output";
-import { durationParser, parseImageOverride, parsePr } from "../cli/parse";
-import { policyPackOptions, resolvePolicyPacks } from "../cli/policy-pack";
-import { messageOf, OperationError, usageError } from "../errors";
-import { serviceUrls } from "../feature/outputs";
+import { examples, runAction, type CommandDeps } from "./wiring";
+import type { OpsContext } from "../context/context";
+import { engineOperation } from "../context/operation";
+import { table } from "../context/output";
+import { durationParser, parseImageOverride, parsePr } from "./option-parsers";
+import { policyPackOptions, resolvePolicyPacks } from "./policy-pack";
+import { messageOf, OperationError, usageError } from "../core/errors";
 import { featureTags, readFeatureTags, type FeatureStackTags } from "../feature/tags";
 import { describeChanges } from "../pulumi/progress";
 import { withLockRetry } from "../pulumi/retry";
-import { formatDuration } from "../time";
+import { formatDuration } from "../core/time";
 
 const HOUR = 3_600_000;
 /** How long a feature environment lives without a new `feature up`. */
@@ -200,4 +199,15 @@ export async function runFeatureUp(ctx: OpsContext, options: FeatureUpOptions): 
     serviceUrls: urls,
   });
   return 0;
+}
+
+/** `serviceUrls` of the program's outputs (service → URL); empty when missing. */
+function serviceUrls(outputs: Readonly<Record<string, unknown>>): Record<string, string> {
+  const urls = outputs.serviceUrls;
+  if (urls === null || typeof urls !== "object" || Array.isArray(urls)) return {};
+  return Object.fromEntries(
+    Object.entries(urls as Record<string, unknown>).flatMap(([name, url]) =>
+      typeof url === "string" ? [[name, url]] : [],
+    ),
+  );
 }

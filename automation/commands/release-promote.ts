@@ -1,8 +1,8 @@
 /** `release promote --stack <s> --service <svc>`: sends 100 % of requests to the release's new revision. */
 import { Command, Option } from "commander";
-import { examples, runAction, type CommandDeps } from "../cli/command";
-import type { OpsContext } from "../cli/context";
-import { policyPackOptions, resolvePolicyPacks } from "../cli/policy-pack";
+import { examples, runAction, type CommandDeps } from "./wiring";
+import type { OpsContext } from "../context/context";
+import { policyPackOptions, resolvePolicyPacks } from "./policy-pack";
 import { decidePromote, runTransition, type ReleaseReport } from "../release/actions";
 import { describeRelease, renderRevisions } from "../release/render";
 import { releaseTargetOptions } from "../release/stack";

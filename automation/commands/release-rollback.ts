@@ -4,9 +4,9 @@
  * when the traffic says so: a rollback whose update failed runs again.
  */
 import { Command } from "commander";
-import { examples, runAction, type CommandDeps } from "../cli/command";
-import type { OpsContext } from "../cli/context";
-import { policyPackOptions, resolvePolicyPacks } from "../cli/policy-pack";
+import { examples, runAction, type CommandDeps } from "./wiring";
+import type { OpsContext } from "../context/context";
+import { policyPackOptions, resolvePolicyPacks } from "./policy-pack";
 import { decideRollback, runTransition } from "../release/actions";
 import { releaseTargetOptions } from "../release/stack";
 import { allowOtherChangesOption, reportTransition, type ReleaseTargetOptions } from "./release-promote";

@@ -6,19 +6,19 @@
  * rolls back against the service levels.
  */
 import { Command, Option } from "commander";
-import { examples, givenOnCommandLine, runAction, type CommandDeps } from "../cli/command";
-import type { OpsContext } from "../cli/context";
-import { durationParser, parseCanaryPercent, parseImageRef, parsePositiveInt } from "../cli/parse";
-import { policyPackOptions, resolvePolicyPacks } from "../cli/policy-pack";
-import { CancelledError, messageOf, OperationError, usageError } from "../errors";
+import { examples, givenOnCommandLine, runAction, type CommandDeps } from "./wiring";
+import type { OpsContext } from "../context/context";
+import { durationParser, parseCanaryPercent, parseImageRef, parsePositiveInt } from "./option-parsers";
+import { policyPackOptions, resolvePolicyPacks } from "./policy-pack";
+import { CancelledError, messageOf, OperationError, usageError } from "../core/errors";
 import { analyzeCanary } from "../release/analysis";
 import { levelsFromSlo, serviceSlo } from "../release/service-levels";
-import { RELEASE_STRATEGIES, type ReleaseStrategy } from "../release/contract";
-import type { MetricsSource } from "../release/metrics";
+import { RELEASE_STRATEGIES, type ReleaseStrategy } from "../../stacks/releases";
+import type { MetricsSource } from "../context/metrics";
 import { describeRelease, renderRevisions } from "../release/render";
 import * as actions from "../release/actions";
 import { readDeployedStack, releaseTargetOptions } from "../release/stack";
-import { formatDuration } from "../time";
+import { formatDuration } from "../core/time";
 import { allowOtherChangesOption } from "./release-promote";
 
 const MINUTE = 60_000;

@@ -1,7 +1,7 @@
 /** `release status --stack <s> [--service <svc>]`: each service's release and its revisions' traffic. */
 import { Command } from "commander";
-import { examples, runAction, type CommandDeps } from "../cli/command";
-import type { OpsContext } from "../cli/context";
+import { examples, runAction, type CommandDeps } from "./wiring";
+import type { OpsContext } from "../context/context";
 import { describeRelease, renderRevisions } from "../release/render";
 import { readDeployedStack, releaseTargetOptions } from "../release/stack";
 

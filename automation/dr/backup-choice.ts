@@ -1,5 +1,5 @@
 /** Choosing the backup to restore: the newest ready one of the environment's database. Pure, tested. */
-import type { BackupRef } from "./interfaces";
+import type { BackupRef } from "../context/firestore";
 
 /** A backup as the Firestore admin API lists it (the fields used here). */
 export interface ListedBackup {

@@ -1,7 +1,7 @@
 /** `BackupCatalog` on the Firestore admin API (`@google-cloud/firestore` v1). Never constructed in tests. */
 import { v1 } from "@google-cloud/firestore";
 import { newestReadyBackup } from "./backup-choice";
-import type { BackupCatalog, BackupRef } from "./interfaces";
+import type { BackupCatalog, BackupRef } from "../context/firestore";
 
 export class FirestoreBackupCatalog implements BackupCatalog {
   private readonly client = new v1.FirestoreAdminClient();

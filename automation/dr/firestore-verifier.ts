@@ -1,6 +1,6 @@
 /** `RestoreVerifier` with the Firestore client library: a count aggregation per collection. Never used in tests. */
 import { Firestore } from "@google-cloud/firestore";
-import type { RestoreVerifier } from "./interfaces";
+import type { RestoreVerifier } from "../context/firestore";
 
 export class FirestoreVerifier implements RestoreVerifier {
   async checkAccess(query: { project: string; database: string }): Promise<void> {

@@ -1,6 +1,6 @@
 /** The DR drill's report: what was restored, how long it took against the target, what was verified. */
-import { table } from "../cli/output";
-import { formatDuration } from "../time";
+import { table } from "../context/output";
+import { formatDuration } from "../core/time";
 
 export interface CollectionResult {
   readonly collection: string;

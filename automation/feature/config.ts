@@ -1,13 +1,13 @@
 /**
- * A feature stack's config: staging's `Pulumi.staging.yaml`, loaded the way the offline plan loads it,
+ * A feature stack's config: staging's `Pulumi.staging.yaml`, loaded by the stack-file reader the offline plan uses,
  * derived by `deriveFeatureConfig` (never a second copy of that rule) with the pull request's images, and
  * validated against the program's schema before any stack is touched. `npm run plan -- --stack
  * feature-pr-<n>` therefore shows what `feature up --pr <n>` deploys.
  */
-import { loadStackConfigFile } from "../../plan/config-file";
+import { loadStackConfigFile } from "../../stack-file/load";
 import { parseStackConfig, splitConfigMap } from "../../stacks/config";
 import { deriveFeatureConfig, unknownImageOverrides } from "../../stacks/feature";
-import { usageError } from "../errors";
+import { usageError } from "../core/errors";
 
 export interface FeatureConfig {
   /** The config map to write (`namespace:key` → string). */

@@ -5,9 +5,9 @@
  * backend's history: the working copy may hold anything) — so a typo can never reach staging or prod. A
  * stack whose updates never created a resource is removed without a `destroy`.
  */
-import type { OpsContext } from "../cli/context";
-import { engineOperation } from "../cli/operation";
-import { usageError } from "../errors";
+import type { OpsContext } from "../context/context";
+import { engineOperation } from "../context/operation";
+import { usageError } from "../core/errors";
 import {
   StackLockedError,
   StackNotFoundError,

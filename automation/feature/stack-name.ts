@@ -3,7 +3,7 @@
  * one — through `featureStackName` of `stacks/feature.ts`, the rule the offline plan and the program use.
  */
 import { MAX_FEATURE_SLUG, featureStackName } from "../../stacks/feature";
-import { usageError } from "../errors";
+import { usageError } from "../core/errors";
 
 /** What names a feature environment. */
 export interface FeatureSource {

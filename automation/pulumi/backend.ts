@@ -3,7 +3,7 @@
  * Cloud KMS key, from flags or the environment. Checked before any CLI runs, with a message that says
  * what is allowed.
  */
-import { usageError } from "../errors";
+import { usageError } from "../core/errors";
 import type { BackendSettings } from "./local-args";
 
 /** Environment variables the operations CLI reads. */

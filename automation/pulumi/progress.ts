@@ -5,7 +5,7 @@
  */
 import type { EngineEvent, OpType } from "./automation";
 import type { ChangeSummary } from "./automation";
-import type { Clock } from "../time";
+import type { Clock } from "../core/time";
 
 const SYMBOLS: Partial<Record<OpType, string>> = {
   create: "+",

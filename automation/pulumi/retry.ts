@@ -3,9 +3,9 @@
  * then the operation fails with a message that says what to do. The clock and the sleep are injected so
  * tests run in no time.
  */
-import { CancelledError, OperationError } from "../errors";
+import { CancelledError, OperationError } from "../core/errors";
 import { StackLockedError } from "./automation";
-import type { Sleeper } from "../time";
+import type { Sleeper } from "../core/time";
 
 /** How long to wait for a lock. */
 export interface RetryPolicy {

@@ -4,9 +4,9 @@
  * stable revision, where a rollback sends traffic, and when a transition is already done — judged by the
  * deployed revisions' traffic, not by the record (an update that failed still records its config).
  */
-import type { OpsContext } from "../cli/context";
-import { engineOperation } from "../cli/operation";
-import { OperationError, usageError } from "../errors";
+import type { OpsContext } from "../context/context";
+import { engineOperation } from "../context/operation";
+import { OperationError, usageError } from "../core/errors";
 import {
   StackLockedError,
   type Automation,
@@ -16,7 +16,7 @@ import {
 import { describeLock } from "../pulumi/local-args";
 import { resourceName } from "../pulumi/progress";
 import { backoffDelays } from "../pulumi/retry";
-import { formatDuration } from "../time";
+import { formatDuration } from "../core/time";
 import {
   readRevisions,
   RELEASE_TAGS,
@@ -25,7 +25,7 @@ import {
   type ReleaseEntry,
   type ReleaseStrategy,
   type Releases,
-} from "./contract";
+} from "../../stacks/releases";
 import { assertWorkingCopyAgrees, fingerprint, readDeployedStack, type DeployedStack } from "./stack";
 
 const SERVICES_KEY = "module6:services";

@@ -3,7 +3,7 @@
  * latency under 200 ms — DESIGN §1) on enough traffic, roll back otherwise. A pure function of recorded
  * series, tested offline.
  */
-import type { MetricPoint } from "./metrics";
+import type { MetricPoint } from "../context/metrics";
 
 export interface ServiceLevels {
   /** The highest acceptable share of 5xx responses (exclusive). */

@@ -4,7 +4,7 @@
  * aligned per minute. Uses Application Default Credentials; never constructed in tests.
  */
 import { MetricServiceClient, type protos } from "@google-cloud/monitoring";
-import type { MetricPoint, MetricsSource, RevisionMetricsQuery } from "./metrics";
+import type { MetricPoint, MetricsSource, RevisionMetricsQuery } from "../context/metrics";
 import { latencyRequest, mergeSeries, requestCountRequest, type SeriesPoint } from "./monitoring-query";
 
 type TimeSeries = protos.google.monitoring.v3.ITimeSeries;

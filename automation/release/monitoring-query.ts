@@ -2,7 +2,7 @@
  * Pure parts of the Cloud Monitoring queries: the requests `CloudMonitoringMetrics` sends (tested without
  * the network) and how their answers become per-minute points.
  */
-import type { MetricPoint, RevisionMetricsQuery } from "./metrics";
+import type { MetricPoint, RevisionMetricsQuery } from "../context/metrics";
 
 const MINUTE = { seconds: 60 };
 

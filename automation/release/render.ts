@@ -1,7 +1,7 @@
 /** Release reports for people: the release record and each region's traffic. */
-import { table } from "../cli/output";
+import { table } from "../context/output";
 import type { ServiceRevisions } from "./actions";
-import type { ReleaseEntry } from "./contract";
+import type { ReleaseEntry } from "../../stacks/releases";
 
 export function describeRelease(service: string, entry: ReleaseEntry | undefined): string {
   if (entry === undefined) return `${service}: no release recorded (all traffic follows the latest revision)`;

@@ -4,7 +4,7 @@
  * 99.9 % → error rate under 0.1 %, latency threshold 200 ms at the 95th percentile).
  */
 import type { ServiceLevels } from "./analysis";
-import { RELEASES_KEY } from "./contract";
+import { RELEASES_KEY } from "../../stacks/releases";
 
 /** The service-level fields the analysis uses. */
 export interface SloTargets {

@@ -6,10 +6,10 @@
  * changes nobody reviewed.
  */
 import { Option } from "commander";
-import type { OpsContext } from "../cli/context";
-import { usageError } from "../errors";
+import type { OpsContext } from "../context/context";
+import { usageError } from "../core/errors";
 import { StackNotFoundError, type Automation, type LocalStackFile } from "../pulumi/automation";
-import { readRevisions, RELEASES_KEY, type ReleaseEntry, type RevisionsOutput } from "./contract";
+import { readRevisions, RELEASES_KEY, type ReleaseEntry, type RevisionsOutput } from "../../stacks/releases";
 import { readReleases, serviceImages } from "./state";
 
 /** `--stack` and `--service`, shared by the release commands. */

@@ -2,8 +2,8 @@
  * The release state of a stack, in its config: reading `module6:releases` and the services the stack's
  * config declares.
  */
-import { usageError } from "../errors";
-import { RELEASES_KEY, releasesSchema, type ReleaseEntry } from "./contract";
+import { usageError } from "../core/errors";
+import { RELEASES_KEY, releasesSchema, type ReleaseEntry } from "../../stacks/releases";
 
 const SERVICES_KEY = "module6:services";
 

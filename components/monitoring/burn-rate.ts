@@ -6,6 +6,7 @@
  *
  * For a 30-day period: 2 % in 1 h → 14.4, 5 % in 6 h → 6, 10 % in 1 day → 3.
  */
+import { SECONDS_PER_HOUR as HOUR, daysInSeconds, duration } from "../shared/durations";
 
 /** Who is told: `page` wakes someone up, `ticket` is handled in working hours. */
 export type Urgency = "page" | "ticket";
@@ -25,14 +26,14 @@ export interface BurnRateWindow {
 
 /** The window pairs: (1 h, 5 min) and (6 h, 30 min) page; (1 day, 2 h) opens a ticket. */
 export const WINDOW_PAIRS: readonly Omit<BurnRateWindow, "threshold">[] = [
-  { id: "fast", urgency: "page", budgetShare: 0.02, longWindowSeconds: 3600, shortWindowSeconds: 300 },
-  { id: "slow", urgency: "page", budgetShare: 0.05, longWindowSeconds: 6 * 3600, shortWindowSeconds: 1800 },
+  { id: "fast", urgency: "page", budgetShare: 0.02, longWindowSeconds: HOUR, shortWindowSeconds: 300 },
+  { id: "slow", urgency: "page", budgetShare: 0.05, longWindowSeconds: 6 * HOUR, shortWindowSeconds: 1800 },
   {
     id: "ticket",
     urgency: "ticket",
     budgetShare: 0.1,
-    longWindowSeconds: 24 * 3600,
-    shortWindowSeconds: 2 * 3600,
+    longWindowSeconds: 24 * HOUR,
+    shortWindowSeconds: 2 * HOUR,
   },
 ];
 
@@ -42,7 +43,7 @@ export function burnRateThreshold(
   periodDays: number,
   longWindowSeconds: number,
 ): number {
-  const raw = (budgetShare * periodDays * 86400) / longWindowSeconds;
+  const raw = daysInSeconds(budgetShare * periodDays) / longWindowSeconds;
   return Math.round(raw * 1000) / 1000;
 }
 
@@ -54,6 +55,15 @@ export function burnRateWindows(periodDays: number): BurnRateWindow[] {
   }));
 }
 
+/**
+ * The window pairs worth alerting on: those whose threshold is above 1. At a burn rate of 1 or less the
+ * budget lasts the whole period, so such a pair would fire on normal spending; with short periods (10 days
+ * or less for the 1-day pair, 5 or less for the 6-hour one) it is left out.
+ */
+export function alertWindows(periodDays: number): BurnRateWindow[] {
+  return burnRateWindows(periodDays).filter((w) => w.threshold > 1);
+}
+
 /** The error budget of a goal over a period, in minutes (99.9 % over 30 days → 43.2). */
 export function errorBudgetMinutes(goal: number, periodDays: number): number {
   return Math.round((1 - goal) * periodDays * 24 * 60 * 1000) / 1000;
@@ -61,5 +71,5 @@ export function errorBudgetMinutes(goal: number, periodDays: number): number {
 
 /** Cloud Monitoring's burn-rate selector for an SLO and a window. */
 export function burnRateFilter(sloName: string, windowSeconds: number): string {
-  return `select_slo_burn_rate("${sloName}", "${windowSeconds}s")`;
+  return `select_slo_burn_rate("${sloName}", "${duration(windowSeconds)}")`;
 }

@@ -2,6 +2,7 @@
  * A Cloud Monitoring dashboard built from typed code (the subset of the Dashboards API this program
  * uses), rendered to the JSON `gcp.monitoring.Dashboard` takes.
  */
+import { SECONDS_PER_HOUR, duration } from "../shared/durations";
 
 export interface Aggregation {
   readonly alignmentPeriod: string;
@@ -149,7 +150,7 @@ export function serviceWidgets(s: DashboardService): Widget[] {
       `${s.name}: error budget remaining`,
       Object.entries(s.slos).map(([id, name]) => ({
         filter: `select_slo_budget_fraction("${name}")`,
-        aggregation: { alignmentPeriod: "3600s", perSeriesAligner: "ALIGN_MEAN" },
+        aggregation: { alignmentPeriod: duration(SECONDS_PER_HOUR), perSeriesAligner: "ALIGN_MEAN" },
         legend: id,
       })),
     ),

@@ -14,7 +14,7 @@ export interface SecurityMetric {
    * Whose entries are routine and left out: `readers`, the program's own runtime accounts and the
    * deployers (secret reads); `deployers`, the identities that run `pulumi up` (changes made through
    * Pulumi, feature stacks' grants included).
-   * @default undefined - nothing is left out
+   * @default - nothing is left out
    */
   readonly routine?: "readers" | "deployers";
   /** The alert fires when more than this many entries arrive in 5 minutes. */

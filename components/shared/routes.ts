@@ -3,7 +3,14 @@
  * matches: then which backend serves it depends on the longest match, which is rarely what was meant.
  */
 
+import { patternRule } from "./validation";
+
 export const ROUTE_PATTERN = /^\/([A-Za-z0-9._~-]+\/)*([A-Za-z0-9._~-]+|\*)?$/;
+/** A route's path; the stack config applies this rule to `routes` and `edge.staticPaths`. */
+export const ROUTE_RULE = patternRule(
+  ROUTE_PATTERN,
+  "a path such as /api/* or /health (no '*' but at the end)",
+);
 
 /** True when some request path is matched by both rules. */
 export function routesOverlap(a: string, b: string): boolean {

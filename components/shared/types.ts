@@ -44,7 +44,7 @@ export interface EncryptionKey {
   /**
    * What the encrypted resource must be created after: the grant of the key to the service's agent (and
    * its propagation). Google checks the agent's access when the resource is created.
-   * @default undefined - nothing to wait for (the grant exists already)
+   * @default - nothing to wait for (the grant exists already)
    */
   readonly ready?: pulumi.Resource;
 }

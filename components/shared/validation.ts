@@ -20,16 +20,18 @@ export class ValidationError extends pulumi.RunError {
   constructor(
     readonly subject: string,
     problems: readonly Problem[],
+    /** A last line after the problems, e.g. where the keys are documented. */
+    readonly note?: string,
   ) {
-    super(ValidationError.render(subject, problems));
+    super(ValidationError.render(subject, problems, note));
     this.name = "ValidationError";
     this.problems = problems;
   }
 
-  static render(subject: string, problems: readonly Problem[]): string {
+  static render(subject: string, problems: readonly Problem[], note?: string): string {
     const lines = problems.map((p) => `  - ${p.path}: got ${p.value}; ${p.allowed}`);
     const noun = problems.length === 1 ? "problem" : "problems";
-    return `${subject}: ${problems.length} ${noun}\n${lines.join("\n")}`;
+    return `${subject}: ${problems.length} ${noun}\n${[...lines, ...(note ? [note] : [])].join("\n")}`;
   }
 }
 
@@ -45,10 +47,50 @@ export function show(value: unknown): string {
 }
 
 /**
+ * One rule of one value, with the words that say what it allows. The component that owns a rule exports
+ * it; its validator applies it to the component's arguments and the stack config schema (stacks/) to the
+ * config key the value comes from — one home for the rule, two places that apply it.
+ */
+export interface Rule<T> {
+  /** What is allowed, for error messages and the configuration reference ("an integer 1-1000"). */
+  readonly allowed: string;
+  readonly test: (value: T) => boolean;
+}
+
+export function rule<T>(allowed: string, test: (value: T) => boolean): Rule<T> {
+  return { allowed, test };
+}
+
+/** A whole number from `min` to `max`. */
+export function integerRule(min: number, max: number, allowed = `an integer ${min}-${max}`): Rule<number> {
+  return rule(allowed, (v) => Number.isInteger(v) && v >= min && v <= max);
+}
+
+/** One of a fixed list of values. */
+export function oneOfRule<T extends string | number>(values: readonly T[]): Rule<T> {
+  return rule(`one of ${values.join(", ")}`, (v) => values.includes(v));
+}
+
+/** A string that matches `pattern`. */
+export function patternRule(pattern: RegExp, allowed: string): Rule<string> {
+  return rule(allowed, (v) => pattern.test(v));
+}
+
+/**
+ * Where a rule that spans several fields files its problems: a component's {@link Problems}, or the stack
+ * config schema's refinement (which files them under config key paths). Paths are relative to the object
+ * the rule looks at.
+ */
+export interface ProblemSink {
+  /** Records a problem when `ok` is false. Returns `ok` so callers can skip dependent checks. */
+  check(ok: boolean, path: string, value: unknown, allowed: string): boolean;
+}
+
+/**
  * Collects problems and throws them all at once. Components call `check(...)` for each rule and
  * `throwIfAny()` at the end, so a user sees every mistake in one run.
  */
-export class Problems {
+export class Problems implements ProblemSink {
   private readonly list: Problem[] = [];
 
   constructor(private readonly subject: string) {}
@@ -59,14 +101,14 @@ export class Problems {
     return ok;
   }
 
+  /** Records a problem unless `value` passes `rule`. */
+  rule<T>(path: string, value: T, rule: Rule<T>): boolean {
+    return this.check(rule.test(value), path, value, rule.allowed);
+  }
+
   /** Records a problem unless `value` is a whole number from `min` to `max` ("an integer min-max"). */
   integer(path: string, value: number, min: number, max: number): boolean {
-    return this.check(
-      Number.isInteger(value) && value >= min && value <= max,
-      path,
-      value,
-      `an integer ${min}-${max}`,
-    );
+    return this.rule(path, value, integerRule(min, max));
   }
 
   /** Records a problem unless `value` is one of `allowed` ("one of a, b, c", or `rule` when given). */

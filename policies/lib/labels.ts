@@ -2,7 +2,7 @@
  * The labels a resource ends up with: the provider's `defaultLabels` (the program sets them on its explicit
  * `gcp.Provider`), the resource's own `labels`, and, in outputs, `effectiveLabels`/`terraformLabels`.
  */
-import { isRecord, tryRead, prop } from "./values";
+import { isPlainObject, tryRead, prop } from "./values";
 
 /** What a policy knows about a resource and its provider. */
 export interface LabelledSubject {
@@ -20,7 +20,7 @@ function labelMap(value: unknown): Record<string, string> {
       return {};
     }
   }
-  if (!isRecord(v)) return {};
+  if (!isPlainObject(v)) return {};
   const out: Record<string, string> = {};
   for (const key of Object.keys(v)) {
     const item = tryRead(() => v[key]);

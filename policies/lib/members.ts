@@ -1,5 +1,5 @@
 /** IAM grants as the provider's `*IamMember`, `*IamBinding` and `*IamPolicy` resources express them. */
-import { isRecord, records, str, strings, tryRead } from "./values";
+import { isPlainObject, records, str, strings, tryRead } from "./values";
 
 /** Principals that mean "anyone" (CIS 5.1 "anonymously or publicly accessible"). */
 export const PUBLIC_MEMBERS: readonly string[] = ["allUsers", "allAuthenticatedUsers"];
@@ -16,7 +16,7 @@ export interface Grant {
 
 function policyDocument(policyData: unknown): unknown {
   const value = tryRead(() => policyData);
-  if (isRecord(value)) return value;
+  if (isPlainObject(value)) return value;
   const text = str(value);
   if (text === undefined) return undefined;
   try {
@@ -29,11 +29,11 @@ function policyDocument(policyData: unknown): unknown {
 /** The bindings of an IAM policy document (`policyData`, the JSON `gcp.organizations.getIAMPolicy` returns). */
 export function policyDataGrants(policyData: unknown): Grant[] {
   const doc = policyDocument(policyData);
-  if (!isRecord(doc)) return [];
+  if (!isPlainObject(doc)) return [];
   return records(tryRead(() => doc.bindings)).map((b) => ({
     role: str(tryRead(() => b.role)) ?? "",
     members: strings(tryRead(() => b.members)),
-    conditional: isRecord(tryRead(() => b.condition)),
+    conditional: isPlainObject(tryRead(() => b.condition)),
   }));
 }
 
@@ -48,7 +48,7 @@ export function grantsOf(props: Record<string, unknown>): Grant[] {
   if (role === undefined) return [];
   const member = str(tryRead(() => props.member));
   const members = member !== undefined ? [member] : strings(tryRead(() => props.members));
-  return [{ role, members, conditional: isRecord(tryRead(() => props.condition)) }];
+  return [{ role, members, conditional: isPlainObject(tryRead(() => props.condition)) }];
 }
 
 /**

@@ -4,8 +4,11 @@
  * unknown that throws when read.
  */
 
-/** True when `value` is a plain object. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
+/**
+ * True for an object that is neither `null` nor an array (a JSON object). The pack's and the plan's one
+ * such check; the program has its own in components/shared (the pack imports nothing of the program).
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
@@ -21,7 +24,7 @@ export function list(value: unknown): readonly unknown[] {
 
 /** The plain objects in `value` when it is an array. */
 export function records(value: unknown): Record<string, unknown>[] {
-  return list(value).filter(isRecord);
+  return list(value).filter(isPlainObject);
 }
 
 /** The strings in `value` when it is an array. */
@@ -31,7 +34,7 @@ export function strings(value: unknown): string[] {
 
 /** `value` as an object, or `{}`. */
 export function rec(value: unknown): Record<string, unknown> {
-  return isRecord(value) ? value : {};
+  return isPlainObject(value) ? value : {};
 }
 
 /**
@@ -52,8 +55,13 @@ export function num(value: unknown): number | undefined {
   return undefined;
 }
 
+export const SECONDS_PER_DAY = 86_400;
+
 /** Whole days (rounded down) from seconds. */
-export const days = (seconds: number): number => Math.floor(seconds / 86_400);
+export const days = (seconds: number): number => Math.floor(seconds / SECONDS_PER_DAY);
+
+/** Seconds in `count` days. */
+export const daysInSeconds = (count: number): number => count * SECONDS_PER_DAY;
 
 /**
  * True for the error `@pulumi/policy` throws when a policy reads a value that is unknown during preview
@@ -105,7 +113,7 @@ export function deepStrings(value: unknown, out: string[] = []): string[] {
         tryRead(() => v[i] as unknown),
         out,
       );
-  } else if (isRecord(v)) {
+  } else if (isPlainObject(v)) {
     for (const key of tryRead(() => Object.keys(v)) ?? [])
       deepStrings(
         tryRead(() => v[key]),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { analyzeCanary, SERVICE_LEVELS, weightedP95 } from "../../automation/release/analysis";
-import type { MetricPoint } from "../../automation/release/metrics";
+import { analyzeCanary, weightedP95 } from "../../automation/release/analysis";
+import type { MetricPoint } from "../../automation/context/metrics";
 import {
   latencyRequest,
   mergeSeries,
@@ -34,9 +34,9 @@ describe("analyzeCanary on recorded series", () => {
     expect(analyzeCanary(recordedSeries("healthy"))).toMatchObject({
       requests: 1299,
       errors: 1,
-      errorRate: 1 / 1299,
       summary: "error rate 0.08 % and p95 145 ms over 1299 requests meet the service levels; promoting",
     });
+    expect(analyzeCanary(recordedSeries("healthy")).errorRate).toBeCloseTo(0.00077, 5);
     expect(analyzeCanary(recordedSeries("error-spike")).summary).toBe(
       "error rate 3.49 % (45 of 1290) is not under 0.10 %; rolling back",
     );
@@ -69,7 +69,11 @@ describe("analyzeCanary on recorded series", () => {
 
 describe("service levels", () => {
   it("turns the SLO into thresholds: availability 99.9 % → error rate under exactly 0.1 %", () => {
-    expect(levelsFromSlo({ availabilityGoal: 0.999, latencyThresholdMs: 200 }, 100)).toEqual(SERVICE_LEVELS);
+    expect(levelsFromSlo({ availabilityGoal: 0.999, latencyThresholdMs: 200 }, 100)).toEqual({
+      maxErrorRate: 0.001,
+      maxP95Ms: 200,
+      minRequests: 100,
+    });
     expect(levelsFromSlo({ availabilityGoal: 0.9995, latencyThresholdMs: 2000 }, 50)).toEqual({
       maxErrorRate: 0.0005,
       maxP95Ms: 2000,
@@ -87,22 +91,21 @@ describe("Cloud Monitoring queries", () => {
     end: at(15),
   };
 
+  const requestCountFilter =
+    'metric.type = "run.googleapis.com/request_count" AND resource.type = "cloud_run_revision" AND ' +
+    'resource.labels.service_name = "m6-prod-api" AND ' +
+    'resource.labels.revision_name = one_of("m6-prod-api-00002-k3", "m6-prod-api-00002-k1")';
+
   it("filters Cloud Run's metrics to the candidate's revisions", () => {
-    expect(revisionFilter("request_count", query)).toBe(
-      'metric.type = "run.googleapis.com/request_count" AND resource.type = "cloud_run_revision" AND ' +
-        'resource.labels.service_name = "m6-prod-api" AND ' +
-        'resource.labels.revision_name = one_of("m6-prod-api-00002-k3", "m6-prod-api-00002-k1")',
-    );
+    expect(revisionFilter("request_count", query)).toBe(requestCountFilter);
   });
 
   it("asks for per-minute request counts by response code class and per-minute p95 latency", () => {
     expect(requestCountRequest(query)).toEqual({
       name: "projects/module6-prod-000000",
-      filter: revisionFilter("request_count", query),
-      interval: {
-        startTime: { seconds: at(0).getTime() / 1000 },
-        endTime: { seconds: at(15).getTime() / 1000 },
-      },
+      filter: requestCountFilter,
+      // 2025-03-01 09:00 and 09:15 UTC in seconds since the epoch.
+      interval: { startTime: { seconds: 1740819600 }, endTime: { seconds: 1740820500 } },
       aggregation: {
         alignmentPeriod: { seconds: 60 },
         perSeriesAligner: "ALIGN_DELTA",

@@ -4,16 +4,16 @@ import {
   parseCollectionCheck,
   parseImageOverride,
   parsePrList,
-} from "../../automation/cli/parse";
-import { table } from "../../automation/cli/output";
+} from "../../automation/commands/option-parsers";
+import { table } from "../../automation/context/output";
 import { parseClosedFile } from "../../automation/commands/feature-gc";
-import { CancelledError, OperationError } from "../../automation/errors";
+import { CancelledError, OperationError } from "../../automation/core/errors";
 import { decideGc } from "../../automation/feature/gc-decision";
 import { featureTags, readFeatureTags, tagValue } from "../../automation/feature/tags";
 import { StackLockedError, type EngineEvent, type StackInfo } from "../../automation/pulumi/automation";
 import { describeChanges, describeEvent, ProgressPrinter } from "../../automation/pulumi/progress";
 import { backoffDelays, DEFAULT_RETRY, withLockRetry } from "../../automation/pulumi/retry";
-import { formatDuration, parseDuration, realSleep } from "../../automation/time";
+import { formatDuration, parseDuration, realSleep } from "../../automation/core/time";
 
 const HOUR = 3_600_000;
 const NOW = new Date("2025-03-10T12:00:00Z");
@@ -314,5 +314,38 @@ describe("gc decisions", () => {
       ["feature-b", "destroy", "no expiry tag; 9d 12h old, past the default TTL of 3d 0h"],
       ["feature-c", "keep", "no expiry tag and no update time: its age is unknown"],
     ]);
+  });
+
+  it("destroys a stack at the moment it expires or reaches the default TTL, and not a millisecond before", () => {
+    const decisions = decideGc(
+      input([
+        stack("feature-expires-now", { "module6:expires": "2025-03-10T12:00:00.000Z" }),
+        stack("feature-expires-soon", { "module6:expires": "2025-03-10T12:00:00.001Z" }),
+        stack("feature-ttl-now", { "module6:created": "2025-03-07T12:00:00.000Z" }),
+        stack("feature-ttl-soon", { "module6:created": "2025-03-07T12:00:00.001Z" }),
+      ]),
+    );
+    expect(decisions.map((d) => [d.stack, d.action])).toEqual([
+      ["feature-expires-now", "destroy"],
+      ["feature-expires-soon", "keep"],
+      ["feature-ttl-now", "destroy"],
+      ["feature-ttl-soon", "keep"],
+    ]);
+  });
+
+  it("counts a stack's age from its creation tag, not from its last update", () => {
+    const [decision] = decideGc(
+      input([
+        stack(
+          "feature-updated-lately",
+          { "module6:created": "2025-03-05T12:00:00Z" },
+          { lastUpdate: new Date("2025-03-10T11:00:00Z") },
+        ),
+      ]),
+    );
+    expect(decision).toMatchObject({
+      action: "destroy",
+      reason: "no expiry tag; 5d 0h old, past the default TTL of 3d 0h",
+    });
   });
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
-import { loadStackConfigFile } from "../../plan/config-file";
+import { loadStackConfigFile } from "../../stack-file/load";
 import { deriveFeatureConfig } from "../../stacks/feature";
 import { featureStackFor, isFeatureStackName } from "../../automation/feature/stack-name";
 import { FEATURE_TAGS } from "../../automation/feature/tags";
@@ -118,12 +118,12 @@ describe("feature up", () => {
     );
     expect(run.code).toBe(0);
     expect(world.infra.stacks.get("feature-pr-123")?.tags).toEqual({
-      [FEATURE_TAGS.kind]: "feature",
-      [FEATURE_TAGS.pr]: "123",
-      [FEATURE_TAGS.branch]: "feat/login",
-      [FEATURE_TAGS.creator]: "ci-bot",
-      [FEATURE_TAGS.created]: START.toISOString(),
-      [FEATURE_TAGS.expires]: new Date(START.getTime() + 24 * HOUR).toISOString(),
+      "module6:kind": "feature",
+      "module6:pr": "123",
+      "module6:branch": "feat/login",
+      "module6:creator": "ci-bot",
+      "module6:created": "2025-03-01T09:00:00.000Z",
+      "module6:expires": "2025-03-02T09:00:00.000Z",
     });
     expect(world.adapterRequests).toEqual(["infra (creates stacks)"]);
     expect(world.infra.deployOptions[0]?.policyPacks).toEqual([`${FIXTURE_ROOT}/policies`]);
@@ -159,8 +159,9 @@ describe("feature up", () => {
     expect(again.json()).toMatchObject({ created: false, changes: { same: 3 } });
     expect([...world.infra.stacks.keys()]).toEqual(["feature-pr-9"]);
     const tags = world.infra.stacks.get("feature-pr-9")?.tags ?? {};
-    expect(tags[FEATURE_TAGS.created]).toBe(START.toISOString());
-    expect(tags[FEATURE_TAGS.expires]).toBe(new Date(START.getTime() + 77 * HOUR).toISOString());
+    // Created at START (2025-03-01 09:00); updated 5 h later with the default TTL of 72 h.
+    expect(tags["module6:created"]).toBe("2025-03-01T09:00:00.000Z");
+    expect(tags["module6:expires"]).toBe("2025-03-04T14:00:00.000Z");
   });
 
   it("removes config keys staging no longer has", async () => {
@@ -314,6 +315,20 @@ describe("feature destroy", () => {
 });
 
 describe("feature list", () => {
+  it("flags a stack as expired from the very moment `feature gc` would destroy it", async () => {
+    await ops(world, "feature", "up", "--pr", "32", "--ttl", "2h");
+    world.now = new Date(START.getTime() + 2 * HOUR - 1);
+    expect((await ops(world, "--json", "feature", "list")).json<unknown[]>()).toEqual([
+      expect.objectContaining({ stack: "feature-pr-32", expired: false }),
+    ]);
+    world.now = new Date(START.getTime() + 2 * HOUR);
+    expect((await ops(world, "--json", "feature", "list")).json<unknown[]>()).toEqual([
+      expect.objectContaining({ stack: "feature-pr-32", expired: true }),
+    ]);
+    const gc = await ops(world, "--json", "feature", "gc", "--dry-run");
+    expect(JSON.stringify(gc.json<unknown>())).toMatch(/feature-pr-32.*destroy/);
+  });
+
   it("shows each feature stack with pull request, age, expiry and last update; never other stacks", async () => {
     world.infra.seed("staging", { resources: 40 });
     await ops(world, "feature", "up", "--pr", "30", "--branch", "feat/a", "--ttl", "2h");

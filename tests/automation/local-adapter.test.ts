@@ -11,7 +11,6 @@ import {
   StackExistsError,
   StackLockedError,
   StackNotFoundError,
-  type Automation,
 } from "../../automation/pulumi/automation";
 import { resolveBackend } from "../../automation/pulumi/backend";
 import {
@@ -43,14 +42,6 @@ function cliError(stderr: string): Error {
 }
 
 describe("LocalAutomation", () => {
-  it("implements the narrow interface and starts no CLI when constructed", () => {
-    const adapter: Automation = new LocalAutomation("/repo", {
-      backendUrl: "gs://state",
-      secretsProvider: KMS,
-    });
-    expect(adapter).toBeInstanceOf(LocalAutomation);
-  });
-
   it("runs the infrastructure program from the repository and the DR program from its folder", () => {
     expect(programDir("/repo", "infra")).toBe("/repo");
     expect(programDir("/repo", "dr")).toBe("/repo/automation/dr/program");

@@ -12,7 +12,7 @@ import {
   releasesSchema,
   releaseTraffic,
   type ReleaseEntry,
-} from "../../automation/release/contract";
+} from "../../stacks/releases";
 import {
   promotedEntry,
   rolledBackEntry,

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { RELEASES_KEY, type ReleaseEntry, type RegionRevisions } from "../../automation/release/contract";
+import { RELEASES_KEY, type ReleaseEntry, type RegionRevisions } from "../../stacks/releases";
 import { fixtureConfig, infraProgram } from "./fakes/programs";
 import { recordedSeries } from "./fakes/series";
 import { createWorld, FIXTURE_ROOT, ops, START, type World } from "./fakes/world";

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   AuditLogging,
-  HEALTH_CHECK_EXCLUSIONS,
   validateAuditLoggingArgs,
   type AuditLoggingArgs,
 } from "../../components/audit-logging";
@@ -196,9 +195,10 @@ describe("AuditLogging: data access and exclusions", () => {
     const exclusions = resourcesOfType(resources, EXCLUSION).filter(
       (e) => e.name !== "logs-default-app-logs-routed",
     );
-    expect(exclusions.map((e) => e.inputs.filter).sort()).toEqual(
-      Object.values(HEALTH_CHECK_EXCLUSIONS).sort(),
-    );
+    expect(exclusions.map((e) => e.inputs.filter).sort()).toEqual([
+      'resource.type="cloud_run_revision" AND httpRequest.requestUrl=~"/healthz?$" AND httpRequest.status<400',
+      'resource.type="http_load_balancer" AND httpRequest.userAgent=~"GoogleHC" AND httpRequest.status<400',
+    ]);
     expect(exclusions.map((e) => e.inputs.name).sort()).toEqual([
       "m6-test-health-probes",
       "m6-test-lb-health-checkers",

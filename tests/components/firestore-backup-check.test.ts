@@ -42,6 +42,9 @@ function runCheck(
   chmodSync(join(bin, "gcloud"), 0o755);
   const run = spawnSync("/bin/bash", ["-c", CHECK_SCRIPT], {
     encoding: "utf8",
+    // No standard input, as in the Cloud Run job. (Node's default stdin is a socket, and bash reads the
+    // machine's bashrc when its stdin is a socket, as under rshd: slow, and not what the job runs.)
+    stdio: ["ignore", "pipe", "pipe"],
     env: {
       PATH: `${bin}:${process.env.PATH ?? ""}`,
       PROJECT: "module6-prod-000000",

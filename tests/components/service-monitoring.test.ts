@@ -1,6 +1,5 @@
 import * as gcp from "@pulumi/gcp";
 import { beforeAll, describe, expect, it } from "vitest";
-import { burnRateThreshold } from "../../components/monitoring/burn-rate";
 import {
   ServiceMonitoring,
   validateServiceMonitoringArgs,
@@ -70,12 +69,17 @@ const full = recordOnce(
     ),
 );
 
-/** The window pairs: alert id suffix, long and short windows, urgency, budget share. */
+/** The window pairs: alert id suffix, long and short windows, urgency. */
 const WINDOWS = [
-  ["fast", "3600s", "300s", "page", 0.02, 3600],
-  ["slow", "21600s", "1800s", "page", 0.05, 21600],
-  ["ticket", "86400s", "7200s", "ticket", 0.1, 86400],
+  ["fast", "3600s", "300s", "page"],
+  ["slow", "21600s", "1800s", "page"],
+  ["ticket", "86400s", "7200s", "ticket"],
 ] as const;
+/** Burn-rate thresholds by period (days) and window pair: 2 %, 5 % and 10 % of the budget. */
+const THRESHOLDS: Record<number, Record<string, number>> = {
+  30: { fast: 14.4, slow: 6, ticket: 3 },
+  28: { fast: 13.44, slow: 5.6, ticket: 2.8 },
+};
 
 describe("ServiceMonitoring: service and SLOs", () => {
   it("creates a Cloud Run GenericService for the service", async () => {
@@ -168,10 +172,9 @@ describe("ServiceMonitoring: burn-rate alerts", () => {
       expect(burn).toHaveLength(ids.length * 3);
       for (const id of ids) {
         const sloName = `${SLO_PREFIX}/${id}`;
-        for (const [window, long, short, urgency, share, longSeconds] of WINDOWS) {
+        for (const [window, long, short, urgency] of WINDOWS) {
           const policy = named(resources, POLICY, `${prefix}-${id}-${window}`);
-          const threshold = (share * days * 86400) / longSeconds;
-          expect(threshold).toBeCloseTo(burnRateThreshold(share, days, longSeconds), 6);
+          const threshold = THRESHOLDS[days]?.[window];
           expectProps(policy, { combiner: "AND", enabled: true, userLabels: { slo: id, urgency } });
           const conditions = conditionsOf(policy);
           expect(conditions).toHaveLength(2);
@@ -181,7 +184,7 @@ describe("ServiceMonitoring: burn-rate alerts", () => {
           ]);
           for (const c of conditions) {
             expect(c.conditionThreshold.comparison).toBe("COMPARISON_GT");
-            expect(c.conditionThreshold.thresholdValue).toBeCloseTo(threshold, 6);
+            expect(c.conditionThreshold.thresholdValue).toBe(threshold);
           }
           expect(policy.inputs.notificationChannels).toEqual(urgency === "page" ? PAGE : TICKET);
         }
@@ -199,6 +202,19 @@ describe("ServiceMonitoring: burn-rate alerts", () => {
     expect(
       ["fast", "slow", "ticket"].map((w) => value(named(f, POLICY, `sm-full-availability-${w}`))),
     ).toEqual([13.44, 5.6, 2.8]);
+  });
+
+  it("leaves out a window pair whose threshold would be 1 (10 days: the 1-day pair)", async () => {
+    const { resources } = await record(() => new ServiceMonitoring("sm-ten", baseArgs({ periodDays: 10 })));
+    const burn = resourcesOfType(resources, POLICY)
+      .filter((p) => conditionsOf(p).some((c) => String(c.conditionThreshold.filter).includes("burn_rate")))
+      .map((p) => [p.name, conditionsOf(p)[0]?.conditionThreshold.thresholdValue]);
+    expect(burn).toEqual([
+      ["sm-ten-availability-fast", 4.8],
+      ["sm-ten-availability-slow", 2],
+      ["sm-ten-latency-fast", 4.8],
+      ["sm-ten-latency-slow", 2],
+    ]);
   });
 
   it("gives every alert policy a channel, enabled, and markdown documentation", async () => {
@@ -318,6 +334,7 @@ describe("ServiceMonitoring: uptime check", () => {
 describe("validateServiceMonitoringArgs", () => {
   it("accepts the base args and a full configuration", () => {
     expect(() => validateServiceMonitoringArgs(baseArgs())).not.toThrow();
+    expect(() => validateServiceMonitoringArgs(baseArgs({ latencyThresholdMs: 60_000 }))).not.toThrow();
     expect(() =>
       validateServiceMonitoringArgs(
         baseArgs({ availabilityGoal: 0.9995, periodDays: 1, uptime: { host: "a.example.com", path: "/x" } }),
@@ -331,6 +348,11 @@ describe("validateServiceMonitoringArgs", () => {
     ["latency goal 1.2", { latencyGoal: 1.2 }, /latencyGoal: got 1\.2; a share between 0 and 1/],
     ["latency threshold 0", { latencyThresholdMs: 0 }, /latencyThresholdMs: got 0; milliseconds above 0/],
     ["latency threshold -5", { latencyThresholdMs: -5 }, /latencyThresholdMs: got -5; milliseconds above 0/],
+    [
+      "latency threshold 60001",
+      { latencyThresholdMs: 60_001 },
+      /latencyThresholdMs: got 60001; .*at most 60000/,
+    ],
     ["period 0", { periodDays: 0 }, /periodDays: got 0; whole days 1-30/],
     ["period 31", { periodDays: 31 }, /periodDays: got 31; whole days 1-30/],
     [

@@ -1,6 +1,10 @@
 /**
  * Test harness over the plan's recording mocks: install mocks once per test file, then build resources
  * inside `record(...)` and assert on what was registered.
+ *
+ * Files that only build components this way share a worker process (vitest.config.mts): `installMocks`
+ * therefore sets every piece of Pulumi's global state a component reads (mocks, project, stack, config)
+ * afresh, and `record` refuses a recorder that another file installed.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "vitest";
@@ -10,20 +14,23 @@ import { EnvironmentNaming } from "../../stacks/naming";
 import type { CommonArgs } from "../../components/shared/types";
 
 let recorder: PlanRecorder | undefined;
+let installedBy: string | undefined;
 
-/** Sets config (optional) and recording mocks. Call once per file, before any resource is created. */
+/** Sets config and recording mocks. Call once per file, before any resource is created. */
 export async function installMocks(
   options: RecorderOptions & { stack?: string; config?: Record<string, string>; secretKeys?: string[] } = {},
 ): Promise<PlanRecorder> {
-  if (options.config) pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
+  await settle();
+  pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
   recorder = new PlanRecorder(options);
+  installedBy = expect.getState().testPath;
   await recorder.install("module6", options.stack ?? "test", false);
   return recorder;
 }
 
 /** Runs `build` on a clean record and returns what it registered once everything has settled. */
 export async function record<T>(build: () => T): Promise<{ result: T; resources: RecordedResource[] }> {
-  if (!recorder) throw new Error("installMocks() first");
+  if (!recorder || installedBy !== expect.getState().testPath) throw new Error("installMocks() first");
   await settle();
   recorder.reset();
   const result = build();

@@ -3,22 +3,25 @@
  * limits (written here from GCP's documentation, independently of the program's naming module),
  * explicit providers, and every resource waiting for the APIs it needs.
  */
-import { resolve } from "node:path";
 import * as gcp from "@pulumi/gcp";
 import { beforeAll, expect } from "vitest";
 import type { RecordedResource } from "../../plan/record";
-import { runPlan, type PlanResult } from "../../plan/run";
+import type { PlanResult } from "../../plan/run";
 import { REQUIRED_LABEL_KEYS } from "../../stacks/labels";
+import { sharedPlan } from "./shared-plans";
 
-/** Plans `stack` once for the test file; `ofType` reads the plan after `beforeAll`. */
+/**
+ * The plan of `stack` (the run's shared plan, see shared-plans.ts) for the test file; `ofType` reads it
+ * after `beforeAll`.
+ */
 export function planOnce(stack: string): {
   plan: () => PlanResult;
   ofType: (type: string) => RecordedResource[];
 } {
   let result: PlanResult | undefined;
   beforeAll(async () => {
-    result = await runPlan({ stack, root: resolve(__dirname, "../..") });
-  });
+    result = await sharedPlan(stack);
+  }, 120_000);
   const plan = (): PlanResult => {
     if (!result) throw new Error("the plan has not run");
     return result;

@@ -7,11 +7,12 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { Log } from "sarif";
 import { beforeAll, describe, expect, it } from "vitest";
 import { allPolicies } from "../../policies/all";
 import { audit } from "../../plan/audit";
-import { syntheticExport } from "../../plan/policy-bench";
-import type { ExportDocument } from "../../plan/render-json";
+import { renderJson, type ExportDocument } from "../../plan/render-json";
+import { sharedPlan } from "../helpers/shared-plans";
 
 const ROOT = resolve(__dirname, "../..");
 const STACK_TRACE = /^\s+at .+\(.+:\d+:\d+\)$/m;
@@ -24,7 +25,8 @@ interface Run {
 
 function spawnAudit(...args: string[]): Promise<Run> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "plan/audit-cli.ts", ...args], { cwd: ROOT });
+    // As `npm run audit` runs it: through the bundling launcher.
+    const child = spawn(process.execPath, ["plan/launch.cjs", "plan/audit-cli.ts", ...args], { cwd: ROOT });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -40,14 +42,17 @@ const file = (name: string, content: string): string => {
   return path;
 };
 
+/** The input: the program's own prod plan, as `npm run plan -- --stack prod --format json` prints it. */
+let prod: ExportDocument;
+
 function variant(change: (doc: ExportDocument) => void): string {
-  const doc = syntheticExport(60);
+  const doc = structuredClone(prod);
   change(doc);
   return JSON.stringify(doc);
 }
-const resource = (doc: ExportDocument, type: string) => {
-  const r = doc.deployment.resources.find((x) => x.type === type);
-  if (!r) throw new Error(`no ${type}`);
+const resource = (doc: ExportDocument, type: string, name: string) => {
+  const r = doc.deployment.resources.find((x) => x.type === type && x.urn.endsWith(`::${name}`));
+  if (!r) throw new Error(`no ${type} ${name}`);
   return r;
 };
 
@@ -61,12 +66,13 @@ const processes: Record<string, Run> = {};
 let paths: Record<string, string> = {};
 
 beforeAll(async () => {
+  prod = renderJson(await sharedPlan("prod"));
   paths = {
-    clean: file("clean.json", JSON.stringify(syntheticExport(60))),
+    clean: file("clean.json", JSON.stringify(prod)),
     advisory: file(
       "advisory.json",
       variant((doc) => {
-        const bucket = resource(doc, "gcp:storage/bucket:Bucket");
+        const bucket = resource(doc, "gcp:storage/bucket:Bucket", "env-edge-static");
         delete bucket.inputs.versioning;
         delete bucket.outputs.versioning;
       }),
@@ -74,11 +80,11 @@ beforeAll(async () => {
     mandatory: file(
       "mandatory.json",
       variant((doc) => {
-        const backend = resource(doc, "gcp:compute/backendService:BackendService");
+        const backend = resource(doc, "gcp:compute/backendService:BackendService", "env-edge-api");
         delete backend.inputs.securityPolicy;
         delete backend.outputs.securityPolicy;
         backend.propertyDependencies = { backends: backend.propertyDependencies?.backends ?? [] };
-        const bucket = resource(doc, "gcp:storage/bucket:Bucket");
+        const bucket = resource(doc, "gcp:storage/bucket:Bucket", "env-edge-static");
         delete bucket.inputs.versioning;
       }),
     ),
@@ -99,7 +105,7 @@ beforeAll(async () => {
     stackConfig: file("Pulumi.eu.yaml", "config:\n  module6:allowedRegions: [europe-west1]\n"),
     regionsConfig: file(
       "regions.json",
-      JSON.stringify({ "allowed-regions": { allowedRegions: ["asia-northeast3"] } }),
+      JSON.stringify({ "allowed-regions": { allowedRegions: ["asia-northeast3", "asia-northeast1"] } }),
     ),
     badConfig: file(
       "bad-config.json",
@@ -145,7 +151,7 @@ beforeAll(async () => {
     Object.entries(spawned).map(async ([name, args]) => [name, await spawnAudit(...args)] as const),
   );
   for (const [name, result] of results) processes[name] = result;
-}, 60_000);
+}, 120_000);
 
 const run = (name: string): Run => {
   const r = runs[name];
@@ -162,7 +168,7 @@ describe("npm run audit as a process", () => {
   it("exits 0 clean, 1 on a mandatory violation, 2 on malformed input without a stack trace", () => {
     expect(proc("clean")).toMatchObject({ status: 0, stderr: "" });
     expect(proc("clean").stdout).toMatch(
-      /^Policy pack module6-gcp: \d+ policies on 58 resources: 0 mandatory, 0 advisory violations\n/,
+      /^Policy pack module6-gcp: \d+ policies on 171 resources: 0 mandatory, 0 advisory violations\n/,
     );
     expect(proc("mandatory").status).toBe(1);
     expect(proc("mandatory").stdout).toContain("FAILED: mandatory policies are violated\n");
@@ -177,7 +183,7 @@ describe("npm run audit: exit codes", () => {
   it("exits 0 on a clean export", () => {
     expect(run("clean")).toMatchObject({ status: 0, stderr: "" });
     expect(run("clean").stdout).toContain(
-      `${allPolicies.length} policies on 58 resources: 0 mandatory, 0 advisory violations`,
+      `${allPolicies.length} policies on 171 resources: 0 mandatory, 0 advisory violations`,
     );
   });
   it("exits 0 with advisory violations only, and lists them", () => {
@@ -189,9 +195,9 @@ describe("npm run audit: exit codes", () => {
   it("exits 1 on a mandatory violation, grouped by enforcement level, naming the policy", () => {
     const { status, stdout } = run("mandatory");
     expect(status).toBe(1);
-    expect(stdout).toContain("Mandatory: blocks the deployment (2)");
+    expect(stdout).toContain("Mandatory: blocks the deployment (3)");
     expect(stdout).toContain(
-      "✖ backend-service-cloud-armor [high]  gcp:compute/backendService:BackendService::svc0-backend",
+      "✖ backend-service-cloud-armor [high]  gcp:compute/backendService:BackendService::env-edge-api",
     );
     expect(stdout).toContain("✖ cloud-run-public-only-through-load-balancer [critical]");
     expect(stdout).toMatch(/FAILED: mandatory policies are violated$/);
@@ -199,13 +205,13 @@ describe("npm run audit: exit codes", () => {
   });
   it("applies a policy config (JSON or YAML): levels can disable or downgrade", () => {
     expect(run("configured").status).toBe(0);
-    expect(run("configured").stdout).toContain("0 mandatory, 2 advisory");
+    expect(run("configured").stdout).toContain("0 mandatory, 3 advisory");
     expect(run("yamlConfigured").status).toBe(0);
   });
   it("follows the stack's module6:allowedRegions unless the policy config sets them", () => {
     expect(run("stackRegions").status).toBe(1);
     expect(run("stackRegions").stdout).toMatch(
-      /✖ allowed-regions \[medium\] {2}10 resources\n {4}- pulumi:providers:gcp::gcp: pulumi:providers "gcp" must be in an allowed region \(europe-west1\); region is "asia-northeast3"\n/,
+      /✖ allowed-regions \[medium\] {2}21 resources\n {4}- pulumi:providers:gcp::gcp: pulumi:providers "gcp" must be in an allowed region \(europe-west1\); region is "asia-northeast3"\n/,
     );
     expect(run("stackRegionsOverridden")).toMatchObject({ status: 0, stderr: "" });
   });
@@ -254,75 +260,49 @@ describe("npm run audit: formats", () => {
     };
     expect(run("json").status).toBe(1);
     expect(report.violations.map((v) => Object.keys(v).sort())).toEqual(
-      Array(3).fill(["enforcementLevel", "message", "policy", "remediation", "severity", "urn"]),
+      Array(4).fill(["enforcementLevel", "message", "policy", "remediation", "severity", "urn"]),
     );
     expect(report.violations[0]?.remediation).toBe(
       "Attach the environment's CloudArmorPolicy to the backend service (`securityPolicy: armor.policy.selfLink`; HttpsLoadBalancer does this for every backend).",
     );
     expect(report.groups.map((g) => [g.policy, g.enforcementLevel, g.count])).toEqual([
       ["backend-service-cloud-armor", "mandatory", 1],
-      ["cloud-run-public-only-through-load-balancer", "mandatory", 1],
+      // one per Cloud Run service behind the backend: api runs in two regions
+      ["cloud-run-public-only-through-load-balancer", "mandatory", 2],
       ["bucket-versioning", "advisory", 1],
     ]);
     expect(report.violations[0]).toMatchObject({
       policy: "backend-service-cloud-armor",
       enforcementLevel: "mandatory",
       severity: "high",
-      urn: "urn:pulumi:bench::module6::gcp:compute/backendService:BackendService::svc0-backend",
+      urn: "urn:pulumi:prod::module6::module6:edge:HttpsLoadBalancer$gcp:compute/backendService:BackendService::env-edge-api",
       message:
-        'External backend service "m6-bench-svc0-backend" must have a Cloud Armor security policy; securityPolicy is unset',
+        'External backend service "m6-prod-edge-api" must have a Cloud Armor security policy; securityPolicy is unset',
     });
     expect(report.summary).toMatchObject({
-      total: 3,
-      mandatory: 2,
+      total: 4,
+      mandatory: 3,
       advisory: 1,
       passed: false,
-      resources: 58,
+      resources: 171,
       policies: allPolicies.length,
     });
   });
   it("markdown: a pull-request comment grouped by enforcement level", () => {
     const md = run("markdown").stdout;
-    expect(md).toMatch(/^### ❌ Policy check failed: 2 mandatory violations\n/);
+    expect(md).toMatch(/^### ❌ Policy check failed: 3 mandatory violations\n/);
     expect(md).toContain(
-      "#### Mandatory: blocks the deployment (2)\n\n| Policy | Severity | Resource | Violation | How to fix |",
+      "#### Mandatory: blocks the deployment (3)\n\n| Policy | Severity | Resource | Violation | How to fix |",
     );
     expect(md).toContain("| Attach the environment's CloudArmorPolicy to the backend service");
     expect(md).toContain(
-      "| `backend-service-cloud-armor` | high | `gcp:compute/backendService:BackendService::svc0-backend` |",
+      "| `backend-service-cloud-armor` | high | `gcp:compute/backendService:BackendService::env-edge-api` |",
     );
     expect(md).toContain("<details>\n<summary>Advisory: reported, does not block (1)</summary>");
     expect(run("markdownClean").stdout).toMatch(/^### ✅ Policy check passed\n/);
   });
   it("sarif: valid SARIF 2.1.0 with rules, levels and logical locations", () => {
-    const log = JSON.parse(run("sarif").stdout) as {
-      $schema: string;
-      version: string;
-      runs: {
-        tool: {
-          driver: {
-            name: string;
-            rules: {
-              id: string;
-              help: { text: string };
-              shortDescription: { text: string };
-              properties: Record<string, unknown>;
-            }[];
-          };
-        };
-        results: {
-          ruleId: string;
-          ruleIndex: number;
-          level: string;
-          message: { text: string };
-          locations: {
-            physicalLocation: { artifactLocation: { uri: string } };
-            logicalLocations: { fullyQualifiedName: string }[];
-          }[];
-          partialFingerprints: Record<string, string>;
-        }[];
-      }[];
-    };
+    const log = JSON.parse(run("sarif").stdout) as Log;
     expect(run("sarif").status).toBe(1);
     expect(log.version).toBe("2.1.0");
     expect(log.$schema).toMatch(/sarif-2\.1\.0\.json$/);
@@ -332,26 +312,31 @@ describe("npm run audit: formats", () => {
     expect(first?.tool.driver.name).toBe("module6-gcp");
     expect(rules.map((r) => r.id)).toEqual(allPolicies.map((p) => p.name));
     for (const rule of rules) {
-      expect(rule.help.text.length, rule.id).toBeGreaterThan(10);
-      expect(rule.shortDescription.text).toMatch(/^Checks that /);
-      expect(rule.properties["security-severity"]).toMatch(/^\d+\.\d$/);
+      expect(rule.help?.text.length, rule.id).toBeGreaterThan(10);
+      expect(rule.shortDescription?.text).toMatch(/^Checks that /);
+      expect(rule.properties?.["security-severity"]).toMatch(/^\d+\.\d$/);
     }
     const results = first?.results ?? [];
-    expect(results.map((r) => [r.ruleId, r.level])).toEqual(
-      [
-        ["backend-service-cloud-armor", "error"],
-        ["bucket-versioning", "note"],
-        ["cloud-run-public-only-through-load-balancer", "error"],
-      ].sort(
-        (a, b) => results.findIndex((r) => r.ruleId === a[0]) - results.findIndex((r) => r.ruleId === b[0]),
-      ),
-    );
+    expect(results.map((r) => [r.ruleId, r.level])).toEqual([
+      ["backend-service-cloud-armor", "error"],
+      ["cloud-run-public-only-through-load-balancer", "error"],
+      ["cloud-run-public-only-through-load-balancer", "error"],
+      ["bucket-versioning", "note"],
+    ]);
+    // Located in the program's source: the component that creates each resource.
+    expect(results.map((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri)).toEqual([
+      "components/https-load-balancer.ts",
+      "components/https-load-balancer.ts",
+      "components/https-load-balancer.ts",
+      "components/static-site.ts",
+    ]);
     for (const r of results) {
-      expect(rules[r.ruleIndex]?.id).toBe(r.ruleId);
-      expect(r.message.text.length).toBeGreaterThan(10);
-      expect(r.locations[0]?.logicalLocations[0]?.fullyQualifiedName).toMatch(/^urn:pulumi:bench::module6::/);
-      expect(r.locations[0]?.physicalLocation.artifactLocation.uri).toMatch(/mandatory\.json$/);
-      expect(Object.values(r.partialFingerprints)[0]).toMatch(/^[0-9a-f]{32}$/);
+      expect(rules[r.ruleIndex ?? -1]?.id).toBe(r.ruleId);
+      expect(r.message.text?.length).toBeGreaterThan(10);
+      expect(r.locations?.[0]?.logicalLocations?.[0]?.fullyQualifiedName).toMatch(
+        /^urn:pulumi:prod::module6::/,
+      );
+      expect(Object.values(r.partialFingerprints ?? {})[0]).toMatch(/^[0-9a-f]{32}$/);
     }
   });
 });

@@ -1,14 +1,28 @@
+/**
+ * `npm run plan`: three runs go through the real entry point as fresh processes (what stdout and stderr
+ * carry, exit codes 0, 1 and 2, no stack trace); the other cases call the command in process, with the
+ * run's shared plan of the stack (tests/helpers/shared-plans.ts) or with input refused before anything is
+ * planned.
+ */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { planCommand } from "../../plan/plan-command";
 import type { ExportDocument } from "../../plan/render-json";
+import { sharedPlan } from "../helpers/shared-plans";
 
 const ROOT = resolve(__dirname, "../..");
 
-function plan(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function planProcess(...args: string[]): Run {
   // As `npm run plan` runs it: through the bundling launcher.
   const result = spawnSync(process.execPath, ["plan/launch.cjs", "plan/cli.ts", ...args], {
     cwd: ROOT,
@@ -17,159 +31,206 @@ function plan(...args: string[]): { status: number | null; stdout: string; stder
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+async function plan(...args: string[]): Promise<Run> {
+  const { exitCode, stdout, stderr } = await planCommand(args, {
+    root: ROOT,
+    runPlan: ({ stack, configFile }) => {
+      if (configFile !== undefined)
+        throw new Error("a plan of a changed stack file runs as a process (planProcess)");
+      return sharedPlan(stack);
+    },
+  });
+  return { status: exitCode, stdout, stderr };
+}
+
 const STACK_TRACE = /^\s+at .+\(.+:\d+:\d+\)$/m;
+const PLAN_MS = 120_000;
 
 describe("npm run plan", () => {
-  it("prints prod as a pulumi-stack-export document with every resource and its options", () => {
-    const { status, stdout, stderr } = plan("--stack", "prod", "--format", "json");
-    expect(stderr).toContain("passed: no mandatory policy is violated");
-    expect(status).toBe(0);
-    const doc = JSON.parse(stdout) as ExportDocument;
-    expect(doc.version).toBe(3);
-    const resources = doc.deployment.resources;
-    const urns = new Set(resources.map((r) => r.urn));
-    expect(resources[0]).toMatchObject({
-      type: "pulumi:pulumi:Stack",
-      urn: "urn:pulumi:prod::module6::pulumi:pulumi:Stack::module6-prod",
-    });
-    for (const r of resources.slice(1)) {
-      expect(r.parent && urns.has(r.parent), `${r.urn} has a known parent`).toBe(true);
-      expect(r.inputs).toBeTypeOf("object");
-      expect(r.outputs).toBeTypeOf("object");
-    }
-    const ofType = (t: string) => resources.filter((r) => r.type === t);
-    expect(ofType("gcp:projects/service:Service").map((r) => r.inputs.service)).toContain(
-      "run.googleapis.com",
-    );
-    expect(ofType("gcp:artifactregistry/repository:Repository")).toHaveLength(1);
-    // one per service + the Firestore backup check
-    expect(ofType("gcp:serviceaccount/account:Account")).toHaveLength(4);
-    expect(
-      ofType("gcp:cloudrunv2/service:Service")
-        .map((r) => `${String(r.inputs.name)}@${String(r.inputs.location)}`)
-        .sort(),
-    ).toEqual([
-      "m6-prod-ai@asia-northeast3",
-      "m6-prod-api@asia-northeast1",
-      "m6-prod-api@asia-northeast3",
-      "m6-prod-web@asia-northeast3",
-    ]);
-    const [db] = ofType("gcp:firestore/database:Database");
-    expect(db?.protect).toBe(true);
-    expect(ofType("gcp:firestore/backupSchedule:BackupSchedule")).toHaveLength(2);
-    expect(ofType("gcp:secretmanager/secret:Secret")).toHaveLength(2);
-    expect(ofType("gcp:secretmanager/secretIamMember:SecretIamMember")).toHaveLength(2);
-    // The edge: EXTERNAL_MANAGED, IPv4 + IPv6, TLS >= 1.2 with Certificate Manager, port 80 only redirects,
-    // a serverless NEG per service region, Cloud Armor and logging on every backend, CDN for static assets.
-    const rules = ofType("gcp:compute/globalForwardingRule:GlobalForwardingRule");
-    expect(
-      rules.map((r) => `${String(r.inputs.loadBalancingScheme)}:${String(r.inputs.portRange)}`).sort(),
-    ).toEqual(["EXTERNAL_MANAGED:443", "EXTERNAL_MANAGED:443", "EXTERNAL_MANAGED:80", "EXTERNAL_MANAGED:80"]);
-    expect(
-      ofType("gcp:compute/globalAddress:GlobalAddress")
-        .map((a) => a.inputs.ipVersion)
-        .sort(),
-    ).toEqual(["IPV4", "IPV6"]);
-    const [proxy] = ofType("gcp:compute/targetHttpsProxy:TargetHttpsProxy");
-    const [tls] = ofType("gcp:compute/sSLPolicy:SSLPolicy");
-    expect(tls?.inputs.minTlsVersion).toBe("TLS_1_2");
-    expect(proxy?.inputs.sslPolicy).toBe(tls?.id);
-    const [certMap] = ofType("gcp:certificatemanager/certificateMap:CertificateMap");
-    expect(proxy?.inputs.certificateMap).toBe(`//certificatemanager.googleapis.com/${String(certMap?.id)}`);
-    const [httpProxy] = ofType("gcp:compute/targetHttpProxy:TargetHttpProxy");
-    const redirect = ofType("gcp:compute/uRLMap:URLMap").find((m) => m.id === httpProxy?.inputs.urlMap);
-    expect(redirect?.inputs.defaultUrlRedirect).toMatchObject({ httpsRedirect: true });
-    expect(redirect?.inputs.defaultService).toBeUndefined();
-    for (const r of rules.filter((x) => x.inputs.portRange === "80"))
-      expect(r.inputs.target).toBe(httpProxy?.id);
-    expect(ofType("gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup")).toHaveLength(4);
-    const armor = ofType("gcp:compute/securityPolicy:SecurityPolicy").find(
-      (p) => p.inputs.type === "CLOUD_ARMOR",
-    );
-    for (const b of ofType("gcp:compute/backendService:BackendService")) {
-      expect(b.inputs).toMatchObject({
-        securityPolicy: armor?.outputs.selfLink,
-        logConfig: { enable: true },
+  it(
+    "prints prod as a pulumi-stack-export document with every resource and its options",
+    () => {
+      const { status, stdout, stderr } = planProcess("--stack", "prod", "--format", "json");
+      expect(stderr).toContain("passed: no mandatory policy is violated");
+      expect(status).toBe(0);
+      const doc = JSON.parse(stdout) as ExportDocument;
+      expect(doc.version).toBe(3);
+      const resources = doc.deployment.resources;
+      const urns = new Set(resources.map((r) => r.urn));
+      expect(resources[0]).toMatchObject({
+        type: "pulumi:pulumi:Stack",
+        urn: "urn:pulumi:prod::module6::pulumi:pulumi:Stack::module6-prod",
       });
-    }
-    expect(ofType("gcp:compute/backendBucket:BackendBucket")[0]?.inputs).toMatchObject({ enableCdn: true });
-    // Dependencies are recorded: the Cloud Run service waits for the propagation of its secret and
-    // database grants, which waits for the grants.
-    const api = ofType("gcp:cloudrunv2/service:Service").find((r) => r.inputs.name === "m6-prod-api");
-    const wait = ofType("time:index/sleep:Sleep").find((r) => api?.dependencies?.includes(r.urn));
-    expect(wait?.dependencies?.some((d) => d.includes("SecretIamMember"))).toBe(true);
-  });
+      for (const r of resources.slice(1)) {
+        expect(r.parent && urns.has(r.parent), `${r.urn} has a known parent`).toBe(true);
+        expect(r.inputs).toBeTypeOf("object");
+        expect(r.outputs).toBeTypeOf("object");
+      }
+      const ofType = (t: string) => resources.filter((r) => r.type === t);
+      expect(ofType("gcp:projects/service:Service").map((r) => r.inputs.service)).toContain(
+        "run.googleapis.com",
+      );
+      expect(ofType("gcp:artifactregistry/repository:Repository")).toHaveLength(1);
+      // one per service + the Firestore backup check
+      expect(ofType("gcp:serviceaccount/account:Account")).toHaveLength(4);
+      expect(
+        ofType("gcp:cloudrunv2/service:Service")
+          .map((r) => `${String(r.inputs.name)}@${String(r.inputs.location)}`)
+          .sort(),
+      ).toEqual([
+        "m6-prod-ai@asia-northeast3",
+        "m6-prod-api@asia-northeast1",
+        "m6-prod-api@asia-northeast3",
+        "m6-prod-web@asia-northeast3",
+      ]);
+      const [db] = ofType("gcp:firestore/database:Database");
+      expect(db?.protect).toBe(true);
+      expect(ofType("gcp:firestore/backupSchedule:BackupSchedule")).toHaveLength(2);
+      expect(ofType("gcp:secretmanager/secret:Secret")).toHaveLength(2);
+      expect(ofType("gcp:secretmanager/secretIamMember:SecretIamMember")).toHaveLength(2);
+      // The edge: EXTERNAL_MANAGED, IPv4 + IPv6, TLS >= 1.2 with Certificate Manager, port 80 only redirects,
+      // a serverless NEG per service region, Cloud Armor and logging on every backend, CDN for static assets.
+      const rules = ofType("gcp:compute/globalForwardingRule:GlobalForwardingRule");
+      expect(
+        rules.map((r) => `${String(r.inputs.loadBalancingScheme)}:${String(r.inputs.portRange)}`).sort(),
+      ).toEqual([
+        "EXTERNAL_MANAGED:443",
+        "EXTERNAL_MANAGED:443",
+        "EXTERNAL_MANAGED:80",
+        "EXTERNAL_MANAGED:80",
+      ]);
+      expect(
+        ofType("gcp:compute/globalAddress:GlobalAddress")
+          .map((a) => a.inputs.ipVersion)
+          .sort(),
+      ).toEqual(["IPV4", "IPV6"]);
+      const [proxy] = ofType("gcp:compute/targetHttpsProxy:TargetHttpsProxy");
+      const [tls] = ofType("gcp:compute/sSLPolicy:SSLPolicy");
+      expect(tls?.inputs.minTlsVersion).toBe("TLS_1_2");
+      expect(proxy?.inputs.sslPolicy).toBe(tls?.id);
+      const [certMap] = ofType("gcp:certificatemanager/certificateMap:CertificateMap");
+      expect(proxy?.inputs.certificateMap).toBe(`//certificatemanager.googleapis.com/${String(certMap?.id)}`);
+      const [httpProxy] = ofType("gcp:compute/targetHttpProxy:TargetHttpProxy");
+      const redirect = ofType("gcp:compute/uRLMap:URLMap").find((m) => m.id === httpProxy?.inputs.urlMap);
+      expect(redirect?.inputs.defaultUrlRedirect).toMatchObject({ httpsRedirect: true });
+      expect(redirect?.inputs.defaultService).toBeUndefined();
+      for (const r of rules.filter((x) => x.inputs.portRange === "80"))
+        expect(r.inputs.target).toBe(httpProxy?.id);
+      expect(ofType("gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup")).toHaveLength(4);
+      const armor = ofType("gcp:compute/securityPolicy:SecurityPolicy").find(
+        (p) => p.inputs.type === "CLOUD_ARMOR",
+      );
+      for (const b of ofType("gcp:compute/backendService:BackendService")) {
+        expect(b.inputs).toMatchObject({
+          securityPolicy: armor?.outputs.selfLink,
+          logConfig: { enable: true },
+        });
+      }
+      expect(ofType("gcp:compute/backendBucket:BackendBucket")[0]?.inputs).toMatchObject({ enableCdn: true });
+      // Dependencies are recorded: the Cloud Run service waits for the propagation of its secret and
+      // database grants, which waits for the grants.
+      const api = ofType("gcp:cloudrunv2/service:Service").find((r) => r.inputs.name === "m6-prod-api");
+      const wait = ofType("time:index/sleep:Sleep").find((r) => api?.dependencies?.includes(r.urn));
+      expect(wait?.dependencies?.some((d) => d.includes("SecretIamMember"))).toBe(true);
+    },
+    PLAN_MS,
+  );
 
-  it("plans a feature stack that has no stack file, as text grouped by component", () => {
-    const { status, stdout } = plan("--stack", "feature-demo");
-    expect(status).toBe(0);
-    expect(stdout).toMatch(/^module6:stack:Environment {2}env$/m);
-    expect(stdout).toMatch(
-      /─ gcp:cloudrunv2\/service:Service {2}env-web {2}m6-f-demo-web .*ingress=INGRESS_TRAFFIC_ALL .*iap/,
-    );
-    expect(stdout).toMatch(/^\s+3 {2}gcp:cloudrunv2\/service:Service$/m);
-  });
+  it(
+    "plans a feature stack that has no stack file, as text grouped by component",
+    async () => {
+      const { status, stdout } = await plan("--stack", "feature-pr-123");
+      expect(status).toBe(0);
+      expect(stdout).toMatch(/^module6:stack:Environment {2}env$/m);
+      expect(stdout).toMatch(
+        /─ gcp:cloudrunv2\/service:Service {2}env-web {2}m6-f-pr-123-web .*ingress=INGRESS_TRAFFIC_ALL .*iap/,
+      );
+      expect(stdout).toMatch(/^\s+3 {2}gcp:cloudrunv2\/service:Service$/m);
+      expect(stdout).toContain("passed: no mandatory policy is violated");
+    },
+    PLAN_MS,
+  );
 
-  it("renders a pull-request comment with the stack's service levels as --format markdown", () => {
-    const { status, stdout } = plan("--stack", "staging", "--format", "markdown");
-    expect(status).toBe(0);
-    expect(stdout).toContain("## Plan of stack `staging`");
-    expect(stdout).toContain("| service | SLO | goal | window | alert thresholds | channels |");
-    expect(stdout).toMatch(
-      /^\| api \| latency < 200 ms \| 95\.0 % \| 30 d \| 14\.4× 1h\/5m → ticket<br>6× 6h\/30m → ticket<br>3× 24h\/2h → ticket \| staging platform-email \|$/m,
-    );
-  });
+  it(
+    "renders a pull-request comment with the stack's service levels as --format markdown",
+    async () => {
+      const { status, stdout } = await plan("--stack", "staging", "--format", "markdown");
+      expect(status).toBe(0);
+      expect(stdout).toContain("## Plan of stack `staging`");
+      expect(stdout).toContain("| service | SLO | goal | window | alert thresholds | channels |");
+      expect(stdout).toMatch(
+        /^\| api \| latency < 200 ms \| 95\.0 % \| 30 d \| 14\.4× 1h\/5m → ticket<br>6× 6h\/30m → ticket<br>3× 24h\/2h → ticket \| staging platform-email \|$/m,
+      );
+    },
+    PLAN_MS,
+  );
 
-  it("gates on the policy pack: a stack made insecure on purpose exits 1 and names the policy", () => {
-    const doc = parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as {
-      config: Record<string, { backups?: unknown }>;
-    };
-    const firestore = doc.config["module6:firestore"];
-    if (firestore === undefined) throw new Error("Pulumi.prod.yaml has no module6:firestore");
-    firestore.backups = { dailyRetentionDays: 1, weeklyRetentionWeeks: 1 };
-    const file = join(mkdtempSync(join(tmpdir(), "plan-")), "Pulumi.prod.yaml");
-    writeFileSync(file, stringify(doc));
-    const { status, stdout } = plan("--stack", "prod", "--config-file", file);
-    expect(status).toBe(1);
-    expect(stdout).toContain("Mandatory: blocks the deployment (1)");
-    expect(stdout).toMatch(/✖ firestore-backup-retention .*env-firestore-daily/);
-    expect(stdout).toContain("FAILED: mandatory policies are violated");
-  });
+  it(
+    "gates on the policy pack: a stack made insecure on purpose exits 1 and names the policy",
+    () => {
+      const doc = parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as {
+        config: Record<string, { backups?: unknown }>;
+      };
+      const firestore = doc.config["module6:firestore"];
+      if (firestore === undefined) throw new Error("Pulumi.prod.yaml has no module6:firestore");
+      firestore.backups = { dailyRetentionDays: 1, weeklyRetentionWeeks: 1 };
+      const file = join(mkdtempSync(join(tmpdir(), "plan-")), "Pulumi.prod.yaml");
+      writeFileSync(file, stringify(doc));
+      const { status, stdout } = planProcess("--stack", "prod", "--config-file", file);
+      expect(status).toBe(1);
+      expect(stdout).toContain("Mandatory: blocks the deployment (1)");
+      expect(stdout).toMatch(/✖ firestore-backup-retention .*env-firestore-daily/);
+      expect(stdout).toContain("FAILED: mandatory policies are violated");
+    },
+    PLAN_MS,
+  );
 
-  it("writes to --out", () => {
-    const out = join(mkdtempSync(join(tmpdir(), "plan-")), "staging.json");
-    const { status, stderr } = plan("--stack", "staging", "--format", "json", "--out", out);
-    expect(status).toBe(0);
-    expect(stderr).toMatch(/wrote .*staging\.json \(\d+ resources\)/);
-    expect(
-      (JSON.parse(readFileSync(out, "utf8")) as ExportDocument).deployment.resources.length,
-    ).toBeGreaterThan(30);
-  });
+  it(
+    "writes to --out",
+    async () => {
+      const out = join(mkdtempSync(join(tmpdir(), "plan-")), "staging.json");
+      const { status, stdout, stderr } = await plan("--stack", "staging", "--format", "json", "--out", out);
+      expect(status).toBe(0);
+      expect(stdout).toBe("");
+      expect(stderr).toMatch(/^wrote .*staging\.json \(\d+ resources\)\n/);
+      expect(stderr).toContain("passed: no mandatory policy is violated");
+      expect(
+        (JSON.parse(readFileSync(out, "utf8")) as ExportDocument).deployment.resources.length,
+      ).toBeGreaterThan(30);
+    },
+    PLAN_MS,
+  );
 
-  it("exits 2 with every config problem and no stack trace", () => {
-    const { status, stdout, stderr } = plan(
-      "--stack",
-      "staging",
-      "--config-file",
-      "tests/fixtures/invalid-staging.yaml",
-    );
-    expect(status).toBe(2);
-    expect(stdout).toBe("");
-    expect(stderr).toContain('error: Invalid config for stack "staging"');
-    expect(stderr).toContain("4 problems");
-    expect(stderr).toContain("module6:monitoring: got nothing; a monitoring block with channels and routing");
-    expect(stderr).toMatch(
-      /module6:region: got "asia-northeast9"; a Google Cloud region such as asia-northeast3/,
-    );
-    expect(stderr).toMatch(
-      /module6:services\.api\.image: got "asia-northeast3-docker\.pkg\.dev\/p\/r\/api"; an image reference with an explicit tag/,
-    );
-    expect(stderr).toContain("module6:services.api.minInstances: got 5; at most maxInstances (2)");
-    expect(stderr).not.toMatch(STACK_TRACE);
-  });
+  it(
+    "exits 2 with every config problem and no stack trace",
+    () => {
+      const { status, stdout, stderr } = planProcess(
+        "--stack",
+        "staging",
+        "--config-file",
+        "tests/fixtures/invalid-staging.yaml",
+      );
+      expect(status).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toContain('error: Invalid config for stack "staging"');
+      expect(stderr).toContain("4 problems");
+      expect(stderr).toContain(
+        "module6:monitoring: got nothing; a monitoring block with channels and routing",
+      );
+      expect(stderr).toMatch(
+        /module6:region: got "asia-northeast9"; a Google Cloud region such as asia-northeast3/,
+      );
+      expect(stderr).toMatch(
+        /module6:services\.api\.image: got "asia-northeast3-docker\.pkg\.dev\/p\/r\/api"; an image reference with an explicit tag/,
+      );
+      expect(stderr).toContain("module6:services.api.minInstances: got 5; at most maxInstances (2)");
+      expect(stderr).not.toMatch(STACK_TRACE);
+    },
+    PLAN_MS,
+  );
 
-  it("exits 2 for a plain-text secret without printing it", () => {
-    const { status, stderr } = plan(
+  it("exits 2 for a plain-text secret without printing it", async () => {
+    const { status, stderr } = await plan(
       "--stack",
       "staging",
       "--config-file",
@@ -186,8 +247,8 @@ describe("npm run plan", () => {
     [["--stack", "prod", "--format", "yaml"], /--format: got "yaml"; allowed: text, json, markdown/],
     [["--format", "json"], /--stack is required/],
     [["--stack", "prod", "--bogus"], /Unknown option '--bogus'/],
-  ])("exits 2 on usage mistakes: %j", (args, message) => {
-    const { status, stderr } = plan(...args);
+  ])("exits 2 on usage mistakes: %j", async (args, message) => {
+    const { status, stderr } = await plan(...args);
     expect(status).toBe(2);
     expect(stderr).toMatch(message);
     expect(stderr).not.toMatch(STACK_TRACE);

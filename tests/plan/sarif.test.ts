@@ -84,7 +84,7 @@ describe("renderSarif", () => {
   });
   it("points the result at the declaring line, lists the artifact, and carries the fix", () => {
     const [result] = run?.results ?? [];
-    expect(result?.locations[0]?.physicalLocation).toEqual({
+    expect(result?.locations?.[0]?.physicalLocation).toEqual({
       artifactLocation: { uri: "components/static-site.ts", index: 1 },
       region: { startLine: 5 },
     });

@@ -16,7 +16,6 @@ import {
   summarize,
   type Violation,
 } from "../../plan/policy-eval";
-import { SIG_KEY } from "../../plan/record";
 import type { ExportDocument, ExportResource } from "../../plan/render-json";
 import { mutate, provider, res, root, ROOT_URN, UNSET } from "../fixtures/policies/build";
 import { fixtures } from "../fixtures/policies/resources";
@@ -231,7 +230,10 @@ describe("evaluatePolicies", () => {
   });
 
   it("turns wire-format secrets in a real export into placeholders", () => {
-    const secret = { [SIG_KEY]: "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" };
+    const secret = {
+      "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+      ciphertext: "v1:abc",
+    };
     const { outputs: _o, ...withoutOutputs } = fixtures.secretIamMember();
     const [r] = exportResources([
       { ...withoutOutputs, inputs: { member: secret } } as unknown as ExportResource,

@@ -3,44 +3,21 @@
  * violation (also as a preview, when computed values are unknown), and a prod plan made insecure in one
  * way is caught by the policy for that way.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { T } from "../../policies/lib/tokens";
 import { evaluatePolicies, type Violation } from "../../plan/policy-eval";
-import type { ExportDocument, ExportResource } from "../../plan/render-json";
+import { renderJson, type ExportDocument, type ExportResource } from "../../plan/render-json";
 import { asPreview } from "../fixtures/policies/preview";
+import { sharedPlan } from "../helpers/shared-plans";
 
-const ROOT = resolve(__dirname, "../..");
 const STACKS = ["prod", "staging", "feature-pr-123"] as const;
 const plans = new Map<string, ExportDocument>();
 
-function planTo(stack: string, out: string): Promise<void> {
-  return new Promise((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "plan/cli.ts", "--stack", stack, "--format", "json", "--out", out],
-      {
-        cwd: ROOT,
-        stdio: ["ignore", "ignore", "pipe"],
-      },
-    );
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("close", (code) =>
-      code === 0 ? done() : fail(new Error(`plan ${stack} exited ${code}: ${stderr}`)),
-    );
-  });
-}
-
+// The JSON `npm run plan -- --stack <stack> --format json` prints: the plan rendered as an export document.
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "policy-plans-"));
-  await Promise.all(STACKS.map((stack) => planTo(stack, join(dir, `${stack}.json`))));
-  for (const stack of STACKS)
-    plans.set(stack, JSON.parse(readFileSync(join(dir, `${stack}.json`), "utf8")) as ExportDocument);
-}, 60_000);
+  const planned = await Promise.all(STACKS.map((stack) => sharedPlan(stack)));
+  planned.forEach((p, i) => plans.set(STACKS[i] ?? "", renderJson(p)));
+}, 120_000);
 
 const plan = (stack: string): ExportDocument => structuredClone(plans.get(stack) as ExportDocument);
 const mandatory = (violations: readonly Violation[]): string[] =>

@@ -28,10 +28,12 @@ describe("cloud-run-ingress-restricted", () => {
     expect(await messagesOf(p, mutate(svc(), "ingress", "INGRESS_TRAFFIC_INTERNAL_ONLY"))).toEqual([]);
     expect(await messagesOf(p, mutate(mutate(svc(), "ingress", ALL), "iapEnabled", true))).toEqual([]);
   });
-  it("refuses ingress ALL without IAP", async () => {
-    expect(await messagesOf(p, mutate(svc(), "ingress", ALL))).toEqual([
+  it("refuses ingress ALL without IAP: iapEnabled false or unset", async () => {
+    const refused = [
       'Cloud Run service "m6-prod-api" must restrict ingress to INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER or INGRESS_TRAFFIC_INTERNAL_ONLY, or enable IAP (iapEnabled: true); ingress is "INGRESS_TRAFFIC_ALL"',
-    ]);
+    ];
+    expect(await messagesOf(p, mutate(svc(), "ingress", ALL))).toEqual(refused);
+    expect(await messagesOf(p, mutate(mutate(svc(), "ingress", ALL), "iapEnabled", UNSET))).toEqual(refused);
   });
   it("treats unset ingress as INGRESS_TRAFFIC_ALL (the provider's default)", async () => {
     expect(await messagesOf(p, mutate(svc(), "ingress", UNSET))).toEqual([

@@ -168,7 +168,7 @@ describe("edge config: mistakes", () => {
     {
       what: "a log sample rate above 1",
       edge: { logSampleRate: 2 },
-      expected: "module6:edge.logSampleRate: got 2; Too big: expected number to be <=1",
+      expected: "module6:edge.logSampleRate: got 2; a number from 0 to 1",
     },
     {
       what: "an unknown edge key",

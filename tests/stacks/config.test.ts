@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { BASE_APIS, DEFAULT_STAGING_STACK, parseStackConfig, splitConfigMap } from "../../stacks/config";
+import { DEFAULT_STAGING_STACK, parseStackConfig, splitConfigMap } from "../../stacks/config";
 import { PRESETS } from "../../stacks/presets";
 import { IMAGE, base, configError, input, parse, service, svc, type Values } from "../helpers/config";
 
@@ -60,10 +60,23 @@ describe("parseStackConfig: happy path", () => {
   });
 
   it("enables the base APIs, plus IAP in the project that hosts feature environments", () => {
+    const BASE = [
+      "artifactregistry.googleapis.com",
+      "cloudresourcemanager.googleapis.com",
+      "cloudtrace.googleapis.com",
+      "containerscanning.googleapis.com",
+      "firestore.googleapis.com",
+      "iam.googleapis.com",
+      "iamcredentials.googleapis.com",
+      "logging.googleapis.com",
+      "monitoring.googleapis.com",
+      "run.googleapis.com",
+      "secretmanager.googleapis.com",
+    ];
     const staging = parse(base());
-    expect(staging.apis).toEqual(expect.arrayContaining([...BASE_APIS, "iap.googleapis.com"]));
+    expect(staging.apis).toEqual(expect.arrayContaining([...BASE, "iap.googleapis.com"]));
     const prod = parse({ ...base(), kind: "prod", domain: "module6.example.com" }, "prod");
-    expect(prod.apis).toEqual(expect.arrayContaining(BASE_APIS));
+    expect(prod.apis).toEqual(expect.arrayContaining(BASE));
     expect(prod.apis).not.toContain("iap.googleapis.com");
     const extra = parse({ ...base(), apis: ["redis.googleapis.com", "run.googleapis.com"] });
     expect(extra.apis).toContain("redis.googleapis.com");
@@ -167,7 +180,7 @@ describe("parseStackConfig: happy path", () => {
       indexes: [],
       ttlFields: [{ collection: "sessions", field: "expiresAt" }],
       // Staging preset backups when the config says nothing.
-      backups: PRESETS.staging.firestore.backups,
+      backups: { dailyRetentionDays: 7, weeklyRetentionWeeks: 4 },
     });
   });
 
@@ -440,7 +453,7 @@ const BAD: BadCase[] = [
     mutate: (v) => {
       v.firestore = { location: "asia-northeast3", backups: { weeklyRetentionWeeks: 20 } };
     },
-    expected: /module6:firestore\.backups\.weeklyRetentionWeeks: got 20; .*<=\s?14/,
+    expected: "module6:firestore.backups.weeklyRetentionWeeks: got 20; an integer 1-14",
   },
   {
     what: "allowedRegions without the stack's region",
@@ -464,7 +477,105 @@ const BAD: BadCase[] = [
     },
     expected: 'module6:secrets.Session_Key: got "Session_Key"; 1-40 of a-z 0-9',
   },
+  {
+    // The README promises pinned images in prod *and* staging.
+    what: ":latest image in staging",
+    mutate: (v) => {
+      service(v, "api").image = IMAGE("api", "latest");
+    },
+    expected: `module6:services.api.image: got "${IMAGE("api", "latest")}"; a pinned tag or digest in a staging stack, not :latest`,
+  },
+  {
+    what: "a release of a :latest image in staging",
+    mutate: (v) => {
+      v.releases = { api: release({ image: IMAGE("api", "latest") }) };
+    },
+    expected: `module6:releases.api.image: got "${IMAGE("api", "latest")}"; a pinned tag or digest in a staging stack, not :latest`,
+  },
+  {
+    what: "a stable revision of another service",
+    mutate: (v) => {
+      v.releases = { api: release({ stableRevisions: { "asia-northeast3": "m6-staging-web-00041-abc" } }) };
+    },
+    expected:
+      'module6:releases.api.stableRevisions.asia-northeast3: got "m6-staging-web-00041-abc"; a revision of this service: "m6-staging-api-<suffix>"',
+  },
+  {
+    what: "prod Firestore without backups",
+    stack: "prod",
+    mutate: (v) => {
+      v.kind = "prod";
+      v.firestore = { location: "asia-northeast3", backups: null };
+    },
+    expected: "module6:firestore.backups: got null; backup schedules in prod",
+  },
+  {
+    // Its runtime service account would take the id of the Firestore backup check's account.
+    what: "a service named like the backup check",
+    mutate: (v) => {
+      v.services["backup-check"] = { image: IMAGE("backup-check") };
+    },
+    expected: 'module6:services.backup-check: got "backup-check"; 1-20 of a-z 0-9',
+  },
+  {
+    what: "a service named like the static site",
+    mutate: (v) => {
+      v.services.static = { image: IMAGE("static") };
+    },
+    expected:
+      /module6:services\.static: got "static"; .*not a name the program uses itself \(static, backup-check\)/,
+  },
+  {
+    what: "a reviewer IAP cannot let through",
+    mutate: (v) => {
+      v.reviewers = ["serviceAccount:ci@p.iam.gserviceaccount.com"];
+    },
+    expected:
+      'module6:reviewers[0]: got "serviceAccount:ci@p.iam.gserviceaccount.com"; group:…, user:… or domain:…',
+  },
+  {
+    what: "a feature stack whose owners (its reviewers) IAP cannot let through",
+    stack: "feature-pr-7",
+    secretValueNames: [],
+    mutate: (v) => {
+      v.kind = "feature";
+      delete v.monitoring; // feature stacks have no monitoring
+      v.owners = ["serviceAccount:ci@p.iam.gserviceaccount.com"];
+    },
+    expected:
+      'module6:owners[0]: got "serviceAccount:ci@p.iam.gserviceaccount.com"; group:…, user:… or domain:… (the owners are the reviewers)',
+  },
+  {
+    what: "an uptime path ending in z",
+    mutate: (v) => {
+      service(v, "api").uptimePath = "/api/healthz";
+    },
+    expected:
+      "module6:services.api.uptimePath: got \"/api/healthz\"; an absolute URL path such as /health, not ending in 'z'",
+  },
+  {
+    what: "a region listed twice",
+    mutate: (v) => {
+      service(v, "api").regions = ["asia-northeast3", "asia-northeast1", "asia-northeast1"];
+      service(v, "api").minInstances = 1;
+    },
+    expected:
+      'module6:services.api.regions: got ["asia-northeast3","asia-northeast1","asia-northeast1"]; each region once',
+  },
 ];
+
+/** A started canary of `api` in staging's region. */
+function release(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    image: IMAGE("api", "2.0.0"),
+    strategy: "canary",
+    state: "started",
+    percent: 10,
+    tag: "canary",
+    stableRevisions: { "asia-northeast3": "m6-staging-api-00041-abc" },
+    ...overrides,
+  };
+}
 
 describe("parseStackConfig: invalid configs", () => {
   it.each(BAD)("rejects $what", ({ mutate, expected, stack, secretValueNames, hidden }) => {
@@ -478,6 +589,20 @@ describe("parseStackConfig: invalid configs", () => {
     else expect(error.message).toMatch(expected);
     expect(error.problems.length).toBeGreaterThanOrEqual(1);
     if (hidden !== undefined) expect(error.message).not.toContain(hidden);
+  });
+
+  // A wrong region used to stop the check there: the user fixed it and only then met the next mistake.
+  it("reports a missing region together with the mistakes in services", () => {
+    const values = base();
+    delete (values as Partial<Values>).region;
+    service(values, "api").secretEnv = { SIGNING: "undeclared" };
+    const error = configError(input(values, "staging", ["session-key"]));
+    expect(error.problems.map((p) => p.path)).toEqual([
+      "module6:region",
+      "module6:services.api.secretEnv.SIGNING",
+    ]);
+    // Checks against the stack's region are left out while there is no region.
+    expect(error.message).not.toContain("includes the stack's region undefined");
   });
 
   it("is a pulumi.RunError, so the Pulumi CLI prints the message without a stack trace", () => {
@@ -540,7 +665,8 @@ describe("parseStackConfig: invalid configs", () => {
       { path: "module6:services.api.minInstances", value: "7", allowed: "at most maxInstances (3)" },
     ]);
     expect(error.message).toBe(
-      'Invalid config for stack "staging": 1 problem\n  - module6:services.api.minInstances: got 7; at most maxInstances (3)',
+      'Invalid config for stack "staging": 1 problem\n  - module6:services.api.minInstances: got 7; at most maxInstances (3)\n' +
+        "See docs/configuration.md#services for what each key takes.",
     );
   });
 

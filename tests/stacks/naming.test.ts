@@ -2,7 +2,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { NameKind } from "../../components/shared/types";
 import {
-  CLOUD_RUN_NAME_WITH_TAG_MAX,
   EnvironmentNaming,
   MAX_ENV_SEGMENT,
   MAX_TRAFFIC_TAG_LENGTH,
@@ -85,6 +84,28 @@ describe("EnvironmentNaming.name", () => {
     expect(lossy).not.toBe(naming.name("generic", "api-v1"));
   });
 
+  it("gives inputs that differ only in case or in '_' against '-' the same name (config keeps them apart)", () => {
+    const naming = new EnvironmentNaming("m6", "prod");
+    expect(naming.name("serviceAccount", "a_b")).toBe("m6-prod-a-b");
+    expect(naming.name("serviceAccount", "a-b")).toBe("m6-prod-a-b");
+    expect(naming.name("serviceAccount", "A-B")).toBe("m6-prod-a-b");
+  });
+
+  it("gives distinct service names (lowercase, no '_', as config allows) distinct account and service names", () => {
+    const serviceName = fc
+      .stringMatching(/^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/)
+      .filter((n) => !n.includes("--"));
+    fc.assert(
+      fc.property(prefix, env, serviceName, serviceName, (p, e, a, b) => {
+        fc.pre(a !== b);
+        const naming = new EnvironmentNaming(p, e);
+        for (const kind of ["serviceAccount", "cloudRunService"] as const)
+          expect(naming.name(kind, a)).not.toBe(naming.name(kind, b));
+      }),
+      RUNS,
+    );
+  });
+
   it("pads a name below the minimum with the hash instead of returning it too short", () => {
     // serviceAccount needs 6 characters: "a-b-c" (5) gets a hash.
     const name = new EnvironmentNaming("a", "b").name("serviceAccount", "c");
@@ -149,9 +170,6 @@ describe("EnvironmentNaming.name", () => {
   });
 
   it("leaves room in a Cloud Run service name for '-' and the longest traffic tag", () => {
-    expect(NAME_LIMITS.cloudRunService.max + 1 + MAX_TRAFFIC_TAG_LENGTH).toBeLessThanOrEqual(
-      CLOUD_RUN_NAME_WITH_TAG_MAX,
-    );
     fc.assert(
       fc.property(prefix, env, hostile, (p, e, raw) => {
         const name = new EnvironmentNaming(p, e).name("cloudRunService", raw);

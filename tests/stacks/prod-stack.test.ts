@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OFFLINE_SECRET_VALUE } from "../../plan/config-file";
+import { OFFLINE_SECRET_VALUE } from "../../stack-file/load";
 import { countByType } from "../helpers/pulumi";
 import {
   expectEveryLabelableResourceLabelled,

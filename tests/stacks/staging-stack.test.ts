@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadStackConfigFile } from "../../plan/config-file";
+import { loadStackConfigFile } from "../../stack-file/load";
 import { parseStackConfig, splitConfigMap } from "../../stacks/config";
 import { SHARED_OUTPUT_KEYS, expectedSharedOutputs } from "../../stacks/shared-outputs";
 import { countByType } from "../helpers/pulumi";

@@ -3,11 +3,11 @@
  * — service URLs, and per service and region the revisions and traffic the release contract describes
  * (a new revision whenever the template's image changes).
  */
-import { configMapFromYaml } from "../../../plan/config-file";
+import { configMapFromYaml } from "../../../stack-file/load";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { releaseImage, releaseTraffic, type RegionRevisions } from "../../../automation/release/contract";
+import { releaseImage, releaseTraffic, type RegionRevisions } from "../../../stacks/releases";
 import { readReleases } from "../../../automation/release/state";
 import type { FakeProgram } from "./fake-automation";
 

@@ -1,7 +1,7 @@
 /** Recorded canary series (tests/fixtures/automation/series/*.json) as metric points. */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { MetricPoint } from "../../../automation/release/metrics";
+import type { MetricPoint } from "../../../automation/context/metrics";
 
 export type SeriesName = "healthy" | "error-spike" | "latency-regression" | "no-traffic";
 

@@ -6,12 +6,12 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { buildProgram } from "../../../automation/cli/program";
 import { reportFailure } from "../../../automation/cli/failure";
-import { createOutput } from "../../../automation/cli/output";
-import type { GlobalOptions, OpsContext } from "../../../automation/cli/context";
-import type { BackupCatalog, BackupRef, RestoreVerifier } from "../../../automation/dr/interfaces";
-import type { MetricPoint, MetricsSource, RevisionMetricsQuery } from "../../../automation/release/metrics";
+import { createOutput } from "../../../automation/context/output";
+import type { GlobalOptions, OpsContext } from "../../../automation/context/context";
+import type { BackupCatalog, BackupRef, RestoreVerifier } from "../../../automation/context/firestore";
+import type { MetricPoint, MetricsSource, RevisionMetricsQuery } from "../../../automation/context/metrics";
 import type { RetryPolicy } from "../../../automation/pulumi/retry";
-import { CancelledError } from "../../../automation/errors";
+import { CancelledError } from "../../../automation/core/errors";
 import { FakeAutomation, type FakeProgram } from "./fake-automation";
 
 /** The fixture repository: Pulumi.yaml, Pulumi.staging.yaml, Pulumi.prod.yaml and a policy pack. */

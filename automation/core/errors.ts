@@ -1,0 +1,44 @@
+/**
+ * The two kinds of failure the operations CLI reports without a stack trace (DESIGN §4, Errors): a user's
+ * mistake (`CliError`, shared with the plan tool and the stack-file reader, `stack-file/cli-error.ts`) and an operation that did not succeed for a reason the
+ * user can act on (`OperationError`: a locked stack, a failed deployment, a failed drill). Anything else is
+ * a bug and keeps its trace.
+ */
+import { CliError } from "../../stack-file/cli-error";
+
+export { CliError };
+
+/** The exit code of every failure of `npm run ops` that is not a bug. */
+export const FAILURE_EXIT_CODE = 1;
+
+/** The exit code after Ctrl-C (128 + SIGINT), as shells report it. */
+export const CANCELLED_EXIT_CODE = 130;
+
+/** A usage mistake: wrong, missing or conflicting flags. Printed without a stack trace, exit 1. */
+export function usageError(message: string): CliError {
+  return new CliError(message, FAILURE_EXIT_CODE);
+}
+
+/** An operation that failed for a reason outside the program: printed without a stack trace, exit 1. */
+export class OperationError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = FAILURE_EXIT_CODE,
+  ) {
+    super(message);
+    this.name = "OperationError";
+  }
+}
+
+/** The operation was stopped with Ctrl-C. */
+export class CancelledError extends OperationError {
+  constructor(message = "cancelled") {
+    super(message, CANCELLED_EXIT_CODE);
+    this.name = "CancelledError";
+  }
+}
+
+/** The message of any thrown value. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,58 @@
+/**
+ * One offline plan per stack for the whole test run, shared by the test files that only read it.
+ *
+ * The first file that asks for a stack's plan runs it (tests/helpers/write-plan.ts in its own process, the
+ * way `npm run plan` runs the program) and writes it to this run's plan folder; files that ask meanwhile
+ * wait for it, later ones read it. Each caller gets its own parsed copy, so a test that changes its plan
+ * cannot change another file's.
+ */
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { inject } from "vitest";
+import type { PlanResult } from "../../plan/run";
+
+const ROOT = resolve(__dirname, "../..");
+const WAIT_MS = 120_000;
+
+function writePlan(stack: string, file: string): Promise<void> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ["plan/launch.cjs", "tests/helpers/write-plan.ts", stack, file], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("close", (code) => {
+      if (code !== 0) writeFileSync(`${file}.error`, `planning ${stack} exited ${code}:\n${stderr}`);
+      done();
+    });
+  });
+}
+
+async function waitFor(file: string): Promise<void> {
+  const until = Date.now() + WAIT_MS;
+  while (!existsSync(file) && !existsSync(`${file}.error`)) {
+    if (Date.now() > until) throw new Error(`no plan at ${file} after ${WAIT_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The plan of `stack` from its stack file (as `npm run plan -- --stack <stack>` plans it). */
+export async function sharedPlan(stack: string): Promise<PlanResult> {
+  if (!/^[a-z][a-z0-9-]*$/.test(stack)) throw new Error(`not a stack name: ${stack}`);
+  const file = join(inject("sharedPlanDir"), `${stack}.json`);
+  if (!existsSync(file)) {
+    let mine = false;
+    try {
+      closeSync(openSync(`${file}.lock`, "wx"));
+      mine = true;
+    } catch {
+      // another file is planning this stack
+    }
+    if (mine) await writePlan(stack, file);
+    else await waitFor(file);
+  }
+  if (existsSync(`${file}.error`)) throw new Error(readFileSync(`${file}.error`, "utf8"));
+  return JSON.parse(readFileSync(file, "utf8")) as PlanResult;
+}
