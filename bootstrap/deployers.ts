@@ -90,6 +90,10 @@ const ENVIRONMENT = (databasePrefix: string, project: string): readonly RoleGran
   { role: "roles/storage.admin", why: "the static-site bucket, its IAM and lifecycle" },
   { role: "roles/iap.admin", why: "IAP on Cloud Run and its access grants" },
   { role: "roles/redis.admin", why: "the Memorystore cache" },
+  {
+    role: "roles/cloudkms.admin",
+    why: "key rings, rotating keys and each key's grant to its service agent (no encrypt/decrypt)",
+  },
   { role: "roles/cloudscheduler.admin", why: "the backup check's schedule" },
   { role: "roles/serviceusage.serviceUsageConsumer", why: "the budget's quota project (billingProject)" },
 ];

@@ -9,6 +9,7 @@ import {
   type DashboardService,
 } from "./monitoring/dashboard-json";
 import { BACKUP_FRESH_MESSAGE, FirestoreBackupCheck } from "./firestore-backup-check";
+import { redisWidgets } from "./monitoring/redis-signals";
 import { SECURITY_METRICS, securityFilter } from "./monitoring/security-metrics";
 import { Component } from "./shared/component";
 import { LOG_METRIC_PROPAGATION, propagationWait } from "./shared/propagation";
@@ -412,6 +413,8 @@ export class PlatformMonitoring extends Component {
       readonly cloudRunService: pulumi.Input<string>;
       readonly slos: readonly { id: string; name: pulumi.Output<string> }[];
     }[],
+    /** Memorystore instance whose row (components/monitoring/redis-signals.ts) follows the platform's. */
+    cacheInstanceId?: pulumi.Input<string>,
   ): gcp.monitoring.Dashboard {
     const resolved = pulumi.all(
       services.map((s) =>
@@ -428,9 +431,17 @@ export class PlatformMonitoring extends Component {
       this.baseName,
       {
         project: this.project,
-        dashboardJson: resolved.apply((list) =>
-          JSON.stringify(dashboard(title, [...list.flatMap(serviceWidgets), ...platformWidgets()])),
-        ),
+        dashboardJson: pulumi
+          .all([resolved, cacheInstanceId])
+          .apply(([list, cache]) =>
+            JSON.stringify(
+              dashboard(title, [
+                ...list.flatMap(serviceWidgets),
+                ...platformWidgets(),
+                ...(cache !== undefined ? redisWidgets(cache) : []),
+              ]),
+            ),
+          ),
       },
       this.child(),
     );

@@ -148,8 +148,13 @@ const INSTANCE_ID = /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 const NAME = /^[a-z][a-z0-9-]{0,19}$/;
 export const DEFAULT_MAINTENANCE: MaintenanceWindow = { day: "SUNDAY", hour: 18 };
 
-/** Checks {@link RedisCacheArgs}; throws one `ValidationError` naming every problem. */
-export function validateRedisCacheArgs(args: RedisCacheArgs): void {
+/**
+ * Checks {@link RedisCacheArgs} (the network is a pair of outputs, nothing to check); throws one
+ * `ValidationError` naming every problem.
+ */
+export function validateRedisCacheArgs(
+  args: Omit<RedisCacheArgs, "network"> & { readonly network?: RedisNetwork },
+): void {
   const p = new Problems("RedisCache");
   const name = args.name ?? "cache";
   if (p.check(NAME.test(name), "name", name, "1-20 of a-z 0-9 '-', starting with a letter")) {

@@ -21,6 +21,10 @@ const DATA_AT_RISK: Readonly<Record<string, string>> = {
   "gcp:logging/organizationBucketConfig:OrganizationBucketConfig": "the log entries kept in the log bucket",
   "gcp:logging/billingAccountBucketConfig:BillingAccountBucketConfig":
     "the log entries kept in the log bucket",
+  // A cache, refilled from Firestore, but a replace also empties an RDB-persisted prod instance and is
+  // the only way to change its key, tier or network (customerManagedKey, tier, authorizedNetwork,
+  // transitEncryptionMode force a new instance: plan/diff/replacement-table.json).
+  "gcp:redis/instance:Instance": "every key in the Redis instance (and its RDB snapshots)",
   "gcp:artifactregistry/repository:Repository":
     "every image in the repository (and with them the releases to roll back to)",
 };

@@ -4,9 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, splitConfigMap } from "../stacks/config";
-import { expectedSharedOutputs } from "../stacks/shared-outputs";
+import { expectedSharedOutputs, type MemorystoreAnswer } from "../stacks/shared-outputs";
 import { loadStackConfigFile, type LoadedConfig } from "../stack-file/load";
 import { PlanRecorder, settle } from "./mocks";
+import { fakeState } from "./fake-outputs";
 import { SECRET_PLACEHOLDER, type RecordedResource } from "./record";
 
 export interface PlanResult {
@@ -39,10 +40,26 @@ export interface PlanOptions {
 function referencedStackOutputs(loaded: LoadedConfig): Record<string, Record<string, unknown>> {
   try {
     const cfg = parseStackConfig(splitConfigMap(loaded.stack, loaded.config));
-    return cfg.kind === "feature" ? { [cfg.stagingStack]: { ...expectedSharedOutputs(cfg) } } : {};
+    return cfg.kind === "feature"
+      ? { [cfg.stagingStack]: { ...expectedSharedOutputs(cfg, fakeMemorystore(cfg.gcpProject, cfg.region)) } }
+      : {};
   } catch {
     return {};
   }
+}
+
+/** Host and CA of staging's instance as the mocks answer them (plan/fake-outputs.ts). */
+export function fakeMemorystore(project: string, region: string): MemorystoreAnswer {
+  return (instanceId) => {
+    const { state } = fakeState("gcp:redis/instance:Instance", instanceId, {
+      project,
+      region,
+      name: instanceId,
+      transitEncryptionMode: "SERVER_AUTHENTICATION",
+    });
+    const certs = state.serverCaCerts as { cert: string }[];
+    return { host: String(state.host), caCertificate: certs.map((c) => c.cert.trim()).join("\n") };
+  };
 }
 
 /** The stack's exported outputs as plain values, a secret one as the placeholder (never its value). */

@@ -22,6 +22,7 @@ import {
   regionSchema,
   ruled,
 } from "./config-fields";
+import { cmekSchema, networkSchema, redisSchema } from "./config-data-tier";
 import { firestoreSchema } from "./config-firestore";
 import { monitoringSchema } from "./config-monitoring";
 import { servicesSchema } from "./config-services";
@@ -189,6 +190,21 @@ export const configSchema = z.strictObject({
       .optional(),
     "The network of services with `vpcEgress: true` (Direct VPC egress).",
     "none",
+  ),
+  network: doc(
+    networkSchema.optional(),
+    "The project's VPC (docs/data-tier.md): subnets, Cloud NAT, private services access; prod and staging only. Services with `uses: [redis]` or `vpcEgress` reach it by Direct VPC egress.",
+    "none",
+  ),
+  redis: doc(
+    redisSchema.optional(),
+    "The project's Memorystore for Redis cache (private, AUTH, TLS, `allkeys-lru`); prod and staging only, feature stacks share staging's.",
+    "none",
+  ),
+  cmek: doc(
+    cmekSchema.optional(),
+    "Customer-managed keys (Cloud KMS) for Firestore, buckets, secrets, the registry, Redis and log buckets; on in prod, staging may opt in, never in feature stacks.",
+    "none: Google-managed keys",
   ),
   edge: doc(edgeSchema.optional(), "The load balancer, Cloud Armor and the static site (prod and staging)."),
   monitoring: doc(

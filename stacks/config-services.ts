@@ -101,8 +101,8 @@ export const serviceSchema = z
       "Cloud Armor method enforcement on the service's routes: only GET, HEAD, POST and OPTIONS (leave off for REST APIs).",
     ),
     uses: doc(
-      z.array(z.enum(["firestore"])).default([]),
-      "Data stores the service uses: `firestore` grants read/write on the environment's database and sets `FIRESTORE_DATABASE`.",
+      z.array(z.enum(["firestore", "redis"])).default([]),
+      "Data stores the service uses: `firestore` grants read/write on the environment's database and sets `FIRESTORE_DATABASE`; `redis` gives Direct VPC egress, `REDIS_HOST`, `REDIS_PORT`, `REDIS_CA_CERT` and `REDIS_AUTH` by reference (feature stacks: staging's cache with `REDIS_KEY_PREFIX`).",
     ),
     vpcEgress: doc(z.boolean().default(false), "Direct VPC egress through the `vpc` block."),
     regions: doc(
@@ -171,7 +171,7 @@ export interface ServiceConfig {
   readonly routes: readonly string[];
   /** Cloud Armor's method enforcement (GET, HEAD, POST, OPTIONS only) on its routes; off for REST APIs. */
   readonly methodEnforcement: boolean;
-  readonly uses: readonly "firestore"[];
+  readonly uses: readonly ("firestore" | "redis")[];
   readonly vpcEgress: boolean;
   /** Regions the service runs in; the stack's region first (one serverless NEG each). */
   readonly regions: readonly string[];
@@ -199,6 +199,8 @@ export interface ServiceContext {
   readonly secrets: readonly string[] | undefined;
   readonly hasFirestore: boolean | undefined;
   readonly hasVpc: boolean | undefined;
+  /** A `redis` block is set (feature stacks: staging's cache, always `true`). */
+  readonly hasRedis: boolean | undefined;
   /** `monitoring.slo`: the stack's service levels. */
   readonly slo: ServiceLevels | undefined;
   readonly releases: Readonly<Record<string, ReleaseEntry>>;
@@ -297,6 +299,8 @@ function serviceProblems(s: ServiceConfig, raw: ServiceInput | undefined, ctx: S
     );
   if (s.uses.includes("firestore") && ctx.hasFirestore === false)
     add(".uses", s.uses, `firestore only with a ${NAMESPACE}:firestore block`);
+  if (s.uses.includes("redis") && ctx.hasRedis === false)
+    add(".uses", s.uses, `redis only with a ${NAMESPACE}:redis block`);
   if (s.vpcEgress && ctx.hasVpc === false) add(".vpcEgress", true, `true only with a ${NAMESPACE}:vpc block`);
   checkScaling(sinkAt(problems, `${at}.`), s);
   const ownersThroughIap = s.access === "iap" && ctx.preset.edge && raw?.iapMembers === undefined;

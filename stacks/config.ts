@@ -10,6 +10,7 @@ import { checkApiList } from "../components/project-services";
 import type { SecretSpec } from "../components/secret-set";
 import { ValidationError, type Problem } from "../components/shared/validation";
 import type { ConfigInput } from "./config-map";
+import { resolveDataTier, type DataTierConfig, type DataTierContext } from "./config-data-tier";
 import { resolveEdge, type EdgeConfig } from "./config-edge";
 import { resolveEnvironment, type EnvironmentSettings } from "./config-environment";
 import { resolveFirestore, type FirestoreConfig } from "./config-firestore";
@@ -72,6 +73,8 @@ export interface StackConfig extends Omit<EnvironmentSettings, "allowedRegions">
   readonly edge: EdgeConfig | undefined;
   /** Service levels, alerts, channels, logging and the budget (prod and staging). */
   readonly monitoring: MonitoringConfig | undefined;
+  /** The project's network, Redis cache and customer-managed keys (prod and staging). */
+  readonly dataTier: DataTierConfig;
   /** The project's IAP service agent is needed (feature environments or IAP-guarded services live here). */
   readonly needsIapAgent: boolean;
 }
@@ -145,7 +148,7 @@ function configError(input: ConfigInput, problems: readonly Problem[]): Validati
  * whose resources would share a logical name are refused.
  */
 function resolveApis(
-  stack: Pick<StackConfig, "edge" | "monitoring" | "firestore" | "needsIapAgent">,
+  stack: Pick<StackConfig, "edge" | "monitoring" | "firestore" | "dataTier" | "needsIapAgent">,
   extra: readonly string[],
 ): { value: string[]; problems: Problem[] } {
   const needed = [
@@ -155,6 +158,12 @@ function resolveApis(
     stack.monitoring?.budget !== undefined && "billingbudgets.googleapis.com",
     // The hourly Firestore backup check (components/firestore-backup-check.ts) runs from Cloud Scheduler.
     stack.monitoring !== undefined && !!stack.firestore?.backups && "cloudscheduler.googleapis.com",
+    // The data tier (docs/deploy.md lists them): the VPC, NAT and firewall (Compute Engine), the
+    // private services access peering, Memorystore, Cloud KMS.
+    stack.dataTier.network !== undefined && "compute.googleapis.com",
+    stack.dataTier.network?.privateServiceAccess !== undefined && "servicenetworking.googleapis.com",
+    stack.dataTier.redis !== undefined && "redis.googleapis.com",
+    stack.dataTier.cmek !== undefined && "cloudkms.googleapis.com",
   ];
   const value = [...new Set([...BASE_APIS, ...needed.filter((a) => a !== false), ...extra])];
   const problems: Problem[] = [];
@@ -178,10 +187,30 @@ function serviceContext(
     owners: cfg.owners ?? [],
     secrets: failed.has("secrets") ? undefined : Object.keys(cfg.secrets ?? {}),
     hasFirestore: failed.has("firestore") ? undefined : cfg.firestore !== undefined,
-    hasVpc: failed.has("vpc") ? undefined : cfg.vpc !== undefined,
+    hasVpc: failed.has("vpc") ? undefined : cfg.vpc !== undefined || cfg.network !== undefined,
+    hasRedis: kind === "feature" ? true : failed.has("redis") ? undefined : cfg.redis !== undefined,
     slo: cfg.monitoring?.slo,
     releases: cfg.releases ?? {},
     naming: new EnvironmentNaming(cfg.prefix ?? "", env.env),
+  };
+}
+
+/** What the data tier's rules need from the other sections. */
+function dataTierContext(
+  cfg: Partial<ParsedConfig>,
+  kind: Kind,
+  env: EnvironmentSettings,
+  services: readonly ServiceConfig[],
+): DataTierContext {
+  return {
+    kind,
+    region: cfg.region,
+    prefix: cfg.prefix ?? "",
+    env: env.env,
+    hasVpc: cfg.vpc !== undefined,
+    egressServices: services
+      .filter((s) => s.vpcEgress || s.uses.includes("redis"))
+      .map((s) => ({ name: s.name, regions: s.regions })),
   };
 }
 
@@ -212,6 +241,7 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
   const edgeServices = failed.has("services") ? undefined : services.value;
   const edge = resolveEdge(cfg.edge, { kind, preset, domain: cfg.domain, services: edgeServices });
   const monitoring = resolveMonitoring(kind, cfg.monitoring, preset, input.channelSecretNames ?? []);
+  const dataTier = resolveDataTier(cfg, dataTierContext(cfg, kind, environment.value, services.value));
   const needsIapAgent =
     preset.hostsFeatureEnvironments ||
     (edge.value !== undefined && services.value.some((s) => s.access === "iap"));
@@ -219,10 +249,13 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
     edge: edge.value,
     monitoring: monitoring.value,
     firestore: firestore.value,
+    dataTier: dataTier.value,
     needsIapAgent,
   };
   const apis = resolveApis(resolved, cfg.apis ?? []);
-  const all = [environment, services, secrets, firestore, edge, monitoring, apis].flatMap((r) => r.problems);
+  const all = [environment, services, secrets, firestore, edge, monitoring, dataTier, apis].flatMap(
+    (r) => r.problems,
+  );
   if (sections.problems.length + all.length > 0) throw configError(input, [...sections.problems, ...all]);
   const full = cfg as ParsedConfig;
   return {

@@ -5,8 +5,10 @@
 import type * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import { AuditLogging } from "../components/audit-logging";
+import { CacheMonitoring } from "../components/cache-monitoring";
 import type { CloudRunService } from "../components/cloud-run-service";
 import type { FirestoreDatabase } from "../components/firestore-database";
+import type { KmsKeys } from "../components/kms-keys";
 import type { ChannelSpec } from "../components/monitoring/channels";
 import { PlatformMonitoring } from "../components/platform-monitoring";
 import { ServiceMonitoring } from "../components/service-monitoring";
@@ -34,6 +36,10 @@ export interface PlatformInputs {
   readonly identities: Readonly<Record<string, ServiceIdentity>>;
   readonly firestore: FirestoreDatabase | undefined;
   readonly channelSecrets: Readonly<Record<string, pulumi.Output<string>>> | undefined;
+  /** This project's Memorystore instance (`projects/<p>/locations/<r>/instances/<id>`): alerts and a dashboard row. */
+  readonly cacheInstanceId: pulumi.Output<string> | undefined;
+  /** The project's customer-managed keys (the log bucket and the archive use theirs). */
+  readonly keys: KmsKeys | undefined;
 }
 
 /** Logging and audit logs, then the platform's channels, security alerts, backup check and budget. */
@@ -44,6 +50,9 @@ export function watchPlatform(name: string, inputs: PlatformInputs, child: Child
     {
       ...common,
       ...monitoring.logging,
+      ...(inputs.keys
+        ? { logBucketKey: inputs.keys.key("logs"), archiveKey: inputs.keys.key("storage") }
+        : {}),
       // Exempted from Firestore's data-plane audit logs: the services that use Firestore.
       runtimeMembers: config.services
         .filter((s) => s.uses.includes("firestore"))
@@ -135,5 +144,20 @@ export function watchServices(
     const cloudRunService = inputs.deployed[service.name]?.[0]?.serviceName ?? service.name;
     return { name: service.name, cloudRunService, slos: sm.slos };
   });
-  inputs.platform.addDashboard(`${config.app} ${config.stack}: service levels and golden signals`, watched);
+  if (inputs.cacheInstanceId !== undefined)
+    new CacheMonitoring(
+      `${name}-cache-monitoring`,
+      {
+        project: inputs.common.project,
+        labels: inputs.common.labels,
+        instanceId: inputs.cacheInstanceId,
+        channels: inputs.platform.ticketChannels,
+      },
+      child(),
+    );
+  inputs.platform.addDashboard(
+    `${config.app} ${config.stack}: service levels and golden signals`,
+    watched,
+    inputs.cacheInstanceId,
+  );
 }

@@ -10,7 +10,9 @@ import { HttpsLoadBalancer, type DnsRecord } from "../components/https-load-bala
 import { SecretSet } from "../components/secret-set";
 import { ServiceIdentity } from "../components/service-identity";
 import type { CommonArgs } from "../components/shared/types";
+import type { KmsKeys } from "../components/kms-keys";
 import type { ServiceConfig, StackConfig } from "./config";
+import { firestoreKeyLocation, keyFor, secretKeys, type CacheAccess } from "./data-tier";
 import { watchPlatform, watchServices } from "./environment-monitoring";
 import { releaseImage, releaseTraffic, type RegionRevisions } from "./releases";
 
@@ -35,6 +37,21 @@ export interface EnvironmentArgs {
    * @default - no credentials: a Slack or PagerDuty channel is refused
    */
   readonly channelSecrets?: Readonly<Record<string, pulumi.Output<string>>>;
+  /**
+   * The Redis cache services with `uses: [redis]` reach (this project's, or staging's in a feature stack).
+   * @default - no cache: no service may use one (the config refuses `uses: [redis]` without it)
+   */
+  readonly cache?: CacheAccess;
+  /**
+   * The project's customer-managed keys: the database, the secrets and the log buckets use them.
+   * @default - Google-managed keys
+   */
+  readonly keys?: KmsKeys;
+  /**
+   * This project's Memorystore instance, watched by alerts and a dashboard row (prod and staging).
+   * @default - no cache to watch
+   */
+  readonly cacheInstanceId?: pulumi.Output<string>;
 }
 
 /** What the edge exports. */
@@ -61,9 +78,7 @@ export class Environment extends Component {
     const { config, common } = args;
     const child = (): pulumi.CustomResourceOptions => this.child();
     const secrets = createSecrets(name, args, child());
-    const firestore = config.firestore
-      ? new FirestoreDatabase(`${name}-firestore`, { ...common, name: "main", ...config.firestore }, child())
-      : undefined;
+    const firestore = createFirestore(name, args, child());
     // Every service's dedicated identity first: alerts need to know who may read secrets.
     const identities: Record<string, ServiceIdentity> = Object.fromEntries(
       config.services.map((s) => [
@@ -79,6 +94,8 @@ export class Environment extends Component {
       identities,
       firestore,
       channelSecrets: args.channelSecrets,
+      keys: args.keys,
+      cacheInstanceId: args.cacheInstanceId,
     };
     const platform = watch ? watchPlatform(name, watch, child) : undefined;
     const deployed: Record<string, CloudRunService[]> = {};
@@ -112,6 +129,26 @@ export class Environment extends Component {
   }
 }
 
+/** The environment's database, with the project's Firestore key where it has customer-managed keys. */
+function createFirestore(
+  name: string,
+  args: EnvironmentArgs,
+  opts: pulumi.CustomResourceOptions,
+): FirestoreDatabase | undefined {
+  const { config, common } = args;
+  if (!config.firestore) return undefined;
+  return new FirestoreDatabase(
+    `${name}-firestore`,
+    {
+      ...common,
+      name: "main",
+      ...config.firestore,
+      encryptionKey: keyFor(args.keys, "firestore", firestoreKeyLocation(config.firestore.location)),
+    },
+    opts,
+  );
+}
+
 /** The environment's secrets: created here where the kind owns them, else staging's, referenced. */
 function createSecrets(name: string, args: EnvironmentArgs, opts: pulumi.CustomResourceOptions): SecretSet {
   const { config, common } = args;
@@ -126,6 +163,7 @@ function createSecrets(name: string, args: EnvironmentArgs, opts: pulumi.CustomR
       existingIds: owns ? undefined : (args.existingSecretIds ?? pulumi.output({})),
       deletionProtection: config.protection.deletionProtection,
       protect: config.protection.protect,
+      ...(owns && args.keys ? { encryptionKeys: secretKeys(args.keys, config) } : {}),
     },
     opts,
   );
@@ -160,6 +198,10 @@ function deployService(
     grants.push(secrets.grantAccess(secretName, identity.member, service.name));
   if (firestore && service.uses.includes("firestore"))
     grants.push(firestore.grantReadWrite(identity.member, service.name));
+  const cache = service.uses.includes("redis") ? args.cache : undefined;
+  if (service.uses.includes("redis") && cache === undefined)
+    throw new Error(`unreachable: service ${service.name} uses redis without a cache`);
+  if (cache) grants.push(cache.grant(identity.member, service.name));
   const edge = behindEdge(service, config);
   return service.regions.map((region, i) => {
     const run = new CloudRunService(
@@ -168,17 +210,20 @@ function deployService(
       {
         ...common,
         region,
-        ...serviceArgs(service, config, firestore),
+        ...serviceArgs(service, config, firestore, cache),
         // A release in progress (`npm run ops -- release …`) sets the candidate image and the split.
         image: releaseImage(service.image, service.release),
         traffic: releaseTraffic(service.release, region),
         serviceAccountEmail: identity.email,
-        secretEnv: Object.fromEntries(
-          Object.entries(service.secretEnv).map(([envName, secretName]) => [
-            envName,
-            { secret: secrets.secretId(secretName), version: secrets.secretVersion(secretName) },
-          ]),
-        ),
+        secretEnv: {
+          ...Object.fromEntries(
+            Object.entries(service.secretEnv).map(([envName, secretName]) => [
+              envName,
+              { secret: secrets.secretId(secretName), version: secrets.secretVersion(secretName) },
+            ]),
+          ),
+          ...cache?.secretEnv,
+        },
         iap:
           config.preset.iap && args.iapServiceAgentEmail !== undefined
             ? { members: config.reviewers, serviceAgentEmail: args.iapServiceAgentEmail }
@@ -186,7 +231,9 @@ function deployService(
         // Public services behind the load balancer: ingress admits only the load balancer, so IAM
         // invoker checks are off rather than granting allUsers (which org policies often forbid).
         invokerIamDisabled: edge && service.access === "public",
-        vpcEgress: service.vpcEgress && config.vpc ? config.vpc : undefined,
+        // Direct VPC egress, private ranges only: the cache's address is in the VPC's private services
+        // access range (https://cloud.google.com/run/docs/configuring/vpc-direct-vpc).
+        vpcEgress: cache ? cache.vpcEgress(region) : service.vpcEgress && config.vpc ? config.vpc : undefined,
         // The revision starts only once its identity can read its secrets and database.
         awaitGrants: grants,
       },
@@ -288,9 +335,15 @@ function serviceRevisions(
 }
 
 /** The Cloud Run settings of one service in this environment. */
-function serviceArgs(service: ServiceConfig, config: StackConfig, firestore: FirestoreDatabase | undefined) {
+function serviceArgs(
+  service: ServiceConfig,
+  config: StackConfig,
+  firestore: FirestoreDatabase | undefined,
+  cache: CacheAccess | undefined,
+) {
   const env: Record<string, pulumi.Input<string>> = {
     ...service.env,
+    ...cache?.env,
     GOOGLE_CLOUD_PROJECT: config.gcpProject,
     APP_ENV: config.kind,
   };

@@ -39,6 +39,10 @@ const DROPPED_KEYS = new Set([
   "protection",
   "artifactRegistry",
   "apis",
+  // The data tier is staging's: the feature reads its cache and network through the StackReference.
+  "network",
+  "redis",
+  "cmek",
 ]);
 /** Per-service settings the feature preset decides (scale to zero, one region, IAP on every service). */
 const DROPPED_SERVICE_KEYS = [

@@ -11,6 +11,7 @@ import { NAMESPACE, SECRET_KEY_PREFIX, parseStackConfig, splitConfigMap, type St
 import { Environment, type EdgeOutputs } from "./environment";
 import { CHANNEL_KEY_PREFIX } from "./namespace";
 import { EnvironmentNaming } from "./naming";
+import { ownCache, sharedCache, sharedCacheOutput, type CacheAccess, type SharedCache } from "./data-tier";
 import { ProjectSingletons } from "./project";
 import { readSharedOutputs } from "./shared-outputs";
 
@@ -28,6 +29,8 @@ export interface StackOutputs {
   readonly artifactRepository: pulumi.Output<string>;
   readonly secretIds: pulumi.Output<Record<string, string>>;
   readonly iapServiceAgentEmail: pulumi.Output<string> | undefined;
+  /** The Redis cache and network feature stacks share (prod and staging; `null` without a cache). */
+  readonly cache: pulumi.Output<SharedCache> | null;
   /** Load balancer addresses, URLs, certificates and the DNS records to create (prod and staging). */
   readonly edge: EdgeOutputs | undefined;
   /** Per service and region: revisions and traffic, read by `npm run ops -- release …`. */
@@ -74,6 +77,46 @@ export function readChannelSecrets(config: StackConfig): Record<string, pulumi.O
   );
 }
 
+/** What the environment builds on: this project's singletons, or (feature stacks) staging's outputs. */
+interface Foundation {
+  readonly project: ProjectSingletons | undefined;
+  readonly artifactRepository: pulumi.Output<string>;
+  readonly iapServiceAgentEmail: pulumi.Output<string> | undefined;
+  readonly existingSecretIds: pulumi.Output<Record<string, string>> | undefined;
+  readonly dependsOn: pulumi.Resource[];
+  readonly cache: CacheAccess | undefined;
+}
+
+function projectOrStaging(
+  config: StackConfig,
+  common: CommonArgs,
+  opts: pulumi.ComponentResourceOptions,
+): Foundation {
+  if (config.preset.projectSingletons) {
+    const project = new ProjectSingletons("project", { config, common }, opts);
+    const { redis, network } = project.dataTier;
+    return {
+      project,
+      artifactRepository: project.artifactRepository,
+      iapServiceAgentEmail: project.iapServiceAgentEmail,
+      existingSecretIds: undefined,
+      dependsOn: [project.services],
+      cache: redis && network ? ownCache(redis, network) : undefined,
+    };
+  }
+  const shared = readSharedOutputs(new pulumi.StackReference("staging", { name: config.stagingStack }));
+  const usesCache = config.services.some((s) => s.uses.includes("redis"));
+  return {
+    project: undefined,
+    artifactRepository: shared.artifactRepository,
+    iapServiceAgentEmail: shared.iapServiceAgentEmail,
+    existingSecretIds: shared.secretIds,
+    dependsOn: [],
+    // Staging's instance under this environment's key prefix: no instance of its own (docs/data-tier.md).
+    cache: usesCache ? sharedCache("env", shared.cache(), common, `${config.env}:`, opts) : undefined,
+  };
+}
+
 /** Creates every resource of the stack described by `config`. */
 export function createStack(
   config: StackConfig,
@@ -103,26 +146,22 @@ export function createStack(
   const timeProvider = new time.Provider("time", {});
   const opts: pulumi.ComponentResourceOptions = { providers: [provider, randomProvider, timeProvider] };
 
-  let artifactRepository: pulumi.Output<string>;
-  let iapServiceAgentEmail: pulumi.Output<string> | undefined;
-  let existingSecretIds: pulumi.Output<Record<string, string>> | undefined;
-  let dependsOn: pulumi.Resource[] = [];
-  if (config.preset.projectSingletons) {
-    const project = new ProjectSingletons("project", { config, common }, opts);
-    artifactRepository = project.artifactRepository;
-    iapServiceAgentEmail = project.iapServiceAgentEmail;
-    dependsOn = [project.services];
-  } else {
-    const shared = readSharedOutputs(new pulumi.StackReference("staging", { name: config.stagingStack }));
-    artifactRepository = shared.artifactRepository;
-    iapServiceAgentEmail = shared.iapServiceAgentEmail;
-    existingSecretIds = shared.secretIds;
-  }
-
+  const base = projectOrStaging(config, common, opts);
+  const { project } = base;
   const environment = new Environment(
     "env",
-    { config, common, secretValues, existingSecretIds, iapServiceAgentEmail, channelSecrets },
-    { ...opts, dependsOn },
+    {
+      config,
+      common,
+      secretValues,
+      existingSecretIds: base.existingSecretIds,
+      iapServiceAgentEmail: base.iapServiceAgentEmail,
+      channelSecrets,
+      cache: base.cache,
+      keys: project?.dataTier.keys,
+      cacheInstanceId: project?.dataTier.redis?.instance.id,
+    },
+    { ...opts, dependsOn: base.dependsOn },
   );
 
   return {
@@ -135,9 +174,10 @@ export function createStack(
     serviceUrls: environment.serviceUrls,
     serviceAccounts: environment.serviceAccounts,
     firestoreDatabase: environment.firestoreDatabase,
-    artifactRepository,
+    artifactRepository: base.artifactRepository,
     secretIds: environment.secretIds,
-    iapServiceAgentEmail,
+    iapServiceAgentEmail: base.iapServiceAgentEmail,
+    cache: project ? sharedCacheOutput(project.dataTier) : null,
     edge: environment.edge,
     revisions: environment.revisions,
   };

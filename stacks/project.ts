@@ -8,6 +8,7 @@ import { ArtifactRegistry } from "../components/artifact-registry";
 import { ProjectServices } from "../components/project-services";
 import type { CommonArgs } from "../components/shared/types";
 import type { StackConfig } from "./config";
+import { createDataTier, keyFor, type ProjectDataTier } from "./data-tier";
 
 /** Arguments of {@link ProjectSingletons}. */
 export interface ProjectSingletonsArgs {
@@ -15,10 +16,15 @@ export interface ProjectSingletonsArgs {
   readonly common: CommonArgs;
 }
 
-/** APIs, Artifact Registry and (where feature environments live) the IAP service agent. */
+/**
+ * APIs, customer-managed keys, the network and the Redis cache (docs/data-tier.md), Artifact Registry and
+ * (where feature environments live) the IAP service agent.
+ */
 export class ProjectSingletons extends Component {
   readonly services: ProjectServices;
   readonly registry: ArtifactRegistry;
+  /** Keys, network and cache, each where its config block is set. */
+  readonly dataTier: ProjectDataTier;
   /** Docker repository URL. */
   readonly artifactRepository: pulumi.Output<string>;
   /** IAP service agent email, where feature environments live; otherwise undefined. */
@@ -36,9 +42,16 @@ export class ProjectSingletons extends Component {
       },
       this.child(),
     );
+    // Keys before what they encrypt: each store waits for its key's grant (KmsKeys `ready`).
+    this.dataTier = createDataTier(name, config, common, () => this.child({ dependsOn: [this.services] }));
     this.registry = new ArtifactRegistry(
       `${name}-registry`,
-      { ...common, ...config.artifactRegistry, protect: config.protection.protect },
+      {
+        ...common,
+        ...config.artifactRegistry,
+        encryptionKey: keyFor(this.dataTier.keys, "registry"),
+        protect: config.protection.protect,
+      },
       this.child({ dependsOn: [this.services] }),
     );
     this.artifactRepository = this.registry.url;

@@ -43,6 +43,7 @@ const ENVIRONMENT = [
   "roles/storage.admin",
   "roles/iap.admin",
   "roles/redis.admin",
+  "roles/cloudkms.admin",
   "roles/cloudscheduler.admin",
   "roles/serviceusage.serviceUsageConsumer",
 ];

@@ -173,3 +173,34 @@ export function longestWait(resources: readonly RecordedResource[]): { seconds: 
     { seconds: 0, through: [] as string[] },
   );
 }
+
+/** A Cloud Run service's Direct VPC egress and its first container's environment (value or source). */
+export function runTemplate(run: RecordedResource | undefined): {
+  vpcAccess: unknown;
+  envs: Record<string, unknown>;
+} {
+  const template = run?.inputs.template as
+    | {
+        vpcAccess?: unknown;
+        containers?: { envs?: { name: string; value?: string; valueSource?: unknown }[] }[];
+      }
+    | undefined;
+  const envs = template?.containers?.[0]?.envs ?? [];
+  return {
+    vpcAccess: template?.vpcAccess,
+    envs: Object.fromEntries(envs.map((e) => [e.name, e.value ?? e.valueSource])),
+  };
+}
+
+/** The Direct VPC egress a service that uses the cache gets: private ranges through `<vpc>-<region>`. */
+export function privateEgress(project: string, vpc: string, region: string): unknown {
+  return {
+    egress: "PRIVATE_RANGES_ONLY",
+    networkInterfaces: [
+      {
+        network: `projects/${project}/global/networks/${vpc}`,
+        subnetwork: `projects/${project}/regions/${region}/subnetworks/${vpc}-${region}`,
+      },
+    ],
+  };
+}

@@ -310,6 +310,21 @@ describe("the data-loss gate", () => {
     expect(dataLossGate(d.resources, []).map((f) => `${f.op}:${f.name}`)).toEqual(["delete:b", "delete:s"]);
   });
 
+  it("holds a Redis instance whose customer-managed key changes (CMEK is fixed at creation), even unprotected", () => {
+    const redis = (key: string | undefined) =>
+      res("gcp:redis/instance:Instance", "project-redis", {
+        name: "m6-prod-cache",
+        tier: "STANDARD_HA",
+        ...(key ? { customerManagedKey: key } : {}),
+      });
+    const d = diffOf([redis(undefined)], [redis("projects/p/locations/r/keyRings/k/cryptoKeys/redis")]);
+    const findings = dataLossGate(d.resources, []);
+    expect(findings.map((f) => [f.op, f.name, f.fields])).toEqual([
+      ["replace", "project-redis", ["customerManagedKey"]],
+    ]);
+    expect(findings[0]?.dataAtRisk).toContain("every key in the Redis instance");
+  });
+
   it("the text names the resource, the fields and the data at risk", () => {
     const d = renamed();
     const text = renderDiffText({

@@ -6,6 +6,8 @@ import {
   expectExplicitProviders,
   longestWait,
   planOnce,
+  privateEgress,
+  runTemplate,
 } from "../helpers/stack";
 
 const STACK = "feature-pr-123";
@@ -78,8 +80,41 @@ describe("feature stack (derived from Pulumi.staging.yaml)", () => {
     const grants = ofType("gcp:secretmanager/secretIamMember:SecretIamMember").map((g) => g.inputs.secretId);
     expect(grants.sort()).toEqual([
       "projects/module6-staging-000000/secrets/m6-staging-ai-api-key",
+      // staging's Redis AUTH string, for web (uses: [redis])
+      "projects/module6-staging-000000/secrets/m6-staging-cache-auth",
       "projects/module6-staging-000000/secrets/m6-staging-session-key",
     ]);
+  });
+
+  // The data tier: no network, instance or key of its own; staging's cache under its own key prefix.
+  it("shares staging's Redis through Direct VPC egress into staging's subnet, with its own key prefix", () => {
+    for (const type of [
+      "gcp:redis/instance:Instance",
+      "gcp:compute/network:Network",
+      "gcp:compute/subnetwork:Subnetwork",
+      "gcp:servicenetworking/connection:Connection",
+      "gcp:kms/cryptoKey:CryptoKey",
+    ])
+      expect(ofType(type), type).toHaveLength(0);
+    const web = ofType("gcp:cloudrunv2/service:Service").find((r) => r.inputs.name === "m6-f-pr-123-web");
+    const { vpcAccess, envs } = runTemplate(web);
+    expect(vpcAccess).toEqual(privateEgress("module6-staging-000000", "m6-staging-vpc", "asia-northeast3"));
+    expect(envs).toMatchObject({
+      REDIS_PORT: "6379",
+      REDIS_TLS: "true",
+      REDIS_KEY_PREFIX: "f-pr-123:",
+      REDIS_AUTH: {
+        secretKeyRef: {
+          secret: "projects/module6-staging-000000/secrets/m6-staging-cache-auth",
+          version: "latest",
+        },
+      },
+    });
+    expect(envs.REDIS_HOST).toMatch(/^10\.\d+\.\d+\.\d+$/);
+    expect(envs.REDIS_CA_CERT).toContain("-----BEGIN CERTIFICATE-----");
+    // api and ai use no cache: no VPC path
+    const api = ofType("gcp:cloudrunv2/service:Service").find((r) => r.inputs.name === "m6-f-pr-123-api");
+    expect(runTemplate(api).vpcAccess).toBeUndefined();
   });
 
   // Point 9: staging owns and rotates the versions; a pin would go stale at staging's next rotation.
@@ -98,13 +133,13 @@ describe("feature stack (derived from Pulumi.staging.yaml)", () => {
   // Point 4: the one wait a feature stack pays: 2 minutes after its grants, in parallel per service.
   it("creates services that mount secrets or use Firestore 2 minutes after their grants, the others at once", () => {
     const waits = ofType("time:index/sleep:Sleep");
+    // web mounts staging's Redis AUTH string
     expect(waits.map((w) => w.name).sort()).toEqual([
       "env-ai-grants-propagation",
       "env-api-grants-propagation",
+      "env-web-grants-propagation",
     ]);
     for (const w of waits) expect(w.inputs.createDuration).toBe("2m");
-    const web = ofType("gcp:cloudrunv2/service:Service").find((r) => r.inputs.name === "m6-f-pr-123-web");
-    expect(web?.dependencies.some((u) => u.includes("time:index/sleep:Sleep"))).toBe(false);
     // What the waits add to a feature stack's first up: one 2-minute wait on the critical path, not one
     // per service (the services wait in parallel).
     expect(longestWait(plan().resources).seconds).toBe(120);

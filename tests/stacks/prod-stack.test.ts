@@ -122,14 +122,32 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       "pulumi:providers:gcp": 1,
       "pulumi:providers:random": 1,
       "pulumi:providers:time": 1,
-      // grant propagation before api (one per region) and ai; log metrics before their alerts
-      "time:index/sleep:Sleep": 4,
-      // 11 base APIs + compute for the load balancer + certificatemanager + billingbudgets for the budget + cloudscheduler
-      "gcp:projects/service:Service": 15,
+      // grant propagation before api (one per region), ai and web (the Redis AUTH secret); log metrics
+      // before their alerts; each of the 7 customer-managed keys' grants before the stores that use them
+      "time:index/sleep:Sleep": 5 + 7,
+      // 11 base APIs + compute for the load balancer + certificatemanager + billingbudgets for the budget
+      // + cloudscheduler + servicenetworking, redis and cloudkms for the data tier
+      "gcp:projects/service:Service": 18,
       "gcp:artifactregistry/repository:Repository": 1,
-      "gcp:secretmanager/secret:Secret": 2,
-      "gcp:secretmanager/secretVersion:SecretVersion": 2,
-      "gcp:secretmanager/secretIamMember:SecretIamMember": 2,
+      // + the Redis AUTH string, mounted by web
+      "gcp:secretmanager/secret:Secret": 3,
+      "gcp:secretmanager/secretVersion:SecretVersion": 3,
+      "gcp:secretmanager/secretIamMember:SecretIamMember": 3,
+      // the data tier (docs/data-tier.md): a VPC with one subnet (web's region), deny-all ingress, Cloud
+      // NAT, private services access (its range is the third global address) and a STANDARD_HA instance
+      "gcp:compute/network:Network": 1,
+      "gcp:compute/subnetwork:Subnetwork": 1,
+      "gcp:compute/firewall:Firewall": 1,
+      "gcp:compute/router:Router": 1,
+      "gcp:compute/routerNat:RouterNat": 1,
+      "gcp:servicenetworking/connection:Connection": 1,
+      "gcp:redis/instance:Instance": 1,
+      // keys: registry, firestore, logs, storage, redis, and secrets in both replica regions; a ring per
+      // region; the agents of Firestore, Secret Manager, Artifact Registry and Memorystore
+      "gcp:kms/keyRing:KeyRing": 2,
+      "gcp:kms/cryptoKey:CryptoKey": 7,
+      "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 7,
+      "gcp:projects/serviceIdentity:ServiceIdentity": 4,
       "gcp:firestore/database:Database": 1,
       "gcp:firestore/backupSchedule:BackupSchedule": 2,
       "gcp:firestore/index:Index": 1,
@@ -141,7 +159,7 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       "gcp:projects/iAMMember:IAMMember": 13,
       // web, ai, and api in two regions
       "gcp:cloudrunv2/service:Service": 4,
-      "gcp:compute/globalAddress:GlobalAddress": 2,
+      "gcp:compute/globalAddress:GlobalAddress": 2 + 1,
       "gcp:compute/sSLPolicy:SSLPolicy": 1,
       // Certificate Manager with DNS authorization: one certificate per domain, in a map
       "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": 1,
@@ -171,7 +189,8 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       "gcp:monitoring/customService:CustomService": 1,
       "gcp:monitoring/slo:Slo": 9,
       "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig": 3,
-      "gcp:monitoring/alertPolicy:AlertPolicy": 3 * 3 * 3 + 3 * 2 + 9 + 1,
+      // + the cache's memory, evictions, clients and CPU
+      "gcp:monitoring/alertPolicy:AlertPolicy": 3 * 3 * 3 + 3 * 2 + 9 + 1 + 4,
       "gcp:monitoring/notificationChannel:NotificationChannel": 3,
       "gcp:monitoring/dashboard:Dashboard": 1,
       "gcp:logging/metric:Metric": 10,
@@ -300,7 +319,12 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
         ],
       ]),
     );
-    expect(grants).toHaveLength(2);
+    // web reads the Redis AUTH string, and only that secret
+    expect(grants).toContainEqual([
+      "projects/module6-prod-000000/secrets/m6-prod-cache-auth",
+      "serviceAccount:m6-prod-web@module6-prod-000000.iam.gserviceaccount.com",
+    ]);
+    expect(grants).toHaveLength(3);
     const projectRoles = ofType("gcp:projects/iAMMember:IAMMember").map((m) => m.inputs.role);
     expect(projectRoles).not.toContain("roles/secretmanager.secretAccessor");
     expect(projectRoles.filter((r) => /roles\/(owner|editor|viewer)$/.test(String(r)))).toEqual([]);
@@ -322,8 +346,11 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
     expect(last(wait?.dependencies ?? [])).toEqual(
       expect.arrayContaining(["env-secrets-session-key-access-api", "env-firestore-rw-api"]),
     );
-    // web mounts no secret and reads no database: nothing to wait for.
-    expect(ofType("time:index/sleep:Sleep").map((r) => r.name)).not.toContain("env-web-grants-propagation");
+    // web mounts the Redis AUTH string only: it waits for that grant alone.
+    const webWait = ofType("time:index/sleep:Sleep").find((r) => r.name === "env-web-grants-propagation");
+    expect(last(webWait?.dependencies ?? []).filter((d) => !d?.startsWith("project-apis-"))).toEqual([
+      "project-redis-auth-cache-auth-access-web",
+    ]);
   });
 
   // Point 9: the version created from config is mounted, so a rotation rolls a new revision.
@@ -360,10 +387,12 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
 
   // What the waits add to prod's first up: the 10-minute wait for new log-based metrics (alerts only,
   // in parallel with everything else); no chain of waits.
-  it("waits at most 10 minutes in a row on a first up", () => {
+  // The Firestore key's grant propagates (2 min) before the database, which the log metrics' 10-minute
+  // wait follows: well inside the deploy job's 60 minutes (.github/workflows/deploy.yml).
+  it("waits at most 12 minutes in a row on a first up", () => {
     expect(longestWait(plan().resources)).toEqual({
-      seconds: 600,
-      through: ["env-monitoring-log-metrics-propagation"],
+      seconds: 720,
+      through: ["project-kms-firestore-asia-northeast3-ready", "env-monitoring-log-metrics-propagation"],
     });
   });
 
@@ -379,9 +408,13 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
 
   it("labels every labelable resource, keeps names within GCP's limits, uses the explicit provider and waits for the APIs", () => {
     // + the edge policy, the Certificate Manager authorization, certificate, map and entry, and the backup check's Cloud Run job
-    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(15 + 1 + 3 + 9 + 3 + 43 + 3 + 5 + 1);
+    // + the data tier: 4 cache alerts, 7 keys, the Redis instance, its AUTH secret, the private services range
+    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(
+      15 + 1 + 3 + 9 + 3 + 43 + 3 + 5 + 1 + (4 + 7 + 1 + 1 + 1),
+    );
     // + the edge policy and the signed-URL key, and the backup check's account
-    expect(expectEveryNameWithinLimits(plan().resources)).toBe(19 + 2 + 1);
+    // + the Redis AUTH secret
+    expect(expectEveryNameWithinLimits(plan().resources)).toBe(19 + 2 + 1 + 1);
     expectExplicitProviders(plan().resources, "prod");
     expect(expectEverythingWaitsForApis(plan().resources)).toBeGreaterThan(50);
   });
@@ -390,13 +423,16 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
     const text = JSON.stringify(plan());
     expect(text).not.toContain(OFFLINE_SECRET_VALUE);
     expect(text).not.toContain("placeholder-set-with");
+    // the two configured secrets and the Redis AUTH string Memorystore generates
     expect(ofType("gcp:secretmanager/secretVersion:SecretVersion").map((v) => v.inputs.secretData)).toEqual([
+      "[secret]",
       "[secret]",
       "[secret]",
     ]);
     expect(Object.keys(plan().outputs).sort()).toEqual(
       [
         "artifactRepository",
+        "cache",
         "edge",
         "environment",
         "firestoreDatabase",

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadStackConfigFile } from "../../stack-file/load";
 import { parseStackConfig, splitConfigMap } from "../../stacks/config";
+import { fakeMemorystore } from "../../plan/run";
 import { SHARED_OUTPUT_KEYS, expectedSharedOutputs } from "../../stacks/shared-outputs";
 import { countByType } from "../helpers/pulumi";
 import {
@@ -52,15 +53,20 @@ describe("staging stack (Pulumi.staging.yaml)", () => {
   it("mirrors prod, adds what feature environments need, and uses Certificate Manager", () => {
     expect(countByType(plan().resources)).toMatchObject({
       // 11 base APIs + iap (feature environments) + compute + certificatemanager + billingbudgets
-      // + cloudscheduler (the backup check)
-      "gcp:projects/service:Service": 16,
+      // + cloudscheduler (the backup check) + servicenetworking and redis (the data tier; no CMEK in staging)
+      "gcp:projects/service:Service": 18,
       "gcp:projects/serviceIdentity:ServiceIdentity": 1,
       "gcp:cloudrunv2/service:Service": 3,
       // one per service + the backup check
       "gcp:serviceaccount/account:Account": 4,
       "gcp:firestore/database:Database": 1,
       "gcp:firestore/backupSchedule:BackupSchedule": 2,
-      "gcp:secretmanager/secret:Secret": 2,
+      // + the Redis AUTH string
+      "gcp:secretmanager/secret:Secret": 3,
+      // a BASIC instance in the VPC, no customer-managed keys
+      "gcp:redis/instance:Instance": 1,
+      "gcp:compute/network:Network": 1,
+      "gcp:compute/subnetwork:Subnetwork": 1,
       "gcp:artifactregistry/repository:Repository": 1,
       "gcp:compute/backendService:BackendService": 3,
       "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": 1,
@@ -115,15 +121,22 @@ describe("staging stack (Pulumi.staging.yaml)", () => {
 
   it("exports exactly what feature stacks are promised (the offline plan answers their StackReference with it)", () => {
     const loaded = loadStackConfigFile("staging", resolve(__dirname, "../.."));
-    const promised = expectedSharedOutputs(parseStackConfig(splitConfigMap("staging", loaded.config)));
+    const cfg = parseStackConfig(splitConfigMap("staging", loaded.config));
+    // Host and CA exist only once Memorystore made the instance: the plan answers them as its mocks do.
+    const promised = expectedSharedOutputs(cfg, fakeMemorystore(cfg.gcpProject, cfg.region));
+    expect(promised.cache?.authSecretId).toBe(
+      "projects/module6-staging-000000/secrets/m6-staging-cache-auth",
+    );
     for (const key of SHARED_OUTPUT_KEYS) expect(plan().outputs[key], key).toEqual(promised[key]);
   });
 
   it("labels every labelable resource, keeps names within limits, uses the explicit provider and waits for the APIs", () => {
     // edge (with the static site's edge policy) + environment, then monitoring (+ the backup check's job)
-    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(19 + 60 + 1);
+    // + the data tier: 4 cache alerts, the Redis instance, its AUTH secret, the private services range
+    expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(19 + 60 + 1 + (4 + 1 + 1 + 1));
     // + the edge policy and the signed-URL key, and the backup check's account
-    expect(expectEveryNameWithinLimits(plan().resources)).toBe(18 + 2 + 1);
+    // + the Redis AUTH secret
+    expect(expectEveryNameWithinLimits(plan().resources)).toBe(18 + 2 + 1 + 1);
     expectExplicitProviders(plan().resources, "staging");
     expect(expectEverythingWaitsForApis(plan().resources)).toBeGreaterThan(50);
   });
