@@ -5,7 +5,7 @@ import { Component } from "./shared/component";
 import { uniqueBucketName } from "./shared/bucket-name";
 import { grantKey } from "./shared/grants";
 import { SECURITY_HEADERS } from "./shared/security-headers";
-import { componentLabels, type CommonArgs, type Member } from "./shared/types";
+import { componentLabels, type CommonArgs, type EncryptionKey, type Member } from "./shared/types";
 import { SECONDS_PER_DAY, SECONDS_PER_HOUR } from "./shared/durations";
 import { integerRule, patternRule, Problems, type ProblemSink } from "./shared/validation";
 
@@ -103,6 +103,14 @@ export interface StaticSiteArgs extends CommonArgs {
    * @default - none
    */
   readonly edgeSecurityPolicy?: pulumi.Input<string>;
+  /**
+   * Customer-managed default key of the bucket, in its location, granted to Cloud Storage's service agent
+   * (`KmsKeys.key("storage")`). The agent encrypts and decrypts; readers such as Cloud CDN's fill agent
+   * need no key permission (https://cloud.google.com/storage/docs/encryption/customer-managed-keys).
+   * The bucket is created after the grant. Changing it updates the bucket in place; new objects use it.
+   * @default - a Google-managed key
+   */
+  readonly encryptionKey?: EncryptionKey;
 }
 
 /** Standard base64 to RFC 4648 §5 base64url (`+` → `-`, `/` → `_`), padding kept as gcloud's recipe does. */
@@ -238,8 +246,9 @@ export class StaticSite extends Component {
               },
             ]
           : undefined,
+        ...(args.encryptionKey ? { encryption: { defaultKmsKeyName: args.encryptionKey.kmsKeyName } } : {}),
       },
-      this.child(),
+      this.child(args.encryptionKey?.ready ? { dependsOn: [args.encryptionKey.ready] } : {}),
     );
     this.bucketName = this.bucket.name;
 

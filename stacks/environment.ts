@@ -104,7 +104,7 @@ export class Environment extends Component {
       if (identity === undefined) throw new Error(`unreachable: no identity for ${service.name}`);
       deployed[service.name] = deployService(name, service, { args, secrets, firestore, identity }, child);
     }
-    const lb = config.edge ? createEdge(name, config, common, deployed, child()) : undefined;
+    const lb = config.edge ? createEdge(name, args, deployed, child()) : undefined;
     if (watch && platform)
       watchServices(name, { ...watch, platform, deployed, backends: lb?.backendServices ?? {} }, child);
 
@@ -249,11 +249,11 @@ function deployService(
 /** The load balancer in front of the routed services and the static site. */
 function createEdge(
   name: string,
-  config: StackConfig,
-  common: CommonArgs,
+  args: EnvironmentArgs,
   deployed: Readonly<Record<string, readonly CloudRunService[]>>,
   opts: pulumi.CustomResourceOptions,
 ): HttpsLoadBalancer {
+  const { config, common } = args;
   const e = config.edge;
   if (e === undefined) throw new Error("unreachable: an edge without an edge config");
   const routed = config.services.filter((s) => behindEdge(s, config));
@@ -284,7 +284,11 @@ function createEdge(
         ...e.staticPaths.map((path) => ({ path, backend: "static" })),
       ],
       defaultBackend: e.defaultBackend,
-      staticSite: e.staticSite,
+      // The static assets' bucket takes the project's storage key (prod).
+      staticSite:
+        e.staticSite === null || !args.keys
+          ? e.staticSite
+          : { ...e.staticSite, encryptionKey: args.keys.key("storage") },
       armor: e.armor,
     },
     opts,

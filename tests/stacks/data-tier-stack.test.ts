@@ -65,6 +65,9 @@ describe("data tier in prod (Pulumi.prod.yaml)", () => {
     expect(one("gcp:storage/bucket:Bucket", "env-logging-archive")?.inputs.encryption).toEqual({
       defaultKmsKeyName: key("asia-northeast3", "storage"),
     });
+    const staticBucket = one("gcp:storage/bucket:Bucket", "env-edge-static");
+    expect(staticBucket?.inputs.encryption).toEqual({ defaultKmsKeyName: key("asia-northeast3", "storage") });
+    expect(last(staticBucket)).toContain("project-kms-storage-asia-northeast3-ready");
     const session = one("gcp:secretmanager/secret:Secret", "env-secrets-session-key");
     expect(session?.inputs.replication).toEqual({
       userManaged: {
