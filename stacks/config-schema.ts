@@ -188,7 +188,7 @@ export const configSchema = z.strictObject({
         subnetwork: doc(z.string().min(1), "Subnetwork in the stack's region."),
       })
       .optional(),
-    "The network of services with `vpcEgress: true` (Direct VPC egress).",
+    "An existing network (e.g. a shared VPC) for services with `vpcEgress: true`, instead of this project's `network` (not both).",
     "none",
   ),
   network: doc(

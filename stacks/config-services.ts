@@ -104,7 +104,10 @@ export const serviceSchema = z
       z.array(z.enum(["firestore", "redis"])).default([]),
       "Data stores the service uses: `firestore` grants read/write on the environment's database and sets `FIRESTORE_DATABASE`; `redis` gives Direct VPC egress, `REDIS_HOST`, `REDIS_PORT`, `REDIS_CA_CERT` and `REDIS_AUTH` by reference (feature stacks: staging's cache with `REDIS_KEY_PREFIX`).",
     ),
-    vpcEgress: doc(z.boolean().default(false), "Direct VPC egress through the `vpc` block."),
+    vpcEgress: doc(
+      z.boolean().default(false),
+      "Direct VPC egress (private ranges only) through this project's `network`, or the `vpc` block's existing network (e.g. a shared VPC).",
+    ),
     regions: doc(
       ruled(z.array(regionSchema()).min(1), rule("each region once", distinct)).optional(),
       "Regions the service runs in, one serverless NEG each behind the load balancer; must include the stack's region (one region in feature stacks).",
@@ -301,7 +304,8 @@ function serviceProblems(s: ServiceConfig, raw: ServiceInput | undefined, ctx: S
     add(".uses", s.uses, `firestore only with a ${NAMESPACE}:firestore block`);
   if (s.uses.includes("redis") && ctx.hasRedis === false)
     add(".uses", s.uses, `redis only with a ${NAMESPACE}:redis block`);
-  if (s.vpcEgress && ctx.hasVpc === false) add(".vpcEgress", true, `true only with a ${NAMESPACE}:vpc block`);
+  if (s.vpcEgress && ctx.hasVpc === false)
+    add(".vpcEgress", true, `true only with a ${NAMESPACE}:network or ${NAMESPACE}:vpc block`);
   checkScaling(sinkAt(problems, `${at}.`), s);
   const ownersThroughIap = s.access === "iap" && ctx.preset.edge && raw?.iapMembers === undefined;
   return [

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Component } from "../components/shared/component";
-import { CloudRunService } from "../components/cloud-run-service";
+import { CloudRunService, type VpcEgress } from "../components/cloud-run-service";
 import { FirestoreDatabase } from "../components/firestore-database";
 import { HttpsLoadBalancer, type DnsRecord } from "../components/https-load-balancer";
 import { SecretSet } from "../components/secret-set";
@@ -52,6 +52,11 @@ export interface EnvironmentArgs {
    * @default - no cache to watch
    */
   readonly cacheInstanceId?: pulumi.Output<string>;
+  /**
+   * Direct VPC egress into this project's network (`module6:network`), for services with `vpcEgress: true`.
+   * @default - the `vpc` block's network, if any
+   */
+  readonly networkEgress?: (region: string) => VpcEgress;
 }
 
 /** What the edge exports. */
@@ -233,7 +238,7 @@ function deployService(
         invokerIamDisabled: edge && service.access === "public",
         // Direct VPC egress, private ranges only: the cache's address is in the VPC's private services
         // access range (https://cloud.google.com/run/docs/configuring/vpc-direct-vpc).
-        vpcEgress: cache ? cache.vpcEgress(region) : service.vpcEgress && config.vpc ? config.vpc : undefined,
+        vpcEgress: cache ? cache.vpcEgress(region) : plainEgress(service, region, args),
         // The revision starts only once its identity can read its secrets and database.
         awaitGrants: grants,
       },
@@ -244,6 +249,12 @@ function deployService(
       run.grantInvoke(pulumi.interpolate`serviceAccount:${args.iapServiceAgentEmail}`, "iap-agent");
     return run;
   });
+}
+
+/** Direct VPC egress of a service with `vpcEgress: true`: this project's network, else the `vpc` block's. */
+function plainEgress(service: ServiceConfig, region: string, args: EnvironmentArgs): VpcEgress | undefined {
+  if (!service.vpcEgress) return undefined;
+  return args.networkEgress?.(region) ?? args.config.vpc;
 }
 
 /** The load balancer in front of the routed services and the static site. */

@@ -6,6 +6,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as time from "@pulumiverse/time";
+import type { VpcEgress } from "../components/cloud-run-service";
 import type { CommonArgs } from "../components/shared/types";
 import { NAMESPACE, SECRET_KEY_PREFIX, parseStackConfig, splitConfigMap, type StackConfig } from "./config";
 import { Environment, type EdgeOutputs } from "./environment";
@@ -117,6 +118,14 @@ function projectOrStaging(
   };
 }
 
+/** Direct VPC egress into the project's own network, where it has one. */
+function networkEgressOf(
+  project: ProjectSingletons | undefined,
+): ((region: string) => VpcEgress) | undefined {
+  const network = project?.dataTier.network;
+  return network && ((region: string) => network.vpcEgress(region));
+}
+
 /** Creates every resource of the stack described by `config`. */
 export function createStack(
   config: StackConfig,
@@ -160,6 +169,7 @@ export function createStack(
       cache: base.cache,
       keys: project?.dataTier.keys,
       cacheInstanceId: project?.dataTier.redis?.instance.id,
+      networkEgress: networkEgressOf(project),
     },
     { ...opts, dependsOn: base.dependsOn },
   );

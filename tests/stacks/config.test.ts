@@ -355,7 +355,8 @@ const BAD: BadCase[] = [
     mutate: (v) => {
       service(v, "api").vpcEgress = true;
     },
-    expected: "module6:services.api.vpcEgress: got true; true only with a module6:vpc block",
+    expected:
+      "module6:services.api.vpcEgress: got true; true only with a module6:network or module6:vpc block",
   },
   {
     what: "prod without a domain",
