@@ -4,12 +4,12 @@
  * process. Exit codes: 0 planned and no mandatory violation; 1 a mandatory policy is violated; 2 a config
  * or usage mistake (one clear message, no stack trace); anything else is a bug and throws.
  */
-import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { ValidationError } from "../components/shared/validation";
+import { Command, Option } from "commander";
 import { allPolicies } from "../policies/all";
-import { CliError } from "../stack-file/cli-error";
+import { parseCommandLine, type CliRun } from "../cli-kit/command";
+import { prepareOutFile, writeOutFile } from "../cli-kit/files";
+import { classifyFailure } from "../cli-kit/report";
 import { evaluatePolicies, gateExitCode, PolicyConfigError } from "./policy-eval";
 import { loadStackConfigFile } from "../stack-file/load";
 import { loadPolicyConfigFile, validatePolicyConfig, withStackConfig } from "./policy-config";
@@ -19,85 +19,96 @@ import { renderMarkdown } from "./render-markdown";
 import { renderText } from "./render-text";
 import { runPlan, type PlanOptions, type PlanResult } from "./run";
 
-const USAGE = `Usage: npm run plan -- --stack <name> [options]
+const FORMATS = ["text", "json", "markdown"] as const;
 
-Runs the Pulumi program for a stack under mocks (no CLI, network or credentials), prints every resource,
-and evaluates the policy pack against them.
-
-Exit codes: 0 planned and no mandatory violation; 1 a mandatory policy is violated; 2 a config or usage mistake.
-
-Options:
-  --stack <name>          prod, staging or feature-<slug> (feature stacks are derived from Pulumi.staging.yaml)
-  --config-file <path>    read config from this file instead of Pulumi.<stack>.yaml
-  --format text|json|markdown
-                          text: a tree by component, totals and service levels (default);
-                          json: a 'pulumi stack export' document; markdown: a pull-request comment
-  --out <file>            write the result to a file instead of standard output
-  --policy-config <file>  policy pack configuration (JSON, as for pulumi preview --policy-pack-config);
-                          allowed-regions follows the stack's module6:allowedRegions unless it sets them
-  --policy-config-out <file>
-                          write the pack configuration used for this stack, for
-                          'pulumi preview --policy-pack policies --policy-pack-config <file>'
-
-The policy pack (policies/) is evaluated against the plan: violations are listed by enforcement level,
-and the exit code is 1 when a mandatory policy is violated.
-  --help                  show this help
-
+function planProgram(): Command {
+  return new Command("npm run -s plan --")
+    .description(
+      "Runs the Pulumi program for a stack under mocks (no CLI, network or credentials), prints every resource, " +
+        "and evaluates the policy pack (policies/) against them: violations are listed by enforcement level.",
+    )
+    .addOption(
+      new Option(
+        "--stack <name>",
+        "prod, staging or feature-<slug> (feature stacks are derived from Pulumi.staging.yaml)",
+      ).makeOptionMandatory(),
+    )
+    .addOption(
+      new Option("--config-file <path>", "read config from this file instead of Pulumi.<stack>.yaml"),
+    )
+    .addOption(
+      new Option(
+        "--format <format>",
+        "text: a tree by component, totals and service levels; json: a 'pulumi stack export' document; " +
+          "markdown: a pull-request comment",
+      )
+        .choices(FORMATS)
+        .default("text"),
+    )
+    .addOption(
+      new Option(
+        "--out <file>",
+        "write the result to this file instead of standard output (its directory is created)",
+      ).argParser((file) => prepareOutFile(file)),
+    )
+    .addOption(
+      new Option(
+        "--policy-config <file>",
+        "policy pack configuration (JSON, as for pulumi preview --policy-pack-config); allowed-regions " +
+          "follows the stack's module6:allowedRegions unless it sets them",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--policy-config-out <file>",
+        "write the pack configuration used for this stack, for " +
+          "'pulumi preview --policy-pack policies --policy-pack-config <file>'",
+      ).argParser((file) => prepareOutFile(file, "--policy-config-out")),
+    )
+    .addHelpText(
+      "after",
+      `
 Examples:
-  npm run plan -- --stack staging
-  npm run plan -- --stack prod --format json --out prod-plan.json
-  npm run plan -- --stack feature-pr-123`;
+  npm run -s plan -- --stack staging
+  npm run -s plan -- --stack prod --format json --out prod-plan.json
+  npm run -s plan -- --stack feature-pr-123 --format markdown --out plan-comment.md`,
+    );
+}
 
 interface Args {
   stack: string;
   configFile?: string;
-  format: "text" | "json" | "markdown";
+  format: (typeof FORMATS)[number];
   out?: string;
   policyConfig?: string;
   policyConfigOut?: string;
 }
 
-function parse(argv: string[]): Args | undefined {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string" },
-        "config-file": { type: "string" },
-        format: { type: "string", default: "text" },
-        out: { type: "string" },
-        "policy-config": { type: "string" },
-        "policy-config-out": { type: "string" },
-        help: { type: "boolean", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\n\n${USAGE}`);
-  }
-  if (values.help) return undefined;
-  if (!values.stack) throw new CliError(`--stack is required\n\n${USAGE}`);
-  if (values.format !== "text" && values.format !== "json" && values.format !== "markdown") {
-    throw new CliError(`--format: got "${values.format}"; allowed: text, json, markdown`);
-  }
+/** The parsed options, or the run to end with (`--help`, a usage mistake). */
+function parse(argv: string[]): Args | CliRun {
+  const program = planProgram();
+  const done = parseCommandLine(program, argv);
+  if (done) return done;
+  const o = program.opts<{
+    stack: string;
+    configFile?: string;
+    format: Args["format"];
+    out?: string;
+    policyConfig?: string;
+    policyConfigOut?: string;
+  }>();
   return {
-    stack: values.stack,
-    format: values.format,
-    ...(values["config-file"] ? { configFile: resolve(values["config-file"]) } : {}),
-    ...(values.out ? { out: values.out } : {}),
-    ...(values["policy-config"] ? { policyConfig: resolve(values["policy-config"]) } : {}),
-    ...(values["policy-config-out"] ? { policyConfigOut: values["policy-config-out"] } : {}),
+    stack: o.stack,
+    format: o.format,
+    ...(o.configFile ? { configFile: resolve(o.configFile) } : {}),
+    ...(o.out ? { out: o.out } : {}),
+    ...(o.policyConfig ? { policyConfig: resolve(o.policyConfig) } : {}),
+    ...(o.policyConfigOut ? { policyConfigOut: o.policyConfigOut } : {}),
   };
 }
 
 /** What one plan command prints and its exit code. */
-export interface PlanCommandResult {
-  readonly exitCode: 0 | 1 | 2;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type PlanCommandResult = CliRun;
 
 export interface PlanCommandOptions {
   /** Repository root (where `Pulumi.yaml`, `index.ts` and the stack files are). */
@@ -108,7 +119,7 @@ export interface PlanCommandOptions {
 
 async function run(argv: string[], options: PlanCommandOptions): Promise<PlanCommandResult> {
   const args = parse(argv);
-  if (!args) return { exitCode: 0, stdout: USAGE, stderr: "" };
+  if ("exitCode" in args) return args;
   const root = options.root ?? resolve(__dirname, "..");
   // The stack file first: a missing file or a plain-text secret is reported before anything is planned.
   const stackConfig = loadStackConfigFile(args.stack, root, args.configFile).config;
@@ -121,7 +132,8 @@ async function run(argv: string[], options: PlanCommandOptions): Promise<PlanCom
     ),
     allPolicies,
   );
-  if (args.policyConfigOut) writeFileSync(args.policyConfigOut, `${JSON.stringify(policyConfig, null, 2)}\n`);
+  if (args.policyConfigOut)
+    writeOutFile(args.policyConfigOut, JSON.stringify(policyConfig, null, 2), "--policy-config-out");
   const kind = (plan.outputs.environment as { kind?: string } | undefined)?.kind;
   const violations = await evaluatePolicies(doc, {
     config: policyConfig,
@@ -136,7 +148,7 @@ async function run(argv: string[], options: PlanCommandOptions): Promise<PlanCom
   const stderr: string[] = [];
   let stdout = text;
   if (args.out) {
-    writeFileSync(args.out, `${text}\n`);
+    writeOutFile(args.out, text);
     stderr.push(`wrote ${args.out} (${context.resources} resources)`);
     stdout = "";
   }
@@ -157,8 +169,10 @@ export async function planCommand(
   try {
     return await run(argv, options);
   } catch (error) {
-    if (error instanceof ValidationError || error instanceof CliError || error instanceof PolicyConfigError)
-      return { exitCode: 2, stdout: "", stderr: `error: ${error.message}` };
-    throw error;
+    const known = classifyFailure(error, [
+      (e) => (e instanceof PolicyConfigError ? { exitCode: 2, message: e.message } : undefined),
+    ]);
+    if (known === undefined) throw error;
+    return { exitCode: known.exitCode, stdout: "", stderr: known.message ? `error: ${known.message}` : "" };
   }
 }

@@ -12,7 +12,7 @@ import { parse } from "yaml";
 import { SECRET_KEY_PREFIX, NAMESPACE } from "../stacks/config";
 import { deriveFeatureConfig } from "../stacks/feature";
 import { ValidationError, type Problem } from "../components/shared/validation";
-import { CliError } from "./cli-error";
+import { CliError } from "../cli-kit/cli-error";
 
 /** The value an encrypted config value takes in an offline plan. */
 export const OFFLINE_SECRET_VALUE = "offline-plan-placeholder";

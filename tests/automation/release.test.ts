@@ -123,7 +123,7 @@ describe("release start", () => {
     [["--strategy", "linear"], /argument 'linear' is invalid. Allowed choices are canary, blue-green/],
   ])("rejects conflicting or invalid flags %j before touching the stack", async (extra, message) => {
     const run = await start(...extra);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(world.infra.calls).toEqual([]);
   });
@@ -131,7 +131,7 @@ describe("release start", () => {
   it("refuses a second release while one is in progress, and the image already running", async () => {
     await start();
     const again = await start();
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(2);
     expect(again.stderr).toMatch(
       /a canary release of api is in progress on prod \(10 % to .*api:2\.4\.0\); promote or roll it back first/,
     );
@@ -147,7 +147,7 @@ describe("release start", () => {
       "--image",
       current.web?.image ?? "",
     );
-    expect(same.code).toBe(1);
+    expect(same.code).toBe(2);
     expect(same.stderr).toMatch(/web on prod already runs .*: a release needs a new image/);
   });
 
@@ -216,7 +216,7 @@ describe("release promote and rollback", () => {
 
   it("refuses to promote or roll back without a release, and to promote a rolled-back one", async () => {
     const promote = await ops(world, "release", "promote", "--stack", "prod", "--service", "api");
-    expect(promote.code).toBe(1);
+    expect(promote.code).toBe(2);
     expect(promote.stderr).toMatch(/no release of api to promote: start one with release start/);
     const rollback = await ops(world, "release", "rollback", "--stack", "prod", "--service", "api");
     expect(rollback.stderr).toMatch(/no release of api to roll back/);
