@@ -77,7 +77,7 @@ export function buildProgram(deps: CommandDeps, output?: HelpOutput): Command {
       "after",
       examples(
         "npm run ops -- feature up --pr 123 --image api=asia-northeast3-docker.pkg.dev/p/r/api:pr-123",
-        "npm run -s ops -- --json --out gc.json feature gc --closed-file closed.json",
+        "npm run -s ops -- --json --out reports/gc.json feature gc --closed-file closed.json",
         "npm run ops -- release start --stack prod --service api --image …/api:2.4.0 --percent 10 --analyze",
         "npm run ops -- dr drill --env prod --collection users=100",
       ) + "\nDocumentation: docs/operations.md\n",

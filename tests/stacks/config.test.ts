@@ -215,14 +215,30 @@ const BAD: BadCase[] = [
     mutate: (v) => {
       v.servces = {};
     },
-    expected: "module6:servces: got {}; a known key (kind, gcpProject, region,",
+    expected:
+      'module6:servces: got {}; no such key; did you mean "services"? Allowed: a known key (kind, gcpProject, region,',
+  },
+  {
+    what: "unknown top-level key, nothing close",
+    mutate: (v) => {
+      v.replicas = 3;
+    },
+    expected: "module6:replicas: got 3; a known key (kind, gcpProject, region,",
   },
   {
     what: "unknown key inside a service",
     mutate: (v) => {
       service(v, "api").replicas = 3;
     },
-    expected: "module6:services.api.replicas: got 3; no such key: check the spelling",
+    expected: "module6:services.api.replicas: got 3; no such key: check the spelling (known keys: image, ",
+  },
+  {
+    what: "misspelt key inside a service",
+    mutate: (v) => {
+      service(v, "api").maxInstance = 3;
+    },
+    expected:
+      'module6:services.api.maxInstance: got 3; no such key: did you mean "maxInstances"? (known keys: image,',
   },
   {
     what: "wrong type (maxInstances as text)",
