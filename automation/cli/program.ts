@@ -80,7 +80,7 @@ export function buildProgram(deps: CommandDeps, output?: HelpOutput): Command {
         "npm run -s ops -- --json --out reports/gc.json feature gc --closed-file closed.json",
         "npm run ops -- release start --stack prod --service api --image …/api:2.4.0 --percent 10 --analyze",
         "npm run ops -- dr drill --env prod --collection users=100",
-      ) + "\nDocumentation: docs/operations.md\n",
+      ) + "\n\nDocumentation: docs/operations.md",
     );
   // Every command's help ends with the exit codes; errors are exceptions that the entry turns into them.
   configureCli(withExitCodes(program), output);

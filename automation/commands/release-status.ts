@@ -17,7 +17,7 @@ export function releaseStatusCommand(deps: CommandDeps): Command {
       "after",
       examples(
         "npm run ops -- release status --stack prod",
-        "npm run ops -- --json release status --stack prod --service api",
+        "npm run -s ops -- --json release status --stack prod --service api",
       ),
     );
   for (const option of releaseTargetOptions(false)) command.addOption(option);
