@@ -396,7 +396,7 @@ const BAD: BadCase[] = [
       delete v.monitoring; // feature stacks have no monitoring
     },
     expected:
-      'module6:kind: got "feature"; a stack named feature-<slug> (lowercase) for kind feature; this stack is "staging"',
+      'module6:kind: got "feature"; a kind that fits the stack name: kind feature is for stacks named feature-<slug>, and this stack is "staging"',
   },
   {
     what: "stack feature-x with kind prod",
@@ -404,7 +404,26 @@ const BAD: BadCase[] = [
     mutate: (v) => {
       v.kind = "prod";
     },
-    expected: 'module6:kind: got "prod"; "feature" for a stack named feature-<slug>',
+    expected:
+      'module6:kind: got "prod"; "feature": the stack is named "feature-x", and feature-<slug> stacks are of kind feature (a stack file contradicts its name)',
+  },
+  {
+    what: "stack staging whose file says kind prod",
+    mutate: (v) => {
+      v.kind = "prod";
+    },
+    expected:
+      'module6:kind: got "prod"; "staging": the stack file contradicts its name (stack "staging" with kind "prod")',
+  },
+  {
+    what: "a feature stack name that is not a feature-<slug>, reported against the name",
+    stack: "feature-Login_Page",
+    mutate: (v) => {
+      v.kind = "feature";
+      delete v.monitoring;
+    },
+    expected:
+      'stack name: got "feature-Login_Page"; feature-<slug>: lowercase letters, digits and single hyphens, a slug of at most 40 characters (e.g. feature-pr-123)',
   },
   {
     what: "a GCP project id with uppercase and '_'",
