@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { didYouMean } from "../components/shared/did-you-mean";
 import { show, type Problem, type ProblemSink } from "../components/shared/validation";
 import { NAMESPACE } from "./namespace";
+import { allowedWording } from "./zod-wording";
 
 /** The key path of a config problem, as a user would type it. */
 export function keyPath(path: readonly PropertyKey[]): string {
@@ -12,11 +13,6 @@ export function keyPath(path: readonly PropertyKey[]): string {
 
 /** The generated configuration reference (stacks/config-docs.ts writes it). */
 export const REFERENCE = "docs/configuration.md";
-
-/** Zod's wording without its "Invalid input:" preamble. */
-function allowedText(message: string): string {
-  return message.replace(/^Invalid (input|option): /, "");
-}
 
 /** The value at `path` inside `value` (for keys zod reports without their values). */
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
@@ -77,13 +73,12 @@ export function zodProblems(
         };
       });
     }
-    const input = "input" in issue ? issue.input : undefined;
-    const missing = input === undefined && issue.code === "invalid_type";
+    const last = path.at(-1);
     return [
       {
         path: keyPath(path),
-        value: missing ? "nothing" : show(input),
-        allowed: missing ? `a value is required (${allowedText(issue.message)})` : allowedText(issue.message),
+        value: issue.input === undefined ? "nothing" : show(issue.input),
+        allowed: allowedWording(issue, typeof last === "string" ? last : undefined),
       },
     ];
   });

@@ -245,21 +245,35 @@ const BAD: BadCase[] = [
     mutate: (v) => {
       service(v, "api").maxInstances = "ten";
     },
-    expected: 'module6:services.api.maxInstances: got "ten"; expected number, received string',
+    expected: 'module6:services.api.maxInstances: got "ten"; a number, not text',
   },
   {
     what: "missing required key",
     mutate: (v) => {
       delete v.gcpProject;
     },
-    expected: "module6:gcpProject: got nothing; a value is required",
+    expected: "module6:gcpProject: got nothing; required (text)",
   },
   {
     what: "missing kind",
     mutate: (v) => {
       delete (v as Partial<Values>).kind;
     },
-    expected: 'module6:kind: got nothing; expected one of "prod"|"staging"|"feature"',
+    expected: 'module6:kind: got nothing; one of "prod", "staging", "feature"',
+  },
+  {
+    what: "cpu as a YAML number",
+    mutate: (v) => {
+      service(v, "api").cpu = 2;
+    },
+    expected: 'module6:services.api.cpu: got 2; text: write cpu: "2" in quotes (YAML reads 2 as a number)',
+  },
+  {
+    what: "a port in quotes",
+    mutate: (v) => {
+      service(v, "api").port = "8080";
+    },
+    expected: 'module6:services.api.port: got "8080"; a number: write port: 8080 without quotes',
   },
   {
     what: "invalid region",
