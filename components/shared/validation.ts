@@ -38,12 +38,21 @@ export class ValidationError extends pulumi.RunError {
 /** Renders a value for an error message: short, JSON-like, never multi-line. */
 export function show(value: unknown): string {
   if (value === undefined) return "nothing";
-  if (typeof value === "string")
-    return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === "string") return JSON.stringify(shorten(value));
   if (pulumi.Output.isInstance(value)) return "an output";
   const text = JSON.stringify(value);
   if (text === undefined) return typeof value === "function" ? "a function" : "nothing";
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return shorten(text);
+}
+
+/**
+ * A long text cut in the middle, so that both ends stay visible: the start says which value it is, the end
+ * is often the mistake (an image's `:latest`, a path's last segment, a closing bracket).
+ */
+export function shorten(text: string, max = 80): string {
+  if (text.length <= max) return text;
+  const tail = Math.floor((max - 1) / 2);
+  return `${text.slice(0, max - 1 - tail)}…${text.slice(text.length - tail)}`;
 }
 
 /**
