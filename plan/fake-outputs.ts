@@ -198,6 +198,28 @@ export function fakeState(type: string, name: string, inputs: Record<string, unk
           name: `projects/${project}/locations/${location}/buckets/${str(inputs.bucketId, name)}`,
         },
       };
+    // Workload Identity Federation names carry the project number; KMS ids are hierarchical (gcp iam/ and
+    // kms/ .d.ts: "projects/{project_number}/locations/global/workloadIdentityPools/{id}", "{keyRing}/cryptoKeys/{name}").
+    case "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": {
+      const pool = `projects/${FAKE_PROJECT_NUMBER}/locations/global/workloadIdentityPools/${str(inputs.workloadIdentityPoolId, name)}`;
+      return {
+        id: `projects/${project}/locations/global/workloadIdentityPools/${str(inputs.workloadIdentityPoolId, name)}`,
+        state: { ...inputs, name: pool },
+      };
+    }
+    case "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": {
+      const provider = `projects/${FAKE_PROJECT_NUMBER}/locations/global/workloadIdentityPools/${str(inputs.workloadIdentityPoolId, "pool")}/providers/${str(inputs.workloadIdentityPoolProviderId, name)}`;
+      return { id: provider, state: { ...inputs, name: provider } };
+    }
+    case "gcp:kms/keyRing:KeyRing": {
+      const ring = `projects/${project}/locations/${location}/keyRings/${str(inputs.name, name)}`;
+      return { id: ring, state: { ...inputs, name: str(inputs.name, name) } };
+    }
+    case "gcp:kms/cryptoKey:CryptoKey":
+      return {
+        id: `${str(inputs.keyRing, "keyRing")}/cryptoKeys/${str(inputs.name, name)}`,
+        state: { ...inputs, name: str(inputs.name, name) },
+      };
     case "time:index/sleep:Sleep":
       // A wait has no name attribute: its state is its inputs.
       return { id: `${name}-id`, state: { ...inputs } };

@@ -14,6 +14,7 @@ import type {
   RegisterResourceRequest,
   RegisterResourceResponse,
 } from "@pulumi/pulumi/proto/resource_pb";
+import { collapseAlias, type AliasRequest } from "./diff/aliases";
 import { fakeCall, fakeState } from "./fake-outputs";
 import { plainValue, type RecordedResource } from "./record";
 
@@ -40,6 +41,7 @@ export interface RecorderOptions {
 /** Installs recording mocks and collects every resource the program registers. */
 export class PlanRecorder {
   private readonly list: RecordedResource[] = [];
+  private target = { project: "", stack: "" };
 
   constructor(private readonly options: RecorderOptions = {}) {}
 
@@ -76,6 +78,7 @@ export class PlanRecorder {
 
   /** Sets the mocks and wraps the monitor. Call after the config is set and before the program runs. */
   async install(project: string, stack: string, preview = false): Promise<void> {
+    this.target = { project, stack };
     await pulumi.runtime.setMocks(this.mocks, project, stack, preview);
     const monitor: RecordedCalls | undefined = pulumi.runtime.getMonitor();
     if (monitor === undefined) throw new Error("offline plan: setMocks installed no monitor");
@@ -100,6 +103,7 @@ export class PlanRecorder {
     });
     const urn = res.getUrn();
     const id = res.getId();
+    const aliases = this.aliases(req, urn);
     this.list.push({
       urn,
       type: req.getType(),
@@ -117,8 +121,32 @@ export class PlanRecorder {
       ignoreChanges: req.getIgnorechangesList(),
       ...(req.getDeletedwith() ? { deletedWith: req.getDeletedwith() } : {}),
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      ...(aliases.length ? { aliases } : {}),
       external: false,
     });
+  }
+
+  /**
+   * The URNs the resource may have had, as the engine collapses its aliases (plan/diff/aliases.ts). Under
+   * mocks the SDK sends structured aliases (`RegisterResourceRequest.aliases`); `aliasUrns` is the older
+   * form it uses with monitors that do not support them.
+   */
+  private aliases(req: RegisterResourceRequest, urn: string): string[] {
+    const self = { name: req.getName(), type: req.getType(), parent: req.getParent(), ...this.target };
+    const requests: AliasRequest[] = req.getAliasesList().map((alias) => {
+      const spec = alias.getSpec();
+      if (alias.hasUrn() || spec === undefined) return { urn: alias.getUrn() };
+      return {
+        name: spec.getName(),
+        type: spec.getType(),
+        stack: spec.getStack(),
+        project: spec.getProject(),
+        noParent: spec.getNoparent(),
+        ...(spec.hasParenturn() ? { parentUrn: spec.getParenturn() } : {}),
+      };
+    });
+    const urns = [...requests.map((a) => collapseAlias(self, a)), ...req.getAliasurnsList()];
+    return [...new Set(urns)].filter((u) => u !== "" && u !== urn);
   }
 
   private recordRead(req: ReadResourceRequest, res: ReadResourceResponse): void {

@@ -4,9 +4,10 @@
  * process. Exit codes: 0 planned and no mandatory violation; 1 a mandatory policy is violated; 2 a config
  * or usage mistake (one clear message, no stack trace); anything else is a bug and throws.
  */
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { Command, Option } from "commander";
 import { allPolicies } from "../policies/all";
+import { CliError } from "../cli-kit/cli-error";
 import { parseCommandLine, type CliRun } from "../cli-kit/command";
 import { prepareOutFile, writeOutFile } from "../cli-kit/files";
 import { classifyFailure } from "../cli-kit/report";
@@ -18,6 +19,9 @@ import { renderJson } from "./render-json";
 import { renderMarkdown } from "./render-markdown";
 import { renderText } from "./render-text";
 import { runPlan, type PlanOptions, type PlanResult } from "./run";
+import { startBase, type BasePlan } from "./review-base";
+import { renderDiffJson, renderDiffMarkdown, renderDiffText } from "./review-render";
+import { review } from "./review-review";
 
 const FORMATS = ["text", "json", "markdown"] as const;
 
@@ -32,6 +36,12 @@ function planProgram(): Command {
         "--stack <name>",
         "prod, staging or feature-<slug> (feature stacks are derived from Pulumi.staging.yaml)",
       ).makeOptionMandatory(),
+    )
+    .addOption(
+      new Option(
+        "--project <name>",
+        "bootstrap: plan the bootstrap project (bootstrap/Pulumi.<stack>.yaml: staging or prod) instead of the program",
+      ).choices(["bootstrap", "module6"]),
     )
     .addOption(
       new Option("--config-file <path>", "read config from this file instead of Pulumi.<stack>.yaml"),
@@ -65,13 +75,35 @@ function planProgram(): Command {
           "'pulumi preview --policy-pack policies --policy-pack-config <file>'",
       ).argParser((file) => prepareOutFile(file, "--policy-config-out")),
     )
+    .addOption(
+      new Option(
+        "--base <file-or-ref>",
+        "change review: a plan JSON (from --format json) or a git ref (origin/main, a tag, a commit); the ref is " +
+          "planned in a temporary worktree, then the two plans are compared: each resource as + create, ~ update, " +
+          "+- replace, - delete (unchanged ones counted), the fields that force each replacement, and the policy " +
+          "violations the change introduces (--format json: one entry per resource). A base plan of another stack " +
+          "is a comparison of the two stacks (no data-loss gate)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--allow-replace <urn-or-logical-name>",
+        "acknowledge deleting or replacing this protected or stateful resource (repeatable); without it such a " +
+          "change fails with exit 1",
+      ).argParser((value: string, previous: string[] = []) => [...previous, value]),
+    )
     .addHelpText(
       "after",
       `
+Exit code 1 also when (with --base) data is at risk and not acknowledged with --allow-replace.
+
 Examples:
   npm run -s plan -- --stack staging
   npm run -s plan -- --stack prod --format json --out prod-plan.json
-  npm run -s plan -- --stack feature-pr-123 --format markdown --out plan-comment.md`,
+  npm run -s plan -- --stack feature-pr-123 --format markdown --out plan-comment.md
+  npm run -s plan -- --stack prod --base origin/main --format markdown --out diff-comment.md
+  npm run -s plan -- --stack staging --base prod-plan.json
+  npm run -s plan -- --project bootstrap --stack prod`,
     );
 }
 
@@ -82,6 +114,9 @@ interface Args {
   out?: string;
   policyConfig?: string;
   policyConfigOut?: string;
+  base?: string;
+  allowReplace: string[];
+  project?: "bootstrap";
 }
 
 /** The parsed options, or the run to end with (`--help`, a usage mistake). */
@@ -91,19 +126,25 @@ function parse(argv: string[]): Args | CliRun {
   if (done) return done;
   const o = program.opts<{
     stack: string;
+    project?: "bootstrap" | "module6";
     configFile?: string;
     format: Args["format"];
     out?: string;
     policyConfig?: string;
     policyConfigOut?: string;
+    base?: string;
+    allowReplace?: string[];
   }>();
   return {
     stack: o.stack,
+    ...(o.project === "bootstrap" ? { project: "bootstrap" as const } : {}),
     format: o.format,
     ...(o.configFile ? { configFile: resolve(o.configFile) } : {}),
     ...(o.out ? { out: o.out } : {}),
     ...(o.policyConfig ? { policyConfig: resolve(o.policyConfig) } : {}),
     ...(o.policyConfigOut ? { policyConfigOut: o.policyConfigOut } : {}),
+    ...(o.base !== undefined ? { base: o.base } : {}),
+    allowReplace: o.allowReplace ?? [],
   };
 }
 
@@ -120,10 +161,37 @@ export interface PlanCommandOptions {
 async function run(argv: string[], options: PlanCommandOptions): Promise<PlanCommandResult> {
   const args = parse(argv);
   if ("exitCode" in args) return args;
-  const root = options.root ?? resolve(__dirname, "..");
+  const repoRoot = options.root ?? resolve(__dirname, "..");
+  const root = args.project === "bootstrap" ? join(repoRoot, "bootstrap") : repoRoot;
   // The stack file first: a missing file or a plain-text secret is reported before anything is planned.
   const stackConfig = loadStackConfigFile(args.stack, root, args.configFile).config;
-  const plan = await (options.runPlan ?? runPlan)({ stack: args.stack, root, configFile: args.configFile });
+  if (args.base === "") throw new CliError("--base: give a plan JSON file or a git ref");
+  if (args.base !== undefined && args.project !== undefined)
+    throw new CliError(
+      `--base: not supported with --project ${args.project} yet; plan the main program's stacks`,
+    );
+  // The base: a file is read (and refused) before anything is planned; a git ref is planned in a child
+  // process while this process plans the current tree (two cores, about one plan's time).
+  const abort = new AbortController();
+  let basePlan: Promise<BasePlan> | undefined;
+  if (args.base !== undefined) {
+    basePlan = startBase(args.base, { root, stack: args.stack, signal: abort.signal });
+    // Handled below; a failure of the current plan first must not leave it unhandled.
+    basePlan.catch(() => undefined);
+  }
+  let plan: PlanResult;
+  try {
+    plan = await (options.runPlan ?? runPlan)({
+      stack: args.stack,
+      root,
+      configFile: args.configFile,
+      ...(args.project ? { project: args.project } : {}),
+    });
+  } catch (error) {
+    abort.abort();
+    await basePlan?.catch(() => undefined);
+    throw error;
+  }
   const doc = renderJson(plan);
   const policyConfig = validatePolicyConfig(
     withStackConfig(
@@ -140,6 +208,43 @@ async function run(argv: string[], options: PlanCommandOptions): Promise<PlanCom
     stackTags: kind ? { environment: kind } : {},
   });
   const context = { resources: plan.resources.filter((r) => r.custom).length, policies: allPolicies.length };
+  if (basePlan !== undefined) {
+    const base = await basePlan;
+    const result = await review({
+      current: doc,
+      violations,
+      base: base.doc,
+      baseLabel: base.label,
+      allow: args.allowReplace,
+      policyOptions: { config: policyConfig, stackTags: kind ? { environment: kind } : {} },
+    });
+    const report = result.report;
+    const text =
+      args.format === "json"
+        ? JSON.stringify(renderDiffJson(report), null, 2)
+        : args.format === "markdown"
+          ? renderDiffMarkdown(report)
+          : renderDiffText(report);
+    const notes = [
+      ...result.unusedAllows.map(
+        (a) => `warning: --allow-replace ${a}: no resource at risk has this URN or name`,
+      ),
+      ...(result.baseViolationsError
+        ? [
+            `warning: the base's policies could not be evaluated (${result.baseViolationsError}): every violation is listed as introduced`,
+          ]
+        : []),
+    ];
+    if (args.out) {
+      writeOutFile(args.out, text);
+      notes.push(`wrote ${args.out} (${report.diff.resources.length} resources compared)`);
+    }
+    const open = report.gate.filter((f) => !f.acknowledged).length;
+    if (open)
+      notes.push(`data at risk: ${open} deletion(s)/replacement(s) not acknowledged with --allow-replace`);
+    const exitCode: 0 | 1 = open || gateExitCode(violations) === 1 ? 1 : 0;
+    return { exitCode, stdout: args.out ? "" : text, stderr: notes.join("\n") };
+  }
   let text: string;
   if (args.format === "json") text = JSON.stringify(doc, null, 2);
   else if (args.format === "markdown")

@@ -23,6 +23,8 @@ export interface RecordedResource {
   readonly ignoreChanges: readonly string[];
   readonly deletedWith?: string;
   readonly additionalSecretOutputs: readonly string[];
+  /** URNs the resource had before (its `aliases` option, collapsed as the engine does: plan/diff/aliases.ts). */
+  readonly aliases?: readonly string[];
   /** True for resources read rather than managed (`StackReference`, `get` functions). */
   readonly external: boolean;
 }

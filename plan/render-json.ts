@@ -21,6 +21,8 @@ export interface ExportResource {
   ignoreChanges?: readonly string[];
   deletedWith?: string;
   additionalSecretOutputs?: readonly string[];
+  /** Earlier URNs of the resource (`aliases` of a `pulumi stack export` resource). */
+  aliases?: readonly string[];
   external?: boolean;
 }
 
@@ -54,6 +56,7 @@ function toExport(r: RecordedResource, root: string): ExportResource {
     ...(r.ignoreChanges.length ? { ignoreChanges: r.ignoreChanges } : {}),
     ...(r.deletedWith ? { deletedWith: r.deletedWith } : {}),
     ...(r.additionalSecretOutputs.length ? { additionalSecretOutputs: r.additionalSecretOutputs } : {}),
+    ...(r.aliases?.length ? { aliases: r.aliases } : {}),
     ...(r.external ? { external: true } : {}),
   };
 }

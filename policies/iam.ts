@@ -20,7 +20,8 @@ import { resourcePolicy, type Module6Policy } from "./lib/policy";
 import { BASIC_ROLES, isServiceAgentRole, PRIVILEGE_TEXT, privilegesOf } from "./lib/roles";
 import { T } from "./lib/tokens";
 import { q, rec, shown, str, tryRead } from "./lib/values";
-import { readCondition } from "./lib/wif-condition";
+import { pinsRepositoryIdAndName, readCondition } from "./lib/wif-condition";
+import { accountIdOf, deployerRoles, deployerRolesProperty, isListedDeployerGrant } from "./lib/deployers";
 
 export { BASIC_ROLES } from "./lib/roles";
 
@@ -62,7 +63,7 @@ export const iamNoProjectLevelImpersonation = resourcePolicy(
     name: "iam-no-project-level-service-account-impersonation",
     domain: "iam",
     description:
-      "Checks that no one gets, at project, folder or organization level, a role that lets them act as, mint tokens or keys for, or take over the IAM policy of every service account below it: every predefined role whose permissions include iam.serviceAccounts.actAs, getAccessToken, signBlob, signJwt, implicitDelegation, getOpenIdToken, iam.serviceAccountKeys.create, iam.serviceAccounts.setIamPolicy or resourcemanager.*.setIamPolicy (24 roles besides the service agent roles, read from Google's role definitions; basic roles are iam-no-basic-roles'), and that service agent roles go only to Google's service agents.",
+      "Checks that no one gets, at project, folder or organization level, a role that lets them act as, mint tokens or keys for, or take over the IAM policy of every service account below it: every predefined role whose permissions include iam.serviceAccounts.actAs, getAccessToken, signBlob, signJwt, implicitDelegation, getOpenIdToken, iam.serviceAccountKeys.create, iam.serviceAccounts.setIamPolicy or resourcemanager.*.setIamPolicy (24 roles besides the service agent roles, read from Google's role definitions; basic roles are iam-no-basic-roles'), and that service agent roles go only to Google's service agents. A CI deployer listed in deployerRoles may hold the roles listed for it (deployer-roles-allow-list).",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
@@ -80,6 +81,7 @@ export const iamNoProjectLevelImpersonation = resourcePolicy(
       "AVD-GCP-0005",
       "AVD-GCP-0009",
     ],
+    configSchema: schema({ deployerRoles: deployerRolesProperty }),
     types: HIERARCHY_GRANTS,
   },
   (_grant, args, report) => {
@@ -87,9 +89,12 @@ export const iamNoProjectLevelImpersonation = resourcePolicy(
     for (const g of grantsOf(args.props)) {
       if (BASIC_ROLES.includes(g.role)) continue;
       const privileges = privilegesOf(g.role);
+      // A listed CI deployer may hold its listed roles (deployer-roles-allow-list checks the list).
+      const holders = g.members.filter((m) => !isListedDeployerGrant(args, serviceAccountEmail(m), g.role));
       if (privileges.length > 0 && !isServiceAgentRole(g.role)) {
+        if (holders.length === 0) continue;
         report(
-          `IAM grant on ${where} must not give ${g.role}, which lets its members ${privileges.map((p) => PRIVILEGE_TEXT[p]).join(" and ")} (members: ${members(g.members)}); grant it on the one service account instead`,
+          `IAM grant on ${where} must not give ${g.role}, which lets its members ${privileges.map((p) => PRIVILEGE_TEXT[p]).join(" and ")} (members: ${members(holders)}); grant it on the one service account instead`,
         );
       } else if (isServiceAgentRole(g.role)) {
         const people = g.members.filter((m) => !isServiceAgentMember(m));
@@ -108,15 +113,17 @@ export const iamNoProjectLevelSecretAccess = resourcePolicy(
     name: "iam-no-project-level-secret-accessor",
     domain: "iam",
     description:
-      "Checks that no one gets Secret Manager accessor, version manager or admin at project, folder or organization level, which opens every secret below it; access is granted per secret.",
+      "Checks that no one gets Secret Manager accessor, version manager or admin at project, folder or organization level, which opens every secret below it; access is granted per secret. A CI deployer listed in deployerRoles may hold the roles listed for it (it grants per-secret access).",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
       "Grant roles/secretmanager.secretAccessor on each secret the principal mounts (`secret.grantAccess(sa)`).",
+    configSchema: schema({ deployerRoles: deployerRolesProperty }),
     types: HIERARCHY_GRANTS,
   },
   (_grant, args, report) => {
     for (const g of grantsOf(args.props).filter((x) => SECRET_READ_ROLES.includes(x.role))) {
+      if (g.members.every((m) => isListedDeployerGrant(args, serviceAccountEmail(m), g.role))) continue;
       report(
         `IAM grant on ${grantTarget(args.type, args.props, args.name)} must not give ${g.role} (members: ${members(g.members)}); grant it per secret`,
       );
@@ -178,18 +185,21 @@ export const iamServiceAccountNoAdminRoles = resourcePolicy(
     name: "iam-service-account-no-admin-roles",
     domain: "iam",
     description:
-      "Checks that no service account (a member whose address is …gserviceaccount.com) gets an admin role (roles/*admin*, any case), an owner or editor role (roles/owner, roles/editor, roles/*.owner, roles/*.editor) at project, folder or organization level; runtime identities keep only the telemetry roles and per-resource grants.",
+      "Checks that no service account (a member whose address is …gserviceaccount.com) gets an admin role (roles/*admin*, any case), an owner or editor role (roles/owner, roles/editor, roles/*.owner, roles/*.editor) at project, folder or organization level; runtime identities keep only the telemetry roles and per-resource grants. A CI deployer listed in deployerRoles may hold the roles listed for it: it creates what the program builds, and deployer-roles-allow-list keeps it to that list.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
       "Grant the service account the specific non-admin roles it needs, on the resources it uses.",
     framework: cis("1.5", "Ensure That Service Account Has No Admin Privileges"),
     otherIds: ["CKV_GCP_42", "AVD-GCP-0007"],
+    configSchema: schema({ deployerRoles: deployerRolesProperty }),
     types: HIERARCHY_GRANTS,
   },
   (_grant, args, report) => {
     for (const g of grantsOf(args.props).filter((x) => isAdminRole(x.role))) {
-      for (const email of g.members.map(serviceAccountEmail).filter((e) => e !== undefined)) {
+      for (const email of g.members
+        .map(serviceAccountEmail)
+        .filter((e) => e !== undefined && !isListedDeployerGrant(args, e, g.role))) {
         report(
           `Service account ${q(email)} must not get ${g.role} on ${grantTarget(args.type, args.props, args.name)}`,
         );
@@ -377,6 +387,62 @@ export const wifBindingPinnedToRepository = resourcePolicy(
   },
 );
 
+export const deployerRolesAllowList = resourcePolicy(
+  {
+    name: "deployer-roles-allow-list",
+    domain: "iam",
+    description:
+      "Checks that a CI deployer service account (account id starting ci-, created by bootstrap/) gets at project, folder or organization level only the roles listed for it in deployerRoles (read-only for ci-pr-check; what feature stacks create for ci-pr-env; what the program creates for ci-deploy-staging and ci-deploy-prod), and that every ci- account is listed. Unlisted roles make a deployer broader than reviewed.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+      "Grant the deployer only its listed roles (bootstrap/deployers.ts); to widen a deployer, change the list in policies/lib/deployers.ts and docs/delivery.md in the same reviewed change.",
+    configSchema: schema({ deployerRoles: deployerRolesProperty }),
+    types: HIERARCHY_GRANTS,
+  },
+  (_grant, args, report) => {
+    const listed = deployerRoles(args);
+    for (const g of grantsOf(args.props)) {
+      for (const email of g.members.map(serviceAccountEmail)) {
+        if (email === undefined || !accountIdOf(email).startsWith("ci-")) continue;
+        const roles = listed[accountIdOf(email)];
+        const where = grantTarget(args.type, args.props, args.name);
+        if (roles === undefined) {
+          report(`Deployer ${q(email)} must be listed in deployerRoles before it gets ${g.role} on ${where}`);
+        } else if (!roles.includes(g.role)) {
+          report(
+            `Deployer ${q(email)} must get only its listed roles (${roles.join(", ")}), not ${g.role} on ${where}`,
+          );
+        }
+      }
+    }
+  },
+);
+
+export const wifProviderPinsRepositoryId = resourcePolicy<WifProvider>(
+  {
+    name: "wif-provider-pins-repository-id",
+    domain: "iam",
+    description:
+      "Checks that a GitHub Actions Workload Identity Federation provider's attributeCondition requires, in every `||` alternative, both `assertion.repository_id == '<number>'` and `assertion.repository == 'owner/name'` (top-level `&&` terms): a name alone can be re-registered after the repository is deleted or renamed, the numeric id is never re-used (google-github-actions/auth, Security Considerations).",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+      "Set `attributeCondition: \"assertion.repository_owner_id == '<owner id>' && assertion.repository_id == '<repo id>' && assertion.repository == 'owner/name'\"` (gh api repos/<owner>/<name> -q '.id, .owner.id').",
+    types: [T.wifProvider],
+  },
+  (provider, args, report) => {
+    if (provider.oidc?.issuerUri !== GITHUB_ISSUER) return;
+    const condition = provider.attributeCondition ?? "";
+    const missing = pinsRepositoryIdAndName(condition);
+    if (missing.length > 0) {
+      report(
+        `Workload identity provider ${q(provider.workloadIdentityPoolProviderId ?? args.name)} must pin the repository by id and name in every alternative; ${missing.map((m) => q(m)).join(", ")} does not (attributeCondition is ${q(condition)})`,
+      );
+    }
+  },
+);
+
 export const iamPolicies: readonly Module6Policy[] = [
   iamNoBasicRoles,
   iamNoProjectLevelImpersonation,
@@ -390,4 +456,6 @@ export const iamPolicies: readonly Module6Policy[] = [
   iamNoServiceAccountKeys,
   wifProviderAttributeCondition,
   wifBindingPinnedToRepository,
+  wifProviderPinsRepositoryId,
+  deployerRolesAllowList,
 ];

@@ -9,7 +9,7 @@ import { grantsOf, isPublicMember } from "./lib/members";
 import { resourcePolicy, stackPolicy, type Module6Policy } from "./lib/policy";
 import { displayName, refersTo, StackResources } from "./lib/stack";
 import { T } from "./lib/tokens";
-import { lastSegment, q, shown, str, strings, tryRead, prop } from "./lib/values";
+import { lastSegment, q, rec, shown, str, strings, tryRead, prop } from "./lib/values";
 
 type Bucket = Unwrap<gcp.storage.BucketArgs>;
 
@@ -193,6 +193,49 @@ export const publicBucketOnlyCdnOrigin = stackPolicy(
   },
 );
 
+/** The label that marks a Pulumi state bucket (bootstrap/state-backend.ts sets it). */
+export const STATE_BUCKET_LABEL = { key: "purpose", value: "pulumi-state" } as const;
+
+/** A lifecycle rule that deletes noncurrent versions: by age since they became noncurrent, or by count. */
+function deletesNoncurrentVersions(rule: unknown): boolean {
+  const r = rec(rule);
+  if (rec(r.action).type !== "Delete") return false;
+  const c = rec(r.condition);
+  const positive = (v: unknown): boolean => typeof v === "number" && v > 0;
+  return (
+    positive(c.daysSinceNoncurrentTime) ||
+    positive(c.numNewerVersions) ||
+    (c.withState === "ARCHIVED" && positive(c.age))
+  );
+}
+
+export const stateBucketHardening = resourcePolicy<Bucket>(
+  {
+    name: "state-bucket-hardening",
+    domain: "storage",
+    description:
+      "Checks that a Pulumi state bucket (label purpose=pulumi-state) keeps every state write recoverable and private: versioning enabled, a lifecycle rule that deletes noncurrent versions (daysSinceNoncurrentTime, numNewerVersions, or age with withState ARCHIVED, so old state does not pile up forever), uniform bucket-level access, public access prevention enforced, and forceDestroy off. Unset versioning keeps no previous state; unset lifecycle keeps every version forever.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+      'Use bootstrap/state-backend.ts, or set `versioning: { enabled: true }`, `lifecycleRules: [{ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 30 } }]`, `uniformBucketLevelAccess: true`, `publicAccessPrevention: "enforced"`, `forceDestroy: false`.',
+    types: [T.bucket],
+  },
+  (bucket, args, report) => {
+    if (rec(bucket.labels)[STATE_BUCKET_LABEL.key] !== STATE_BUCKET_LABEL.value) return;
+    const name = bucketName(bucket, args.name);
+    const problems: string[] = [];
+    if (bucket.versioning?.enabled !== true) problems.push("versioning is not enabled");
+    if (!(bucket.lifecycleRules ?? []).some(deletesNoncurrentVersions))
+      problems.push("no lifecycle rule deletes noncurrent versions");
+    if (bucket.uniformBucketLevelAccess !== true) problems.push("uniform bucket-level access is off");
+    if (bucket.publicAccessPrevention !== "enforced")
+      problems.push("public access prevention is not enforced");
+    if (bucket.forceDestroy === true) problems.push("forceDestroy is on");
+    if (problems.length > 0) report(`State bucket ${name} must be hardened: ${problems.join("; ")}`);
+  },
+);
+
 export const storagePolicies: readonly Module6Policy[] = [
   bucketUniformAccess,
   bucketPublicAccessPrevention,
@@ -200,4 +243,5 @@ export const storagePolicies: readonly Module6Policy[] = [
   bucketVersioning,
   bucketForceDestroyDisabled,
   publicBucketOnlyCdnOrigin,
+  stateBucketHardening,
 ];

@@ -31,8 +31,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["automation/pulumi"],
   // Errors and time.
   ["automation/core"],
-  // The program, which the plan runs.
-  ["index.ts"],
+  // The programs the plan runs: the platform (`index.ts`) and the bootstrap of a project (`bootstrap/`).
+  ["index.ts", "bootstrap"],
   // A stack's config file as the Pulumi CLI hands it to the program (read by the plan and the drivers).
   ["stack-file"],
   // The command-line kit every tool shares: CliError, exit codes, commander settings, input and --out files.

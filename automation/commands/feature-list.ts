@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { examples, runAction, type CommandDeps } from "./wiring";
 import type { OpsContext } from "../context/context";
 import { table } from "../context/output";
+import { hasExpired } from "../feature/gc-decision";
 import { readFeatureTags } from "../feature/tags";
 import { formatDuration } from "../core/time";
 
@@ -37,7 +38,7 @@ export async function runFeatureList(ctx: OpsContext): Promise<number> {
       ...(tags.creator !== undefined ? { creator: tags.creator } : {}),
       ...(since ? { ageSeconds: Math.round((now - since.getTime()) / 1000) } : {}),
       ...(tags.expires
-        ? { expires: tags.expires.toISOString(), expired: tags.expires.getTime() <= now }
+        ? { expires: tags.expires.toISOString(), expired: hasExpired(tags.expires, now) }
         : {}),
       ...(s.updateInProgress ? { busy: s.locks.map(describeLock).join(", ") } : {}),
       ...(s.lastUpdate ? { lastUpdate: s.lastUpdate.toISOString() } : {}),

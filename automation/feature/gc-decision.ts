@@ -26,6 +26,14 @@ export interface GcInput {
   readonly defaultTtlMs: number;
 }
 
+/**
+ * Whether a stack whose `expires` tag says `expires` has expired at `now` (ms): from that very moment on.
+ * `feature gc` destroys and `feature list` flags by this one rule, so the two never disagree.
+ */
+export function hasExpired(expires: Date, now: number): boolean {
+  return expires.getTime() <= now;
+}
+
 function decide(stack: GcInput["stacks"][number], input: GcInput): GcDecision {
   const tags = readFeatureTags(stack.tags);
   const base = {
@@ -39,7 +47,7 @@ function decide(stack: GcInput["stacks"][number], input: GcInput): GcDecision {
     return { ...base, action: "destroy", reason: `pull request #${tags.pr} is closed` };
   if (tags.expires) {
     const left = tags.expires.getTime() - now;
-    return left <= 0
+    return hasExpired(tags.expires, now)
       ? { ...base, action: "destroy", reason: `expired ${formatDuration(-left)} ago` }
       : { ...base, action: "keep", reason: `expires in ${formatDuration(left)}` };
   }

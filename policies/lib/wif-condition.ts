@@ -121,8 +121,11 @@ function read(text: string, mapping: Readonly<Record<string, string>>): Conditio
   if (conjuncts.length > 1) {
     const pinned = conjuncts.map((c) => read(c, mapping)).filter((r) => r.pinned);
     if (pinned.length === 0) return { pinned: false, repositories: [], unpinned: expression };
-    // Every side must hold: only repositories that all pinned sides admit.
-    const [head, ...rest] = pinned.map((r) => r.repositories);
+    // Every side must hold: only repositories that all pinned sides admit. A side that pins by id
+    // (`#<id>`) and one that pins by name name the same repository two ways: the names are what
+    // allowedRepositories lists, so the id sides count only when no side names a repository.
+    const byName = pinned.filter((r) => r.repositories.some((repo) => !repo.startsWith("#")));
+    const [head, ...rest] = (byName.length > 0 ? byName : pinned).map((r) => r.repositories);
     const repositories = (head ?? []).filter((repo) => rest.every((r) => r.includes(repo)));
     return { pinned: true, repositories };
   }
@@ -142,4 +145,25 @@ export function readCondition(
 ): ConditionReading {
   if (condition.trim() === "") return { pinned: false, repositories: [], unpinned: "(empty)" };
   return read(condition, mapping);
+}
+
+/**
+ * The `||` alternatives of `condition` that do not require, as top-level `&&` terms, both
+ * `assertion.repository_id == '<digits>'` and `assertion.repository == 'owner/name'` (either order of the
+ * operands). Empty when every alternative pins the repository by id and by name.
+ */
+export function pinsRepositoryIdAndName(condition: string): string[] {
+  if (condition.trim() === "") return ["(empty)"];
+  const id = new RegExp(
+    `^(?:assertion\\.repository_id\\s*==\\s*${QUOTED("\\d+")}|${QUOTED("\\d+")}\\s*==\\s*assertion\\.repository_id)$`,
+  );
+  const name = new RegExp(
+    `^(?:assertion\\.repository\\s*==\\s*${QUOTED(REPO)}|${QUOTED(REPO)}\\s*==\\s*assertion\\.repository)$`,
+  );
+  return splitTop(unwrap(condition), "||")
+    .map(unwrap)
+    .filter((alternative) => {
+      const terms = splitTop(alternative, "&&").map(unwrap);
+      return !(terms.some((t) => id.test(t)) && terms.some((t) => name.test(t)));
+    });
 }

@@ -315,6 +315,20 @@ describe("feature destroy", () => {
 });
 
 describe("feature list", () => {
+  it("flags a stack as expired from the very moment `feature gc` would destroy it", async () => {
+    await ops(world, "feature", "up", "--pr", "32", "--ttl", "2h");
+    world.now = new Date(START.getTime() + 2 * HOUR - 1);
+    expect((await ops(world, "--json", "feature", "list")).json<unknown[]>()).toEqual([
+      expect.objectContaining({ stack: "feature-pr-32", expired: false }),
+    ]);
+    world.now = new Date(START.getTime() + 2 * HOUR);
+    expect((await ops(world, "--json", "feature", "list")).json<unknown[]>()).toEqual([
+      expect.objectContaining({ stack: "feature-pr-32", expired: true }),
+    ]);
+    const gc = await ops(world, "--json", "feature", "gc", "--dry-run");
+    expect(JSON.stringify(gc.json<unknown>())).toMatch(/feature-pr-32.*destroy/);
+  });
+
   it("shows each feature stack with pull request, age, expiry and last update; never other stacks", async () => {
     world.infra.seed("staging", { resources: 40 });
     await ops(world, "feature", "up", "--pr", "30", "--branch", "feat/a", "--ttl", "2h");

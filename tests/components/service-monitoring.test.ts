@@ -334,6 +334,7 @@ describe("ServiceMonitoring: uptime check", () => {
 describe("validateServiceMonitoringArgs", () => {
   it("accepts the base args and a full configuration", () => {
     expect(() => validateServiceMonitoringArgs(baseArgs())).not.toThrow();
+    expect(() => validateServiceMonitoringArgs(baseArgs({ latencyThresholdMs: 60_000 }))).not.toThrow();
     expect(() =>
       validateServiceMonitoringArgs(
         baseArgs({ availabilityGoal: 0.9995, periodDays: 1, uptime: { host: "a.example.com", path: "/x" } }),
@@ -347,6 +348,11 @@ describe("validateServiceMonitoringArgs", () => {
     ["latency goal 1.2", { latencyGoal: 1.2 }, /latencyGoal: got 1\.2; a share between 0 and 1/],
     ["latency threshold 0", { latencyThresholdMs: 0 }, /latencyThresholdMs: got 0; milliseconds above 0/],
     ["latency threshold -5", { latencyThresholdMs: -5 }, /latencyThresholdMs: got -5; milliseconds above 0/],
+    [
+      "latency threshold 60001",
+      { latencyThresholdMs: 60_001 },
+      /latencyThresholdMs: got 60001; .*at most 60000/,
+    ],
     ["period 0", { periodDays: 0 }, /periodDays: got 0; whole days 1-30/],
     ["period 31", { periodDays: 31 }, /periodDays: got 31; whole days 1-30/],
     [
