@@ -48,7 +48,9 @@ function configureTree(command: Command, output: Partial<OutputConfiguration> | 
     .showHelpAfterError("(add --help for usage)")
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
-    .configureHelp({ optionDescription });
+    // Wrapped at 110 columns whatever the terminal: long option names would otherwise leave commander no
+    // room to wrap descriptions in 80 columns, and CI logs have no width.
+    .configureHelp({ optionDescription, helpWidth: 110 });
   if (output) command.configureOutput(output);
   for (const sub of command.commands) configureTree(sub, output);
 }
