@@ -371,7 +371,7 @@ const BAD: BadCase[] = [
     secretValueNames: [],
     mutate: () => undefined,
     expected:
-      "module6:secret-session-key: got nothing; a value: pulumi config set --secret module6:secret-session-key <value>",
+      'module6:secret-session-key: got nothing; a value: pulumi config set --secret module6:secret-session-key <value>; to plan offline before the value exists, add "module6:secret-session-key: { secure: placeholder-set-with-pulumi-config-set-secret }" to the stack file (README, "Add a service")',
   },
   {
     what: "uses firestore without a firestore block",
