@@ -143,10 +143,40 @@ describe("npm run plan", () => {
       expect(status).toBe(0);
       expect(stdout).toMatch(/^module6:stack:Environment {2}env$/m);
       expect(stdout).toMatch(
-        /─ gcp:cloudrunv2\/service:Service {2}env-web {2}m6-f-pr-123-web .*ingress=INGRESS_TRAFFIC_ALL .*iap/,
+        /─ gcp:cloudrunv2\/service:Service {2}env-web {2}m6-f-pr-123-web(?:.*\n){1,2}.*ingress=INGRESS_TRAFFIC_ALL .*iap/,
       );
       expect(stdout).toMatch(/^\s+3 {2}gcp:cloudrunv2\/service:Service$/m);
       expect(stdout).toContain("passed: no mandatory policy is violated");
+    },
+    PLAN_MS,
+  );
+
+  it(
+    "writes the text plan within 120 columns, outputs pretty-printed, and the totals and verdict last",
+    async () => {
+      const { status, stdout } = await plan("--stack", "prod");
+      expect(status).toBe(0);
+      const lines = stdout.split("\n");
+      const widest = lines.reduce((a, l) => (l.length > a.length ? l : a), "");
+      expect(widest.length, widest).toBeLessThanOrEqual(120);
+      // A resource whose settings do not fit goes on under itself, the tree's bars kept.
+      expect(stdout).toMatch(
+        /^│ {2}├─ gcp:projects\/service:Service {2}project-apis-artifactregistry {2}artifactregistry\.googleapis\.com\n│ {2}│ {8}disableOnDestroy=false$/m,
+      );
+      expect(stdout).toContain('  environment: {\n    "stack": "prod",\n    "kind": "prod",');
+      expect(stdout).toMatch(
+        /^ {2}service {2}SLO {16}goal {4}window {2}burn-rate alerts .*\n {2}ai {7}availability {7}99\.90% {2}30d {5}14\.4× 1h\/5m → page;/m,
+      );
+      expect(stdout).toContain(
+        "  alerts go to: prod oncall-pagerduty, prod alerts-slack, prod platform-email",
+      );
+      expect(lines.filter((l) => l !== "").slice(-3)).toEqual([
+        "Totals: 174 resources (23 components)",
+        expect.stringMatching(
+          /^Policy pack module6-gcp: \d+ policies on 174 resources: 0 mandatory, 0 advisory/,
+        ),
+        "passed: no mandatory policy is violated",
+      ]);
     },
     PLAN_MS,
   );
