@@ -9,7 +9,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { SECRET_KEY_PREFIX, NAMESPACE } from "../stacks/config";
+import { SECRET_KEY_PREFIX, NAMESPACE } from "../stacks/namespace";
 import { deriveFeatureConfig } from "../stacks/feature";
 import { ValidationError, type Problem } from "../components/shared/validation";
 import { CliError } from "../cli-kit/cli-error";

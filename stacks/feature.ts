@@ -3,8 +3,7 @@
  * preset in charge. Used by the offline plan (`npm run plan -- --stack feature-x` needs no stack file) and
  * by the automation that creates feature stacks, so both deploy the same thing.
  */
-import { NAMESPACE, SECRET_KEY_PREFIX } from "./config";
-import { CHANNEL_KEY_PREFIX } from "./namespace";
+import { CHANNEL_KEY_PREFIX, NAMESPACE, SECRET_KEY_PREFIX } from "./namespace";
 import { sanitize, shortHash } from "./naming";
 import { MAX_FEATURE_SLUG } from "./stack-names";
 
