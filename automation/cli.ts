@@ -2,8 +2,8 @@
  * `npm run ops -- <command>`: the entry of the operations CLI. It only wires the command tree to the real
  * context and the process; every command lives in its own file under `automation/commands/`.
  *
- * Exit codes: 0 done; 1 a usage mistake (one clear message, no stack trace) or a failed operation;
- * 130 cancelled with Ctrl-C. Anything unexpected is a bug and keeps its stack trace.
+ * Exit codes (cli-kit/exit-codes.ts): 0 done; 1 the operation failed; 2 a usage or config mistake (one
+ * clear message, no stack trace); 3 a bug (with its stack trace); 130 cancelled with Ctrl-C.
  */
 import { resolve } from "node:path";
 import { buildProgram } from "./cli/program";

@@ -2,10 +2,10 @@
  * Reads the document `npm run audit` checks: a `pulumi stack export` (version 3), a plan's JSON (the same
  * shape), or a bare array of its resources. Anything else is a `CliError` (exit 2) that says what is wrong.
  */
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { isPlainObject } from "../policies/lib/values";
-import { CliError } from "../stack-file/cli-error";
+import { CliError } from "../cli-kit/cli-error";
+import { readJsonFile } from "../cli-kit/files";
 import type { ExportResource } from "./render-json";
 
 const object = z.record(z.string(), z.unknown()).optional();
@@ -55,34 +55,41 @@ function checkResource(value: unknown, index: number, file: string): ExportResou
   };
 }
 
+/** The deployment format this audit reads (`pulumi stack export` writes version 3). */
+const EXPORT_VERSION = 3;
+
+export interface ExportReadOptions {
+  /** Accept a document with no resources or an unknown `version` (refused by default). */
+  readonly allowEmpty?: boolean;
+}
+
 /** The resources of a parsed document. */
-export function exportResourcesOf(doc: unknown, file: string): ExportResource[] {
+export function exportResourcesOf(
+  doc: unknown,
+  file: string,
+  options: ExportReadOptions = {},
+): ExportResource[] {
   const parsed = DOCUMENT.safeParse(doc);
   if (!parsed.success) {
     throw new CliError(
       `${file}: not a stack export: expected { "version": 3, "deployment": { "resources": [...] } } (pulumi stack export, or npm run plan -- --format json)`,
     );
   }
+  const version = Array.isArray(parsed.data) ? EXPORT_VERSION : parsed.data.version;
+  if (version !== EXPORT_VERSION && options.allowEmpty !== true)
+    throw new CliError(
+      `${file}: export version ${JSON.stringify(version) ?? "missing"}; this audit reads version ${EXPORT_VERSION} (pulumi stack export). Pass --allow-empty to check it anyway`,
+    );
   const list = Array.isArray(parsed.data) ? parsed.data : parsed.data.deployment.resources;
-  return list.map((r, i) => checkResource(r, i, file));
+  const resources = list.map((r, i) => checkResource(r, i, file));
+  if (options.allowEmpty !== true && !resources.some((r) => r.custom && !r.type.startsWith("pulumi:")))
+    throw new CliError(
+      `${file} has no resources to check: a merge gate must not pass on nothing (an empty stack, or the wrong file?). Pass --allow-empty to accept it`,
+    );
+  return resources;
 }
 
 /** Reads and checks `file`. */
-export function readExportFile(file: string): ExportResource[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(
-      `cannot read ${file}: ${code === "ENOENT" ? "no such file" : (code ?? String(error))}`,
-    );
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`${file} is not valid JSON: ${(error as Error).message}`);
-  }
-  return exportResourcesOf(doc, file);
+export function readExportFile(file: string, options: ExportReadOptions = {}): ExportResource[] {
+  return exportResourcesOf(readJsonFile(file), file, options);
 }

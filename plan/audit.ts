@@ -3,10 +3,13 @@
  * and renders the report (text, JSON, Markdown or SARIF). `audit-cli.ts` is its process entry point.
  */
 import { relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { allPolicies } from "../policies/all";
 import { readExportFile } from "./audit-input";
-import { CliError } from "../stack-file/cli-error";
+import { CliError } from "../cli-kit/cli-error";
+import { parseCommandLine, type CliRun } from "../cli-kit/command";
+import { prepareOutFile, writeOutFile } from "../cli-kit/files";
+import { classifyFailure } from "../cli-kit/report";
 import {
   effectiveLevel,
   loadPolicyConfigFile,
@@ -24,78 +27,103 @@ import { renderSarif } from "./sarif";
 const FORMATS = ["text", "json", "markdown", "sarif"] as const;
 type Format = (typeof FORMATS)[number];
 
-const USAGE = `Usage: npm run audit -- <file.json> [options]
+/** `key=value`, repeatable. */
+function parseStackTag(tag: string, previous: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const eq = tag.indexOf("=");
+  if (eq <= 0) throw new InvalidArgumentError("expected key=value, e.g. environment=prod.");
+  return { ...previous, [tag.slice(0, eq)]: tag.slice(eq + 1) };
+}
 
-Checks a 'pulumi stack export' document (or 'npm run plan -- --format json') against the module6 policy pack.
-
-Options:
-  --format text|json|markdown|sarif   report format (default text; markdown is a pull-request comment,
-                                      sarif is SARIF 2.1.0 for code scanning)
-  --policy-config <file>              policy settings and levels, as for 'pulumi preview --policy-pack-config'
-                                      (JSON, or YAML for .yaml/.yml)
-  --stack-tag key=value               a stack tag (repeatable); 'environment=prod|staging|feature' scopes the
-                                      environment-aware policies when the resources carry no env label
-  --config-file <Pulumi.x.yaml>       the stack's config (default: Pulumi.<stack>.yaml here, the stack read from
-                                      the export's URNs): allowed-regions follows its module6:allowedRegions
-                                      unless --policy-config sets them
-  --preview                           treat '[unknown]' values as unknown during preview
-  --help                              show this help
-
-Exit codes: 0 clean or advisory violations only, 1 mandatory violations, 2 unreadable or malformed input.
-
+function auditProgram(): Command {
+  return new Command("npm run -s audit --")
+    .description(
+      "Checks a 'pulumi stack export' document (or 'npm run plan -- --format json') against the module6 policy pack.",
+    )
+    .argument("<file.json>", "the export or plan JSON to check")
+    .addOption(
+      new Option(
+        "--format <format>",
+        "report format: markdown is a pull-request comment, sarif is SARIF 2.1.0 for code scanning",
+      )
+        .choices(FORMATS)
+        .default("text"),
+    )
+    .addOption(
+      new Option(
+        "--out <file>",
+        "write the report to this file instead of standard output (its directory is created)",
+      ).argParser((file) => prepareOutFile(file)),
+    )
+    .addOption(
+      new Option(
+        "--policy-config <file>",
+        "policy settings and levels, as for 'pulumi preview --policy-pack-config' (JSON, or YAML for .yaml/.yml)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--stack-tag <key=value>",
+        "a stack tag (repeatable); 'environment=prod|staging|feature' scopes the environment-aware policies " +
+          "when the resources carry no env label",
+      ).argParser(parseStackTag),
+    )
+    .addOption(
+      new Option(
+        "--config-file <Pulumi.x.yaml>",
+        "the stack's config (default: Pulumi.<stack>.yaml here, the stack read from the export's URNs): " +
+          "allowed-regions follows its module6:allowedRegions unless --policy-config sets them",
+      ),
+    )
+    .addOption(new Option("--preview", "treat '[unknown]' values as unknown during preview"))
+    .addOption(
+      new Option(
+        "--allow-empty",
+        "accept an input with no resources (by default refused: a merge gate must not pass on nothing)",
+      ),
+    )
+    .addHelpText(
+      "after",
+      `
 Examples:
-  npm run plan -- --stack prod --format json --out prod.json && npm run audit -- prod.json
-  pulumi stack export --stack prod > prod.json && npm run audit -- prod.json --format sarif > policy.sarif`;
+  npm run -s plan -- --stack prod --format json --out prod-plan.json && npm run -s audit -- prod-plan.json
+  pulumi stack export --stack prod --file prod.json && npm run -s audit -- prod.json --format sarif --out policy.sarif`,
+    );
+}
 
 interface Args {
   readonly file: string;
   readonly format: Format;
+  readonly out?: string;
   readonly policyConfig?: string;
   readonly configFile?: string;
   readonly stackTags: Record<string, string>;
   readonly preview: boolean;
+  readonly allowEmpty: boolean;
 }
 
-function parse(argv: string[]): Args | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        format: { type: "string", default: "text" },
-        "policy-config": { type: "string" },
-        "config-file": { type: "string" },
-        "stack-tag": { type: "string", multiple: true, default: [] },
-        preview: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\n\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return undefined;
-  if (positionals.length !== 1) {
-    throw new CliError(`expected one export file, got ${positionals.length}\n\n${USAGE}`);
-  }
-  if (!FORMATS.includes(values.format as Format)) {
-    throw new CliError(`--format: got "${values.format}"; allowed: ${FORMATS.join(", ")}`);
-  }
-  const stackTags: Record<string, string> = {};
-  for (const tag of values["stack-tag"]) {
-    const eq = tag.indexOf("=");
-    if (eq <= 0) throw new CliError(`--stack-tag: got "${tag}"; expected key=value`);
-    stackTags[tag.slice(0, eq)] = tag.slice(eq + 1);
-  }
+/** The parsed options, or the run to end with (`--help`, a usage mistake). */
+function parse(argv: string[]): Args | CliRun {
+  const program = auditProgram();
+  const done = parseCommandLine(program, argv);
+  if (done) return done;
+  const o = program.opts<{
+    format: Format;
+    out?: string;
+    policyConfig?: string;
+    configFile?: string;
+    stackTag?: Record<string, string>;
+    preview?: boolean;
+    allowEmpty?: boolean;
+  }>();
   return {
-    file: positionals[0] ?? "",
-    format: values.format as Format,
-    ...(values["policy-config"] ? { policyConfig: values["policy-config"] } : {}),
-    ...(values["config-file"] ? { configFile: values["config-file"] } : {}),
-    stackTags,
-    preview: values.preview,
+    file: program.args[0] ?? "",
+    format: o.format,
+    ...(o.out ? { out: o.out } : {}),
+    ...(o.policyConfig ? { policyConfig: o.policyConfig } : {}),
+    ...(o.configFile ? { configFile: o.configFile } : {}),
+    stackTags: o.stackTag ?? {},
+    preview: o.preview ?? false,
+    allowEmpty: o.allowEmpty ?? false,
   };
 }
 
@@ -126,16 +154,12 @@ function stackOf(resources: readonly ExportResource[]): string | undefined {
 }
 
 /** What one audit run prints and its exit code. */
-export interface AuditResult {
-  readonly exitCode: 0 | 1 | 2;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type AuditResult = CliRun;
 
 async function run(argv: string[]): Promise<AuditResult> {
   const args = parse(argv);
-  if (!args) return { exitCode: 0, stdout: USAGE, stderr: "" };
-  const resources = readExportFile(args.file);
+  if ("exitCode" in args) return args;
+  const resources = readExportFile(args.file, { allowEmpty: args.allowEmpty });
   const stack = stackOf(resources);
   const config = withStackConfig(
     loadConfig(args.policyConfig) ?? {},
@@ -168,7 +192,13 @@ async function run(argv: string[]): Promise<AuditResult> {
         : args.format === "markdown"
           ? renderViolationsMarkdown(violations, ctx)
           : renderViolationsText(violations, ctx);
-  return { exitCode: gateExitCode(violations), stdout: out, stderr: "" };
+  if (args.out === undefined) return { exitCode: gateExitCode(violations), stdout: out, stderr: "" };
+  writeOutFile(args.out, out);
+  return {
+    exitCode: gateExitCode(violations),
+    stdout: "",
+    stderr: `wrote ${args.out}\n${renderViolationsText(violations, ctx)}`,
+  };
 }
 
 /**
@@ -179,7 +209,8 @@ export async function audit(argv: string[]): Promise<AuditResult> {
   try {
     return await run(argv);
   } catch (error) {
-    if (error instanceof CliError) return { exitCode: 2, stdout: "", stderr: `error: ${error.message}` };
-    throw error;
+    const known = classifyFailure(error);
+    if (known === undefined) throw error;
+    return { exitCode: known.exitCode, stdout: "", stderr: known.message ? `error: ${known.message}` : "" };
   }
 }

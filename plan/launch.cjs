@@ -10,7 +10,16 @@ const { existsSync, mkdirSync, readdirSync, renameSync, statSync } = require("no
 const { join, relative, resolve } = require("node:path");
 
 const root = resolve(__dirname, "..");
-const SOURCE_DIRS = ["components", "stacks", "stack-file", "plan", "policies", "automation", "bootstrap"];
+const SOURCE_DIRS = [
+  "components",
+  "stacks",
+  "stack-file",
+  "cli-kit",
+  "plan",
+  "policies",
+  "automation",
+  "bootstrap",
+];
 
 function newestSource(entry) {
   // The entry itself counts too: it may live outside the source folders (a test helper).

@@ -4,12 +4,13 @@
  * process. Exit codes: 0 planned and no mandatory violation; 1 a mandatory policy is violated; 2 a config
  * or usage mistake (one clear message, no stack trace); anything else is a bug and throws.
  */
-import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { ValidationError } from "../components/shared/validation";
+import { Command, Option } from "commander";
 import { allPolicies } from "../policies/all";
-import { CliError } from "../stack-file/cli-error";
+import { CliError } from "../cli-kit/cli-error";
+import { parseCommandLine, type CliRun } from "../cli-kit/command";
+import { prepareOutFile, writeOutFile } from "../cli-kit/files";
+import { classifyFailure } from "../cli-kit/report";
 import { evaluatePolicies, gateExitCode, PolicyConfigError } from "./policy-eval";
 import { loadStackConfigFile } from "../stack-file/load";
 import { loadPolicyConfigFile, validatePolicyConfig, withStackConfig } from "./policy-config";
@@ -22,56 +23,94 @@ import { startBase, type BasePlan } from "./review-base";
 import { renderDiffJson, renderDiffMarkdown, renderDiffText } from "./review-render";
 import { review } from "./review-review";
 
-const USAGE = `Usage: npm run plan -- --stack <name> [options]
+const FORMATS = ["text", "json", "markdown"] as const;
 
-Runs the Pulumi program for a stack under mocks (no CLI, network or credentials), prints every resource,
-and evaluates the policy pack against them.
-
-Exit codes: 0 planned and no mandatory violation; 1 a mandatory policy is violated, or (with --base) data is
-at risk and not acknowledged; 2 a config or usage mistake (also: --base is neither a plan file nor a git ref).
-
-Options:
-  --stack <name>          prod, staging or feature-<slug> (feature stacks are derived from Pulumi.staging.yaml)
-  --project bootstrap     plan the bootstrap project (bootstrap/Pulumi.<stack>.yaml: staging or prod)
-                          instead of the program
-  --config-file <path>    read config from this file instead of Pulumi.<stack>.yaml
-  --format text|json|markdown
-                          text: a tree by component, totals and service levels (default);
-                          json: a 'pulumi stack export' document; markdown: a pull-request comment
-  --out <file>            write the result to a file instead of standard output
-  --policy-config <file>  policy pack configuration (JSON, as for pulumi preview --policy-pack-config);
-                          allowed-regions follows the stack's module6:allowedRegions unless it sets them
-  --policy-config-out <file>
-                          write the pack configuration used for this stack, for
-                          'pulumi preview --policy-pack policies --policy-pack-config <file>'
-
-The policy pack (policies/) is evaluated against the plan: violations are listed by enforcement level,
-and the exit code is 1 when a mandatory policy is violated.
-
-Change review (what this change will do, against a base):
-  --base <file-or-ref>    a plan JSON (from --format json) or a git ref (origin/main, a tag, a commit): the ref
-                          is planned in a temporary worktree, then the two plans are compared. Prints each
-                          resource as + create, ~ update, +- replace, - delete (unchanged ones counted), the
-                          fields that force each replacement, and the policy violations the change introduces.
-                          --format json: one entry per resource. A base plan of another stack (a prod plan with
-                          --stack staging) is a comparison of the two stacks (no data-loss gate).
-  --allow-replace <urn-or-logical-name>
-                          acknowledge deleting or replacing this protected or stateful resource (repeatable);
-                          without it such a change fails with exit 1
-  --help                  show this help
+function planProgram(): Command {
+  return new Command("npm run -s plan --")
+    .description(
+      "Runs the Pulumi program for a stack under mocks (no CLI, network or credentials), prints every resource, " +
+        "and evaluates the policy pack (policies/) against them: violations are listed by enforcement level.",
+    )
+    .addOption(
+      new Option(
+        "--stack <name>",
+        "prod, staging or feature-<slug> (feature stacks are derived from Pulumi.staging.yaml)",
+      ).makeOptionMandatory(),
+    )
+    .addOption(
+      new Option(
+        "--project <name>",
+        "bootstrap: plan the bootstrap project (bootstrap/Pulumi.<stack>.yaml: staging or prod) instead of the program",
+      ).choices(["bootstrap", "module6"]),
+    )
+    .addOption(
+      new Option("--config-file <path>", "read config from this file instead of Pulumi.<stack>.yaml"),
+    )
+    .addOption(
+      new Option(
+        "--format <format>",
+        "text: a tree by component, totals and service levels; json: a 'pulumi stack export' document; " +
+          "markdown: a pull-request comment",
+      )
+        .choices(FORMATS)
+        .default("text"),
+    )
+    .addOption(
+      new Option(
+        "--out <file>",
+        "write the result to this file instead of standard output (its directory is created)",
+      ).argParser((file) => prepareOutFile(file)),
+    )
+    .addOption(
+      new Option(
+        "--policy-config <file>",
+        "policy pack configuration (JSON, as for pulumi preview --policy-pack-config); allowed-regions " +
+          "follows the stack's module6:allowedRegions unless it sets them",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--policy-config-out <file>",
+        "write the pack configuration used for this stack, for " +
+          "'pulumi preview --policy-pack policies --policy-pack-config <file>'",
+      ).argParser((file) => prepareOutFile(file, "--policy-config-out")),
+    )
+    .addOption(
+      new Option(
+        "--base <file-or-ref>",
+        "change review: a plan JSON (from --format json) or a git ref (origin/main, a tag, a commit); the ref is " +
+          "planned in a temporary worktree, then the two plans are compared: each resource as + create, ~ update, " +
+          "+- replace, - delete (unchanged ones counted), the fields that force each replacement, and the policy " +
+          "violations the change introduces (--format json: one entry per resource). A base plan of another stack " +
+          "is a comparison of the two stacks (no data-loss gate)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--allow-replace <urn-or-logical-name>",
+        "acknowledge deleting or replacing this protected or stateful resource (repeatable); without it such a " +
+          "change fails with exit 1",
+      ).argParser((value: string, previous: string[] = []) => [...previous, value]),
+    )
+    .addHelpText(
+      "after",
+      `
+Exit code 1 also when (with --base) data is at risk and not acknowledged with --allow-replace.
 
 Examples:
-  npm run plan -- --stack staging
-  npm run plan -- --stack prod --format json --out prod-plan.json
-  npm run plan -- --stack feature-pr-123
-  npm run plan -- --stack prod --base origin/main --format markdown --out diff.md
-  npm run plan -- --stack staging --base prod-plan.json
-  npm run plan -- --project bootstrap --stack prod`;
+  npm run -s plan -- --stack staging
+  npm run -s plan -- --stack prod --format json --out prod-plan.json
+  npm run -s plan -- --stack feature-pr-123 --format markdown --out plan-comment.md
+  npm run -s plan -- --stack prod --base origin/main --format markdown --out diff-comment.md
+  npm run -s plan -- --stack staging --base prod-plan.json
+  npm run -s plan -- --project bootstrap --stack prod`,
+    );
+}
 
 interface Args {
   stack: string;
   configFile?: string;
-  format: "text" | "json" | "markdown";
+  format: (typeof FORMATS)[number];
   out?: string;
   policyConfig?: string;
   policyConfigOut?: string;
@@ -80,56 +119,37 @@ interface Args {
   project?: "bootstrap";
 }
 
-function parse(argv: string[]): Args | undefined {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string" },
-        "config-file": { type: "string" },
-        format: { type: "string", default: "text" },
-        out: { type: "string" },
-        "policy-config": { type: "string" },
-        "policy-config-out": { type: "string" },
-        base: { type: "string" },
-        "allow-replace": { type: "string", multiple: true, default: [] },
-        project: { type: "string" },
-        help: { type: "boolean", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new CliError(`${(error as Error).message}\n\n${USAGE}`);
-  }
-  if (values.help) return undefined;
-  if (!values.stack) throw new CliError(`--stack is required\n\n${USAGE}`);
-  if (values.format !== "text" && values.format !== "json" && values.format !== "markdown") {
-    throw new CliError(`--format: got "${values.format}"; allowed: text, json, markdown`);
-  }
-  if (values.project !== undefined && values.project !== "bootstrap" && values.project !== "module6") {
-    throw new CliError(`--project: got "${values.project}"; allowed: bootstrap, module6 (the default)`);
-  }
+/** The parsed options, or the run to end with (`--help`, a usage mistake). */
+function parse(argv: string[]): Args | CliRun {
+  const program = planProgram();
+  const done = parseCommandLine(program, argv);
+  if (done) return done;
+  const o = program.opts<{
+    stack: string;
+    project?: "bootstrap" | "module6";
+    configFile?: string;
+    format: Args["format"];
+    out?: string;
+    policyConfig?: string;
+    policyConfigOut?: string;
+    base?: string;
+    allowReplace?: string[];
+  }>();
   return {
-    stack: values.stack,
-    ...(values.project === "bootstrap" ? { project: "bootstrap" as const } : {}),
-    format: values.format,
-    ...(values["config-file"] ? { configFile: resolve(values["config-file"]) } : {}),
-    ...(values.out ? { out: values.out } : {}),
-    ...(values["policy-config"] ? { policyConfig: resolve(values["policy-config"]) } : {}),
-    ...(values["policy-config-out"] ? { policyConfigOut: values["policy-config-out"] } : {}),
-    ...(values.base !== undefined ? { base: values.base } : {}),
-    allowReplace: values["allow-replace"],
+    stack: o.stack,
+    ...(o.project === "bootstrap" ? { project: "bootstrap" as const } : {}),
+    format: o.format,
+    ...(o.configFile ? { configFile: resolve(o.configFile) } : {}),
+    ...(o.out ? { out: o.out } : {}),
+    ...(o.policyConfig ? { policyConfig: resolve(o.policyConfig) } : {}),
+    ...(o.policyConfigOut ? { policyConfigOut: o.policyConfigOut } : {}),
+    ...(o.base !== undefined ? { base: o.base } : {}),
+    allowReplace: o.allowReplace ?? [],
   };
 }
 
 /** What one plan command prints and its exit code. */
-export interface PlanCommandResult {
-  readonly exitCode: 0 | 1 | 2;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type PlanCommandResult = CliRun;
 
 export interface PlanCommandOptions {
   /** Repository root (where `Pulumi.yaml`, `index.ts` and the stack files are). */
@@ -140,7 +160,7 @@ export interface PlanCommandOptions {
 
 async function run(argv: string[], options: PlanCommandOptions): Promise<PlanCommandResult> {
   const args = parse(argv);
-  if (!args) return { exitCode: 0, stdout: USAGE, stderr: "" };
+  if ("exitCode" in args) return args;
   const repoRoot = options.root ?? resolve(__dirname, "..");
   const root = args.project === "bootstrap" ? join(repoRoot, "bootstrap") : repoRoot;
   // The stack file first: a missing file or a plain-text secret is reported before anything is planned.
@@ -180,7 +200,8 @@ async function run(argv: string[], options: PlanCommandOptions): Promise<PlanCom
     ),
     allPolicies,
   );
-  if (args.policyConfigOut) writeFileSync(args.policyConfigOut, `${JSON.stringify(policyConfig, null, 2)}\n`);
+  if (args.policyConfigOut)
+    writeOutFile(args.policyConfigOut, JSON.stringify(policyConfig, null, 2), "--policy-config-out");
   const kind = (plan.outputs.environment as { kind?: string } | undefined)?.kind;
   const violations = await evaluatePolicies(doc, {
     config: policyConfig,
@@ -215,13 +236,13 @@ async function run(argv: string[], options: PlanCommandOptions): Promise<PlanCom
         : []),
     ];
     if (args.out) {
-      writeFileSync(args.out, `${text}\n`);
+      writeOutFile(args.out, text);
       notes.push(`wrote ${args.out} (${report.diff.resources.length} resources compared)`);
     }
     const open = report.gate.filter((f) => !f.acknowledged).length;
     if (open)
       notes.push(`data at risk: ${open} deletion(s)/replacement(s) not acknowledged with --allow-replace`);
-    const exitCode = Math.max(gateExitCode(violations), open ? 1 : 0) as 0 | 1;
+    const exitCode: 0 | 1 = open || gateExitCode(violations) === 1 ? 1 : 0;
     return { exitCode, stdout: args.out ? "" : text, stderr: notes.join("\n") };
   }
   let text: string;
@@ -232,7 +253,7 @@ async function run(argv: string[], options: PlanCommandOptions): Promise<PlanCom
   const stderr: string[] = [];
   let stdout = text;
   if (args.out) {
-    writeFileSync(args.out, `${text}\n`);
+    writeOutFile(args.out, text);
     stderr.push(`wrote ${args.out} (${context.resources} resources)`);
     stdout = "";
   }
@@ -253,8 +274,10 @@ export async function planCommand(
   try {
     return await run(argv, options);
   } catch (error) {
-    if (error instanceof ValidationError || error instanceof CliError || error instanceof PolicyConfigError)
-      return { exitCode: 2, stdout: "", stderr: `error: ${error.message}` };
-    throw error;
+    const known = classifyFailure(error, [
+      (e) => (e instanceof PolicyConfigError ? { exitCode: 2, message: e.message } : undefined),
+    ]);
+    if (known === undefined) throw error;
+    return { exitCode: known.exitCode, stdout: "", stderr: known.message ? `error: ${known.message}` : "" };
   }
 }

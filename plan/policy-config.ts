@@ -4,7 +4,7 @@
  * Validated against each policy's `configSchema` (the subset of JSON Schema the pack uses), with the
  * schema's defaults filled in as the Pulumi CLI does.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { EnforcementLevel } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
@@ -14,7 +14,8 @@ import { schemaDefaults } from "../policies/lib/config";
 import { isPlainObject } from "../policies/lib/values";
 import type { Module6Policy } from "../policies/all";
 import { ValidationError } from "../components/shared/validation";
-import { CliError } from "../stack-file/cli-error";
+import { CliError } from "../cli-kit/cli-error";
+import { checkNoNpmBanner, parseJsonText, readTextFile } from "../cli-kit/files";
 import { loadStackConfigFile, type LoadedConfig } from "../stack-file/load";
 
 /** One policy's entry: a level, or properties with an optional level. */
@@ -140,21 +141,15 @@ export function validatePolicyConfig(raw: unknown, policies: readonly Module6Pol
 
 /** Reads a policy config file (JSON, or YAML for `.yaml`/`.yml`). */
 export function loadPolicyConfigFile(path: string, policies: readonly Module6Policy[]): PolicyConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new PolicyConfigError(
-      `cannot read policy config ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
+  const text = readTextFile(path, "policy config");
+  if (!/\.ya?ml$/i.test(path))
+    return validatePolicyConfig(parseJsonText(text, path, "policy config"), policies);
+  checkNoNpmBanner(text, path, "policy config");
   let raw: unknown;
   try {
-    raw = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+    raw = parseYaml(text);
   } catch (error) {
-    throw new PolicyConfigError(
-      `policy config ${path} is not valid ${/\.ya?ml$/i.test(path) ? "YAML" : "JSON"}: ${(error as Error).message}`,
-    );
+    throw new CliError(`cannot read policy config ${path}: not valid YAML: ${(error as Error).message}`);
   }
   return validatePolicyConfig(raw, policies);
 }

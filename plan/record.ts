@@ -2,7 +2,9 @@
  * The record of one resource in a plan, shaped like a resource of `pulumi stack export`
  * (`deployment.resources[]`), so a plan and a real export are read by the same tools.
  */
-import * as pulumi from "@pulumi/pulumi";
+// The SDK's wire signatures (re-exported as `rpc.*`), from their own module: loading the whole
+// SDK costs about a second, which the audit (which runs no program) would pay on every run.
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
 
 export interface RecordedResource {
   readonly urn: string;
@@ -31,7 +33,7 @@ export interface RecordedResource {
 
 /** `value` as a secret in Pulumi's wire format (what a provider returns for a secret output). */
 export function wireSecret(value: unknown): Record<string, unknown> {
-  return { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value };
+  return { [rpc.specialSigKey]: rpc.specialSecretSig, value };
 }
 
 /** What a secret looks like in a plan: never its value. */
@@ -43,15 +45,15 @@ export const UNKNOWN_PLACEHOLDER = "[unknown]";
  * references their URN. A secret's value never survives this function.
  */
 export function plainValue(value: unknown): unknown {
-  if (value === pulumi.runtime.unknownValue) return UNKNOWN_PLACEHOLDER;
+  if (value === rpc.unknownValue) return UNKNOWN_PLACEHOLDER;
   if (Array.isArray(value)) return value.map(plainValue);
   if (value !== null && typeof value === "object") {
     const obj = value as Record<string, unknown>;
     // The wire format's signatures are public SDK constants (`@pulumi/pulumi/runtime/rpc`).
-    const sig = obj[pulumi.runtime.specialSigKey];
-    if (sig === pulumi.runtime.specialSecretSig) return SECRET_PLACEHOLDER;
-    if (sig === pulumi.runtime.specialResourceSig) return obj.urn;
-    if (sig === pulumi.runtime.specialOutputValueSig) {
+    const sig = obj[rpc.specialSigKey];
+    if (sig === rpc.specialSecretSig) return SECRET_PLACEHOLDER;
+    if (sig === rpc.specialResourceSig) return obj.urn;
+    if (sig === rpc.specialOutputValueSig) {
       if (obj.secret === true) return SECRET_PLACEHOLDER;
       return "value" in obj ? plainValue(obj.value) : UNKNOWN_PLACEHOLDER;
     }

@@ -1,10 +1,19 @@
-/** A plan as text: a tree by component, each resource with its few most telling settings, then totals by type. */
+/**
+ * A plan as text: a tree by component, each resource with its few most telling settings, totals by type,
+ * the service levels and the outputs, and last the summary line (the policy verdict follows it). Lines are
+ * kept within {@link WIDTH} columns: settings that do not fit go on continuation lines under the resource.
+ */
 import { list, rec } from "../policies/lib/values";
 import type { RecordedResource } from "./record";
 import { serviceLevels, serviceLevelsText } from "./service-levels";
 import type { PlanResult } from "./run";
 
 type Obj = Record<string, unknown>;
+/** `text` cut in the middle to at most `max` characters. */
+const middle = (text: string, max: number): string =>
+  text.length <= max
+    ? text
+    : `${text.slice(0, Math.ceil((max - 1) / 2))}…${text.slice(text.length - Math.floor((max - 1) / 2))}`;
 const s = (v: unknown): string => (typeof v === "string" ? v : (JSON.stringify(v) ?? "undefined"));
 
 /** The settings worth a glance, by resource type. */
@@ -12,7 +21,11 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
   "pulumi:providers:gcp": (i) => [`project=${s(i.project)}`, `region=${s(i.region)}`],
   "gcp:projects/service:Service": (i) => [s(i.service), `disableOnDestroy=${s(i.disableOnDestroy)}`],
   // A propagation wait: how long, and what a change of makes it wait again.
-  "time:index/sleep:Sleep": (i) => [`wait ${s(i.createDuration)}`, `keyed by ${s(rec(i.triggers).keys)}`],
+  // A key grant's id (key, role, agent) is longer than a line: its middle is cut, both ends stay.
+  "time:index/sleep:Sleep": (i) => [
+    `wait ${s(i.createDuration)}`,
+    `keyed by ${middle(s(rec(i.triggers).keys), 90)}`,
+  ],
   "gcp:projects/serviceIdentity:ServiceIdentity": (i) => [s(i.service)],
   "gcp:serviceaccount/account:Account": (i) => [s(i.accountId)],
   "gcp:projects/iAMMember:IAMMember": (i) => [
@@ -143,11 +156,50 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
   "gcp:iap/webBackendServiceIamMember:WebBackendServiceIamMember": (i) => [s(i.role), s(i.member)],
 };
 
-function summary(r: RecordedResource): string {
+/** The widest line the text plan writes (a long single value, such as a URL, may still exceed it). */
+export const WIDTH = 118;
+
+function summary(r: RecordedResource): string[] {
   const describe = SUMMARIES[r.type];
   const parts = describe ? describe(r.inputs) : [];
   if (r.protect) parts.push("[protected]");
-  return parts.filter((p) => p && p !== "undefined").join("  ");
+  return parts.filter((p) => p && p !== "undefined");
+}
+
+/** A setting too long for a line of its own, cut after its commas (`paths=/a,/a/*,…`). */
+function pieces(part: string, room: number): string[] {
+  if (part.length <= room) return [part];
+  const out: string[] = [];
+  let current = "";
+  for (const token of part.split(/(?<=,)/)) {
+    if (current && current.length + token.length > room) {
+      out.push(current);
+      current = "";
+    }
+    current += token;
+  }
+  return current ? [...out, current] : out;
+}
+
+/** `head` and the settings joined by two spaces, wrapped within {@link WIDTH} after `indent`. */
+function wrap(head: string, parts: readonly string[], indent: string): string[] {
+  const lines: string[] = [];
+  let line = head;
+  for (const piece of parts.flatMap((p) => pieces(p, WIDTH - indent.length))) {
+    if (line.length + 2 + piece.length > WIDTH && line !== indent) {
+      lines.push(line);
+      line = indent;
+    }
+    line += line === indent ? piece : `  ${piece}`;
+  }
+  return [...lines, line];
+}
+
+/** A value as indented JSON, each line under `indent`. */
+function pretty(value: unknown, indent: string): string {
+  // A long string (a CA certificate) is cut in the middle so that every line stays within 120 columns.
+  const cut = (_key: string, v: unknown): unknown => (typeof v === "string" ? middle(v, 72) : v);
+  return JSON.stringify(value, cut, 2).split("\n").join(`\n${indent}`);
 }
 
 /** Renders the plan as a tree and totals. */
@@ -165,14 +217,15 @@ export function renderText(plan: PlanResult): string {
   const lines = [`Plan of stack ${plan.stack} (project ${plan.project}) from ${plan.source}`, ""];
   const walk = (r: RecordedResource, prefix: string, last: boolean, top: boolean): void => {
     const branch = top ? "" : last ? "└─ " : "├─ ";
-    const text = summary(r);
-    lines.push(`${prefix}${branch}${r.type}  ${r.name}${text ? `  ${text}` : ""}`);
     // Components first, then by type and name: a stable order however registrations interleave.
     const kids = [...(children.get(r.urn) ?? [])].sort(
       (a, b) =>
         Number(a.custom) - Number(b.custom) || a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
     );
     const next = top ? "" : `${prefix}${last ? "   " : "│  "}`;
+    // Continuation lines keep the tree's lines: under a resource with children, the bar goes on.
+    const indent = `${next}${kids.length > 0 ? "│  " : "   "}   `;
+    lines.push(...wrap(`${prefix}${branch}${r.type}  ${r.name}`, summary(r), indent));
     kids.forEach((k, i) => walk(k, next, i === kids.length - 1, false));
   };
   roots.forEach((r) => walk(r, "", true, true));
@@ -180,12 +233,13 @@ export function renderText(plan: PlanResult): string {
   const totals = new Map<string, number>();
   for (const r of plan.resources) if (r.custom) totals.set(r.type, (totals.get(r.type) ?? 0) + 1);
   const custom = plan.resources.filter((r) => r.custom).length;
-  lines.push("", `Totals: ${custom} resources (${plan.resources.length - custom} components)`);
+  lines.push("", "Resources by type:");
   for (const [type, n] of [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
     lines.push(`  ${String(n).padStart(4)}  ${type}`);
   }
   lines.push("", "Service levels:", serviceLevelsText(serviceLevels(plan.resources)));
   lines.push("", "Outputs:");
-  for (const [k, v] of Object.entries(plan.outputs)) lines.push(`  ${k}: ${JSON.stringify(v)}`);
+  for (const [k, v] of Object.entries(plan.outputs)) lines.push(`  ${k}: ${pretty(v, "  ")}`);
+  lines.push("", `Totals: ${custom} resources (${plan.resources.length - custom} components)`);
   return lines.join("\n");
 }

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { CliError } from "../stack-file/cli-error";
+import { CliError } from "../cli-kit/cli-error";
 import type { ExportDocument } from "./render-json";
 
 export interface BasePlan {

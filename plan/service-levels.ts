@@ -87,13 +87,25 @@ export function serviceLevelsMarkdown(rows: readonly ServiceLevelRow[]): string 
   ].join("\n");
 }
 
-/** The rows as aligned text. */
+/**
+ * The rows as an aligned table under a header, each line well under 120 columns. The channels alerts go to
+ * follow once when every SLO shares them (the usual case), else under each row.
+ */
 export function serviceLevelsText(rows: readonly ServiceLevelRow[]): string {
   if (rows.length === 0) return "  (no SLOs in this stack)";
-  return rows
-    .map(
-      (r) =>
-        `  ${r.service.padEnd(8)} ${r.slo.padEnd(16)} ${`${(r.goal * 100).toFixed(2)}%`.padStart(7)} / ${r.periodDays}d  ${r.alerts.join("; ")}  → ${r.channels.join(", ")}`,
-    )
-    .join("\n");
+  const cells = rows.map((r) => [
+    r.service,
+    r.slo,
+    `${(r.goal * 100).toFixed(2)}%`,
+    `${r.periodDays}d`,
+    r.alerts.join("; "),
+  ]);
+  const header = ["service", "SLO", "goal", "window", "burn-rate alerts (× budget rate, long/short window)"];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
+  const line = (c: readonly string[]): string =>
+    `  ${c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i] ?? 0))).join("  ")}`.trimEnd();
+  const routes = rows.map((r) => r.channels.join(", ") || "no channel");
+  const shared = routes.every((c) => c === routes[0]);
+  const body = cells.flatMap((c, i) => (shared ? [line(c)] : [line(c), `      → ${routes[i] ?? ""}`]));
+  return [line(header), ...body, ...(shared ? [`  alerts go to: ${routes[0] ?? ""}`] : [])].join("\n");
 }

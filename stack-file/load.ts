@@ -6,13 +6,14 @@
  * The one reader of stack files, shared by the offline plan (`plan/`) and the drivers (`automation/`). It sits
  * beside `stacks/`, not in it: the program never reads a stack file (the CLI hands it its config).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { SECRET_KEY_PREFIX, NAMESPACE } from "../stacks/config";
+import { SECRET_KEY_PREFIX, NAMESPACE } from "../stacks/namespace";
 import { deriveFeatureConfig } from "../stacks/feature";
 import { ValidationError, type Problem } from "../components/shared/validation";
-import { CliError } from "./cli-error";
+import { CliError } from "../cli-kit/cli-error";
+import { readTextFile } from "../cli-kit/files";
 
 /** The value an encrypted config value takes in an offline plan. */
 export const OFFLINE_SECRET_VALUE = "offline-plan-placeholder";
@@ -28,10 +29,11 @@ export interface LoadedConfig {
 }
 
 function readYaml(path: string): unknown {
+  const text = readTextFile(path);
   try {
-    return parse(readFileSync(path, "utf8")) as unknown;
+    return parse(text) as unknown;
   } catch (error) {
-    throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
+    throw new CliError(`cannot read ${path}: not valid YAML: ${(error as Error).message}`);
   }
 }
 
@@ -70,12 +72,18 @@ export function configMapFromYaml(
   doc: unknown,
   path: string,
 ): { config: Record<string, string>; secretKeys: string[] } {
-  if (doc === null || doc === undefined) return { config: {}, secretKeys: [] };
+  const expected =
+    "a stack file is a mapping with a config: block of module6:<key> values (see docs/configuration.md)";
+  if (doc === null || doc === undefined) throw new CliError(`${path} is empty: ${expected}`);
   if (typeof doc !== "object" || Array.isArray(doc))
-    throw new CliError(`${path}: expected a mapping at the top level`);
-  const block = (doc as { config?: unknown }).config ?? {};
+    throw new CliError(`${path}: expected a mapping at the top level; ${expected}`);
+  if (!("config" in doc) || (doc as { config?: unknown }).config === null)
+    throw new CliError(`${path} has no config: block; ${expected}`);
+  const block = (doc as { config?: unknown }).config;
   if (typeof block !== "object" || block === null || Array.isArray(block))
-    throw new CliError(`${path}: 'config' must be a mapping`);
+    throw new CliError(
+      `${path}: config: must be a mapping of module6:<key> values, got ${Array.isArray(block) ? "a list" : JSON.stringify(block)}`,
+    );
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   const problems: Problem[] = [];

@@ -3,11 +3,12 @@
  * scaling and protection with the config's overrides — and the rules that tie these keys to the kind.
  */
 import { IAP_MEMBER } from "../components/shared/members";
-import type { Problem } from "../components/shared/validation";
+import { show, type Problem } from "../components/shared/validation";
 import { problemAt } from "./config-problems";
 import type { ParsedConfig } from "./config-schema";
 import { environmentLabels } from "./labels";
 import { envSegment } from "./naming";
+import { isFeatureStackName, MAX_FEATURE_SLUG } from "./stack-names";
 import type { Kind, Preset, Protection, RunDefaults } from "./presets";
 import type { Region } from "./regions";
 
@@ -34,8 +35,6 @@ export type EnvironmentInput = Pick<
   readonly region: Region | undefined;
   readonly failed: ReadonlySet<string>;
 };
-
-const FEATURE_STACK = /^feature-[a-z0-9][a-z0-9-]*$/;
 
 /** The environment's settings over the preset, and the rules between its keys, the kind and the stack name. */
 export function resolveEnvironment(
@@ -69,19 +68,40 @@ export function resolveEnvironment(
   return { value, problems };
 }
 
-/** The kind fits the stack name, and prod and staging have a domain. */
+/** The kind fits the stack name (reported against the name when the name is the mistake), and prod and staging have a domain. */
 function kindProblems(stack: string, cfg: EnvironmentInput): Problem[] {
   const problems: Problem[] = [];
-  if (cfg.kind === "feature" && !FEATURE_STACK.test(stack))
+  const featureName = stack.startsWith("feature-");
+  if (featureName && !isFeatureStackName(stack))
+    problems.push({
+      path: "stack name",
+      value: show(stack),
+      allowed: `feature-<slug>: lowercase letters, digits and single hyphens, a slug of at most ${MAX_FEATURE_SLUG} characters (e.g. feature-pr-123)`,
+    });
+  else if (cfg.kind === "feature" && !featureName)
     problems.push(
       problemAt(
         "kind",
         cfg.kind,
-        `a stack named feature-<slug> (lowercase) for kind feature; this stack is "${stack}"`,
+        `a kind that fits the stack name: kind feature is for stacks named feature-<slug>, and this stack is "${stack}"`,
       ),
     );
-  if (cfg.kind !== "feature" && stack.startsWith("feature-"))
-    problems.push(problemAt("kind", cfg.kind, `"feature" for a stack named feature-<slug>`));
+  else if (cfg.kind !== "feature" && featureName)
+    problems.push(
+      problemAt(
+        "kind",
+        cfg.kind,
+        `"feature": the stack is named "${stack}", and feature-<slug> stacks are of kind feature (a stack file contradicts its name)`,
+      ),
+    );
+  else if ((stack === "prod" || stack === "staging") && cfg.kind !== stack)
+    problems.push(
+      problemAt(
+        "kind",
+        cfg.kind,
+        `"${stack}": the stack file contradicts its name (stack "${stack}" with kind "${cfg.kind}")`,
+      ),
+    );
   if (cfg.kind !== "feature" && cfg.domain === undefined && !cfg.failed.has("domain"))
     problems.push(problemAt("domain", undefined, `a domain for a ${cfg.kind} stack`));
   return problems;

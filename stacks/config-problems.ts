@@ -1,7 +1,9 @@
 /** Reporting config problems: key paths as a user types them, zod issues, and secret values kept hidden. */
 import type { z } from "zod";
+import { didYouMean } from "../components/shared/did-you-mean";
 import { show, type Problem, type ProblemSink } from "../components/shared/validation";
 import { NAMESPACE } from "./namespace";
+import { allowedWording } from "./zod-wording";
 
 /** The key path of a config problem, as a user would type it. */
 export function keyPath(path: readonly PropertyKey[]): string {
@@ -12,35 +14,71 @@ export function keyPath(path: readonly PropertyKey[]): string {
 /** The generated configuration reference (stacks/config-docs.ts writes it). */
 export const REFERENCE = "docs/configuration.md";
 
-/** Zod's wording without its "Invalid input:" preamble. */
-function allowedText(message: string): string {
-  return message.replace(/^Invalid (input|option): /, "");
-}
-
 /** The value at `path` inside `value` (for keys zod reports without their values). */
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   return path.reduce<unknown>((obj, k) => (obj as Record<PropertyKey, unknown> | undefined)?.[k], value);
 }
 
+/** What zod keeps of a schema's definition, for walking it (`schema._zod.def`). */
+interface SchemaDef {
+  readonly type?: string;
+  readonly innerType?: z.ZodType;
+  readonly in?: z.ZodType;
+  readonly shape?: Readonly<Record<string, z.ZodType>>;
+  readonly valueType?: z.ZodType;
+  readonly element?: z.ZodType;
+  readonly options?: readonly z.ZodType[];
+}
+
+const defOf = (schema: z.ZodType): SchemaDef => schema._zod.def;
+
+/** The object schemas at `path` inside `schema` (wrappers, pipes, records, arrays and unions looked through). */
+function objectSchemasAt(schema: z.ZodType | undefined, path: readonly PropertyKey[]): SchemaDef[] {
+  if (schema === undefined) return [];
+  const def = defOf(schema);
+  const inner = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
+  if (inner) return objectSchemasAt(inner, path);
+  if (def.type === "union") return (def.options ?? []).flatMap((o) => objectSchemasAt(o, path));
+  if (path.length === 0) return def.type === "object" ? [def] : [];
+  const [head, ...rest] = path;
+  if (def.type === "object") return objectSchemasAt(def.shape?.[String(head)], rest);
+  if (def.type === "record") return objectSchemasAt(def.valueType, rest);
+  if (def.type === "array") return objectSchemasAt(def.element, rest);
+  return [];
+}
+
+/** The keys an object at `path` inside `schema` takes (empty when unknown). */
+export function knownKeysAt(schema: z.ZodType | undefined, path: readonly PropertyKey[]): string[] {
+  return [...new Set(objectSchemasAt(schema, path).flatMap((d) => Object.keys(d.shape ?? {})))];
+}
+
 /** The problems of one top-level key's zod issues, at config key paths. */
-export function zodProblems(error: z.ZodError, section: string, value: unknown): Problem[] {
+export function zodProblems(
+  error: z.ZodError,
+  section: string,
+  value: unknown,
+  schema?: z.ZodType,
+): Problem[] {
   return error.issues.flatMap((issue): Problem[] => {
     const path = [section, ...issue.path];
     if (issue.code === "unrecognized_keys") {
       const parent = valueAt(value, issue.path);
-      return issue.keys.map((key) => ({
-        path: keyPath([...path, key]),
-        value: show((parent as Record<string, unknown> | undefined)?.[key]),
-        allowed: `no such key: check the spelling (see ${REFERENCE}#${section.toLowerCase()})`,
-      }));
+      const known = knownKeysAt(schema, issue.path);
+      return issue.keys.map((key) => {
+        const hint = didYouMean(key, known);
+        return {
+          path: keyPath([...path, key]),
+          value: show((parent as Record<string, unknown> | undefined)?.[key]),
+          allowed: `no such key: ${hint || "check the spelling"} (${known.length > 0 ? `known keys: ${known.join(", ")}; ` : ""}see ${REFERENCE}#${section.toLowerCase()})`,
+        };
+      });
     }
-    const input = "input" in issue ? issue.input : undefined;
-    const missing = input === undefined && issue.code === "invalid_type";
+    const last = path.at(-1);
     return [
       {
         path: keyPath(path),
-        value: missing ? "nothing" : show(input),
-        allowed: missing ? `a value is required (${allowedText(issue.message)})` : allowedText(issue.message),
+        value: issue.input === undefined ? "nothing" : show(issue.input),
+        allowed: allowedWording(issue, typeof last === "string" ? last : undefined),
       },
     ];
   });

@@ -45,7 +45,10 @@ export function resolveSecrets(
         problemAt(
           `${SECRET_KEY_PREFIX}${name}`,
           undefined,
-          `a value: pulumi config set --secret ${key} <value>`,
+          // README "Add a service": any `secure:` value is a secret the offline plan reads as a placeholder.
+          `a value: pulumi config set --secret ${key} <value>; to plan offline before the value exists, add ` +
+            `"${key}: { secure: placeholder-set-with-pulumi-config-set-secret }" to the stack file ` +
+            `(README, "Add a service")`,
         ),
       );
     }

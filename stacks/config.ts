@@ -8,6 +8,7 @@ import type { z } from "zod";
 import type { FirestoreIndex } from "../components/firestore-database";
 import { checkApiList } from "../components/project-services";
 import type { SecretSpec } from "../components/secret-set";
+import { didYouMean } from "../components/shared/did-you-mean";
 import { ValidationError, type Problem } from "../components/shared/validation";
 import type { ConfigInput } from "./config-map";
 import { resolveDataTier, type DataTierConfig, type DataTierContext } from "./config-data-tier";
@@ -97,6 +98,12 @@ const isKnownKey = (key: string): boolean =>
   key.startsWith(SECRET_KEY_PREFIX) ||
   key.startsWith(CHANNEL_KEY_PREFIX);
 
+/** "no such key; did you mean …? " for a top-level key close to a known one. */
+function unknownKeyHint(key: string): string {
+  const hint = didYouMean(key, CONFIG_KEYS);
+  return hint ? `no such key; ${hint} Allowed: ` : "";
+}
+
 /** Each top-level key checked on its own, so a mistake in one does not hide the mistakes in others. */
 function parseSections(input: ConfigInput): Sections {
   const problems: Problem[] = Object.entries(input.values)
@@ -104,7 +111,7 @@ function parseSections(input: ConfigInput): Sections {
     .map(([key, value]) => ({
       ...problemAt(key, value, ""),
       path: keyPath([key]),
-      allowed: `a known key (${CONFIG_KEYS.join(", ")}; secret values as ${SECRET_KEY_PREFIX}<name>, channel credentials as ${CHANNEL_KEY_PREFIX}<name>)`,
+      allowed: `${unknownKeyHint(key)}a known key (${CONFIG_KEYS.join(", ")}; secret values as ${SECRET_KEY_PREFIX}<name>, channel credentials as ${CHANNEL_KEY_PREFIX}<name>)`,
     }));
   const cfg: Record<string, unknown> = {};
   const failed = new Set<string>();
@@ -130,7 +137,7 @@ function parseSection(
   const result = schema
     .superRefine((v) => void (typed = { value: v }))
     .safeParse(value, { reportInput: true });
-  return { typed, problems: result.success ? [] : zodProblems(result.error, key, value) };
+  return { typed, problems: result.success ? [] : zodProblems(result.error, key, value, schema) };
 }
 
 /** One error listing every problem, secret values hidden, pointing at the configuration reference. */

@@ -3,9 +3,9 @@
  * preset in charge. Used by the offline plan (`npm run plan -- --stack feature-x` needs no stack file) and
  * by the automation that creates feature stacks, so both deploy the same thing.
  */
-import { NAMESPACE, SECRET_KEY_PREFIX } from "./config";
-import { CHANNEL_KEY_PREFIX } from "./namespace";
+import { CHANNEL_KEY_PREFIX, NAMESPACE, SECRET_KEY_PREFIX } from "./namespace";
 import { sanitize, shortHash } from "./naming";
+import { MAX_FEATURE_SLUG } from "./stack-names";
 
 /** Options of {@link deriveFeatureConfig}. */
 export interface FeatureOptions {
@@ -13,8 +13,7 @@ export interface FeatureOptions {
   readonly images?: Readonly<Record<string, string>>;
 }
 
-/** The longest slug of a feature stack name. */
-export const MAX_FEATURE_SLUG = 40;
+export { isFeatureStackName, MAX_FEATURE_SLUG } from "./stack-names";
 
 /**
  * The stack name of a feature environment from a pull request number or branch name:

@@ -58,16 +58,6 @@ const SKIPPED: Readonly<Record<string, string>> = {
     "prints the measure tests/policies/peer.test.ts holds to its targets (about 3 s of CPU as a process)",
 };
 
-/**
- * Flags the documents show that another branch announces and that may not be merged here yet: while the
- * CLI answers "unknown option" for one of them, its command is skipped (not passed). Once the branch is
- * merged the command runs; remove the entry then.
- */
-const PENDING: readonly { readonly script: string; readonly flag: string; readonly from: string }[] = [
-  { script: "audit", flag: "--out", from: "issue 14 (one CLI kit)" },
-  { script: "audit", flag: "--allow-empty", from: "issue 14 (one CLI kit)" },
-];
-
 interface Run {
   readonly exitCode: number | null;
   readonly stdout: string;
@@ -223,14 +213,6 @@ describe("each documented offline command, run once", () => {
           /^<.*>$|…|\$/,
         );
       const result = helpOnly ? runProcess(command, cwd) : await runInProcess(run);
-      const pending = PENDING.find(
-        (p) =>
-          p.script === run.script &&
-          run.args.includes(p.flag) &&
-          result.exitCode === 2 &&
-          new RegExp(`unknown option.*${p.flag}`, "i").test(result.stderr),
-      );
-      if (pending) return ctx.skip(`${pending.flag} comes with ${pending.from}, not merged here`);
       expect(result.stderr, result.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
       expect(result.exitCode, result.stderr).toBe(0);
       expect(result.stdout).not.toMatch(NPM_BANNER);

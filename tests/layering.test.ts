@@ -35,6 +35,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["index.ts", "bootstrap"],
   // A stack's config file as the Pulumi CLI hands it to the program (read by the plan and the drivers).
   ["stack-file"],
+  // The command-line kit every tool shares: CliError, exit codes, commander settings, input and --out files.
+  ["cli-kit"],
   ["stacks"],
   ["components"],
   // The policy pack imports nothing of the program, only resource records.

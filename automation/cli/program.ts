@@ -14,6 +14,8 @@ import { releaseStartCommand } from "../commands/release-start";
 import { releaseStatusCommand } from "../commands/release-status";
 import { BACKEND_ENV, SECRETS_PROVIDER_ENV } from "../pulumi/backend";
 import { examples, type CommandDeps } from "../commands/wiring";
+import { configureCli, withExitCodes } from "../../cli-kit/command";
+import { prepareOutFile } from "../../cli-kit/files";
 
 /** Where commander writes help and its own errors (the process streams, or buffers in tests). */
 export interface HelpOutput {
@@ -27,13 +29,6 @@ function group(name: string, description: string, commands: readonly Command[]):
   return command;
 }
 
-/** Settings every command shares: errors as exceptions (the entry decides the exit code), help on errors. */
-function configure(command: Command, output: HelpOutput | undefined): void {
-  command.exitOverride().showHelpAfterError("(add --help for usage)").allowExcessArguments(false);
-  if (output) command.configureOutput(output);
-  for (const sub of command.commands) configure(sub, output);
-}
-
 export function buildProgram(deps: CommandDeps, output?: HelpOutput): Command {
   const program = new Command("npm run ops --")
     .description(
@@ -42,6 +37,12 @@ export function buildProgram(deps: CommandDeps, output?: HelpOutput): Command {
     )
     .addOption(
       new Option("--json", "print the result as one JSON document on stdout (progress stays on stderr)"),
+    )
+    .addOption(
+      new Option(
+        "--out <file>",
+        "write the result (the JSON document with --json) to this file instead of stdout; its directory is created",
+      ).argParser((file) => prepareOutFile(file)),
     )
     .addOption(
       new Option(
@@ -76,11 +77,12 @@ export function buildProgram(deps: CommandDeps, output?: HelpOutput): Command {
       "after",
       examples(
         "npm run ops -- feature up --pr 123 --image api=asia-northeast3-docker.pkg.dev/p/r/api:pr-123",
-        "npm run ops -- --json feature gc --closed-file closed.json",
+        "npm run -s ops -- --json --out reports/gc.json feature gc --closed-file closed.json",
         "npm run ops -- release start --stack prod --service api --image …/api:2.4.0 --percent 10 --analyze",
         "npm run ops -- dr drill --env prod --collection users=100",
-      ) + "\nDocumentation: docs/operations.md\n",
+      ) + "\n\nDocumentation: docs/operations.md",
     );
-  configure(program, output);
+  // Every command's help ends with the exit codes; errors are exceptions that the entry turns into them.
+  configureCli(withExitCodes(program), output);
   return program;
 }

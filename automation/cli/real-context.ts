@@ -32,7 +32,7 @@ export function realContextFactory(io: ProcessIO): ContextFactory {
     const adapters = new Map<ProgramId, Automation>();
     return {
       root: io.root,
-      out: createOutput(globals.json ?? false, io.stdout, io.stderr),
+      out: createOutput(globals.json ?? false, io.stdout, io.stderr, globals.out),
       clock: systemClock,
       sleep: realSleep,
       signal: io.signal,

@@ -58,7 +58,7 @@ export function drDrillCommand(deps: CommandDeps): Command {
       "after",
       examples(
         "npm run ops -- dr drill --env prod --collection users=100 --collection documents",
-        "npm run ops -- --json dr drill --env staging --collection documents --target 30m",
+        "npm run -s ops -- --json dr drill --env staging --collection documents --target 30m",
       ),
     );
   for (const option of policyPackOptions()) command.addOption(option);

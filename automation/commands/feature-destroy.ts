@@ -27,7 +27,7 @@ export function featureDestroyCommand(deps: CommandDeps): Command {
       "after",
       examples(
         "npm run ops -- feature destroy --pr 123",
-        "npm run ops -- feature destroy --stack feature-pr-123 --json",
+        "npm run -s ops -- feature destroy --stack feature-pr-123 --json",
       ),
     );
   return runAction(command, deps, runFeatureDestroy);

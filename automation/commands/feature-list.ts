@@ -13,7 +13,7 @@ import { formatDuration } from "../core/time";
 export function featureListCommand(deps: CommandDeps): Command {
   const command = new Command("list")
     .description("list feature environments: pull request, branch, age, expiry, last update")
-    .addHelpText("after", examples("npm run ops -- feature list", "npm run ops -- --json feature list"));
+    .addHelpText("after", examples("npm run ops -- feature list", "npm run -s ops -- --json feature list"));
   return runAction(command, deps, runFeatureList);
 }
 

@@ -62,7 +62,7 @@ export function featureUpCommand(deps: CommandDeps): Command {
       "after",
       examples(
         "npm run ops -- feature up --pr 123 --branch feat/login --image api=asia-northeast3-docker.pkg.dev/p/r/api:pr-123",
-        "npm run ops -- feature up --pr 123 --ttl 24h --json",
+        "npm run -s ops -- feature up --pr 123 --ttl 24h --json",
       ),
     );
   for (const option of policyPackOptions()) command.addOption(option);

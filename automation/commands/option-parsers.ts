@@ -3,7 +3,7 @@
  * runs, with a message that says what is allowed.
  */
 import { InvalidArgumentError } from "commander";
-import { IMAGE_RULE, parseImage } from "../../components/shared/image";
+import { IMAGE_RULE, isLatestImage, NOT_LATEST_RULE, parseImage } from "../../components/shared/image";
 import { formatDuration, parseDuration } from "../core/time";
 
 /** A pull request number. */
@@ -43,6 +43,7 @@ export function parseImageOverride(
     throw new InvalidArgumentError("service=image, e.g. api=asia-northeast3-docker.pkg.dev/p/r/api:pr-123.");
   const [, service = "", image = ""] = match;
   if (parseImage(image) === undefined) throw new InvalidArgumentError(`${IMAGE_RULE}.`);
+  if (isLatestImage(image)) throw new InvalidArgumentError(`${NOT_LATEST_RULE}.`);
   if (service in previous) throw new InvalidArgumentError(`one image per service (${service} given twice).`);
   return { ...previous, [service]: image };
 }
@@ -50,6 +51,7 @@ export function parseImageOverride(
 /** An image reference with an explicit tag or digest. */
 export function parseImageRef(value: string): string {
   if (parseImage(value) === undefined) throw new InvalidArgumentError(`${IMAGE_RULE}.`);
+  if (isLatestImage(value)) throw new InvalidArgumentError(`${NOT_LATEST_RULE}.`);
   return value;
 }
 

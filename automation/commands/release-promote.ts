@@ -5,7 +5,7 @@ import type { OpsContext } from "../context/context";
 import { policyPackOptions, resolvePolicyPacks } from "./policy-pack";
 import { decidePromote, runTransition, type ReleaseReport } from "../release/actions";
 import { describeRelease, renderRevisions } from "../release/render";
-import { releaseTargetOptions } from "../release/stack";
+import { checkServiceOffline, releaseTargetOptions } from "../release/stack";
 
 export interface ReleaseTargetOptions {
   readonly stack: string;
@@ -42,6 +42,7 @@ export function reportTransition(ctx: OpsContext, report: ReleaseReport): number
 }
 
 export async function runReleasePromote(ctx: OpsContext, options: ReleaseTargetOptions): Promise<number> {
+  await checkServiceOffline(ctx.root, options.stack, options.service);
   const policyPacks = resolvePolicyPacks(ctx.root, options.policyPack, ctx.out);
   const report = await runTransition(
     ctx,

@@ -8,7 +8,7 @@ import { examples, runAction, type CommandDeps } from "./wiring";
 import type { OpsContext } from "../context/context";
 import { policyPackOptions, resolvePolicyPacks } from "./policy-pack";
 import { decideRollback, runTransition } from "../release/actions";
-import { releaseTargetOptions } from "../release/stack";
+import { checkServiceOffline, releaseTargetOptions } from "../release/stack";
 import { allowOtherChangesOption, reportTransition, type ReleaseTargetOptions } from "./release-promote";
 
 export function releaseRollbackCommand(deps: CommandDeps): Command {
@@ -21,6 +21,7 @@ export function releaseRollbackCommand(deps: CommandDeps): Command {
 }
 
 export async function runReleaseRollback(ctx: OpsContext, options: ReleaseTargetOptions): Promise<number> {
+  await checkServiceOffline(ctx.root, options.stack, options.service);
   const policyPacks = resolvePolicyPacks(ctx.root, options.policyPack, ctx.out);
   const report = await runTransition(
     ctx,

@@ -17,7 +17,7 @@ import { RELEASE_STRATEGIES, type ReleaseStrategy } from "../../stacks/releases"
 import type { MetricsSource } from "../context/metrics";
 import { describeRelease, renderRevisions } from "../release/render";
 import * as actions from "../release/actions";
-import { readDeployedStack, releaseTargetOptions } from "../release/stack";
+import { checkServiceOffline, readDeployedStack, releaseTargetOptions } from "../release/stack";
 import { formatDuration } from "../core/time";
 import { allowOtherChangesOption } from "./release-promote";
 
@@ -106,6 +106,7 @@ export function releaseStartCommand(deps: CommandDeps): Command {
 
 export async function runReleaseStart(ctx: OpsContext, options: ReleaseStartOptions): Promise<number> {
   const { stack, service } = options;
+  await checkServiceOffline(ctx.root, stack, service);
   const policyPacks = resolvePolicyPacks(ctx.root, options.policyPack, ctx.out);
   const transition = { policyPacks, allowOtherChanges: options.allowOtherChanges ?? false };
   let metrics: MetricsSource | undefined;

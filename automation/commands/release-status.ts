@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { examples, runAction, type CommandDeps } from "./wiring";
 import type { OpsContext } from "../context/context";
 import { describeRelease, renderRevisions } from "../release/render";
-import { readDeployedStack, releaseTargetOptions } from "../release/stack";
+import { checkServiceOffline, readDeployedStack, releaseTargetOptions } from "../release/stack";
 
 export interface ReleaseStatusOptions {
   readonly stack: string;
@@ -17,7 +17,7 @@ export function releaseStatusCommand(deps: CommandDeps): Command {
       "after",
       examples(
         "npm run ops -- release status --stack prod",
-        "npm run ops -- --json release status --stack prod --service api",
+        "npm run -s ops -- --json release status --stack prod --service api",
       ),
     );
   for (const option of releaseTargetOptions(false)) command.addOption(option);
@@ -25,6 +25,7 @@ export function releaseStatusCommand(deps: CommandDeps): Command {
 }
 
 export async function runReleaseStatus(ctx: OpsContext, options: ReleaseStatusOptions): Promise<number> {
+  await checkServiceOffline(ctx.root, options.stack, options.service);
   // The deployed config and outputs: a fresh checkout sees the release another machine started; nothing
   // is decrypted, selected or written.
   const { images, releases, revisions } = await readDeployedStack(ctx, options.stack, options.service);

@@ -36,5 +36,5 @@ export function givenOnCommandLine(command: Command, key: string): boolean {
 
 /** `Examples:` help text. */
 export function examples(...lines: string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}`;
 }

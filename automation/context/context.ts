@@ -31,6 +31,8 @@ export interface OpsContext {
 /** Options every command accepts (declared on the root command). */
 export interface GlobalOptions {
   readonly json?: boolean;
+  /** `--out <file>`: the result goes to this file instead of standard output. */
+  readonly out?: string;
   readonly backendUrl?: string;
   readonly secretsProvider?: string;
 }

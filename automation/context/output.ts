@@ -2,6 +2,7 @@
  * Where the CLI writes: progress and notes to standard error (so that `--json` keeps standard output a
  * single JSON document for CI), the result to standard output — as text, or as JSON with `--json`.
  */
+import { writeOutFile } from "../../cli-kit/files";
 export interface Output {
   /** `--json`: the result is one JSON document. */
   readonly json: boolean;
@@ -11,16 +12,25 @@ export interface Output {
   result(human: string, data: unknown): void;
 }
 
-/** An `Output` over two writers (the process streams, or arrays in tests). */
+/**
+ * An `Output` over two writers (the process streams, or arrays in tests). With `outFile` (`--out`) the
+ * result is written to that file instead of standard output, and a note says so.
+ */
 export function createOutput(
   json: boolean,
   stdout: (text: string) => void,
   stderr: (text: string) => void,
+  outFile?: string,
 ): Output {
   return {
     json,
     info: (line) => stderr(`${line}\n`),
-    result: (human, data) => stdout(json ? `${JSON.stringify(data, null, 2)}\n` : `${human}\n`),
+    result: (human, data) => {
+      const text = json ? `${JSON.stringify(data, null, 2)}\n` : `${human}\n`;
+      if (outFile === undefined) return stdout(text);
+      writeOutFile(outFile, text);
+      stderr(`wrote ${outFile}\n`);
+    },
   };
 }
 

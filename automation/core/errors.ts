@@ -1,29 +1,30 @@
 /**
  * The two kinds of failure the operations CLI reports without a stack trace (DESIGN §4, Errors): a user's
- * mistake (`CliError`, shared with the plan tool and the stack-file reader, `stack-file/cli-error.ts`) and an operation that did not succeed for a reason the
- * user can act on (`OperationError`: a locked stack, a failed deployment, a failed drill). Anything else is
- * a bug and keeps its trace.
+ * mistake (`CliError` of the command-line kit, shared with the plan tool and the stack-file reader: exit 2)
+ * and an operation that did not succeed for a reason the user can act on (`OperationError`: a locked stack,
+ * a failed deployment, a failed drill: exit 1). Anything else is a bug and keeps its trace (exit 3).
  */
-import { CliError } from "../../stack-file/cli-error";
+import { CliError } from "../../cli-kit/cli-error";
+import { EXIT, type ExitCode } from "../../cli-kit/exit-codes";
 
 export { CliError };
 
-/** The exit code of every failure of `npm run ops` that is not a bug. */
-export const FAILURE_EXIT_CODE = 1;
+/** The exit code of an operation that failed (not a bug, not a usage mistake). */
+export const FAILURE_EXIT_CODE = EXIT.failed;
 
 /** The exit code after Ctrl-C (128 + SIGINT), as shells report it. */
-export const CANCELLED_EXIT_CODE = 130;
+export const CANCELLED_EXIT_CODE = EXIT.interrupted;
 
-/** A usage mistake: wrong, missing or conflicting flags. Printed without a stack trace, exit 1. */
+/** A usage mistake: wrong, missing or conflicting flags. Printed without a stack trace, exit 2. */
 export function usageError(message: string): CliError {
-  return new CliError(message, FAILURE_EXIT_CODE);
+  return new CliError(message, EXIT.usage);
 }
 
 /** An operation that failed for a reason outside the program: printed without a stack trace, exit 1. */
 export class OperationError extends Error {
   constructor(
     message: string,
-    readonly exitCode: number = FAILURE_EXIT_CODE,
+    readonly exitCode: ExitCode = FAILURE_EXIT_CODE,
   ) {
     super(message);
     this.name = "OperationError";

@@ -2,7 +2,9 @@
  * Feature stack names: `feature-pr-<n>` for a pull request, `feature-<branch slug>` for a branch without
  * one — through `featureStackName` of `stacks/feature.ts`, the rule the offline plan and the program use.
  */
-import { MAX_FEATURE_SLUG, featureStackName } from "../../stacks/feature";
+import { featureStackName, isFeatureStackName } from "../../stacks/feature";
+
+export { isFeatureStackName };
 import { usageError } from "../core/errors";
 
 /** What names a feature environment. */
@@ -20,13 +22,4 @@ export function featureStackFor(source: FeatureSource): string {
       `--branch: got ${JSON.stringify(source.branch ?? "")}; a branch name with letters or digits`,
     );
   return featureStackName(branch);
-}
-
-const FEATURE_STACK = /^feature-[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-
-/** True for names `featureStackName` can produce (and the program accepts for kind `feature`). */
-export function isFeatureStackName(name: string): boolean {
-  return (
-    FEATURE_STACK.test(name) && !name.includes("--") && name.length <= "feature-".length + MAX_FEATURE_SLUG
-  );
 }

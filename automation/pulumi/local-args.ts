@@ -244,6 +244,27 @@ export function errorDetail(stderr: string): string {
  * Classifies an Automation API error by its class name (`ConcurrentUpdateError`, `StackNotFoundError`,
  * `StackAlreadyExistsError`, `CommandError`: the API sets `name`), so this stays a pure function.
  */
+/**
+ * The Pulumi CLI version the drivers are built for: the version of `@pulumi/pulumi` in package.json (the
+ * SDK drives its own CLI version; `PulumiCommand.get` in node_modules/@pulumi/pulumi/automation/cmd.js).
+ */
+export const PULUMI_CLI_VERSION = "3.248.0";
+
+/**
+ * What to print when no `pulumi` executable is on the PATH (the SDK's `pulumi version` call fails with
+ * ENOENT): one line with the install command. The install script takes `--version` (the SDK's own
+ * `PulumiCommand.installPosix` passes it); Pulumi's install page: https://www.pulumi.com/docs/install/
+ */
+export const PULUMI_MISSING =
+  `the pulumi CLI is not on the PATH: install v${PULUMI_CLI_VERSION} or newer with ` +
+  `"curl -fsSL https://get.pulumi.com | sh -s -- --version ${PULUMI_CLI_VERSION}" and add ~/.pulumi/bin to the PATH ` +
+  `(other ways: https://www.pulumi.com/docs/install/)`;
+
+/** True when starting the CLI failed because there is no `pulumi` executable. */
+export function isMissingCli(error: unknown): boolean {
+  return error instanceof Error && /\bENOENT\b/.test(error.message) && /\bpulumi\b/.test(error.message);
+}
+
 export function classifyError(error: unknown, stack: string): unknown {
   if (!(error instanceof Error)) return error;
   if (error instanceof AutomationError) return error;

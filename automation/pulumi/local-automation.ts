@@ -15,6 +15,7 @@ import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
 import { LocalWorkspace, Stack, type PulumiCommand } from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
+import { CliError } from "../../cli-kit/cli-error";
 import {
   AutomationError,
   StackExistsError,
@@ -35,11 +36,13 @@ import {
   changeSummary,
   classifyError,
   destroyOptions,
+  isMissingCli,
   localStackFile,
   parseHistory,
   plainOutputs,
   plannedStep,
   previewOptions,
+  PULUMI_MISSING,
   shortStackName,
   toConfigMap,
   upOptions,
@@ -118,6 +121,7 @@ export class LocalAutomation implements Automation {
   private ws(): Promise<LocalWorkspace> {
     this.workspace ??= LocalWorkspace.create(workspaceOptions(this.workDir, this.backend)).catch(
       (error: unknown) => {
+        if (isMissingCli(error)) throw new CliError(PULUMI_MISSING);
         throw new AutomationError(
           `cannot start the Pulumi CLI (it must be on the PATH, at the version of @pulumi/pulumi): ${error instanceof Error ? error.message : String(error)}`,
         );

@@ -5,23 +5,54 @@
  * working copy must agree with what is deployed, apart from the release record, or a command would deploy
  * changes nobody reviewed.
  */
-import { Option } from "commander";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { InvalidArgumentError, Option } from "commander";
+import { didYouMean } from "../../components/shared/did-you-mean";
+import { isFeatureStackName, PERMANENT_STACKS } from "../../stacks/stack-names";
 import type { OpsContext } from "../context/context";
 import { usageError } from "../core/errors";
 import { StackNotFoundError, type Automation, type LocalStackFile } from "../pulumi/automation";
 import { readRevisions, RELEASES_KEY, type ReleaseEntry, type RevisionsOutput } from "../../stacks/releases";
 import { readReleases, serviceImages } from "./state";
 
+/** A stack name the program knows: prod, staging or feature-<slug>; checked before the backend is asked. */
+export function parseStackName(value: string): string {
+  if (PERMANENT_STACKS.includes(value) || isFeatureStackName(value)) return value;
+  const hint = didYouMean(value, PERMANENT_STACKS);
+  throw new InvalidArgumentError(`a stack is prod, staging or feature-<slug>${hint ? `: ${hint}` : "."}`);
+}
+
 /** `--stack` and `--service`, shared by the release commands. */
 export function releaseTargetOptions(serviceRequired: boolean): Option[] {
   const service = new Option("--service <name>", "the service (a key of module6:services)");
   return [
-    new Option(
-      "--stack <name>",
-      "the environment's stack: prod, staging or feature-<slug>",
-    ).makeOptionMandatory(),
+    new Option("--stack <name>", "the environment's stack: prod, staging or feature-<slug>")
+      .argParser(parseStackName)
+      .makeOptionMandatory(),
     serviceRequired ? service.makeOptionMandatory() : service,
   ];
+}
+
+/**
+ * Refuses a service the working copy's stack file does not have, before the backend is asked (the working
+ * copy must agree with what is deployed anyway, see `assertWorkingCopyAgrees`). A stack without a file here
+ * is left to the backend's answer.
+ */
+export async function checkServiceOffline(
+  root: string,
+  stack: string,
+  service: string | undefined,
+): Promise<void> {
+  if (service === undefined || !existsSync(join(root, `Pulumi.${stack}.yaml`))) return;
+  // Loaded here, not at the top: the stack-file reader loads the program's config code (and --help must not).
+  const { loadStackConfigFile } = await import("../../stack-file/load");
+  const services = Object.keys(serviceImages(loadStackConfigFile(stack, root).config));
+  if (services.includes(service)) return;
+  const hint = didYouMean(service, services);
+  throw usageError(
+    `--service: stack ${stack} has no service "${service}"${hint ? ` (${hint})` : ""}; services: ${services.join(", ") || "none"}`,
+  );
 }
 
 /** The deployed state of a stack, as release commands see it. */

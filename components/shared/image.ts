@@ -19,3 +19,12 @@ export function parseImage(ref: string): ImageReference | undefined {
 
 export const IMAGE_RULE =
   "an image reference with an explicit tag or digest, e.g. asia-northeast3-docker.pkg.dev/p/repo/api:1.2.3 or …@sha256:<64 hex>";
+
+/** True for a reference whose only pin is the moving `latest` tag (no digest). */
+export function isLatestImage(ref: string): boolean {
+  const image = parseImage(ref);
+  return image?.tag === "latest" && image.digest === undefined;
+}
+
+export const NOT_LATEST_RULE =
+  "a version tag or a digest, not :latest (a moving tag: a revision must run the image that was reviewed, see the cloud-run-image-pinned policy)";

@@ -1,9 +1,11 @@
 /**
  * The CLI as users run it: `npm run ops -- --help` from a fresh process, a user mistake from a fresh
- * process (one line, exit 1, no stack trace), and every command's help in-process.
+ * process (one line, exit 2, no stack trace), every command's help in-process, and each exit code.
  */
 import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createWorld, ops } from "./fakes/world";
 
@@ -22,9 +24,10 @@ describe("npm run ops (a real process)", () => {
     for (const group of ["feature", "release", "dr"])
       expect(result.stdout).toMatch(new RegExp(`^  ${group} `, "m"));
     expect(result.stdout).toMatch(/--backend-url <url>/);
+    expect(result.stdout).toMatch(/^Exit codes:\n {2}0 .*\n {2}1 .*\n {2}2 .*\n {2}3 .*\n {2}130 /m);
   });
 
-  it("reports a user mistake in one line, exit 1, without a stack trace and without a backend", () => {
+  it("reports a user mistake in one line, exit 2, without a stack trace and without a backend", () => {
     const result = spawnSync(
       process.execPath,
       ["--import", "tsx", "automation/cli.ts", "feature", "destroy", "--stack", "prod"],
@@ -34,7 +37,7 @@ describe("npm run ops (a real process)", () => {
         env: { ...process.env, PULUMI_BACKEND_URL: "" },
       },
     );
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(2);
     expect(result.stderr).toBe(
       'error: refusing to touch stack "prod": only feature stacks (feature-<slug>) are created and destroyed by feature commands\n',
     );
@@ -72,13 +75,74 @@ describe("help of every command", () => {
     expect(world.infra.calls).toEqual([]);
   });
 
-  it("rejects an unknown command or option with exit 1 and a hint", async () => {
+  it("marks required options and ends with the exit codes", async () => {
+    const run = await ops(createWorld(), "release", "promote", "--help");
+    expect(run.stdout).toMatch(/--stack <name> +\(required\) the environment's stack/);
+    expect(run.stdout).toMatch(/--service <name> +\(required\) the service/);
+    expect(run.stdout).toMatch(/--policy-pack <dir> +policy pack/);
+    expect(run.stdout).toMatch(/\nExit codes:\n {2}0 +ok[\s\S]*\n {2}2 +a usage or config mistake/);
+  });
+
+  it("rejects an unknown command or option with exit 2 and a did-you-mean", async () => {
     const world = createWorld();
     const unknown = await ops(world, "feature", "deploy");
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/error: unknown command 'deploy'/);
     const option = await ops(world, "release", "status", "--stack", "prod", "--force");
-    expect(option.code).toBe(1);
+    expect(option.code).toBe(2);
     expect(option.stderr).toMatch(/error: unknown option '--force'\n\(add --help for usage\)/);
+    const typo = await ops(world, "release", "status", "--stak", "prod");
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe(
+      "error: unknown option '--stak'\n(Did you mean --stack?)\n(add --help for usage)\n",
+    );
+    const command = await ops(world, "feature", "lsit");
+    expect(command.stderr).toMatch(/error: unknown command 'lsit'\n\(Did you mean list\?\)/);
+    const missing = await ops(world, "release", "status");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^error: required option '--stack <name>' not specified\n/);
+    expect(world.infra.calls).toEqual([]);
+  });
+});
+
+describe("exit codes of npm run ops", () => {
+  it("exits 1 when the operation fails, 3 with the stack trace on a bug", async () => {
+    const failed = createWorld();
+    failed.infra.failNext("preview", "feature-pr-7");
+    const run = await ops(failed, "feature", "up", "--pr", "7");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: pulumi failed on stack "feature-pr-7"$/m);
+    expect(run.stderr).not.toMatch(STACK_TRACE);
+    const buggy = createWorld();
+    buggy.infra.failNext("preview", "feature-pr-7", new TypeError("cannot read properties of undefined"));
+    const bug = await ops(buggy, "feature", "up", "--pr", "7");
+    expect(bug.code).toBe(3);
+    expect(bug.stderr).toMatch(/^TypeError: cannot read properties of undefined\n/m);
+    expect(bug.stderr).toMatch(STACK_TRACE);
+  });
+
+  it("writes the --json result to --out, creating its directory, and refuses a directory or unwritable path", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ops-out-"));
+    const file = join(dir, "reports", "list.json");
+    const world = createWorld();
+    const run = await ops(world, "--json", "--out", file, "feature", "list");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(`wrote ${file}\n`);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual([]);
+    const toDir = await ops(world, "--json", "--out", dir, "feature", "list");
+    expect(toDir.code).toBe(2);
+    expect(toDir.stderr).toBe(
+      `error: --out ${dir}: it is a directory; pass a file name such as ${dir}/plan.json\n`,
+    );
+    const blocker = join(dir, "a-file");
+    writeFileSync(blocker, "");
+    const under = await ops(world, "--json", "--out", join(blocker, "x.json"), "feature", "list");
+    expect(under.code).toBe(2);
+    expect(under.stderr).toBe(
+      `error: --out: cannot write ${join(blocker, "x.json")}: a part of the path is not a directory\n`,
+    );
+    // Refused before the backend is asked anything.
+    expect(world.infra.calls.filter((c) => !c.startsWith("listStacks"))).toEqual([]);
   });
 });

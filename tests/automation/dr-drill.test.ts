@@ -224,7 +224,7 @@ describe("dr drill", () => {
     ],
   ])("rejects %j up front", async (args, message) => {
     const run = await ops(world, ...args);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(world.dr.calls).toEqual([]);
   });

@@ -176,7 +176,7 @@ describe("feature up", () => {
   it("refuses to take over a stack another pull request or branch owns", async () => {
     world.infra.seed("feature-pr-5", { tags: { [FEATURE_TAGS.pr]: "6" } });
     const run = await ops(world, "feature", "up", "--pr", "5");
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/stack feature-pr-5 belongs to pull request #6/);
     world.infra.seed("feature-feat-a", { tags: { [FEATURE_TAGS.branch]: "feat/a" } });
     expect((await ops(world, "feature", "up", "--branch", "feat-a")).stderr).toMatch(
@@ -246,7 +246,7 @@ describe("feature up", () => {
     ],
   ])("rejects %j up front", async (args, message) => {
     const run = await ops(world, ...args);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(world.infra.calls).toEqual([]);
   });
@@ -272,7 +272,7 @@ describe("feature destroy", () => {
   it("refuses a stack that is not a feature stack, by name, before touching the backend", async () => {
     world.infra.seed("staging", { resources: 40 });
     const run = await ops(world, "feature", "destroy", "--stack", "staging");
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       'error: refusing to touch stack "staging": only feature stacks (feature-<slug>) are created and destroyed by feature commands\n',
     );
@@ -289,7 +289,7 @@ describe("feature destroy", () => {
       resources: 12,
     });
     const run = await ops(world, "feature", "destroy", "--stack", "feature-x");
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
       /refusing to destroy stack "feature-x": its last update ran with module6:kind "staging", not "feature"/,
     );
@@ -299,7 +299,7 @@ describe("feature destroy", () => {
   it("refuses a feature-named stack tagged as another kind", async () => {
     world.infra.seed("feature-y", { tags: { [FEATURE_TAGS.kind]: "dr-drill" }, resources: 1 });
     const run = await ops(world, "feature", "destroy", "--stack", "feature-y");
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
       /refusing to destroy stack "feature-y": it is not tagged module6:kind=feature \("dr-drill"\), so this program did not create it/,
     );

@@ -3,6 +3,8 @@
  * the class is checked against the `Automation` interface (and so against `@pulumi/pulumi/automation`'s
  * types, which `tsc` checks it against). Nothing here starts the `pulumi` CLI.
  */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import * as automationErrors from "@pulumi/pulumi/automation/errors";
 import { describe, expect, it } from "vitest";
 import { programDir, realContextFactory } from "../../automation/cli/real-context";
@@ -27,6 +29,7 @@ import {
   workspaceOptions,
 } from "../../automation/pulumi/local-args";
 import { LocalAutomation } from "../../automation/pulumi/local-automation";
+import { CliError } from "../../cli-kit/cli-error";
 
 const KMS = "gcpkms://projects/module6-kms/locations/asia-northeast3/keyRings/pulumi/cryptoKeys/state";
 
@@ -42,6 +45,32 @@ function cliError(stderr: string): Error {
 }
 
 describe("LocalAutomation", () => {
+  it("says in one line how to install a missing pulumi CLI (exit 2), before any call", async () => {
+    const path = process.env.PATH;
+    process.env.PATH = "/nonexistent";
+    try {
+      const automation = new LocalAutomation(resolve(__dirname, "../.."), {
+        backendUrl: "file:///nonexistent",
+      });
+      const error = await automation.listStacks().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(CliError);
+      expect((error as CliError).exitCode).toBe(2);
+      expect((error as CliError).message).toBe(
+        'the pulumi CLI is not on the PATH: install v3.248.0 or newer with "curl -fsSL https://get.pulumi.com | sh -s -- --version 3.248.0" and add ~/.pulumi/bin to the PATH (other ways: https://www.pulumi.com/docs/install/)',
+      );
+    } finally {
+      process.env.PATH = path;
+    }
+    // The version asked for is the SDK's: the CLI and @pulumi/pulumi move together.
+    const sdk = JSON.parse(
+      readFileSync(resolve(__dirname, "../../node_modules/@pulumi/pulumi/package.json"), "utf8"),
+    ) as { version: string };
+    expect(sdk.version).toBe("3.248.0");
+  });
+
   it("runs the infrastructure program from the repository and the DR program from its folder", () => {
     expect(programDir("/repo", "infra")).toBe("/repo");
     expect(programDir("/repo", "dr")).toBe("/repo/automation/dr/program");

@@ -123,7 +123,7 @@ describe("release start", () => {
     [["--strategy", "linear"], /argument 'linear' is invalid. Allowed choices are canary, blue-green/],
   ])("rejects conflicting or invalid flags %j before touching the stack", async (extra, message) => {
     const run = await start(...extra);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(world.infra.calls).toEqual([]);
   });
@@ -131,7 +131,7 @@ describe("release start", () => {
   it("refuses a second release while one is in progress, and the image already running", async () => {
     await start();
     const again = await start();
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(2);
     expect(again.stderr).toMatch(
       /a canary release of api is in progress on prod \(10 % to .*api:2\.4\.0\); promote or roll it back first/,
     );
@@ -147,14 +147,15 @@ describe("release start", () => {
       "--image",
       current.web?.image ?? "",
     );
-    expect(same.code).toBe(1);
+    expect(same.code).toBe(2);
     expect(same.stderr).toMatch(/web on prod already runs .*: a release needs a new image/);
   });
 
   it("refuses an unknown stack or service, and a stack that exports no revisions", async () => {
     expect(
-      (await ops(world, "release", "start", "--stack", "qa", "--service", "api", "--image", NEW_API)).stderr,
-    ).toMatch(/stack qa does not exist/);
+      (await ops(world, "release", "start", "--stack", "feature-qa", "--service", "api", "--image", NEW_API))
+        .stderr,
+    ).toMatch(/stack feature-qa does not exist/);
     expect(
       (await ops(world, "release", "start", "--stack", "prod", "--service", "db", "--image", NEW_API)).stderr,
     ).toMatch(/--service: stack prod has no service "db"; services: web, api, ai/);
@@ -163,6 +164,45 @@ describe("release start", () => {
     const run = await start();
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/stack prod records no revisions of api in its outputs/);
+  });
+});
+
+describe("release: offline checks before the backend", () => {
+  it.each([
+    [
+      ["release", "start", "--stack", "prd", "--service", "api", "--image", "r/api:1.0.0"],
+      "error: option '--stack <name>' argument 'prd' is invalid. a stack is prod, staging or feature-<slug>: did you mean \"prod\"?\n",
+    ],
+    [
+      ["release", "status", "--stack", "qa"],
+      "error: option '--stack <name>' argument 'qa' is invalid. a stack is prod, staging or feature-<slug>.\n",
+    ],
+    [
+      ["release", "promote", "--stack", "prod", "--service", "apii"],
+      'error: --service: stack prod has no service "apii" (did you mean "api"?); services: web, api, ai\n',
+    ],
+    [
+      ["release", "start", "--stack", "staging", "--service", "api", "--image", "r/api:latest"],
+      "error: option '--image <ref>' argument 'r/api:latest' is invalid. a version tag or a digest, not :latest (a moving tag: a revision must run the image that was reviewed, see the cloud-run-image-pinned policy).\n",
+    ],
+    [
+      ["feature", "up", "--pr", "5", "--image", "api=r/api:latest"],
+      "error: option '--image <service=ref>' argument 'api=r/api:latest' is invalid. a version tag or a digest, not :latest (a moving tag: a revision must run the image that was reviewed, see the cloud-run-image-pinned policy).\n",
+    ],
+  ])("%j: exit 2, nothing asked of the backend", async (args, message) => {
+    const fresh = createWorld();
+    const run = await ops(fresh, ...args);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split("(add --help")[0]).toBe(message);
+    expect(fresh.infra.calls).toEqual([]);
+    expect(fresh.adapterRequests).toEqual([]);
+  });
+
+  it("accepts an image pinned by digest even when its tag is latest", async () => {
+    const fresh = createWorld();
+    const digest = `r/api:latest@sha256:${"a".repeat(64)}`;
+    const run = await ops(fresh, "release", "start", "--stack", "prd", "--service", "api", "--image", digest);
+    expect(run.stderr).not.toMatch(/not :latest/);
   });
 });
 
@@ -216,7 +256,7 @@ describe("release promote and rollback", () => {
 
   it("refuses to promote or roll back without a release, and to promote a rolled-back one", async () => {
     const promote = await ops(world, "release", "promote", "--stack", "prod", "--service", "api");
-    expect(promote.code).toBe(1);
+    expect(promote.code).toBe(2);
     expect(promote.stderr).toMatch(/no release of api to promote: start one with release start/);
     const rollback = await ops(world, "release", "rollback", "--stack", "prod", "--service", "api");
     expect(rollback.stderr).toMatch(/no release of api to roll back/);

@@ -161,7 +161,7 @@ describe("validateServiceIdentityArgs", () => {
     [
       "description over 256 characters",
       { description: "d".repeat(257) },
-      /description: got "d{77}\.\.\."; at most 256 characters/,
+      /description: got "d{40}…d{39}"; at most 256 characters/,
     ],
   ] as [string, Partial<ServiceIdentityArgs>, RegExp][])("rejects %s", (_case, bad, message) => {
     expect(() => validateServiceIdentityArgs(baseArgs(bad))).toThrow(ValidationError);

@@ -81,7 +81,7 @@ describe("validation errors", () => {
     const error = caught as ValidationError;
     expect(error.problems.map((p) => p.path)).toEqual(["a", "c"]);
     expect(error.message).toBe(
-      `Thing: 2 problems\n  - a: got 1; at least 2\n  - c: got "${"x".repeat(77)}..."; short`,
+      `Thing: 2 problems\n  - a: got 1; at least 2\n  - c: got "${"x".repeat(40)}…${"x".repeat(39)}"; short`,
     );
   });
 
@@ -99,5 +99,13 @@ describe("validation errors", () => {
     expect(show(undefined)).toBe("nothing");
     expect(show(pulumi.output("x"))).toBe("an output");
     expect(show({ a: 1 })).toBe('{"a":1}');
+  });
+
+  it("shortens a long value in the middle, so that its end (often the mistake) stays visible", () => {
+    const image = `asia-northeast3-docker.pkg.dev/module6-staging-000000/m6-staging-containers/api-gateway:latest`;
+    expect(show(image)).toBe(
+      '"asia-northeast3-docker.pkg.dev/module6-s…6-staging-containers/api-gateway:latest"',
+    );
+    expect(show(image).length).toBe(82);
   });
 });

@@ -4,7 +4,7 @@
  * process (`audit(argv)`); three runs go through the real entry point as fresh processes.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Log } from "sarif";
@@ -92,8 +92,29 @@ beforeAll(async () => {
     notExport: file("not-export.json", JSON.stringify({ version: 3, checkpoint: {} })),
     badResource: file(
       "bad-resource.json",
-      JSON.stringify({ deployment: { resources: [{ type: "gcp:storage/bucket:Bucket" }] } }),
+      JSON.stringify({ version: 3, deployment: { resources: [{ type: "gcp:storage/bucket:Bucket" }] } }),
     ),
+    empty: file("empty.json", JSON.stringify({ version: 3, deployment: { resources: [] } })),
+    onlyStack: file(
+      "only-stack.json",
+      JSON.stringify({
+        version: 3,
+        deployment: {
+          resources: [
+            {
+              urn: "urn:pulumi:prod::module6::pulumi:pulumi:Stack::module6-prod",
+              type: "pulumi:pulumi:Stack",
+            },
+          ],
+        },
+      }),
+    ),
+    version4: file("version4.json", JSON.stringify({ ...prod, version: 4 })),
+    banner: file(
+      "banner.json",
+      `\n> module6-infra@0.1.0 plan\n> node plan/launch.cjs plan/cli.ts --stack prod --format json\n\n${JSON.stringify(prod)}`,
+    ),
+    emptyFile: file("empty-file.json", ""),
     config: file(
       "config.json",
       JSON.stringify({
@@ -137,6 +158,18 @@ beforeAll(async () => {
     notExport: [paths.notExport ?? ""],
     badResource: [paths.badResource ?? ""],
     badFormat: [paths.clean ?? "", "--format", "xml"],
+    typo: [paths.clean ?? "", "--polcy-config", "x.json"],
+    twoFiles: [paths.clean ?? "", paths.clean ?? ""],
+    empty: [paths.empty ?? ""],
+    onlyStack: [paths.onlyStack ?? ""],
+    version4: [paths.version4 ?? ""],
+    emptyAllowed: [paths.empty ?? "", "--allow-empty"],
+    version4Allowed: [paths.version4 ?? "", "--allow-empty"],
+    banner: [paths.banner ?? ""],
+    emptyFile: [paths.emptyFile ?? ""],
+    directory: [dir],
+    outDir: [paths.clean ?? "", "--out", dir],
+    sarifOut: [paths.mandatory ?? "", "--format", "sarif", "--out", join(dir, "reports", "policy.sarif")],
     noFile: [],
     badTag: [paths.clean ?? "", "--stack-tag", "environment"],
     help: ["--help"],
@@ -174,7 +207,9 @@ describe("npm run audit as a process", () => {
     expect(proc("mandatory").stdout).toContain("FAILED: mandatory policies are violated\n");
     expect(proc("notJson").status).toBe(2);
     expect(proc("notJson").stdout).toBe("");
-    expect(proc("notJson").stderr).toMatch(/^error: .*not-json\.json is not valid JSON: .*\n$/);
+    expect(proc("notJson").stderr).toMatch(
+      /^error: cannot read .*not-json\.json: not valid JSON at line 1, column 3: .*\n$/,
+    );
     expect(proc("notJson").stderr).not.toMatch(STACK_TRACE);
   });
 });
@@ -217,7 +252,10 @@ describe("npm run audit: exit codes", () => {
   });
   it.each([
     ["missing", /^error: cannot read .*missing\.json: no such file$/],
-    ["notJson", /^error: .*not-json\.json is not valid JSON: /],
+    [
+      "notJson",
+      /^error: cannot read .*not-json\.json: not valid JSON at line 1, column 3: Expected property name or '\}'$/,
+    ],
     [
       "notExport",
       /^error: .*not-export\.json: not a stack export: expected \{ "version": 3, "deployment": \{ "resources": \[\.\.\.\] \} \}/,
@@ -227,10 +265,37 @@ describe("npm run audit: exit codes", () => {
       "badConfig",
       /^error: invalid policy config \(2 problems\):\n {2}kms-key-rotation\.kmsRotationMaxDays: got "ninety"; expected integer\n {2}nope: no such policy in the pack$/,
     ],
-    ["missingConfig", /^error: cannot read policy config .*nope\.json: ENOENT$/],
-    ["badFormat", /^error: --format: got "xml"; allowed: text, json, markdown, sarif$/],
-    ["noFile", /^error: expected one export file, got 0/],
-    ["badTag", /^error: --stack-tag: got "environment"; expected key=value$/],
+    ["missingConfig", /^error: cannot read policy config .*nope\.json: no such file$/],
+    [
+      "badFormat",
+      /^error: option '--format <format>' argument 'xml' is invalid. Allowed choices are text, json, markdown, sarif.\n/,
+    ],
+    ["noFile", /^error: missing required argument 'file.json'\n/],
+    ["twoFiles", /^error: too many arguments. Expected 1 argument but got 2.\n/],
+    [
+      "badTag",
+      /^error: option '--stack-tag <key=value>' argument 'environment' is invalid. expected key=value, e.g. environment=prod.\n/,
+    ],
+    ["typo", /^error: unknown option '--polcy-config'\n\(Did you mean --policy-config\?\)\n/],
+    [
+      "empty",
+      /^error: .*empty\.json has no resources to check: a merge gate must not pass on nothing \(an empty stack, or the wrong file\?\)\. Pass --allow-empty to accept it$/,
+    ],
+    ["onlyStack", /^error: .*only-stack\.json has no resources to check/],
+    [
+      "version4",
+      /^error: .*version4\.json: export version 4; this audit reads version 3 \(pulumi stack export\)\. Pass --allow-empty to check it anyway$/,
+    ],
+    [
+      "banner",
+      /^error: cannot read .*banner\.json: it starts with npm's banner \("> module6-infra@0\.1\.0 plan"\), so it was written with "npm run … > file"\. Write it with the command's --out <file>, or with "npm run -s …" \(silent\)$/,
+    ],
+    [
+      "emptyFile",
+      /^error: cannot read .*empty-file\.json: not valid JSON at line 1, column 1: the file is empty$/,
+    ],
+    ["directory", /^error: cannot read .*audit-cli-\w+: it is a directory, not a file$/],
+    ["outDir", /^error: --out .*audit-cli-\w+: it is a directory; pass a file name such as /],
   ])("exits 2 with one clear message: %s", (name, message) => {
     const r = run(name);
     expect(r.status).toBe(2);
@@ -238,9 +303,28 @@ describe("npm run audit: exit codes", () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(STACK_TRACE);
   });
-  it("prints its usage", () => {
+  it("accepts an empty input or another version with --allow-empty", () => {
+    expect(run("emptyAllowed").status).toBe(0);
+    expect(run("emptyAllowed").stdout).toContain(
+      "policies on 0 resources: 0 mandatory, 0 advisory violations",
+    );
+    expect(run("version4Allowed")).toMatchObject({ status: 0, stderr: "" });
+  });
+  it("writes the report to --out, creating its directory, and keeps the gate's exit code", () => {
+    const r = run("sarifOut");
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^wrote .*reports\/policy\.sarif\n/);
+    expect(r.stderr).toContain("FAILED: mandatory policies are violated");
+    const log = JSON.parse(readFileSync(join(dir, "reports", "policy.sarif"), "utf8")) as Log;
+    expect(log.version).toBe("2.1.0");
+    expect(log.runs[0]?.results).toHaveLength(4);
+  });
+  it("prints its usage with the required argument and the exit codes", () => {
     expect(run("help")).toMatchObject({ status: 0 });
-    expect(run("help").stdout).toContain("Usage: npm run audit -- <file.json> [options]");
+    expect(run("help").stdout).toMatch(/^Usage: npm run -s audit -- \[options\] <file\.json>/);
+    expect(run("help").stdout).toMatch(/--allow-empty +accept an input with no resources/);
+    expect(run("help").stdout).toMatch(/\nExit codes:\n {2}0 .*\n {2}1 .*\n {2}2 .*\n {2}3 .*\n {2}130 /);
   });
 });
 

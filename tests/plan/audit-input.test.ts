@@ -29,13 +29,29 @@ describe("exportResourcesOf", () => {
     expect(() => exportResourcesOf(doc, "f.json")).toThrow(message);
   });
 
+  it("refuses a document without a resource to check, or of another version, unless allowed", () => {
+    const stackOnly = { urn: "urn:pulumi:p::m::pulumi:pulumi:Stack::m-p", type: "pulumi:pulumi:Stack" };
+    expect(() => exportResourcesOf([], "f.json")).toThrow(/^f\.json has no resources to check/);
+    expect(() => exportResourcesOf([stackOnly, { urn: URN, type: "t", custom: false }], "f.json")).toThrow(
+      /^f\.json has no resources to check/,
+    );
+    expect(() =>
+      exportResourcesOf({ deployment: { resources: [{ urn: URN, type: "t" }] } }, "f.json"),
+    ).toThrow("f.json: export version missing; this audit reads version 3");
+    expect(
+      exportResourcesOf({ version: 2, deployment: { resources: [] } }, "f.json", { allowEmpty: true }),
+    ).toEqual([]);
+    expect(exportResourcesOf([{ urn: URN, type: "t" }], "f.json")).toHaveLength(1);
+  });
+
   it("reads a stack export or a bare list, keeping what a resource carries and filling inputs and outputs", () => {
     const resource = { urn: URN, type: "t", custom: false, protect: true };
     const expected = [{ ...resource, inputs: {}, outputs: {} }];
-    expect(exportResourcesOf({ version: 3, deployment: { resources: [resource] } }, "f.json")).toEqual(
-      expected,
-    );
-    expect(exportResourcesOf([resource], "f.json")).toEqual(expected);
+    const allowEmpty = { allowEmpty: true };
+    expect(
+      exportResourcesOf({ version: 3, deployment: { resources: [resource] } }, "f.json", allowEmpty),
+    ).toEqual(expected);
+    expect(exportResourcesOf([resource], "f.json", allowEmpty)).toEqual(expected);
     expect(exportResourcesOf([{ urn: URN, type: "t" }], "f.json")[0]?.custom).toBe(true);
   });
 });

@@ -148,10 +148,40 @@ describe("npm run plan", () => {
       expect(status).toBe(0);
       expect(stdout).toMatch(/^module6:stack:Environment {2}env$/m);
       expect(stdout).toMatch(
-        /─ gcp:cloudrunv2\/service:Service {2}env-web {2}m6-f-pr-123-web .*ingress=INGRESS_TRAFFIC_ALL .*iap/,
+        /─ gcp:cloudrunv2\/service:Service {2}env-web {2}m6-f-pr-123-web(?:.*\n){1,2}.*ingress=INGRESS_TRAFFIC_ALL .*iap/,
       );
       expect(stdout).toMatch(/^\s+3 {2}gcp:cloudrunv2\/service:Service$/m);
       expect(stdout).toContain("passed: no mandatory policy is violated");
+    },
+    PLAN_MS,
+  );
+
+  it(
+    "writes the text plan within 120 columns, outputs pretty-printed, and the totals and verdict last",
+    async () => {
+      const { status, stdout } = await plan("--stack", "prod");
+      expect(status).toBe(0);
+      const lines = stdout.split("\n");
+      const widest = lines.reduce((a, l) => (l.length > a.length ? l : a), "");
+      expect(widest.length, widest).toBeLessThanOrEqual(120);
+      // A resource whose settings do not fit goes on under itself, the tree's bars kept.
+      expect(stdout).toMatch(
+        /^│ {2}├─ gcp:projects\/service:Service {2}project-apis-artifactregistry {2}artifactregistry\.googleapis\.com\n│ {2}│ {8}disableOnDestroy=false$/m,
+      );
+      expect(stdout).toContain('  environment: {\n    "stack": "prod",\n    "kind": "prod",');
+      expect(stdout).toMatch(
+        /^ {2}service {2}SLO {16}goal {4}window {2}burn-rate alerts .*\n {2}ai {7}availability {7}99\.90% {2}30d {5}14\.4× 1h\/5m → page;/m,
+      );
+      expect(stdout).toContain(
+        "  alerts go to: prod oncall-pagerduty, prod alerts-slack, prod platform-email",
+      );
+      expect(lines.filter((l) => l !== "").slice(-3)).toEqual([
+        "Totals: 220 resources (28 components)",
+        expect.stringMatching(
+          /^Policy pack module6-gcp: \d+ policies on 220 resources: 0 mandatory, 0 advisory/,
+        ),
+        "passed: no mandatory policy is violated",
+      ]);
     },
     PLAN_MS,
   );
@@ -249,13 +279,69 @@ describe("npm run plan", () => {
 
   it.each([
     [["--stack", "qa"], /no config for stack "qa"/],
-    [["--stack", "prod", "--format", "yaml"], /--format: got "yaml"; allowed: text, json, markdown/],
-    [["--format", "json"], /--stack is required/],
-    [["--stack", "prod", "--bogus"], /Unknown option '--bogus'/],
+    [
+      ["--stack", "prod", "--format", "yaml"],
+      /^error: option '--format <format>' argument 'yaml' is invalid. Allowed choices are text, json, markdown.\n/,
+    ],
+    [
+      ["--format", "json"],
+      /^error: required option '--stack <name>' not specified\n\(add --help for usage\)$/,
+    ],
+    [["--stack", "prod", "--bogus"], /^error: unknown option '--bogus'\n/],
+    [["--stak", "prod"], /^error: unknown option '--stak'\n\(Did you mean --stack\?\)\n/],
+    [["--stack", "prod", "--fromat", "json"], /\(Did you mean --format\?\)/],
+    [["--stack", "prod", "staging"], /^error: too many arguments/],
   ])("exits 2 on usage mistakes: %j", async (args, message) => {
-    const { status, stderr } = await plan(...args);
+    const { status, stdout, stderr } = await plan(...args);
     expect(status).toBe(2);
+    expect(stdout).toBe("");
     expect(stderr).toMatch(message);
     expect(stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it("prints its help with the required option marked and the exit codes, exit 0", async () => {
+    const { status, stdout } = await plan("--help");
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^Usage: npm run -s plan -- \[options\]/);
+    expect(stdout).toMatch(/--stack <name> +\(required\) prod, staging or feature-<slug>/);
+    expect(stdout).toMatch(
+      /\nExit codes:\n {2}0 +ok.*\n {2}1 +the gate or the operation failed.*\n {2}2 +a usage or config mistake.*\n {2}3 +a bug.*\n {2}130 +interrupted/,
+    );
+  });
+
+  it("refuses an --out that is a directory or cannot be written before planning, exit 2", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "plan-out-"));
+    const toDir = await plan("--stack", "prod", "--out", dir);
+    expect(toDir).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: `error: --out ${dir}: it is a directory; pass a file name such as ${dir}/plan.json`,
+    });
+    writeFileSync(join(dir, "file"), "");
+    const under = await plan("--stack", "prod", "--policy-config-out", join(dir, "file", "p.json"));
+    expect(under.status).toBe(2);
+    expect(under.stderr).toBe(
+      `error: --policy-config-out: cannot write ${join(dir, "file", "p.json")}: a part of the path is not a directory`,
+    );
+  });
+
+  it("names npm's banner in a --policy-config written with npm run … > file, and JSON errors by line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "plan-in-"));
+    const banner = join(dir, "policy.json");
+    writeFileSync(banner, "\n> module6-infra@0.1.0 plan\n> node plan/launch.cjs plan/cli.ts\n\n{}\n");
+    const withBanner = await plan("--stack", "prod", "--policy-config", banner);
+    expect(withBanner.status).toBe(2);
+    expect(withBanner.stderr).toBe(
+      `error: cannot read policy config ${banner}: it starts with npm's banner ("> module6-infra@0.1.0 plan"), ` +
+        `so it was written with "npm run … > file". Write it with the command's --out <file>, or with "npm run -s …" (silent)`,
+    );
+    const broken = join(dir, "broken.json");
+    writeFileSync(broken, '{\n  "all": "advisory",\n}\n');
+    expect((await plan("--stack", "prod", "--policy-config", broken)).stderr).toBe(
+      `error: cannot read policy config ${broken}: not valid JSON at line 3, column 1: Expected double-quoted property name`,
+    );
+    expect((await plan("--stack", "prod", "--policy-config", dir)).stderr).toBe(
+      `error: cannot read policy config ${dir}: it is a directory, not a file`,
+    );
   });
 });

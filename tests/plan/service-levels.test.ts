@@ -196,16 +196,26 @@ describe("serviceLevelsMarkdown", () => {
 });
 
 describe("serviceLevelsText", () => {
-  it("renders one line per SLO", () => {
-    const text = serviceLevelsText(serviceLevels(PROD));
-    const lines = text.split("\n");
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toContain("api");
-    expect(lines[0]).toContain("99.90%");
-    expect(lines[0]).toContain("30d");
-    expect(lines[0]).toContain("14.4× 1h/5m → page; 6× 6h/30m → page; 3× 24h/2h → ticket");
-    expect(lines[0]).toContain("→ prod oncall, prod alerts, prod ops");
-    expect(lines[2]).toContain("99.00%");
+  it("renders an aligned table under a header, the channels under each SLO when they differ", () => {
+    expect(serviceLevelsText(serviceLevels(PROD)).split("\n")).toEqual([
+      "  service  SLO               goal    window  burn-rate alerts (× budget rate, long/short window)",
+      "  api      availability      99.90%  30d     14.4× 1h/5m → page; 6× 6h/30m → page; 3× 24h/2h → ticket",
+      "      → prod oncall, prod alerts, prod ops",
+      "  api      latency < 200 ms  95.00%  30d     14.4× 1h/5m → page; 6× 6h/30m → page; 3× 24h/2h → ticket",
+      "      → prod oncall, prod alerts, prod ops",
+      "  web      availability      99.00%  28d     13.44× 1h/5m → page; 5.6× 6h/30m → page; 2.8× 24h/2h → ticket",
+      "      → prod ops",
+    ]);
+  });
+
+  it("names the channels once when every SLO shares them", () => {
+    const shared = serviceLevels(PROD).slice(0, 2);
+    expect(serviceLevelsText(shared).split("\n")).toEqual([
+      "  service  SLO               goal    window  burn-rate alerts (× budget rate, long/short window)",
+      "  api      availability      99.90%  30d     14.4× 1h/5m → page; 6× 6h/30m → page; 3× 24h/2h → ticket",
+      "  api      latency < 200 ms  95.00%  30d     14.4× 1h/5m → page; 6× 6h/30m → page; 3× 24h/2h → ticket",
+      "  alerts go to: prod oncall, prod alerts, prod ops",
+    ]);
   });
 
   it("says so when there are no SLOs", () => {

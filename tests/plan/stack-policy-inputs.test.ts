@@ -42,6 +42,8 @@ describe("stackPolicyInputs: the stack's allowed regions, read with the program'
     expect(() => stackPolicyInputs(root, "prod", join(root, "nope.yaml"))).toThrow(
       new PolicyConfigError(`stack config: config file not found: ${join(root, "nope.yaml")}`),
     );
-    expect(() => stackPolicyInputs(root, "prod")).toThrow(/'config' must be a mapping/);
+    expect(() => stackPolicyInputs(root, "prod")).toThrow(
+      /config: must be a mapping of module6:<key> values, got a list/,
+    );
   });
 });

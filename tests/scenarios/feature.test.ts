@@ -214,7 +214,7 @@ describe("feature destroy", () => {
       "module6:kind=feature",
     );
     const run = await world.ops("feature", "destroy", "--stack", "feature-shared");
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       'error: refusing to destroy stack "feature-shared": its last update ran with module6:kind "staging", not "feature"\n',
     );

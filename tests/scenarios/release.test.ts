@@ -169,7 +169,7 @@ describe("release start, promote, rollback, status", () => {
     writeFileSync(file, readFileSync(file, "utf8").replace("web:1.7.3", "web:1.7.4"));
     world.clearCalls();
     const run = await rollback("stale");
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       "error: the working copy's Pulumi.prod.yaml differs from the config prod was last deployed with (module6:services): a release would deploy that too. Check out the stack file that was deployed (or deploy this one first), then run the release command again\n",
     );

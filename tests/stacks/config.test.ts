@@ -215,35 +215,65 @@ const BAD: BadCase[] = [
     mutate: (v) => {
       v.servces = {};
     },
-    expected: "module6:servces: got {}; a known key (kind, gcpProject, region,",
+    expected:
+      'module6:servces: got {}; no such key; did you mean "services"? Allowed: a known key (kind, gcpProject, region,',
+  },
+  {
+    what: "unknown top-level key, nothing close",
+    mutate: (v) => {
+      v.replicas = 3;
+    },
+    expected: "module6:replicas: got 3; a known key (kind, gcpProject, region,",
   },
   {
     what: "unknown key inside a service",
     mutate: (v) => {
       service(v, "api").replicas = 3;
     },
-    expected: "module6:services.api.replicas: got 3; no such key: check the spelling",
+    expected: "module6:services.api.replicas: got 3; no such key: check the spelling (known keys: image, ",
+  },
+  {
+    what: "misspelt key inside a service",
+    mutate: (v) => {
+      service(v, "api").maxInstance = 3;
+    },
+    expected:
+      'module6:services.api.maxInstance: got 3; no such key: did you mean "maxInstances"? (known keys: image,',
   },
   {
     what: "wrong type (maxInstances as text)",
     mutate: (v) => {
       service(v, "api").maxInstances = "ten";
     },
-    expected: 'module6:services.api.maxInstances: got "ten"; expected number, received string',
+    expected: 'module6:services.api.maxInstances: got "ten"; a number, not text',
   },
   {
     what: "missing required key",
     mutate: (v) => {
       delete v.gcpProject;
     },
-    expected: "module6:gcpProject: got nothing; a value is required",
+    expected: "module6:gcpProject: got nothing; required (text)",
   },
   {
     what: "missing kind",
     mutate: (v) => {
       delete (v as Partial<Values>).kind;
     },
-    expected: 'module6:kind: got nothing; expected one of "prod"|"staging"|"feature"',
+    expected: 'module6:kind: got nothing; one of "prod", "staging", "feature"',
+  },
+  {
+    what: "cpu as a YAML number",
+    mutate: (v) => {
+      service(v, "api").cpu = 2;
+    },
+    expected: 'module6:services.api.cpu: got 2; text: write cpu: "2" in quotes (YAML reads 2 as a number)',
+  },
+  {
+    what: "a port in quotes",
+    mutate: (v) => {
+      service(v, "api").port = "8080";
+    },
+    expected: 'module6:services.api.port: got "8080"; a number: write port: 8080 without quotes',
   },
   {
     what: "invalid region",
@@ -341,7 +371,7 @@ const BAD: BadCase[] = [
     secretValueNames: [],
     mutate: () => undefined,
     expected:
-      "module6:secret-session-key: got nothing; a value: pulumi config set --secret module6:secret-session-key <value>",
+      'module6:secret-session-key: got nothing; a value: pulumi config set --secret module6:secret-session-key <value>; to plan offline before the value exists, add "module6:secret-session-key: { secure: placeholder-set-with-pulumi-config-set-secret }" to the stack file (README, "Add a service")',
   },
   {
     what: "uses firestore without a firestore block",
@@ -381,7 +411,7 @@ const BAD: BadCase[] = [
       delete v.monitoring; // feature stacks have no monitoring
     },
     expected:
-      'module6:kind: got "feature"; a stack named feature-<slug> (lowercase) for kind feature; this stack is "staging"',
+      'module6:kind: got "feature"; a kind that fits the stack name: kind feature is for stacks named feature-<slug>, and this stack is "staging"',
   },
   {
     what: "stack feature-x with kind prod",
@@ -389,7 +419,26 @@ const BAD: BadCase[] = [
     mutate: (v) => {
       v.kind = "prod";
     },
-    expected: 'module6:kind: got "prod"; "feature" for a stack named feature-<slug>',
+    expected:
+      'module6:kind: got "prod"; "feature": the stack is named "feature-x", and feature-<slug> stacks are of kind feature (a stack file contradicts its name)',
+  },
+  {
+    what: "stack staging whose file says kind prod",
+    mutate: (v) => {
+      v.kind = "prod";
+    },
+    expected:
+      'module6:kind: got "prod"; "staging": the stack file contradicts its name (stack "staging" with kind "prod")',
+  },
+  {
+    what: "a feature stack name that is not a feature-<slug>, reported against the name",
+    stack: "feature-Login_Page",
+    mutate: (v) => {
+      v.kind = "feature";
+      delete v.monitoring;
+    },
+    expected:
+      'stack name: got "feature-Login_Page"; feature-<slug>: lowercase letters, digits and single hyphens, a slug of at most 40 characters (e.g. feature-pr-123)',
   },
   {
     what: "a GCP project id with uppercase and '_'",

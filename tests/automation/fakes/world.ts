@@ -112,6 +112,7 @@ export function contextFor(world: World, globals: GlobalOptions = {}): OpsContex
       globals.json ?? false,
       (t) => world.stdout.push(t),
       (t) => world.stderr.push(t),
+      globals.out,
     ),
     clock: () => new Date(world.now),
     sleep: async (ms, signal) => {

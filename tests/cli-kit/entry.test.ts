@@ -1,0 +1,29 @@
+/**
+ * The process side of `npm run plan` and `npm run audit` (cli-kit/entry.ts), as a real process: the run's
+ * exit code and output, a bug's stack trace and exit 3, Ctrl-C and exit 130.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = resolve(__dirname, "../..");
+const ENTRY = ["--import", "tsx", "tests/fixtures/cli-kit/entry.ts"];
+
+describe("runEntry", () => {
+  it("prints the run's output and exits with its code; a bug prints its stack trace and exits 3", () => {
+    const gate = spawnSync(process.execPath, [...ENTRY, "gate"], { cwd: ROOT, encoding: "utf8" });
+    expect(gate).toMatchObject({ status: 1, stdout: "the report\n", stderr: "FAILED: the gate\n" });
+    const bug = spawnSync(process.execPath, [...ENTRY, "bug"], { cwd: ROOT, encoding: "utf8" });
+    expect(bug.status).toBe(3);
+    expect(bug.stderr).toMatch(/^TypeError: a bug in the tool\n\s+at .+entry\.ts:\d+:\d+/);
+  }, 30_000);
+
+  it("exits 130 on Ctrl-C", async () => {
+    const child = spawn(process.execPath, [...ENTRY, "wait"], { cwd: ROOT });
+    const status = await new Promise<number | null>((done) => {
+      child.stdout.once("data", () => child.kill("SIGINT"));
+      child.on("close", (code) => done(code));
+    });
+    expect(status).toBe(130);
+  }, 30_000);
+});
