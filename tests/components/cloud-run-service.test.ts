@@ -374,7 +374,7 @@ describe("validateCloudRunServiceArgs", () => {
     ],
     [
       "a credential in plain env",
-      { env: { DB_PASSWORD: "hunter2" } },
+      { env: { DB_PASSWORD: "sampleclear" } },
       /env\.DB_PASSWORD: got "\(value hidden\)"; credentials only through secretEnv/,
     ],
     [

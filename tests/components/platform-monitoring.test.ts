@@ -42,7 +42,7 @@ const SLEEP = "time:index/sleep:Sleep";
 const RUN_JOB = "gcp:cloudrunv2/job:Job";
 const SCHEDULER = "gcp:cloudscheduler/job:Job";
 
-const SLACK_TOKEN = "xoxb-do-not-leak-4f2a9c";
+const SLACK_TOKEN = "fake-slack-value-do-not-leak";
 const PD_KEY = "pd-key-do-not-leak-81b7";
 const RUNTIME = [
   "m6-test-api@module6-test-000000.iam.gserviceaccount.com",

@@ -7,14 +7,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { plainValue } from "../../plan/record";
 import { installMocks, record } from "../helpers/pulumi";
 
-// Pulumi's wire-format signatures (@pulumi/pulumi runtime/rpc.ts, the same in every SDK language).
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE = "5cf8f73096256a8f31e491e813e4eb8e";
-const OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+// Pulumi's wire-format signatures, from the SDK that defines them (@pulumi/pulumi runtime/rpc.ts, the
+// same in every SDK language; tests/sdk-internals.test.ts pins the SDK version).
+const SIG = pulumi.runtime.specialSigKey;
+const SECRET = pulumi.runtime.specialSecretSig;
+const RESOURCE = pulumi.runtime.specialResourceSig;
+const OUTPUT = pulumi.runtime.specialOutputValueSig;
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-const CLEAR = "hunter2-in-clear";
+const CLEAR = "sampleclear-in-clear";
 
 /** A custom resource of a made-up type: the mocks answer it with its inputs. */
 class Thing extends pulumi.CustomResource {

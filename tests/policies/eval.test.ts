@@ -19,6 +19,7 @@ import {
 import type { ExportDocument, ExportResource } from "../../plan/render-json";
 import { mutate, provider, res, root, ROOT_URN, UNSET } from "../fixtures/policies/build";
 import { fixtures } from "../fixtures/policies/resources";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
 
 /** A stack document: the root, the provider, the project's allServices audit config, and `resources`. */
 const doc = (...resources: ExportResource[]): ExportDocument => ({
@@ -231,7 +232,7 @@ describe("evaluatePolicies", () => {
 
   it("turns wire-format secrets in a real export into placeholders", () => {
     const secret = {
-      "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+      [rpc.specialSigKey]: rpc.specialSecretSig,
       ciphertext: "v1:abc",
     };
     const { outputs: _o, ...withoutOutputs } = fixtures.secretIamMember();

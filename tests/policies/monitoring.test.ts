@@ -79,7 +79,7 @@ describe("notification-channel-sensitive-labels", () => {
   it("passes credentials in sensitiveLabels and refuses them in labels", async () => {
     expect(await messagesOf(p, fixtures.notificationChannel())).toEqual([]);
     expect(
-      await messagesOf(p, mutate(fixtures.notificationChannel(), "labels.auth_token", "xoxb-123")),
+      await messagesOf(p, mutate(fixtures.notificationChannel(), "labels.auth_token", "fake-slack-value")),
     ).toEqual([
       'Notification channel "prod alerts-slack" must pass auth_token through sensitiveLabels, not labels',
     ]);

@@ -169,7 +169,7 @@ const cases: [string, Change, string[]][] = [
       const template = structuredClone(r.inputs.template) as {
         containers: { envs: { name: string; value?: string }[] }[];
       };
-      template.containers[0]?.envs.push({ name: "DB_PASSWORD", value: "hunter2" });
+      template.containers[0]?.envs.push({ name: "DB_PASSWORD", value: "sampleclear" });
       setInput("template", template)(r);
     }),
     ["cloud-run-secrets-by-reference"],

@@ -125,7 +125,7 @@ describe("cloud-run-secrets-by-reference", () => {
   it("passes plain settings and secret references", async () =>
     expect(await messagesOf(p, svc())).toEqual([]));
   it("refuses a credential-like name with a plain value", async () => {
-    expect(await messagesOf(p, env("DB_PASSWORD", "hunter2"))).toEqual([
+    expect(await messagesOf(p, env("DB_PASSWORD", "sampleclear"))).toEqual([
       'Cloud Run service "m6-prod-api" must take DB_PASSWORD from Secret Manager (valueSource.secretKeyRef): its name looks like a credential and it has a plain value',
     ]);
   });

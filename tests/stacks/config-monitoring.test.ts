@@ -84,13 +84,13 @@ describe("monitoring config: resolved over the preset", () => {
       channels: { ...email, slack: { type: "slack", channel: "#alerts" } },
       routing: { ticket: ["platform-email", "slack"] },
     });
-    const map: Record<string, string> = { "module6:channel-slack": "xoxb-super-secret-token" };
+    const map: Record<string, string> = { "module6:channel-slack": "fake-slack-value-for-test" };
     for (const [k, v] of Object.entries(values))
       map[`module6:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
     map["module6:secret-session-key"] = "value";
     const split = splitConfigMap("staging", map);
     expect(split.channelSecretNames).toEqual(["slack"]);
-    expect(JSON.stringify(split)).not.toContain("xoxb-super-secret-token");
+    expect(JSON.stringify(split)).not.toContain("fake-slack-value-for-test");
   });
 });
 

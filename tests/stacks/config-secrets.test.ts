@@ -40,14 +40,14 @@ beforeAll(async () => {
 describe("secret config values in error messages", () => {
   it("never shows a value Pulumi holds as a secret, whatever rule it breaks", async () => {
     const values = base();
-    values.domain = "Hunter2-Domain.Example.com"; // breaks the schema
+    values.domain = "Sampleclear-Domain.Example.com"; // breaks the schema
     values.monitoring = {
-      channels: { hook: { type: "webhook", url: "http://hooks.example.com/hunter2-hook-token" } },
+      channels: { hook: { type: "webhook", url: "http://hooks.example.com/sampleclear-hook-token" } },
       routing: { ticket: ["hook"] },
     };
-    values.edge = { defaultService: "hunter2-default" }; // breaks a rule between keys (no such service)
-    values.labels = { ...values.labels, Hunter2Label: "x" }; // a bad key is a value too
-    const map = { ...configMap(values), "module6:secret-session-key": "hunter2-session-value" };
+    values.edge = { defaultService: "sampleclear-default" }; // breaks a rule between keys (no such service)
+    values.labels = { ...values.labels, SampleclearLabel: "x" }; // a bad key is a value too
+    const map = { ...configMap(values), "module6:secret-session-key": "sampleclear-session-value" };
     const secretKeys = ["module6:domain", "module6:monitoring", "module6:edge", "module6:labels"];
     const { message, resources } = await run(map, secretKeys);
     expect(message).toContain("  - module6:domain: got (secret value hidden); a lowercase DNS name");
@@ -57,8 +57,8 @@ describe("secret config values in error messages", () => {
     expect(message).toContain(
       "  - module6:edge.defaultService: got (secret value hidden); a configured service",
     );
-    expect(message).toContain("  - module6:labels.Hunter2Label: got (secret value hidden); a label key");
-    expect(message.replace("labels.Hunter2Label", "")).not.toMatch(/hunter2/i);
+    expect(message).toContain("  - module6:labels.SampleclearLabel: got (secret value hidden); a label key");
+    expect(message.replace("labels.SampleclearLabel", "")).not.toMatch(/sampleclear/i);
     expect(resources).toEqual([]);
   });
 
@@ -67,16 +67,16 @@ describe("secret config values in error messages", () => {
     service(values, "api").secretEnv = { SESSION_SIGNING_KEY: "session-key" };
     const map = {
       ...configMap(values),
-      "module6:secret-session-key": "hunter2-session-value",
-      "module6:secret-ghost": "hunter2-ghost-value",
-      "module6:apiToken": "hunter2-plain-token",
+      "module6:secret-session-key": "sampleclear-session-value",
+      "module6:secret-ghost": "sampleclear-ghost-value",
+      "module6:apiToken": "sampleclear-plain-token",
     };
     const { message, resources } = await run(map, ["module6:secret-session-key", "module6:secret-ghost"]);
     expect(message).toContain(
       '  - module6:secret-ghost: got "(value hidden)"; a value only for a secret declared',
     );
     expect(message).toContain("  - module6:apiToken: got (secret value hidden); a known key");
-    expect(message).not.toMatch(/hunter2/i);
+    expect(message).not.toMatch(/sampleclear/i);
     expect(resources).toEqual([]);
   });
 });

@@ -478,11 +478,11 @@ const BAD: BadCase[] = [
   {
     what: "a credential-looking plain env var",
     mutate: (v) => {
-      service(v, "api").env = { API_TOKEN: "tok-PLAINTEXT-0042" };
+      service(v, "api").env = { API_TOKEN: "fake-plaintext-0042" };
     },
     expected:
       'module6:services.api.env.API_TOKEN: got "(value hidden)"; credentials only through secretEnv (Secret Manager)',
-    hidden: "tok-PLAINTEXT-0042",
+    hidden: "fake-plaintext-0042",
   },
   {
     what: "memory that needs more CPU",
@@ -740,20 +740,20 @@ describe("parseStackConfig: invalid configs", () => {
 
   it("never prints a secret value given for an undeclared secret", () => {
     const map = configMap(base());
-    map["module6:secret-ghost"] = "hunter2-undeclared-value";
+    map["module6:secret-ghost"] = "sampleclear-undeclared-value";
     const error = configError(splitConfigMap("staging", map));
     expect(error.message).toContain('module6:secret-ghost: got "(value hidden)"');
-    expect(error.message).not.toContain("hunter2");
+    expect(error.message).not.toContain("sampleclear");
   });
 
   it("never prints the value of a mistyped secret key (it may hold a decrypted secret)", () => {
     // `pulumi config set --secret module6:secrets-session-key …`: a typo of module6:secret-session-key.
     const map = configMap(base());
     map["module6:secret-session-key"] = "real-value";
-    map["module6:secrets-session-key"] = "hunter2-typo-value";
+    map["module6:secrets-session-key"] = "sampleclear-typo-value";
     const error = configError(splitConfigMap("staging", map));
     expect(error.message).toContain("module6:secrets-session-key: got ");
-    expect(error.message).not.toContain("hunter2");
+    expect(error.message).not.toContain("sampleclear");
   });
 
   it("does not require secret values in a feature stack (it mounts staging's secrets)", () => {
