@@ -260,7 +260,7 @@ export const gkeNetworkPolicy = resourcePolicy(
             addonDisabled,
             "leaves the network policy add-on off",
           )
-        : `${shown("datapathProvider", datapath, "is LEGACY_DATAPATH")} and networkPolicy.enabled is ${q(enabled ?? null)}`;
+        : `${shown("datapathProvider", datapath, "is LEGACY_DATAPATH")}; ${shown("networkPolicy.enabled", enabled, "is false")}`;
     report(
       `${subject(props, args)} must enforce NetworkPolicy (datapathProvider "ADVANCED_DATAPATH", or networkPolicy.enabled with the network policy add-on); ${why}`,
     );

@@ -163,7 +163,7 @@ describe("gke-network-policy", () => {
   it("passes Autopilot without datapathProvider (Dataplane V2 always on), fails Standard without it", async () => {
     expect(await messagesOf(p, autopilot())).toEqual([]);
     expect(await messagesOf(p, bareStandard())).toEqual([
-      `${AP} must enforce NetworkPolicy (datapathProvider "ADVANCED_DATAPATH", or networkPolicy.enabled with the network policy add-on); datapathProvider is unset, which is LEGACY_DATAPATH and networkPolicy.enabled is null`,
+      `${AP} must enforce NetworkPolicy (datapathProvider "ADVANCED_DATAPATH", or networkPolicy.enabled with the network policy add-on); datapathProvider is unset, which is LEGACY_DATAPATH; networkPolicy.enabled is unset, which is false`,
     ]);
   });
   it("passes Dataplane V2 or Calico with its add-on; refuses Calico without the add-on", async () => {
