@@ -51,7 +51,7 @@ export const gkePrivateNodes = resourcePolicy(
     name: "gke-private-nodes",
     domain: "gke",
     description:
-      "Checks that a GKE cluster gives its nodes internal IP addresses only (privateClusterConfig.enablePrivateNodes true; Autopilot too, where it is a choice, not a default) and that no node pool turns that off (networkConfig.enablePrivateNodes false). Unset enablePrivateNodes gives every node a public IP address.",
+      "Checks that a GKE cluster gives its nodes internal IP addresses only (privateClusterConfig.enablePrivateNodes true; Autopilot too, where it is a choice, not a default) and that no node pool turns that off (networkConfig.enablePrivateNodes false). Unset enablePrivateNodes gives every node a public IP address (Stricter than CKV_GCP_25 and CKV_GCP_64, which accept any privateClusterConfig block).",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
@@ -65,9 +65,7 @@ export const gkePrivateNodes = resourcePolicy(
     // internal IP addresses only; a node pool's network_config.enable_private_nodes overrides the cluster's.
     if (args.type === T.gkeNodePool) {
       if (at(props, "networkConfig.enablePrivateNodes") === false)
-        report(
-          `${subject(props, args)} must keep private nodes (networkConfig.enablePrivateNodes is false)`,
-        );
+        report(`${subject(props, args)} must keep private nodes (networkConfig.enablePrivateNodes is false)`);
       return;
     }
     const value = at(props, "privateClusterConfig.enablePrivateNodes");
@@ -167,8 +165,7 @@ export const gkeReleaseChannel = resourcePolicy(
       "Checks that a GKE cluster is enrolled explicitly in the REGULAR or STABLE release channel, so GKE upgrades the control plane and nodes with GA-quality versions: RAPID versions are not subject to any SLA, UNSPECIFIED (no channel) and EXTENDED leave upgrades to the operator. Unset releaseChannel leaves the enrolment to GKE's default and the provider stops managing it (Stricter than CKV_GCP_70, which accepts any channel).",
     enforcementLevel: "mandatory",
     severity: "medium",
-    remediationSteps:
-      'Set `releaseChannel: { channel: "REGULAR" }` (or "STABLE") and a maintenance window.',
+    remediationSteps: 'Set `releaseChannel: { channel: "REGULAR" }` (or "STABLE") and a maintenance window.',
     framework: checkov("CKV_GCP_70", "Ensure the GKE Release Channel is set"),
     types: [T.gkeCluster],
   },
@@ -356,7 +353,9 @@ export const gkeNoAlphaFeatures = resourcePolicy(
     // https://cloud.google.com/kubernetes-engine/docs/concepts/alpha-clusters; the provider's docs: "the
     // cluster cannot be upgraded and will be automatically deleted after 30 days".
     if (at(props, "enableKubernetesAlpha") === true)
-      report(`${subject(props, args)} must not enable Kubernetes alpha features (enableKubernetesAlpha is true)`);
+      report(
+        `${subject(props, args)} must not enable Kubernetes alpha features (enableKubernetesAlpha is true)`,
+      );
   },
 );
 

@@ -228,7 +228,8 @@ export const kubernetesNamespaceDefaultDeny = stackPolicy(
 );
 
 /** A Workload Identity Federation for GKE principal or principal set (`…workloadIdentityPools/<p>.svc.id.goog/…`). */
-const GKE_POOL = /^(principal|principalSet):\/\/iam\.googleapis\.com\/projects\/[^/]+\/locations\/global\/workloadIdentityPools\/([^/]+\.svc\.id\.goog)\/(.*)$/;
+const GKE_POOL =
+  /^(principal|principalSet):\/\/iam\.googleapis\.com\/projects\/[^/]+\/locations\/global\/workloadIdentityPools\/([^/]+\.svc\.id\.goog)\/(.*)$/;
 /** A namespace name (RFC 1123 label) and a service account name (RFC 1123 subdomain). */
 const NAMESPACE = "[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?";
 const KSA = "[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?";

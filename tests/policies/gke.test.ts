@@ -36,7 +36,9 @@ describe("gke-private-nodes", () => {
     for (const r of [autopilot(), standard(), pool()]) expect(await messagesOf(p, r)).toEqual([]);
   });
   it("refuses public nodes: enablePrivateNodes false or unset, or a node pool turning it off", async () => {
-    expect(await messagesOf(p, mutate(autopilot(), "privateClusterConfig.enablePrivateNodes", false))).toEqual([
+    expect(
+      await messagesOf(p, mutate(autopilot(), "privateClusterConfig.enablePrivateNodes", false)),
+    ).toEqual([
       `${AP} must use private nodes (privateClusterConfig.enablePrivateNodes: true); privateClusterConfig.enablePrivateNodes is false`,
     ]);
     expect(await messagesOf(p, mutate(autopilot(), "privateClusterConfig", UNSET))).toEqual([
@@ -82,7 +84,10 @@ describe("gke-control-plane-not-public", () => {
       `${STD} must not authorize "::/0" to reach the control plane (every address)`,
     ]);
     expect(
-      await messagesOf(p, mutate(autopilot(), "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled", true)),
+      await messagesOf(
+        p,
+        mutate(autopilot(), "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled", true),
+      ),
     ).toEqual([
       `${AP} must not admit every Google Cloud public IP address to the control plane (masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled is true)`,
     ]);
@@ -99,7 +104,9 @@ describe("gke-workload-identity", () => {
   });
   it("passes Standard with a workload pool; refuses GCE_METADATA on node pools", async () => {
     expect(await messagesOf(p, standard())).toEqual([]);
-    expect(await messagesOf(p, mutate(standard(), "workloadIdentityConfig.workloadPool", ""))).toHaveLength(1);
+    expect(await messagesOf(p, mutate(standard(), "workloadIdentityConfig.workloadPool", ""))).toHaveLength(
+      1,
+    );
     expect(await messagesOf(p, pool())).toEqual([]);
     expect(
       await messagesOf(p, mutate(pool(), "nodeConfig.workloadMetadataConfig.mode", "GCE_METADATA")),
@@ -151,7 +158,10 @@ describe("gke-shielded-nodes", () => {
       `${POOL} must boot its nodes with secure boot; nodeConfig.shieldedInstanceConfig.enableSecureBoot is unset, which the provider treats as false`,
     ]);
     expect(
-      await messagesOf(p, mutate(pool(), "nodeConfig.shieldedInstanceConfig.enableIntegrityMonitoring", false)),
+      await messagesOf(
+        p,
+        mutate(pool(), "nodeConfig.shieldedInstanceConfig.enableIntegrityMonitoring", false),
+      ),
     ).toEqual([
       `${POOL} must keep integrity monitoring on its nodes (nodeConfig.shieldedInstanceConfig.enableIntegrityMonitoring is false)`,
     ]);
@@ -209,7 +219,9 @@ describe("gke-binary-authorization", () => {
     expect(await messagesOf(p, mutate(standard(), "binaryAuthorization", { enabled: true }))).toEqual([]);
   });
   it("refuses DISABLED and unset", async () => {
-    expect(await messagesOf(p, mutate(autopilot(), "binaryAuthorization.evaluationMode", "DISABLED"))).toEqual([
+    expect(
+      await messagesOf(p, mutate(autopilot(), "binaryAuthorization.evaluationMode", "DISABLED")),
+    ).toEqual([
       `${AP} must enforce Binary Authorization (binaryAuthorization.evaluationMode "PROJECT_SINGLETON_POLICY_ENFORCE"); binaryAuthorization.evaluationMode is "DISABLED"`,
     ]);
     expect(await messagesOf(p, mutate(autopilot(), "binaryAuthorization", UNSET))).toEqual([
@@ -313,9 +325,9 @@ describe("gke-not-in-feature-stacks (stack)", () => {
   ];
   it("passes GKE and Kubernetes resources in prod and staging", async () => {
     expect(await stackMessages(p, plane())).toEqual([]);
-    expect(await stackMessages(p, plane(), { env: "staging", stackTags: { environment: "staging" } })).toEqual(
-      [],
-    );
+    expect(
+      await stackMessages(p, plane(), { env: "staging", stackTags: { environment: "staging" } }),
+    ).toEqual([]);
   });
   it("refuses each of them in a feature stack known by its provider's env label alone (no stack tag)", async () => {
     expect(await stackMessages(p, plane(), { env: "feature" })).toEqual([
@@ -336,7 +348,10 @@ describe("gke-not-in-feature-stacks (stack)", () => {
       outputs: { environment: { kind: "feature" } },
     };
     expect(await stackMessages(p, [root, ...ns], { env: null })).toHaveLength(1);
-    const named = { ...gkeFixtures.namespace(), urn: "urn:pulumi:feature-pr-7::module6::kubernetes:core/v1:Namespace::ns" };
+    const named = {
+      ...gkeFixtures.namespace(),
+      urn: "urn:pulumi:feature-pr-7::module6::kubernetes:core/v1:Namespace::ns",
+    };
     expect(await stackMessages(p, [named], { env: null })).toHaveLength(1);
     expect(await stackMessages(p, previewOf(plane()), { env: "feature", preview: true })).toHaveLength(4);
     expect(await stackMessages(p, ns, { env: null })).toEqual([]);

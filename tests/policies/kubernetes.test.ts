@@ -29,10 +29,7 @@ describe("kubernetes-provider-exec-auth", () => {
     expect(await messagesOf(p, mutate(provider(), "kubeconfig", json))).toEqual([]);
   });
   it("refuses a token, a client certificate and key, or an auth-provider instead of exec", async () => {
-    const token = EXEC_KUBECONFIG.replace(
-      /exec:[\s\S]*$/,
-      "token: fake-token-for-tests\n",
-    );
+    const token = EXEC_KUBECONFIG.replace(/exec:[\s\S]*$/, "token: fake-token-for-tests\n");
     expect(await messagesOf(p, mutate(provider(), "kubeconfig", token))).toEqual([
       `${MUST}; user "m6-prod-obs" carries token`,
       `${MUST}; user "m6-prod-obs" has no exec plugin`,
@@ -44,10 +41,9 @@ describe("kubernetes-provider-exec-auth", () => {
     expect(await messagesOf(p, mutate(provider(), "kubeconfig", cert))).toEqual([
       `${MUST}; user "m6-prod-obs" carries client-key-data`,
     ]);
-    expect(kubeconfigProblems("users:\n  - name: u\n    user:\n      auth-provider: { name: gcp }\n")).toEqual([
-      'user "u" carries auth-provider',
-      'user "u" has no exec plugin',
-    ]);
+    expect(
+      kubeconfigProblems("users:\n  - name: u\n    user:\n      auth-provider: { name: gcp }\n"),
+    ).toEqual(['user "u" carries auth-provider', 'user "u" has no exec plugin']);
   });
   it("refuses an unset kubeconfig (ambient KUBECONFIG), a path, and a kubeconfig without users", async () => {
     expect(await messagesOf(p, mutate(provider(), "kubeconfig", UNSET))).toEqual([
@@ -149,11 +145,18 @@ describe("kubernetes-namespace-default-deny (stack)", () => {
     for (const policy of broken) expect(await stackMessages(p, [ns(), policy])).toEqual([MESSAGE]);
   });
   it("refuses a default-deny policy of another namespace", async () => {
-    const other = mutate(withOptions(deny(), { propertyDependencies: {}, dependencies: [] }), "metadata.namespace", "other");
+    const other = mutate(
+      withOptions(deny(), { propertyDependencies: {}, dependencies: [] }),
+      "metadata.namespace",
+      "other",
+    );
     expect(await stackMessages(p, [ns(), other])).toEqual([MESSAGE]);
   });
   it("accepts allow policies beside the default deny (NetworkPolicies add up)", async () => {
-    const egress = { ...mutate(deny(), "spec.egress", [{ ports: [{ port: 443 }] }]), urn: `${deny().urn}-egress` };
+    const egress = {
+      ...mutate(deny(), "spec.egress", [{ ports: [{ port: 443 }] }]),
+      urn: `${deny().urn}-egress`,
+    };
     expect(await stackMessages(p, [ns(), deny(), egress])).toEqual([]);
   });
 });
@@ -185,9 +188,9 @@ describe("workload-identity-grant-scoped", () => {
     expect(await messagesOf(p, mutate(grant(), "member", noSa))).toEqual([
       `IAM grant of roles/monitoring.viewer on project "module6-test-000000" must name one Kubernetes service account; ${noSa} does not name one namespace and service account (subject/ns/<ns>/sa/<ksa>)`,
     ]);
-    expect(await messagesOf(p, mutate(grant(), "member", partial.replace("/sa/grafana", "/sa/*")))).toHaveLength(
-      1,
-    );
+    expect(
+      await messagesOf(p, mutate(grant(), "member", partial.replace("/sa/grafana", "/sa/*"))),
+    ).toHaveLength(1);
     const binding = res(T.projectIamBinding, "b", {
       project: "p",
       role: "roles/monitoring.viewer",
