@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import { environmentWidgetsOutput } from "../../components/monitoring/environment-widgets";
 import { SECURITY_METRICS } from "../../components/monitoring/security-metrics";
 import {
   PlatformMonitoring,
@@ -84,36 +85,39 @@ const full = recordOnce(() => {
       budget: { billingAccount: "012345-6789AB-CDEF01", amount: 250, currency: "EUR" },
     }),
   );
-  pm.addDashboard("module6 test", [
-    {
-      name: "api",
-      cloudRunService: "m6-test-api",
-      slos: [
-        {
-          id: "availability",
-          name: pulumi.output(
-            "projects/000000000000/services/m6-test-api/serviceLevelObjectives/availability",
-          ),
-        },
-        {
-          id: "latency",
-          name: pulumi.output("projects/000000000000/services/m6-test-api/serviceLevelObjectives/latency"),
-        },
-      ],
-    },
-    {
-      name: "web",
-      cloudRunService: pulumi.output("m6-test-web"),
-      slos: [
-        {
-          id: "availability",
-          name: pulumi.output(
-            "projects/000000000000/services/m6-test-web/serviceLevelObjectives/availability",
-          ),
-        },
-      ],
-    },
-  ]);
+  pm.addDashboard(
+    "module6 test",
+    environmentWidgetsOutput([
+      {
+        name: "api",
+        cloudRunService: "m6-test-api",
+        slos: [
+          {
+            id: "availability",
+            name: pulumi.output(
+              "projects/000000000000/services/m6-test-api/serviceLevelObjectives/availability",
+            ),
+          },
+          {
+            id: "latency",
+            name: pulumi.output("projects/000000000000/services/m6-test-api/serviceLevelObjectives/latency"),
+          },
+        ],
+      },
+      {
+        name: "web",
+        cloudRunService: pulumi.output("m6-test-web"),
+        slos: [
+          {
+            id: "availability",
+            name: pulumi.output(
+              "projects/000000000000/services/m6-test-web/serviceLevelObjectives/availability",
+            ),
+          },
+        ],
+      },
+    ]),
+  );
   return pm;
 });
 
