@@ -67,10 +67,7 @@ const percentile = (p: 50 | 95 | 99): Aggregation => ({
 });
 
 /** A line chart of one or more filters. */
-export function chart(
-  title: string,
-  series: readonly (Series & { readonly legend?: string })[],
-): Widget {
+export function chart(title: string, series: readonly (Series & { readonly legend?: string })[]): Widget {
   return {
     title,
     xyChart: {

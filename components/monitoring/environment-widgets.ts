@@ -46,7 +46,5 @@ export function environmentWidgetsOutput(
         })),
     ),
   );
-  return pulumi
-    .all([resolved, cacheInstanceId])
-    .apply(([list, cache]) => environmentWidgets(list, cache));
+  return pulumi.all([resolved, cacheInstanceId]).apply(([list, cache]) => environmentWidgets(list, cache));
 }
