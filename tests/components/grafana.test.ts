@@ -36,7 +36,7 @@ beforeAll(async () => {
   const answer = recorder.mocks.newResource.bind(recorder.mocks);
   recorder.mocks.newResource = (args: pulumi.runtime.MockResourceArgs) =>
     args.type === "random:index/randomPassword:RandomPassword"
-      ? { id: "none", state: { ...args.inputs, result: FAKE_PASSWORD } }
+      ? { id: "none", state: { ...(args.inputs as Record<string, unknown>), result: FAKE_PASSWORD } }
       : answer(args);
 });
 
@@ -231,7 +231,7 @@ describe("Grafana: data source and dashboards", () => {
     const { resources } = await defaults();
     const cm = named(resources, CONFIGMAP, "grafana-datasources");
     expect(cm.inputs.metadata).toMatchObject({ name: "grafana-datasources", namespace: "grafana" });
-    const file = parse((cm.inputs.data as Record<string, string>)["datasources.yaml"] as string);
+    const file: unknown = parse((cm.inputs.data as Record<string, string>)["datasources.yaml"] as string);
     expect(file).toEqual({
       apiVersion: 1,
       datasources: [
