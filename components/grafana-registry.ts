@@ -45,6 +45,12 @@ export interface DockerHubMirrorArgs extends CommonArgs {
     readonly passwordSecretVersion: pulumi.Input<string>;
   };
   /**
+   * Pulumi `protect` on the repository, as on every repository prod keeps (policy stateful-resources-protected);
+   * it is only a cache, so a stack that drops the mirror may unprotect it first.
+   * @default true
+   */
+  readonly protect?: boolean;
+  /**
    * Customer-managed key in the repository's region; fixed at creation like any repository's.
    * @default - a Google-managed key
    */
@@ -87,6 +93,9 @@ export class DockerHubMirror extends Component {
         location: args.region,
         repositoryId: args.naming.name("artifactRepository", args.name ?? d.name),
         format: "DOCKER",
+        // No `dockerConfig.immutableTags`: immutability guards tags against pushes, and a remote repository
+        // takes none (it serves the upstream's tags); the release pins the chart version and, optionally, the
+        // image digest instead.
         // https://cloud.google.com/artifact-registry/docs/repositories/remote-repo: mode REMOTE_REPOSITORY with
         // the Docker Hub preset (the provider's only `publicRepository` value for Docker, repository.d.ts).
         mode: "REMOTE_REPOSITORY",
@@ -125,7 +134,10 @@ export class DockerHubMirror extends Component {
         ],
         ...(args.encryptionKey ? { kmsKeyName: args.encryptionKey.kmsKeyName } : {}),
       },
-      this.child(args.encryptionKey?.ready ? { dependsOn: [args.encryptionKey.ready] } : {}),
+      this.child({
+        protect: args.protect ?? true,
+        ...(args.encryptionKey?.ready ? { dependsOn: [args.encryptionKey.ready] } : {}),
+      }),
     );
     this.url = pulumi.interpolate`${this.repository.location}-docker.pkg.dev/${this.repository.project}/${this.repository.repositoryId}`;
     this.registerOutputs({ url: this.url });

@@ -1,6 +1,10 @@
-/** The Docker Hub remote repository Grafana's image is pulled through. */
+/** The Docker Hub remote repository Grafana's image is pulled through, and both under the policy pack. */
+import { Provider } from "@pulumi/kubernetes/provider";
 import { beforeAll, describe, expect, it } from "vitest";
+import { Grafana } from "../../components/grafana";
 import { DockerHubMirror, validateDockerHubMirrorArgs } from "../../components/grafana-registry";
+import { evaluatePolicies } from "../../plan/policy-eval";
+import { renderJson } from "../../plan/render-json";
 import { commonArgs, installMocks, onlyOfType, record, resourcesOfType, valueOf } from "../helpers/pulumi";
 
 const REPOSITORY = "gcp:artifactregistry/repository:Repository";
@@ -34,6 +38,7 @@ describe("DockerHubMirror", () => {
     // A remote repository takes no pushes: no upstream credentials unless given, no key unless given.
     expect(repo.inputs.remoteRepositoryConfig).not.toHaveProperty("upstreamCredentials");
     expect(repo.inputs).not.toHaveProperty("kmsKeyName");
+    expect(repo.protect).toBe(true);
     expect(await valueOf(result.url)).toBe(
       "asia-northeast3-docker.pkg.dev/module6-test-000000/m6-test-dockerhub",
     );
@@ -45,6 +50,7 @@ describe("DockerHubMirror", () => {
         ...commonArgs(),
         name: "hub",
         cacheRetentionDays: 30,
+        protect: false,
         keepVersions: 5,
         upstreamCredentials: {
           username: "module6bot",
@@ -69,6 +75,7 @@ describe("DockerHubMirror", () => {
         },
       },
     });
+    expect(repo.protect).toBe(false);
     expect(repo.inputs.cleanupPolicies).toEqual([
       { id: "keep-newest", action: "KEEP", mostRecentVersions: { keepCount: 5 } },
       { id: "delete-old-cache", action: "DELETE", condition: { tagState: "ANY", olderThan: "2592000s" } },
@@ -85,5 +92,32 @@ describe("DockerHubMirror", () => {
     [{ keepVersions: 101 }, /keepVersions: got 101; an integer 1-100/],
   ])("rejects %o", (bad, message) => {
     expect(() => validateDockerHubMirrorArgs({ ...commonArgs(), ...bad })).toThrow(message);
+  });
+});
+
+describe("Grafana and its mirror under the policy pack", () => {
+  // Findings that belong to the stack or to the pack, not to these components: the stack enables
+  // containerscanning.googleapis.com (ProjectServices), and a remote repository takes no pushes, so immutable
+  // tags do not apply to it (an exemption for mode REMOTE_REPOSITORY is the pack's to make).
+  const ELSEWHERE = ["artifact-registry-scanning-api-enabled", "artifact-registry-immutable-tags"];
+
+  it("raise no other finding in a prod stack", async () => {
+    const { resources } = await record(() => {
+      const mirror = new DockerHubMirror("pack-mirror", commonArgs());
+      mirror.grantRead("serviceAccount:nodes@module6-test-000000.iam.gserviceaccount.com");
+      new Grafana("pack-grafana", {
+        ...commonArgs(),
+        provider: new Provider("pack-k8s", { kubeconfig: "fake-kubeconfig" }),
+        workloadPool: "module6-test-000000.svc.id.goog",
+        registry: mirror.url,
+        chart: { repository: "https://grafana-community.github.io/helm-charts", version: "12.11.1" },
+        dashboards: { platform: { title: "Platform", panels: [] } },
+      });
+    });
+    const doc = renderJson({ stack: "prod", project: "module6", source: "test", resources, outputs: {} });
+    const findings = await evaluatePolicies(doc, { stackTags: { environment: "prod" } });
+    expect(
+      findings.filter((f) => !ELSEWHERE.includes(f.policy)).map((f) => `${f.policy}: ${f.message}`),
+    ).toEqual([]);
   });
 });
