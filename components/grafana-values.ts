@@ -166,7 +166,10 @@ export function grafanaValues(input: GrafanaValuesInput): GrafanaValues {
         readOnly: true,
       },
     ],
-    // One file provider per dashboard ConfigMap, each mounted without subPath so an update of the ConfigMap
+    // No sidecar (its image, its ClusterRole to watch ConfigMaps): the chart's values.yaml offers
+    // `dashboardsConfigMaps` ("Reference to external ConfigMap per provider. Use provider name as key and
+    // ConfigMap name as value") with `dashboardProviders` ("`path` must be /var/lib/grafana/dashboards/<provider_name>").
+    // One file provider per dashboard ConfigMap, each mounted without subPath, so an update of the ConfigMap
     // reaches the pod and the provider reloads it (https://kubernetes.io/docs/concepts/configuration/configmap/#mounted-configmaps-are-updated-automatically).
     dashboardProviders: {
       "dashboardproviders.yaml": {

@@ -29,7 +29,9 @@
 import { createHash } from "node:crypto";
 import * as gcp from "@pulumi/gcp";
 import { ConfigMap, Namespace, Secret, ServiceAccount } from "@pulumi/kubernetes/core/v1";
-import { Release } from "@pulumi/kubernetes/helm/v3";
+// The Release module itself: helm/v3/index also loads the v3 Chart (helm.ts) and through it every Kubernetes
+// kind, ~270 ms against ~7 ms (measured with require() after @pulumi/pulumi, @pulumi/gcp and @pulumi/random).
+import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import type { Provider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
@@ -285,8 +287,10 @@ export class Grafana extends Component {
       k8s(),
     );
 
-    // Without the sidecars nothing in the pod calls the Kubernetes API: no token is mounted. The GKE metadata
-    // server identifies the pod by its service account without it.
+    // Without the sidecars nothing in the pod calls the Kubernetes API: no token is mounted. Workload Identity
+    // does not need it: a client asks the metadata server for a token with only the `Metadata-Flavor: Google`
+    // header (https://cloud.google.com/compute/docs/metadata/querying-metadata), no credential of its own, so
+    // the GKE metadata server knows the pod, and its service account, by the request's address.
     this.serviceAccount = new ServiceAccount(
       `${name}-ksa`,
       { metadata: inNamespace(ksaName), automountServiceAccountToken: false },

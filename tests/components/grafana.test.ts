@@ -5,6 +5,7 @@
  */
 import { Provider } from "@pulumi/kubernetes/provider";
 import type * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Grafana, type GrafanaArgs } from "../../components/grafana";
@@ -427,5 +428,18 @@ describe("Grafana: the Helm release", () => {
     expect(component).toBeDefined();
     for (const r of resources.filter((x) => x.custom && x.type !== "pulumi:providers:kubernetes"))
       expect(r.parent, `${r.type} ${r.name}`).toBe(component?.urn);
+  });
+});
+
+describe("Grafana: providers", () => {
+  it("creates the password with the random provider its parent passes down", async () => {
+    const { resources } = await record(() => {
+      const randomProvider = new random.Provider("grafana-random", {});
+      return new Grafana("grafana-providers", args(), { providers: [randomProvider] });
+    });
+    const randomProvider = onlyOfType(resources, "pulumi:providers:random");
+    expect(onlyOfType(resources, "random:index/randomPassword:RandomPassword").provider).toMatch(
+      new RegExp(`^${randomProvider.urn.replace(/[$^|]/g, "\\$&")}::`),
+    );
   });
 });
