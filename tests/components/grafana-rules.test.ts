@@ -2,6 +2,8 @@
  * The limits Grafana's arguments are checked against, each from the system that imposes it: Kubernetes names
  * and labels, Helm release names and chart versions, ConfigMap size, and GKE Autopilot's resource rules.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { kubernetesLabels, validateGrafanaArgs, type GrafanaArgs } from "../../components/grafana";
 import { autopilotProblems, cpuMillis, memoryMiB } from "../../components/grafana-rules";
@@ -174,5 +176,38 @@ describe("kubernetesLabels", () => {
       "app.kubernetes.io/managed-by": "pulumi",
       "app.kubernetes.io/part-of": "module6-observability",
     });
+  });
+});
+
+describe("what the Grafana files load (the plan's time)", () => {
+  // Measured with require() after @pulumi/pulumi, @pulumi/gcp and @pulumi/random: @pulumi/kubernetes/helm/v3
+  // (its index also loads the v3 Chart and every kind) ~270 ms, helm/v3/release ~1 ms, core/v1 ~16 ms,
+  // provider ~14 ms, networking/v1 ~2 ms, yaml ~135 ms.
+  const allowed = [
+    "@pulumi/kubernetes/helm/v3/release",
+    "@pulumi/kubernetes/core/v1",
+    "@pulumi/kubernetes/networking/v1",
+    "@pulumi/kubernetes/provider",
+  ];
+  const dir = join(__dirname, "../../components");
+  const files = readdirSync(dir).filter((f) => /^grafana.*\.ts$/.test(f));
+
+  it.each(files)("%s imports Kubernetes submodules only, and no YAML library", (file) => {
+    const source = readFileSync(join(dir, file), "utf8");
+    const runtime = [...source.matchAll(/^import (?!type )[^;]*? from "([^"]+)";/gms)].map((m) => m[1]);
+    for (const module of runtime.filter((m) => m?.startsWith("@pulumi/kubernetes")))
+      expect(allowed, `${file} imports ${module}`).toContain(module);
+    expect(runtime).not.toContain("yaml");
+  });
+
+  it("finds the files it checks", () => {
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "grafana.ts",
+        "grafana-network.ts",
+        "grafana-values.ts",
+        "grafana-registry.ts",
+      ]),
+    );
   });
 });
