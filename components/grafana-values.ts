@@ -200,6 +200,14 @@ export function grafanaValues(input: GrafanaValuesInput): GrafanaValues {
       users: { allow_sign_up: false, allow_org_create: false },
       security: { disable_gravatar: true, cookie_samesite: "strict" },
       news: { news_feed_enabled: false },
+      // Grafana 12+ installs a list of plugins from grafana.com in the background at every start, and 13
+      // updates them: off, the image's plugins are the ones that run, and nothing is fetched at start-up
+      // (https://grafana.com/docs/grafana/latest/setup-grafana/configure-grafana/#plugins).
+      plugins: {
+        preinstall_disabled: true,
+        preinstall_auto_update: false,
+        public_key_retrieval_disabled: true,
+      },
       snapshots: { external_enabled: false },
     },
   };

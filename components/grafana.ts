@@ -378,7 +378,7 @@ export class Grafana extends Component {
         timeout: args.timeoutSeconds ?? d.timeoutSeconds,
         createNamespace: false,
         maxHistory: 10,
-        values: this.values as unknown as Record<string, pulumi.Input<unknown>>,
+        values: { ...this.values },
       },
       k8s({ dependsOn: [this.serviceAccount, adminSecret, datasources, ...dashboards] }),
     );

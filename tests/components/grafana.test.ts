@@ -355,6 +355,7 @@ describe("Grafana: the Helm release", () => {
         "auth.anonymous": { enabled: false },
         analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },
         users: { allow_sign_up: false },
+        plugins: { preinstall_disabled: true, preinstall_auto_update: false },
       },
     });
     expect(values.image).not.toHaveProperty("sha");
