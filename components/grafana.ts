@@ -70,7 +70,10 @@ export interface GrafanaArgs extends CommonArgs {
    * @default - looked up with `gcp.organizations.getProjectOutput({ projectId: project })`
    */
   readonly projectNumber?: pulumi.Input<string>;
-  /** The cluster's workload identity pool, `<project>.svc.id.goog`. */
+  /**
+   * The cluster's workload identity pool, `<project>.svc.id.goog`. Pass the cluster's output
+   * (`GkeAutopilotCluster.workloadPool`): the grants then wait for the cluster, whose creation creates the pool.
+   */
   readonly workloadPool: pulumi.Input<string>;
   /**
    * Namespace Grafana runs in (created here, labelled for Pod Security "restricted").
@@ -272,7 +275,7 @@ export class Grafana extends Component {
     const namespace = this.namespace.metadata.name;
     const inNamespace = (objectName: string) => ({ name: objectName, namespace, labels });
 
-    new NetworkPolicy(
+    const denyAll = new NetworkPolicy(
       `${name}-default-deny`,
       { metadata: inNamespace("default-deny"), spec: defaultDenySpec() },
       k8s(),
@@ -281,7 +284,7 @@ export class Grafana extends Component {
       "app.kubernetes.io/name": args.chart.name ?? d.chartName,
       "app.kubernetes.io/instance": releaseName,
     };
-    new NetworkPolicy(
+    const allowGrafana = new NetworkPolicy(
       `${name}-allow`,
       { metadata: inNamespace(`${releaseName}-allow`), spec: grafanaAllowSpec(podLabels, GRAFANA_PORT) },
       k8s(),
@@ -380,7 +383,10 @@ export class Grafana extends Component {
         maxHistory: 10,
         values: { ...this.values },
       },
-      k8s({ dependsOn: [this.serviceAccount, adminSecret, datasources, ...dashboards] }),
+      // After what the chart reads by name, and after the policies, so Grafana starts with its egress open.
+      k8s({
+        dependsOn: [this.serviceAccount, adminSecret, datasources, ...dashboards, denyAll, allowGrafana],
+      }),
     );
     this.portForwardCommand = `kubectl -n ${ns} port-forward svc/${releaseName} 3000:80`;
     this.registerOutputs({

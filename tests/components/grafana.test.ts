@@ -4,6 +4,7 @@
  * the assertion surface; the values are also checked as data.
  */
 import { Provider } from "@pulumi/kubernetes/provider";
+import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { parse } from "yaml";
@@ -197,6 +198,22 @@ describe("Grafana: identity", () => {
         "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/module6-test-000000.svc.id.goog/subject/ns/observability/sa/dashboards",
     });
   });
+
+  it("makes the grants wait for the cluster whose workload pool they name", async () => {
+    const { resources } = await record(() => {
+      const cluster = new gcp.container.Cluster("obs-cluster", {
+        location: "asia-northeast3",
+        enableAutopilot: true,
+        workloadIdentityConfig: { workloadPool: "module6-test-000000.svc.id.goog" },
+      });
+      const pool = cluster.workloadIdentityConfig.apply((c) => c?.workloadPool ?? "");
+      return new Grafana("grafana-after-cluster", args({ workloadPool: pool }));
+    });
+    const cluster = onlyOfType(resources, "gcp:container/cluster:Cluster");
+    const grant = onlyOfType(resources, IAM_MEMBER);
+    expect(grant.dependencies).toContain(cluster.urn);
+    expect(String(grant.inputs.member)).toContain("/workloadIdentityPools/module6-test-000000.svc.id.goog/");
+  });
 });
 
 describe("Grafana: admin password", () => {
@@ -318,10 +335,16 @@ describe("Grafana: the Helm release", () => {
       timeout: 600,
       createNamespace: false,
     });
-    // Created after what the chart reads by name.
+    // Created after what the chart reads by name, and after the namespace's policies.
     for (const dep of ["kubernetes:core/v1:ServiceAccount", "kubernetes:core/v1:Secret"])
       expect(release.dependencies).toContain(onlyOfType(resources, dep).urn);
-    expect(release.dependencies).toContain(named(resources, CONFIGMAP, "grafana-datasources").urn);
+    for (const [type, logical] of [
+      [CONFIGMAP, "grafana-datasources"],
+      [CONFIGMAP, "grafana-dashboard-platform"],
+      [NETPOL, "grafana-default-deny"],
+      [NETPOL, "grafana-allow"],
+    ] as const)
+      expect(release.dependencies).toContain(named(resources, type, logical).urn);
   });
 
   it("takes an OCI chart by its full reference, without repositoryOpts", async () => {
