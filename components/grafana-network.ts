@@ -20,7 +20,10 @@ type Peer = k8sInputs.networking.v1.NetworkPolicyPeer;
 export const METADATA_IP = "169.254.169.254/32";
 /** The GKE metadata server's own address on clusters without Dataplane V2 (GKE ≥ 1.21). */
 export const GKE_METADATA_SERVER_IP = "169.254.169.252/32";
-/** NodeLocal DNSCache's link-local address on GKE. */
+/**
+ * NodeLocal DNSCache's link-local address on GKE (on by default in Autopilot;
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/nodelocal-dns-cache).
+ */
 export const NODE_LOCAL_DNS_IP = "169.254.20.10/32";
 /** Private and special ranges: HTTPS egress excludes them, so Grafana reaches Google APIs and nothing in the VPC. */
 export const PRIVATE_RANGES = [
