@@ -19,7 +19,7 @@ export const artifactRegistryImmutableTags = resourcePolicy<Repository>(
     name: "artifact-registry-immutable-tags",
     domain: "registry",
     description:
-      "Checks that a Docker repository has immutable tags, so a reviewed `image:1.2.3` can never be re-pointed at other bytes. Unset dockerConfig.immutableTags is false.",
+      "Checks that a standard Docker repository has immutable tags, so a reviewed `image:1.2.3` can never be re-pointed at other bytes. Unset dockerConfig.immutableTags is false. Remote and virtual repositories are left alone: they take no pushes, and their tags are the upstream's (pin those images by digest).",
     enforcementLevel: "mandatory",
     severity: "medium",
     remediationSteps: "Set `dockerConfig: { immutableTags: true }` and publish every build under a new tag.",
@@ -27,6 +27,12 @@ export const artifactRegistryImmutableTags = resourcePolicy<Repository>(
   },
   (repo, args, report) => {
     if ((repo.format ?? "").toUpperCase() !== "DOCKER" || repo.dockerConfig?.immutableTags === true) return;
+    // immutableTags "prevents all tags from being modified, moved or deleted" (gcp types/input.d.ts,
+    // RepositoryDockerConfig): it governs what is pushed. A REMOTE_REPOSITORY caches an upstream and a
+    // VIRTUAL_REPOSITORY reads other repositories; neither accepts pushes
+    // (https://cloud.google.com/artifact-registry/docs/repositories/remote-overview), so only a standard one
+    // (mode unset = STANDARD_REPOSITORY, repository.d.ts) is checked.
+    if ((repo.mode ?? "STANDARD_REPOSITORY").toUpperCase() !== "STANDARD_REPOSITORY") return;
     report(
       `Artifact Registry repository ${repoName(repo, args.name)} must make tags immutable; ${shown("dockerConfig.immutableTags", repo.dockerConfig?.immutableTags, "the provider treats as false")}`,
     );

@@ -96,10 +96,31 @@ describe("DockerHubMirror", () => {
 });
 
 describe("Grafana and its mirror under the policy pack", () => {
-  // Findings that belong to the stack or to the pack, not to these components: the stack enables
-  // containerscanning.googleapis.com (ProjectServices), and a remote repository takes no pushes, so immutable
-  // tags do not apply to it (an exemption for mode REMOTE_REPOSITORY is the pack's to make).
-  const ELSEWHERE = ["artifact-registry-scanning-api-enabled", "artifact-registry-immutable-tags"];
+  // A kubeconfig that holds no credential: the user runs gke-gcloud-auth-plugin (kubernetes-provider-exec-auth).
+  const EXEC_KUBECONFIG = JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: "obs", cluster: { server: "https://gke-0000.asia-northeast3.gke.goog" } }],
+    users: [
+      {
+        name: "obs",
+        user: {
+          exec: {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command: "gke-gcloud-auth-plugin",
+            provideClusterInfo: true,
+          },
+        },
+      },
+    ],
+    contexts: [{ name: "obs", context: { cluster: "obs", user: "obs" } }],
+    "current-context": "obs",
+  });
+
+  // The finding that belongs to the stack, not to these components: the stack enables
+  // containerscanning.googleapis.com (ProjectServices). (artifact-registry-immutable-tags checks standard
+  // repositories only: a remote one takes no pushes.)
+  const ELSEWHERE = ["artifact-registry-scanning-api-enabled"];
 
   it("raise no other finding in a prod stack", async () => {
     const { resources } = await record(() => {
@@ -107,7 +128,7 @@ describe("Grafana and its mirror under the policy pack", () => {
       mirror.grantRead("serviceAccount:nodes@module6-test-000000.iam.gserviceaccount.com");
       new Grafana("pack-grafana", {
         ...commonArgs(),
-        provider: new Provider("pack-k8s", { kubeconfig: "fake-kubeconfig" }),
+        provider: new Provider("pack-k8s", { kubeconfig: EXEC_KUBECONFIG }),
         workloadPool: "module6-test-000000.svc.id.goog",
         registry: mirror.url,
         chart: { repository: "https://grafana-community.github.io/helm-charts", version: "12.11.1" },

@@ -27,6 +27,17 @@ describe("artifact-registry-immutable-tags", () => {
       ),
     ).toEqual([]);
   });
+
+  it("checks standard repositories only: a remote or virtual one takes no pushes", async () => {
+    const mutable = mutate(repo(), "dockerConfig", UNSET);
+    for (const mode of ["REMOTE_REPOSITORY", "VIRTUAL_REPOSITORY"])
+      expect(await messagesOf(artifactRegistryImmutableTags, mutate(mutable, "mode", mode))).toEqual([]);
+    expect(
+      await messagesOf(artifactRegistryImmutableTags, mutate(mutable, "mode", "STANDARD_REPOSITORY")),
+    ).toEqual([
+      `Artifact Registry repository ${NAME} must make tags immutable; dockerConfig.immutableTags is unset, which the provider treats as false`,
+    ]);
+  });
 });
 
 describe("artifact-registry-vulnerability-scanning", () => {
