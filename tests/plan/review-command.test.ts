@@ -162,7 +162,7 @@ describe("npm run plan -- --base", () => {
     const tmpBefore = left();
     const { exitCode, stdout, stderr } = await run(
       "--stack",
-      "feature-pr-1",
+      "feature-pr-123",
       "--base",
       "HEAD",
       "--format",
