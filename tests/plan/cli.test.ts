@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { planCommand } from "../../plan/plan-command";
 import type { ExportDocument } from "../../plan/render-json";
-import { sharedPlan } from "../helpers/shared-plans";
+import { prefetchPlans, sharedPlan } from "../helpers/shared-plans";
 
 const ROOT = resolve(__dirname, "../..");
 
@@ -53,6 +53,8 @@ function insecureProdStackFile(): string {
   writeFileSync(file, stringify(doc));
   return file;
 }
+
+prefetchPlans("prod", "staging", "feature-pr-123");
 
 // The three process runs, started together (each is a plan of its own: seconds), awaited by their tests.
 let processes: { prodJson: Promise<Run>; insecure: Promise<Run>; invalid: Promise<Run> } | undefined;
