@@ -7,17 +7,18 @@
  * that position only goes to the mock monitor, which ignores it. So only those unbounded traces keep V8's own
  * format; every other stack (a failed assertion's, an error a test prints) is still mapped.
  */
-type Prepare = (error: Error, frames: NodeJS.CallSite[]) => unknown;
+type Prepare = (error: Error, frames: readonly { toString(): string }[]) => unknown;
 
 const MARK = Symbol.for("module6.tests.fastStackTraces");
-const mapped = Error.prepareStackTrace as (Prepare & { [MARK]?: true }) | undefined;
+const current = Reflect.get(Error, "prepareStackTrace") as (Prepare & { [MARK]?: true }) | undefined;
 
-if (mapped !== undefined && mapped[MARK] !== true) {
+if (current !== undefined && current[MARK] !== true) {
+  const mapped = current;
   const prepare: Prepare & { [MARK]?: true } = (error, frames) =>
     Error.stackTraceLimit === Number.POSITIVE_INFINITY
       ? // V8's default format: the error's first line, then one `    at <frame>` line per frame.
         `${String(error)}${frames.map((frame) => `\n    at ${frame.toString()}`).join("")}`
       : mapped(error, frames);
   prepare[MARK] = true;
-  Error.prepareStackTrace = prepare;
+  Reflect.set(Error, "prepareStackTrace", prepare);
 }
