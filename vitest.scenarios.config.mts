@@ -9,7 +9,8 @@ export default defineConfig({
     globalSetup: ["tests/scenarios/support/global-setup.ts"],
     pool: "forks",
     isolate: true,
-    maxWorkers: 2,
+    // As every project of vitest.config.mts (one pool): see there.
+    maxWorkers: 3,
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
