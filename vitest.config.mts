@@ -31,16 +31,10 @@ const mocked = files
   .filter(({ file, source }) => !ownProcess.includes(file) && /\binstallMocks\(/.test(source))
   .map(({ file }) => file);
 
-// Three test files at a time on two cores: the scenario files (started first, being the longest) mostly wait
-// for the stand-in CLI's answers and their own pauses, and a third file uses the core they leave idle. Every
-// project has the same maxWorkers (Vitest runs projects of one sequence.groupOrder in one pool), the
-// scenarios too (vitest.scenarios.config.mts).
-const MAX_WORKERS = 3;
-
 const shared = {
   exclude: ["tests/scenarios/**", "**/node_modules/**"],
   pool: "forks",
-  maxWorkers: MAX_WORKERS,
+  maxWorkers: 2,
   testTimeout: 20_000,
   hookTimeout: 20_000,
   setupFiles: ["tests/helpers/fast-stack-traces.ts"],

@@ -9,8 +9,7 @@ export default defineConfig({
     globalSetup: ["tests/scenarios/support/global-setup.ts"],
     pool: "forks",
     isolate: true,
-    // As every project of vitest.config.mts (one pool): see there.
-    maxWorkers: 3,
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
