@@ -36,7 +36,7 @@ import {
   type DocCommand,
   type NpmRun,
 } from "./helpers/doc-commands";
-import { sharedPlan } from "./helpers/shared-plans";
+import { prefetchPlans, sharedPlan } from "./helpers/shared-plans";
 
 const ROOT = resolve(__dirname, "..");
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
@@ -148,6 +148,17 @@ const npmCommands = commands.flatMap((c) => {
 // Each distinct command once, at its first place (documents are read README first, then docs/ by name).
 const distinct = npmCommands.filter(
   (c, i) => npmCommands.findIndex((d) => d.command.text === c.command.text) === i,
+);
+// The shared plans the documented plan commands read (and the SARIF check's feature stack), waited for once.
+prefetchPlans(
+  ...new Set([
+    ...distinct.flatMap(({ run }) =>
+      run.script === "plan" && run.args.includes("--stack")
+        ? [run.args[run.args.indexOf("--stack") + 1] ?? ""]
+        : [],
+    ),
+    "feature-pr-123",
+  ]),
 );
 
 describe("the npm run commands of README.md and docs/", () => {

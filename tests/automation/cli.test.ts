@@ -2,22 +2,47 @@
  * The CLI as users run it: `npm run ops -- --help` from a fresh process, a user mistake from a fresh
  * process (one line, exit 2, no stack trace), every command's help in-process, and each exit code.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createWorld, ops } from "./fakes/world";
 
 const ROOT = resolve(__dirname, "../..");
 const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
 
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command as a process; resolves to its exit code and output. */
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+  const child = spawn(command, args, { cwd: ROOT, env });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((done) => child.on("close", (status) => done({ status, stdout, stderr })));
+}
+
 describe("npm run ops (a real process)", () => {
-  it("prints the command tree with --help and exits 0", () => {
-    const result = spawnSync("npm", ["run", "--silent", "ops", "--", "--help"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
+  // Both processes at once (each spends seconds starting Node and tsx), each awaited by its test.
+  let help: Promise<Run> | undefined;
+  let mistake: Promise<Run> | undefined;
+  beforeAll(() => {
+    help = run("npm", ["run", "--silent", "ops", "--", "--help"]);
+    mistake = run(
+      process.execPath,
+      ["--import", "tsx", "automation/cli.ts", "feature", "destroy", "--stack", "prod"],
+      { ...process.env, PULUMI_BACKEND_URL: "" },
+    );
+  });
+
+  it("prints the command tree with --help and exits 0", async () => {
+    const result = await (help ?? Promise.reject(new Error("not started")));
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Usage: npm run ops -- \[options\] \[command\]/);
@@ -27,16 +52,8 @@ describe("npm run ops (a real process)", () => {
     expect(result.stdout).toMatch(/^Exit codes:\n {2}0 .*\n {2}1 .*\n {2}2 .*\n {2}3 .*\n {2}130 /m);
   });
 
-  it("reports a user mistake in one line, exit 2, without a stack trace and without a backend", () => {
-    const result = spawnSync(
-      process.execPath,
-      ["--import", "tsx", "automation/cli.ts", "feature", "destroy", "--stack", "prod"],
-      {
-        cwd: ROOT,
-        encoding: "utf8",
-        env: { ...process.env, PULUMI_BACKEND_URL: "" },
-      },
-    );
+  it("reports a user mistake in one line, exit 2, without a stack trace and without a backend", async () => {
+    const result = await (mistake ?? Promise.reject(new Error("not started")));
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
       'error: refusing to touch stack "prod": only feature stacks (feature-<slug>) are created and destroyed by feature commands\n',

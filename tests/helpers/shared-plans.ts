@@ -9,11 +9,13 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { inject } from "vitest";
+import { beforeAll, inject } from "vitest";
 import type { PlanResult } from "../../plan/run";
 
 const ROOT = resolve(__dirname, "../..");
 const WAIT_MS = 120_000;
+/** How long a file's `beforeAll` may wait for the plans it needs: a plan takes seconds, many under load. */
+export const PLAN_WAIT_MS = WAIT_MS + 10_000;
 
 function writePlan(stack: string, file: string): Promise<void> {
   return new Promise((done) => {
@@ -55,4 +57,14 @@ export async function sharedPlan(stack: string): Promise<PlanResult> {
   }
   if (existsSync(`${file}.error`)) throw new Error(readFileSync(`${file}.error`, "utf8"));
   return JSON.parse(readFileSync(file, "utf8")) as PlanResult;
+}
+
+/**
+ * Has the file's `beforeAll` wait for the shared plans of `stacks` (all at once, with a timeout made for
+ * planning), so that its tests read them at once instead of waiting within their own (shorter) timeouts.
+ */
+export function prefetchPlans(...stacks: string[]): void {
+  beforeAll(async () => {
+    await Promise.all(stacks.map((stack) => sharedPlan(stack)));
+  }, PLAN_WAIT_MS);
 }

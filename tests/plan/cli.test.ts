@@ -1,18 +1,18 @@
 /**
  * `npm run plan`: three runs go through the real entry point as fresh processes (what stdout and stderr
- * carry, exit codes 0, 1 and 2, no stack trace); the other cases call the command in process, with the
- * run's shared plan of the stack (tests/helpers/shared-plans.ts) or with input refused before anything is
- * planned.
+ * carry, exit codes 0, 1 and 2, no stack trace), started together when the file starts; the other cases call
+ * the command in process, with the run's shared plan of the stack (tests/helpers/shared-plans.ts) or with
+ * input refused before anything is planned.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { planCommand } from "../../plan/plan-command";
 import type { ExportDocument } from "../../plan/render-json";
-import { sharedPlan } from "../helpers/shared-plans";
+import { prefetchPlans, sharedPlan } from "../helpers/shared-plans";
 
 const ROOT = resolve(__dirname, "../..");
 
@@ -22,15 +22,52 @@ interface Run {
   readonly stderr: string;
 }
 
-function planProcess(...args: string[]): Run {
-  // As `npm run plan` runs it: through the bundling launcher.
-  const result = spawnSync(process.execPath, ["plan/launch.cjs", "plan/cli.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    // prod's JSON plan is over 1 MiB, spawnSync's default maxBuffer (it then kills the child).
-    maxBuffer: 64 * 1024 * 1024,
+function planProcess(...args: string[]): Promise<Run> {
+  // As `npm run plan` runs it: through the bundling launcher. Everything it prints is kept (prod's JSON plan
+  // is over 1 MiB), and the test's process goes on meanwhile.
+  const child = spawn(process.execPath, ["plan/launch.cjs", "plan/cli.ts", ...args], { cwd: ROOT });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+  return new Promise((done) => {
+    child.on("close", (status) =>
+      done({
+        status,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+      }),
+    );
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Pulumi.prod.yaml made insecure on purpose: daily backups kept one day (firestore-backup-retention). */
+function insecureProdStackFile(): string {
+  const doc = parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as {
+    config: Record<string, { backups?: unknown }>;
+  };
+  const firestore = doc.config["module6:firestore"];
+  if (firestore === undefined) throw new Error("Pulumi.prod.yaml has no module6:firestore");
+  firestore.backups = { dailyRetentionDays: 1, weeklyRetentionWeeks: 1 };
+  const file = join(mkdtempSync(join(tmpdir(), "plan-")), "Pulumi.prod.yaml");
+  writeFileSync(file, stringify(doc));
+  return file;
+}
+
+prefetchPlans("prod", "staging", "feature-pr-123");
+
+// The three process runs, started together (each is a plan of its own: seconds), awaited by their tests.
+let processes: { prodJson: Promise<Run>; insecure: Promise<Run>; invalid: Promise<Run> } | undefined;
+beforeAll(() => {
+  processes = {
+    prodJson: planProcess("--stack", "prod", "--format", "json"),
+    insecure: planProcess("--stack", "prod", "--config-file", insecureProdStackFile()),
+    invalid: planProcess("--stack", "staging", "--config-file", "tests/fixtures/invalid-staging.yaml"),
+  };
+});
+function processRun(name: "prodJson" | "insecure" | "invalid"): Promise<Run> {
+  if (!processes) throw new Error("the plan processes have not started");
+  return processes[name];
 }
 
 async function plan(...args: string[]): Promise<Run> {
@@ -51,8 +88,8 @@ const PLAN_MS = 120_000;
 describe("npm run plan", () => {
   it(
     "prints prod as a pulumi-stack-export document with every resource and its options",
-    () => {
-      const { status, stdout, stderr } = planProcess("--stack", "prod", "--format", "json");
+    async () => {
+      const { status, stdout, stderr } = await processRun("prodJson");
       expect(stderr).toContain("passed: no mandatory policy is violated");
       expect(status).toBe(0);
       const doc = JSON.parse(stdout) as ExportDocument;
@@ -202,16 +239,8 @@ describe("npm run plan", () => {
 
   it(
     "gates on the policy pack: a stack made insecure on purpose exits 1 and names the policy",
-    () => {
-      const doc = parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as {
-        config: Record<string, { backups?: unknown }>;
-      };
-      const firestore = doc.config["module6:firestore"];
-      if (firestore === undefined) throw new Error("Pulumi.prod.yaml has no module6:firestore");
-      firestore.backups = { dailyRetentionDays: 1, weeklyRetentionWeeks: 1 };
-      const file = join(mkdtempSync(join(tmpdir(), "plan-")), "Pulumi.prod.yaml");
-      writeFileSync(file, stringify(doc));
-      const { status, stdout } = planProcess("--stack", "prod", "--config-file", file);
+    async () => {
+      const { status, stdout } = await processRun("insecure");
       expect(status).toBe(1);
       expect(stdout).toContain("Mandatory: blocks the deployment (1)");
       expect(stdout).toMatch(/✖ firestore-backup-retention .*env-firestore-daily/);
@@ -238,13 +267,8 @@ describe("npm run plan", () => {
 
   it(
     "exits 2 with every config problem and no stack trace",
-    () => {
-      const { status, stdout, stderr } = planProcess(
-        "--stack",
-        "staging",
-        "--config-file",
-        "tests/fixtures/invalid-staging.yaml",
-      );
+    async () => {
+      const { status, stdout, stderr } = await processRun("invalid");
       expect(status).toBe(2);
       expect(stdout).toBe("");
       expect(stderr).toContain('error: Invalid config for stack "staging"');

@@ -11,10 +11,11 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planCommand } from "../../plan/plan-command";
 import { renderJson, type ExportDocument } from "../../plan/render-json";
-import { sharedPlan } from "../helpers/shared-plans";
+import { prefetchPlans, sharedPlan } from "../helpers/shared-plans";
 
 const ROOT = resolve(__dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "module6-review-"));
+prefetchPlans("prod", "staging", "feature-pr-123");
 
 async function run(...args: string[]) {
   return planCommand(args, { root: ROOT, runPlan: ({ stack }) => sharedPlan(stack) });
@@ -162,7 +163,7 @@ describe("npm run plan -- --base", () => {
     const tmpBefore = left();
     const { exitCode, stdout, stderr } = await run(
       "--stack",
-      "feature-pr-1",
+      "feature-pr-123",
       "--base",
       "HEAD",
       "--format",

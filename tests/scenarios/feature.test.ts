@@ -290,11 +290,13 @@ describe("feature list and gc", () => {
 
   it("gc skips a stack whose update is running (point 5)", async () => {
     await threeStacks();
-    // #7's pull request pushes again: its update holds the lock for a while.
-    world.knobs({ holdMs: 3_000 });
+    // #7's pull request pushes again: its update holds the lock until gc is done.
+    const goOn = join(world.dir, "refresh-may-go-on");
+    world.knobs({ holdUntil: goOn });
     const refresh = world.pulumiAsync("repo", "up", "--yes", "--skip-preview", "--stack", STACK);
     while (world.lockFiles(STACK).length === 0) await new Promise((r) => setTimeout(r, 20));
     const gc = await world.ops("--json", "feature", "gc", "--closed", "7");
+    writeFileSync(goOn, "");
     expect(await refresh).toBe(0);
     expect(gc.code).toBe(0);
     expect(gc.json<{ stacks: { stack: string; action: string }[] }>().stacks[0]).toMatchObject({
@@ -308,7 +310,8 @@ describe("feature list and gc", () => {
 
 describe("Ctrl-C", () => {
   it("sends the CLI one interrupt, lets it finish the step in flight, and never runs pulumi cancel (point 8)", async () => {
-    world.knobs({ stepMs: 250 });
+    // The update's steps take time (Ctrl-C lands inside one); its preview's need not.
+    world.knobs({ stepMs: 250, stepCommands: ["up"] });
     const controller = new AbortController();
     const running = world.run({ signal: controller.signal }, "feature", "up", "--pr", "7");
     // The update holds its lock: the terminal's Ctrl-C reaches the CLI (same process group) and this process.
