@@ -13,6 +13,7 @@ import { Environment, type EdgeOutputs } from "./environment";
 import { CHANNEL_KEY_PREFIX } from "./namespace";
 import { EnvironmentNaming } from "./naming";
 import { ownCache, sharedCache, sharedCacheOutput, type CacheAccess, type SharedCache } from "./data-tier";
+import { createObservability, observabilityOutputs, type ObservabilityOutputs } from "./observability";
 import { ProjectSingletons } from "./project";
 import { readSharedOutputs } from "./shared-outputs";
 
@@ -36,6 +37,8 @@ export interface StackOutputs {
   readonly edge: EdgeOutputs | undefined;
   /** Per service and region: revisions and traffic, read by `npm run ops -- release …`. */
   readonly revisions: Environment["revisions"];
+  /** The observability plane's cluster, DNS endpoint and workload pool (only where it is on). */
+  readonly observability?: ObservabilityOutputs;
 }
 
 /** Reads and validates the running stack's config (throws a `ValidationError` listing every problem). */
@@ -174,6 +177,10 @@ export function createStack(
     { ...opts, dependsOn: base.dependsOn },
   );
 
+  // The observability plane (docs/observability.md), where `module6:observability` turns it on: after the
+  // project's APIs (container, binaryauthorization), in the project's network.
+  const plane = createObservability(config, common, project, { ...opts, dependsOn: base.dependsOn });
+
   return {
     environment: {
       stack: config.stack,
@@ -190,6 +197,7 @@ export function createStack(
     cache: project ? sharedCacheOutput(project.dataTier) : null,
     edge: environment.edge,
     revisions: environment.revisions,
+    ...(plane ? { observability: observabilityOutputs(plane) } : {}),
   };
 }
 
