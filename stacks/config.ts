@@ -159,10 +159,7 @@ function configError(input: ConfigInput, problems: readonly Problem[]): Validati
  * whose resources would share a logical name are refused.
  */
 function resolveApis(
-  stack: Pick<
-    StackConfig,
-    "edge" | "monitoring" | "firestore" | "dataTier" | "needsIapAgent" | "observability"
-  >,
+  stack: Pick<StackConfig, "edge" | "monitoring" | "firestore" | "dataTier" | "needsIapAgent">,
   extra: readonly string[],
 ): { value: string[]; problems: Problem[] } {
   const needed = [
@@ -178,10 +175,6 @@ function resolveApis(
     stack.dataTier.network?.privateServiceAccess !== undefined && "servicenetworking.googleapis.com",
     stack.dataTier.redis !== undefined && "redis.googleapis.com",
     stack.dataTier.cmek !== undefined && "cloudkms.googleapis.com",
-    // The observability plane: GKE, and Binary Authorization, which the cluster enforces ("Enable the
-    // Binary Authorization API", https://cloud.google.com/binary-authorization/docs/setting-up).
-    stack.observability !== undefined && "container.googleapis.com",
-    stack.observability !== undefined && "binaryauthorization.googleapis.com",
   ];
   const value = [...new Set([...BASE_APIS, ...needed.filter((a) => a !== false), ...extra])];
   const problems: Problem[] = [];

@@ -7,9 +7,18 @@ import type * as pulumi from "@pulumi/pulumi";
 import { GkeAutopilotCluster } from "../components/gke-autopilot-cluster";
 import type { Network } from "../components/network";
 import type { ProjectSingletons } from "./project";
+import { ProjectServices } from "../components/project-services";
 import { Component } from "../components/shared/component";
 import type { CommonArgs } from "../components/shared/types";
 import type { ObservabilityConfig, StackConfig } from "./config";
+
+/**
+ * The APIs the plane needs: GKE, and Binary Authorization, which the cluster enforces ("Enable the Binary
+ * Authorization API", https://cloud.google.com/binary-authorization/docs/setting-up). The plane enables
+ * them itself, so that turning it on leaves every other resource of the stack — and what it waits for — as
+ * it was.
+ */
+export const OBSERVABILITY_APIS = ["container.googleapis.com", "binaryauthorization.googleapis.com"];
 
 /** Arguments of {@link ObservabilityPlane}. */
 export interface ObservabilityPlaneArgs {
@@ -20,17 +29,25 @@ export interface ObservabilityPlaneArgs {
   readonly common: CommonArgs;
   /** Pulumi `protect` of the stack (`protection.protect`). */
   readonly protect: boolean;
+  /** APIs the project's services already enable (`module6:apis` and the program's own): not enabled again. */
+  readonly enabledApis: readonly string[];
   /** Flow logs of the project's subnets, for the cluster's subnet too. */
   readonly flowLogs: NonNullable<StackConfig["dataTier"]["network"]>["flowLogs"];
 }
 
-/** The cluster and its `kubernetes` provider. */
+/** The plane's APIs, the cluster and its `kubernetes` provider. */
 export class ObservabilityPlane extends Component {
+  readonly apis: ProjectServices;
   readonly cluster: GkeAutopilotCluster;
 
   constructor(name: string, args: ObservabilityPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("module6:stack:Observability", name, opts);
     const c = args.observability.cluster;
+    this.apis = new ProjectServices(
+      `${name}-apis`,
+      { project: args.common.project, apis: OBSERVABILITY_APIS.filter((a) => !args.enabledApis.includes(a)) },
+      this.child(),
+    );
     this.cluster = new GkeAutopilotCluster(
       `${name}-cluster`,
       {
@@ -45,7 +62,7 @@ export class ObservabilityPlane extends Component {
         protect: args.protect,
         flowLogs: args.flowLogs,
       },
-      this.child(),
+      this.child({ dependsOn: [this.apis] }),
     );
     this.registerOutputs({ dnsEndpoint: this.cluster.dnsEndpoint, workloadPool: this.cluster.workloadPool });
   }
@@ -74,7 +91,14 @@ export function createObservability(
   if (observability === undefined || network === undefined || tier === undefined) return undefined;
   return new ObservabilityPlane(
     "observability",
-    { observability, network, common, protect: config.protection.protect, flowLogs: tier.flowLogs },
+    {
+      observability,
+      network,
+      common,
+      protect: config.protection.protect,
+      enabledApis: config.apis,
+      flowLogs: tier.flowLogs,
+    },
     opts,
   );
 }
