@@ -92,7 +92,7 @@ export interface GkeAutopilotClusterArgs extends CommonArgs {
   /**
    * When GKE may upgrade the cluster. GKE requires at least 48 hours of availability in any 32 days, in
    * windows of at least 4 hours.
-   * @default DEFAULT_MAINTENANCE_WINDOW (Friday and Saturday 18:00-24:00 UTC: 03:00-09:00 in Seoul)
+   * @default - Friday and Saturday 18:00-24:00 UTC (03:00-09:00 in Seoul), `DEFAULT_MAINTENANCE_WINDOW`
    */
   readonly maintenanceWindow?: MaintenanceWindow;
   /**
