@@ -73,8 +73,8 @@ describe("npm run plan", () => {
         "run.googleapis.com",
       );
       expect(ofType("gcp:artifactregistry/repository:Repository")).toHaveLength(1);
-      // one per service + the Firestore backup check
-      expect(ofType("gcp:serviceaccount/account:Account")).toHaveLength(4);
+      // one per service + the Firestore backup check + the observability cluster's nodes
+      expect(ofType("gcp:serviceaccount/account:Account")).toHaveLength(5);
       expect(
         ofType("gcp:cloudrunv2/service:Service")
           .map((r) => `${String(r.inputs.name)}@${String(r.inputs.location)}`)
@@ -176,9 +176,9 @@ describe("npm run plan", () => {
         "  alerts go to: prod oncall-pagerduty, prod alerts-slack, prod platform-email",
       );
       expect(lines.filter((l) => l !== "").slice(-3)).toEqual([
-        "Totals: 220 resources (28 components)",
+        "Totals: 227 resources (31 components)",
         expect.stringMatching(
-          /^Policy pack module6-gcp: \d+ policies on 220 resources: 0 mandatory, 0 advisory/,
+          /^Policy pack module6-gcp: \d+ policies on 227 resources: 0 mandatory, 0 advisory/,
         ),
         "passed: no mandatory policy is violated",
       ]);

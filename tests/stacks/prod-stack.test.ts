@@ -122,12 +122,16 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       "pulumi:providers:gcp": 1,
       "pulumi:providers:random": 1,
       "pulumi:providers:time": 1,
+      // the observability plane's cluster (docs/observability.md) and the kubernetes provider built from it
+      "gcp:container/cluster:Cluster": 1,
+      "pulumi:providers:kubernetes": 1,
       // grant propagation before api (one per region), ai and web (the Redis AUTH secret); log metrics
       // before their alerts; each of the 7 customer-managed keys' grants before the stores that use them
       "time:index/sleep:Sleep": 5 + 7,
       // 11 base APIs + compute for the load balancer + certificatemanager + billingbudgets for the budget
       // + cloudscheduler + servicenetworking, redis and cloudkms for the data tier
-      "gcp:projects/service:Service": 18,
+      // + container and binaryauthorization, which the observability plane enables itself
+      "gcp:projects/service:Service": 18 + 2,
       "gcp:artifactregistry/repository:Repository": 1,
       // + the Redis AUTH string, mounted by web
       "gcp:secretmanager/secret:Secret": 3,
@@ -136,7 +140,7 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       // the data tier (docs/data-tier.md): a VPC with one subnet (web's region), deny-all ingress, Cloud
       // NAT, private services access (its range is the third global address) and a STANDARD_HA instance
       "gcp:compute/network:Network": 1,
-      "gcp:compute/subnetwork:Subnetwork": 1,
+      "gcp:compute/subnetwork:Subnetwork": 1 + 1, // + the observability cluster's own subnet
       "gcp:compute/firewall:Firewall": 1,
       "gcp:compute/router:Router": 1,
       "gcp:compute/routerNat:RouterNat": 1,
@@ -152,11 +156,11 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       "gcp:firestore/backupSchedule:BackupSchedule": 2,
       "gcp:firestore/index:Index": 1,
       "gcp:firestore/field:Field": 1,
-      // one per service + the backup check
-      "gcp:serviceaccount/account:Account": 4,
+      // one per service + the backup check + the observability cluster's nodes
+      "gcp:serviceaccount/account:Account": 4 + 1,
       // 3 telemetry roles per service + Firestore read/write for api and ai (conditional on the database)
-      // + backup and schedule metadata for the backup check
-      "gcp:projects/iAMMember:IAMMember": 13,
+      // + backup and schedule metadata for the backup check + the cluster nodes' defaultNodeServiceAccount
+      "gcp:projects/iAMMember:IAMMember": 13 + 1,
       // web, ai, and api in two regions
       "gcp:cloudrunv2/service:Service": 4,
       "gcp:compute/globalAddress:GlobalAddress": 2 + 1,
@@ -413,8 +417,8 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       15 + 1 + 3 + 9 + 3 + 43 + 3 + 5 + 1 + (4 + 7 + 1 + 1 + 1),
     );
     // + the edge policy and the signed-URL key, and the backup check's account
-    // + the Redis AUTH secret
-    expect(expectEveryNameWithinLimits(plan().resources)).toBe(19 + 2 + 1 + 1);
+    // + the Redis AUTH secret, the observability cluster's node account
+    expect(expectEveryNameWithinLimits(plan().resources)).toBe(19 + 2 + 1 + 1 + 1);
     expectExplicitProviders(plan().resources, "prod");
     expect(expectEverythingWaitsForApis(plan().resources)).toBeGreaterThan(50);
   });
@@ -436,6 +440,7 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
         "edge",
         "environment",
         "firestoreDatabase",
+        "observability",
         "revisions",
         "secretIds",
         "serviceAccounts",
