@@ -2,14 +2,8 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { alertDocumentation } from "./monitoring/alert-docs";
 import { channelSettings, type ChannelSpec } from "./monitoring/channels";
-import {
-  dashboard,
-  platformWidgets,
-  serviceWidgets,
-  type DashboardService,
-} from "./monitoring/dashboard-json";
+import { dashboard, type Widget } from "./monitoring/dashboard-json";
 import { BACKUP_FRESH_MESSAGE, FirestoreBackupCheck } from "./firestore-backup-check";
-import { redisWidgets } from "./monitoring/redis-signals";
 import { SECURITY_METRICS, securityFilter } from "./monitoring/security-metrics";
 import { Component } from "./shared/component";
 import { LOG_METRIC_PROPAGATION, propagationWait } from "./shared/propagation";
@@ -405,43 +399,16 @@ export class PlatformMonitoring extends Component {
     this.registerOutputs({ pageChannels: this.pageChannels, ticketChannels: this.ticketChannels });
   }
 
-  /** The environment's dashboard: golden signals and error budget per service, then the platform. */
-  addDashboard(
-    title: string,
-    services: readonly {
-      readonly name: string;
-      readonly cloudRunService: pulumi.Input<string>;
-      readonly slos: readonly { id: string; name: pulumi.Output<string> }[];
-    }[],
-    /** Memorystore instance whose row (components/monitoring/redis-signals.ts) follows the platform's. */
-    cacheInstanceId?: pulumi.Input<string>,
-  ): gcp.monitoring.Dashboard {
-    const resolved = pulumi.all(
-      services.map((s) =>
-        pulumi
-          .all([s.cloudRunService, ...s.slos.map((x) => x.name)])
-          .apply(([run, ...names]): DashboardService => ({
-            name: s.name,
-            cloudRunService: run ?? "",
-            slos: Object.fromEntries(s.slos.map((x, i) => [x.id, names[i] ?? ""])),
-          })),
-      ),
-    );
+  /**
+   * The environment's dashboard in Cloud Monitoring, from the widgets `environmentWidgetsOutput`
+   * (components/monitoring/environment-widgets.ts) produces — the same list the Grafana dashboard renders.
+   */
+  addDashboard(title: string, widgets: pulumi.Input<readonly Widget[]>): gcp.monitoring.Dashboard {
     return new gcp.monitoring.Dashboard(
       this.baseName,
       {
         project: this.project,
-        dashboardJson: pulumi
-          .all([resolved, cacheInstanceId])
-          .apply(([list, cache]) =>
-            JSON.stringify(
-              dashboard(title, [
-                ...list.flatMap(serviceWidgets),
-                ...platformWidgets(),
-                ...(cache !== undefined ? redisWidgets(cache) : []),
-              ]),
-            ),
-          ),
+        dashboardJson: pulumi.output(widgets).apply((list) => JSON.stringify(dashboard(title, list))),
       },
       this.child(),
     );

@@ -5,8 +5,10 @@
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import { edgePolicies } from "./edge";
 import { firestorePolicies } from "./firestore";
+import { gkePolicies } from "./gke";
 import { iamPolicies } from "./iam";
 import { kmsPolicies } from "./kms";
+import { kubernetesPolicies } from "./kubernetes";
 import { schemaDefaults } from "./lib/config";
 import type { Module6Policy } from "./lib/policy";
 import { loggingPolicies } from "./logging";
@@ -37,6 +39,8 @@ export const allPolicies: readonly Module6Policy[] = [
   ...networkPolicies,
   ...registryPolicies,
   ...projectPolicies,
+  ...gkePolicies,
+  ...kubernetesPolicies,
 ];
 
 /** The configuration schema of each configurable policy, by policy name. */

@@ -7,7 +7,7 @@ import { allPolicies, PACK_NAME } from "./all";
 
 new PolicyPack(PACK_NAME, {
   description:
-    "Security, data-protection and operability rules for the module6 platform on Google Cloud: Cloud Run behind an armored HTTPS load balancer, Firestore, Secret Manager, IAM, KMS, monitoring, logging, networking and Artifact Registry.",
+    "Security, data-protection and operability rules for the module6 platform on Google Cloud: Cloud Run behind an armored HTTPS load balancer, Firestore, Secret Manager, IAM, KMS, monitoring, logging, networking, Artifact Registry, and the GKE Autopilot observability plane (cluster, Kubernetes provider, namespaces, Helm releases, Workload Identity grants).",
   enforcementLevel: "advisory",
   policies: [...allPolicies],
 });

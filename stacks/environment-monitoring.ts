@@ -10,6 +10,8 @@ import type { CloudRunService } from "../components/cloud-run-service";
 import type { FirestoreDatabase } from "../components/firestore-database";
 import type { KmsKeys } from "../components/kms-keys";
 import type { ChannelSpec } from "../components/monitoring/channels";
+import type { Widget } from "../components/monitoring/dashboard-json";
+import { environmentWidgetsOutput } from "../components/monitoring/environment-widgets";
 import { PlatformMonitoring } from "../components/platform-monitoring";
 import { ServiceMonitoring } from "../components/service-monitoring";
 import type { ServiceIdentity } from "../components/service-identity";
@@ -132,12 +134,18 @@ function watchService(
   );
 }
 
+/** The environment's dashboard: its title and widgets (Cloud Monitoring's, and Grafana's when there is one). */
+export interface EnvironmentDashboard {
+  readonly title: string;
+  readonly widgets: pulumi.Output<Widget[]>;
+}
+
 /** Every service's monitoring, and the dashboard of service levels and golden signals over them. */
 export function watchServices(
   name: string,
   inputs: PlatformInputs & WatchedServices & { readonly platform: PlatformMonitoring },
   child: ChildOptions,
-): void {
+): EnvironmentDashboard {
   const { config } = inputs;
   const watched = config.services.map((service) => {
     const sm = watchService(name, service, inputs, child);
@@ -155,9 +163,10 @@ export function watchServices(
       },
       child(),
     );
-  inputs.platform.addDashboard(
-    `${config.app} ${config.stack}: service levels and golden signals`,
-    watched,
-    inputs.cacheInstanceId,
-  );
+  const dashboard = {
+    title: `${config.app} ${config.stack}: service levels and golden signals`,
+    widgets: environmentWidgetsOutput(watched, inputs.cacheInstanceId),
+  };
+  inputs.platform.addDashboard(dashboard.title, dashboard.widgets);
+  return dashboard;
 }

@@ -13,7 +13,7 @@ import type { CommonArgs } from "../components/shared/types";
 import type { KmsKeys } from "../components/kms-keys";
 import type { ServiceConfig, StackConfig } from "./config";
 import { firestoreKeyLocation, keyFor, secretKeys, type CacheAccess } from "./data-tier";
-import { watchPlatform, watchServices } from "./environment-monitoring";
+import { watchPlatform, watchServices, type EnvironmentDashboard } from "./environment-monitoring";
 import { releaseImage, releaseTraffic, type RegionRevisions } from "./releases";
 
 /** Arguments of {@link Environment}. */
@@ -75,6 +75,11 @@ export class Environment extends Component {
   readonly firestoreDatabase: pulumi.Output<string> | undefined;
   readonly secretIds: pulumi.Output<Record<string, string>>;
   readonly edge: EdgeOutputs | undefined;
+  /**
+   * The dashboard's title and widgets (prod and staging): Cloud Monitoring's dashboard is built from them,
+   * and a Grafana dashboard renders them with `grafanaDashboard` (components/monitoring/grafana-dashboard.ts).
+   */
+  readonly dashboard: EnvironmentDashboard | undefined;
   /** Per service and region: revisions and traffic, read by `npm run ops -- release …`. */
   readonly revisions: Readonly<Record<string, Readonly<Record<string, pulumi.Output<RegionRevisions>>>>>;
 
@@ -110,8 +115,10 @@ export class Environment extends Component {
       deployed[service.name] = deployService(name, service, { args, secrets, firestore, identity }, child);
     }
     const lb = config.edge ? createEdge(name, args, deployed, child()) : undefined;
-    if (watch && platform)
-      watchServices(name, { ...watch, platform, deployed, backends: lb?.backendServices ?? {} }, child);
+    this.dashboard =
+      watch && platform
+        ? watchServices(name, { ...watch, platform, deployed, backends: lb?.backendServices ?? {} }, child)
+        : undefined;
 
     this.serviceUrls = serviceUrls(config, deployed);
     this.revisions = serviceRevisions(config, deployed);

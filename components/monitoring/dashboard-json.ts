@@ -11,14 +11,15 @@ export interface Aggregation {
   readonly groupByFields?: readonly string[];
 }
 
+/** One filter and how its series are aligned and reduced. */
+export interface Series {
+  readonly filter: string;
+  readonly aggregation: Aggregation;
+}
+
 export type TimeSeriesQuery =
-  | { readonly timeSeriesFilter: { readonly filter: string; readonly aggregation: Aggregation } }
-  | {
-      readonly timeSeriesFilterRatio: {
-        readonly numerator: { readonly filter: string; readonly aggregation: Aggregation };
-        readonly denominator: { readonly filter: string; readonly aggregation: Aggregation };
-      };
-    };
+  | { readonly timeSeriesFilter: Series }
+  | { readonly timeSeriesFilterRatio: { readonly numerator: Series; readonly denominator: Series } };
 
 export interface DataSet {
   readonly timeSeriesQuery: TimeSeriesQuery;
@@ -66,10 +67,7 @@ const percentile = (p: 50 | 95 | 99): Aggregation => ({
 });
 
 /** A line chart of one or more filters. */
-export function chart(
-  title: string,
-  series: readonly { filter: string; aggregation: Aggregation; legend?: string }[],
-): Widget {
+export function chart(title: string, series: readonly (Series & { readonly legend?: string })[]): Widget {
   return {
     title,
     xyChart: {
@@ -78,6 +76,26 @@ export function chart(
         plotType: "LINE",
         ...(s.legend ? { legendTemplate: s.legend } : {}),
       })),
+    },
+  };
+}
+
+/** A line chart of the ratio of two filters (numerator / denominator, each aggregated first). */
+export function ratioChart(title: string, numerator: Series, denominator: Series): Widget {
+  return {
+    title,
+    xyChart: {
+      dataSets: [
+        {
+          plotType: "LINE",
+          timeSeriesQuery: {
+            timeSeriesFilterRatio: {
+              numerator: { filter: numerator.filter, aggregation: numerator.aggregation },
+              denominator: { filter: denominator.filter, aggregation: denominator.aggregation },
+            },
+          },
+        },
+      ],
     },
   };
 }
@@ -99,25 +117,11 @@ export function serviceWidgets(s: DashboardService): Widget[] {
     chart(`${s.name}: requests/s by response class`, [
       { filter: requests, aggregation: rate("REDUCE_SUM", ["metric.label.response_code_class"]) },
     ]),
-    {
-      title: `${s.name}: 5xx ratio`,
-      xyChart: {
-        dataSets: [
-          {
-            plotType: "LINE",
-            timeSeriesQuery: {
-              timeSeriesFilterRatio: {
-                numerator: {
-                  filter: `${requests} AND metric.label.response_code_class="5xx"`,
-                  aggregation: rate(),
-                },
-                denominator: { filter: requests, aggregation: rate() },
-              },
-            },
-          },
-        ],
-      },
-    },
+    ratioChart(
+      `${s.name}: 5xx ratio`,
+      { filter: `${requests} AND metric.label.response_code_class="5xx"`, aggregation: rate() },
+      { filter: requests, aggregation: rate() },
+    ),
     chart(`${s.name}: latency p50 / p95 / p99 (ms)`, [
       { filter: latency, aggregation: percentile(50), legend: "p50" },
       { filter: latency, aggregation: percentile(95), legend: "p95" },

@@ -33,7 +33,9 @@ export type Domain =
   | "logging"
   | "network"
   | "registry"
-  | "project";
+  | "project"
+  | "gke"
+  | "kubernetes";
 
 /** What every policy of the pack declares. */
 export interface PolicyMeta {

@@ -103,9 +103,23 @@ export const T = {
   repositoryIamBinding: "gcp:artifactregistry/repositoryIamBinding:RepositoryIamBinding",
   repositoryIamPolicy: "gcp:artifactregistry/repositoryIamPolicy:RepositoryIamPolicy",
   sqlInstance: "gcp:sql/databaseInstance:DatabaseInstance",
+  // GKE
+  gkeCluster: "gcp:container/cluster:Cluster",
+  gkeNodePool: "gcp:container/nodePool:NodePool",
 } as const;
 
-export type TypeToken = (typeof T)[keyof typeof T];
+/**
+ * Kubernetes type tokens (`@pulumi/kubernetes`; a test resolves each one against that SDK's classes). The
+ * provider's token is `pulumi:providers:` + the package name, as for `pulumi:providers:gcp`.
+ */
+export const K = {
+  provider: "pulumi:providers:kubernetes",
+  namespace: "kubernetes:core/v1:Namespace",
+  networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+  helmRelease: "kubernetes:helm.sh/v3:Release",
+} as const;
+
+export type TypeToken = (typeof T)[keyof typeof T] | (typeof K)[keyof typeof K];
 
 /** In a policy's type list: every Google Cloud resource (`gcp:*`) and the gcp provider itself. */
 export const ANY_GCP = "gcp:*";

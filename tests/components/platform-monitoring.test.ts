@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import { dashboard } from "../../components/monitoring/dashboard-json";
+import { environmentWidgetsOutput } from "../../components/monitoring/environment-widgets";
+import { grafanaDashboard } from "../../components/monitoring/grafana-dashboard";
 import { SECURITY_METRICS } from "../../components/monitoring/security-metrics";
 import {
   PlatformMonitoring,
@@ -84,7 +87,7 @@ const full = recordOnce(() => {
       budget: { billingAccount: "012345-6789AB-CDEF01", amount: 250, currency: "EUR" },
     }),
   );
-  pm.addDashboard("module6 test", [
+  const widgets = environmentWidgetsOutput([
     {
       name: "api",
       cloudRunService: "m6-test-api",
@@ -114,7 +117,8 @@ const full = recordOnce(() => {
       ],
     },
   ]);
-  return pm;
+  pm.addDashboard("module6 test", widgets);
+  return { pm, widgets };
 });
 
 describe("PlatformMonitoring: notification channels", () => {
@@ -540,6 +544,20 @@ describe("PlatformMonitoring: dashboard", () => {
     expect(json).not.toContain("[]");
     // Grouped charts keep their grouping.
     expect(json).toContain('"groupByFields":["metric.label.response_code_class"]');
+  });
+
+  // One list of widgets, two dashboards: the Cloud Monitoring JSON is exactly the widgets' layout, and the
+  // Grafana dashboard rendered from the same result has a panel per tile.
+  it("is built from the widgets environmentWidgetsOutput produced, the list Grafana renders too", async () => {
+    const { result, resources } = await full();
+    const widgets = await valueOf(result.widgets);
+    const json = String(onlyOfType(resources, DASHBOARD).inputs.dashboardJson);
+    expect(json).toBe(JSON.stringify(dashboard("module6 test", widgets)));
+    const grafana = grafanaDashboard("module6 test", widgets, { project: "module6-test-000000" });
+    const tiles = (JSON.parse(json) as { mosaicLayout: { tiles: { widget: { title: string } }[] } })
+      .mosaicLayout.tiles;
+    expect(grafana.panels.map((p) => p.title)).toEqual(tiles.map((t) => t.widget.title));
+    expect(grafana.panels).toHaveLength(2 * 6 + 4);
   });
 });
 

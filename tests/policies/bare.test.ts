@@ -7,15 +7,33 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { allPolicies } from "../../policies/all";
-import { ANY_GCP, T } from "../../policies/lib/tokens";
+import { ANY_GCP, K, T } from "../../policies/lib/tokens";
 import { BARE_INPUTS, bare } from "../fixtures/policies/bare";
 import { checkResource } from "./harness";
 
 const SDK = resolve(__dirname, "../../node_modules/@pulumi/gcp");
+const K8S_SDK = resolve(__dirname, "../../node_modules/@pulumi/kubernetes");
+
+/** The `.d.ts` of a Kubernetes type (`kubernetes:helm.sh/v3:Release` → helm/v3/release.d.ts) and its class. */
+function kubernetesDeclaration(type: string): [string, string] {
+  if (type === K.provider) return [join(K8S_SDK, "provider.d.ts"), "Provider"];
+  const [, groupVersion = "", cls = ""] = type.split(":");
+  const [group = "", version = ""] = groupVersion.split("/");
+  const file = `${cls.charAt(0).toLowerCase()}${cls.slice(1)}.d.ts`;
+  return [join(K8S_SDK, group.split(".")[0] ?? "", version, file), cls];
+}
 const resourcePolicies = allPolicies.filter((p) => p.kind === "resource");
 
 /** The non-optional fields of a resource type's `<Class>Args`, read from the SDK's declarations. */
 function requiredInputs(type: string): string[] {
+  if (type.startsWith("kubernetes:") || type === K.provider) {
+    const [path, cls] = kubernetesDeclaration(type);
+    const body = new RegExp(`export interface ${cls}Args \\{([\\s\\S]*?)\\n\\}`).exec(
+      readFileSync(path, "utf8"),
+    )?.[1];
+    if (body === undefined) throw new Error(`no SDK class for ${type}`);
+    return [...body.matchAll(/^\s{4}(\w+): /gm)].map((m) => m[1] ?? "").sort();
+  }
   const module = type.split(/[:/]/)[1] ?? "";
   const file = readdirSync(join(SDK, module)).find(
     (f) =>
@@ -294,6 +312,57 @@ const EXPECTED: Readonly<Record<string, Readonly<Record<string, readonly string[
   [T.bucketIamBinding]: {},
   [T.bucketIamMember]: {},
   [T.bucketIamPolicy]: {},
+  [T.gkeCluster]: {
+    "gke-private-nodes": [
+      'GKE cluster "bare" must use private nodes (privateClusterConfig.enablePrivateNodes: true); privateClusterConfig.enablePrivateNodes is unset, which gives every node a public IP address',
+    ],
+    "gke-control-plane-not-public": [
+      'GKE cluster "bare" must turn its IP endpoint off (controlPlaneEndpointsConfig.ipEndpointsConfig.enabled: false, the DNS endpoint stays) or limit it with masterAuthorizedNetworksConfig; masterAuthorizedNetworksConfig is unset, which opens the public endpoint to every address',
+    ],
+    "gke-workload-identity": [
+      'GKE cluster "bare" must enable Workload Identity Federation (workloadIdentityConfig.workloadPool "<project>.svc.id.goog"); workloadIdentityConfig.workloadPool is unset, which leaves every pod with the node\'s service account',
+    ],
+    "gke-release-channel": [
+      'GKE cluster "bare" must use the REGULAR or STABLE release channel; releaseChannel.channel is unset, which leaves the channel to GKE\'s default and unmanaged',
+    ],
+    "gke-shielded-nodes": [
+      'GKE cluster "bare" must boot its nodes with secure boot; nodeConfig.shieldedInstanceConfig.enableSecureBoot is unset, which the provider treats as false',
+    ],
+    "gke-network-policy": [
+      'GKE cluster "bare" must enforce NetworkPolicy (datapathProvider "ADVANCED_DATAPATH", or networkPolicy.enabled with the network policy add-on); datapathProvider is unset, which is LEGACY_DATAPATH; networkPolicy.enabled is unset, which is false',
+    ],
+    "gke-binary-authorization": [
+      'GKE cluster "bare" must enforce Binary Authorization (binaryAuthorization.evaluationMode "PROJECT_SINGLETON_POLICY_ENFORCE"); binaryAuthorization.evaluationMode is unset, which is DISABLED',
+    ],
+    "gke-node-service-account": [
+      'GKE cluster "bare" must run its nodes as a dedicated service account; nodeConfig.serviceAccount is unset, which is the Compute Engine default service account',
+    ],
+    "gke-deletion-protection": ['GKE cluster "bare" must carry Pulumi `protect` in this environment'],
+  },
+  [T.gkeNodePool]: {
+    "gke-shielded-nodes": [
+      'GKE node pool "bare" must boot its nodes with secure boot; nodeConfig.shieldedInstanceConfig.enableSecureBoot is unset, which the provider treats as false',
+    ],
+    "gke-node-service-account": [
+      'GKE node pool "bare" must run its nodes as a dedicated service account; nodeConfig.serviceAccount is unset, which is the Compute Engine default service account',
+    ],
+  },
+  [K.provider]: {
+    "kubernetes-provider-exec-auth": [
+      'Kubernetes provider "bare" must be given an explicit kubeconfig; kubeconfig is unset, which uses the machine\'s KUBECONFIG or ~/.kube/config',
+    ],
+  },
+  [K.namespace]: {
+    "kubernetes-namespace-pod-security": [
+      'Namespace "bare" must enforce the restricted Pod Security Standard (label pod-security.kubernetes.io/enforce: restricted); the label is unset, which enforces nothing beyond the cluster\'s defaults',
+    ],
+  },
+  [K.helmRelease]: {
+    "helm-release-pinned": [
+      'Helm release "bare" must pin an exact chart version; version is unset, which installs the latest chart',
+      'Helm release "bare" must come from an https or oci repository (repositoryOpts.repo or an oci:// chart); repositoryOpts.repo is unset and chart is "bare"',
+    ],
+  },
 };
 
 describe("bare resources (only the inputs the provider requires)", () => {

@@ -4,8 +4,10 @@ import { describe, expect, it } from "vitest";
 import { allPolicies, configSchema, defaultConfig, PACK_NAME, type Module6Policy } from "../../policies/all";
 import { edgePolicies } from "../../policies/edge";
 import { firestorePolicies } from "../../policies/firestore";
+import { gkePolicies } from "../../policies/gke";
 import { iamPolicies } from "../../policies/iam";
 import { kmsPolicies } from "../../policies/kms";
+import { kubernetesPolicies } from "../../policies/kubernetes";
 import { loggingPolicies } from "../../policies/logging";
 import { monitoringPolicies } from "../../policies/monitoring";
 import { networkPolicies } from "../../policies/network";
@@ -14,7 +16,7 @@ import { registryPolicies } from "../../policies/registry";
 import { runPolicies } from "../../policies/run";
 import { secretsPolicies } from "../../policies/secrets";
 import { storagePolicies } from "../../policies/storage";
-import { ANY_GCP, T } from "../../policies/lib/tokens";
+import { ANY_GCP, K, T } from "../../policies/lib/tokens";
 import { validatePolicyConfig } from "../../plan/policy-config";
 import { fixtures } from "../fixtures/policies/resources";
 import { checkResource } from "./harness";
@@ -38,6 +40,8 @@ describe("the pack", () => {
       network: networkPolicies,
       registry: registryPolicies,
       project: projectPolicies,
+      gke: gkePolicies,
+      kubernetes: kubernetesPolicies,
     };
     for (const [domain, list] of Object.entries(modules)) {
       expect(list.length, domain).toBeGreaterThan(0);
@@ -85,9 +89,20 @@ describe("the pack", () => {
       }
     }
     for (const token of Object.values(T)) expect(declared.has(token), token).toBe(true);
-    const tokens = new Set<string>([...Object.values(T), ANY_GCP]);
+    const tokens = new Set<string>([...Object.values(T), ...Object.values(K), ANY_GCP]);
     for (const p of resourcePolicies)
       for (const t of p.resourceTypes) expect(tokens.has(t), `${p.name}: ${t}`).toBe(true);
+  });
+
+  it("uses Kubernetes type tokens that name real @pulumi/kubernetes classes", () => {
+    const sdk = join(ROOT, "node_modules/@pulumi/kubernetes");
+    const declared = (file: string): string =>
+      /__pulumiType = '([^']+)'/.exec(readFileSync(join(sdk, file), "utf8"))?.[1] ?? "";
+    expect(declared("core/v1/namespace.js")).toBe(K.namespace);
+    expect(declared("networking/v1/networkPolicy.js")).toBe(K.networkPolicy);
+    expect(declared("helm/v3/release.js")).toBe(K.helmRelease);
+    // The provider class's token is the package name; the engine records `pulumi:providers:<name>`.
+    expect(`pulumi:providers:${declared("provider.js")}`).toBe(K.provider);
   });
 
   it("marks single-type resource policies for the CLI's fast path, like validateResourceOfType", () => {

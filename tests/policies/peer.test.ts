@@ -41,6 +41,9 @@ describe("peer scanner coverage", () => {
         "CKV2_GCP_5 google_project.project_good_1",
         "CKV2_GCP_5 google_project.project_good_2",
         "CKV_GCP_118 google_iam_workload_identity_pool_provider.pass",
+        "CKV_GCP_12 google_container_cluster.pass",
+        "CKV_GCP_18 google_container_cluster.test_success",
+        "CKV_GCP_25 google_container_cluster.test_success",
       ].sort(),
     );
     const claimed = claims();

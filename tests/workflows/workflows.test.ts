@@ -238,3 +238,25 @@ describe("deploy", () => {
     expect(rec(jobs.prod?.concurrency).group).not.toBe(rec(jobs.staging?.concurrency).group);
   });
 });
+
+describe("the Pulumi runner can reach the observability plane's cluster", () => {
+  const action = rec(parse(readFileSync(join(ACTIONS, "pulumi-auth", "action.yml"), "utf8")));
+  const steps = list(rec(action.runs).steps).map(rec);
+  const at = (pred: (s: Obj) => boolean): number => steps.findIndex(pred);
+
+  it("installs gke-gcloud-auth-plugin (the kubeconfig's exec command) after authenticating", () => {
+    const auth = at((s) => String(s.uses).startsWith("google-github-actions/auth@"));
+    const gcloud = at((s) => String(s.uses).startsWith("google-github-actions/setup-gcloud@"));
+    expect(auth).toBeGreaterThanOrEqual(0);
+    expect(gcloud).toBeGreaterThan(auth);
+    expect(rec(steps[gcloud]?.with).install_components).toBe("gke-gcloud-auth-plugin");
+  });
+
+  it("installs the kubernetes resource plugin at the locked SDK version before login and preview", () => {
+    const plugin = at((s) => String(s.run).startsWith("pulumi plugin install resource kubernetes "));
+    const login = at((s) => String(s.run).startsWith("pulumi login"));
+    expect(plugin).toBeGreaterThanOrEqual(0);
+    expect(login).toBeGreaterThan(plugin);
+    expect(String(steps[plugin]?.run)).toContain('require("@pulumi/kubernetes/package.json").version');
+  });
+});
