@@ -19,7 +19,7 @@ export const artifactRegistryImmutableTags = resourcePolicy<Repository>(
     name: "artifact-registry-immutable-tags",
     domain: "registry",
     description:
-      "Checks that a Docker repository has immutable tags, so a reviewed `image:1.2.3` can never be re-pointed at other bytes. Unset dockerConfig.immutableTags is false.",
+      "Checks that a Docker repository has immutable tags, so a reviewed `image:1.2.3` can never be re-pointed at other bytes. Unset dockerConfig.immutableTags is false. A remote repository (mode REMOTE_REPOSITORY, a cache of an upstream such as Docker Hub) takes no pushes and is not checked.",
     enforcementLevel: "mandatory",
     severity: "medium",
     remediationSteps: "Set `dockerConfig: { immutableTags: true }` and publish every build under a new tag.",
@@ -27,6 +27,10 @@ export const artifactRegistryImmutableTags = resourcePolicy<Repository>(
   },
   (repo, args, report) => {
     if ((repo.format ?? "").toUpperCase() !== "DOCKER" || repo.dockerConfig?.immutableTags === true) return;
+    // A remote repository serves what its upstream has under the upstream's tags; nobody pushes to it
+    // (https://cloud.google.com/artifact-registry/docs/repositories/remote-overview), so immutability, which
+    // guards tags against pushes, does not apply (components/grafana-registry.ts, the Docker Hub mirror).
+    if (repo.mode === "REMOTE_REPOSITORY") return;
     report(
       `Artifact Registry repository ${repoName(repo, args.name)} must make tags immutable; ${shown("dockerConfig.immutableTags", repo.dockerConfig?.immutableTags, "the provider treats as false")}`,
     );

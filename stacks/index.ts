@@ -160,6 +160,7 @@ export function createStack(
 
   const base = projectOrStaging(config, common, opts);
   const { project } = base;
+  const afterApis = { ...opts, dependsOn: base.dependsOn };
   const environment = new Environment(
     "env",
     {
@@ -174,12 +175,10 @@ export function createStack(
       cacheInstanceId: project?.dataTier.redis?.instance.id,
       networkEgress: networkEgressOf(project),
     },
-    { ...opts, dependsOn: base.dependsOn },
+    afterApis,
   );
-
-  // The observability plane (docs/observability.md), where `module6:observability` turns it on: after the
-  // project's APIs (container, binaryauthorization), in the project's network.
-  const plane = createObservability(config, common, project, { ...opts, dependsOn: base.dependsOn });
+  // The observability plane (docs/observability.md) where `module6:observability` turns it on.
+  const plane = createObservability(config, common, project, environment.dashboard, afterApis);
 
   return {
     environment: {

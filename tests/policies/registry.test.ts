@@ -27,6 +27,13 @@ describe("artifact-registry-immutable-tags", () => {
       ),
     ).toEqual([]);
   });
+
+  it("leaves a remote repository (a Docker Hub cache, no pushes) alone, and only that mode", async () => {
+    const remote = mutate(mutate(repo(), "dockerConfig", UNSET), "mode", "REMOTE_REPOSITORY");
+    expect(await messagesOf(artifactRegistryImmutableTags, remote)).toEqual([]);
+    const standard = mutate(mutate(repo(), "dockerConfig", UNSET), "mode", "STANDARD_REPOSITORY");
+    expect(await messagesOf(artifactRegistryImmutableTags, standard)).toHaveLength(1);
+  });
 });
 
 describe("artifact-registry-vulnerability-scanning", () => {
