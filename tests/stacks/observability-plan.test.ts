@@ -96,16 +96,30 @@ function expectOnlyThePlane(extra: readonly Resource[]): void {
   const plane = subtree(extra);
   expect(extra.filter((r) => !plane.has(r.urn)).map((r) => r.urn)).toEqual([]);
   expect(extra.map((r) => r.type).sort()).toEqual([
+    "gcp:artifactregistry/repository:Repository",
+    "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
     "gcp:compute/subnetwork:Subnetwork",
     "gcp:container/cluster:Cluster",
+    "gcp:projects/iAMMember:IAMMember",
     "gcp:projects/iAMMember:IAMMember",
     "gcp:projects/service:Service",
     "gcp:projects/service:Service",
     "gcp:serviceaccount/account:Account",
+    "kubernetes:core/v1:ConfigMap",
+    "kubernetes:core/v1:ConfigMap",
+    "kubernetes:core/v1:Namespace",
+    "kubernetes:core/v1:Secret",
+    "kubernetes:core/v1:ServiceAccount",
+    "kubernetes:helm.sh/v3:Release",
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy",
     "module6:gke:AutopilotCluster",
+    "module6:observability:Grafana",
     "module6:project:Services",
+    "module6:registry:DockerHubMirror",
     "module6:stack:Observability",
     "pulumi:providers:kubernetes",
+    "random:index/randomPassword:RandomPassword",
   ]);
   const apis = extra.filter((r) => r.type === "gcp:projects/service:Service").map((r) => r.inputs.service);
   expect(apis).toEqual(["container.googleapis.com", "binaryauthorization.googleapis.com"]);
@@ -163,6 +177,63 @@ describe("observability plane in the plans", () => {
     expect(root?.outputs?.observability).toMatchObject({
       cluster: "m6-prod-obs",
       workloadPool: "module6-prod-000000.svc.id.goog",
+    });
+  });
+
+  it("prod runs Grafana on it: every Kubernetes object through the cluster's provider, the pinned release with its values, the restricted namespace, policies, ConfigMaps and the principal grant", () => {
+    const all = resourcesOf(prod);
+    const provider = all.find((r) => r.type === "pulumi:providers:kubernetes");
+    const objects = all.filter((r) => r.type.startsWith("kubernetes:"));
+    expect(objects).toHaveLength(8);
+    for (const r of objects) expect(r.provider, r.urn).toBe(`${provider?.urn}::${provider?.id}`);
+    const one = (type: string, name: string) =>
+      all.find((r) => r.type === type && r.urn.endsWith(`::${name}`));
+    const release = one("kubernetes:helm.sh/v3:Release", "observability-grafana-release");
+    expect(release?.inputs).toMatchObject({
+      chart: "grafana",
+      version: "12.11.1",
+      repositoryOpts: { repo: "https://grafana-community.github.io/helm-charts" },
+      namespace: "grafana",
+      atomic: true,
+      cleanupOnFail: true,
+    });
+    expect(JSON.stringify(release?.inputs.values)).toContain('"requests":{"cpu":"250m","memory":"512Mi"}');
+    expect(JSON.stringify(release?.inputs.values)).toContain(
+      "asia-northeast3-docker.pkg.dev/module6-prod-000000/",
+    );
+    const namespace = one("kubernetes:core/v1:Namespace", "observability-grafana-ns");
+    expect(namespace?.inputs).toMatchObject({
+      metadata: { name: "grafana", labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
+    });
+    const policies = all.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    expect(policies.map((p) => (p.inputs.metadata as { name: string }).name).sort()).toEqual([
+      "default-deny",
+      "grafana-allow",
+    ]);
+    // The environment's dashboard, rendered by grafanaDashboard from the widgets of the Cloud Monitoring one.
+    const map = one("kubernetes:core/v1:ConfigMap", "observability-grafana-dashboard-environment");
+    const grafana = JSON.parse(String((map?.inputs.data as Record<string, string>)["environment.json"])) as {
+      title: string;
+      panels: unknown[];
+    };
+    const monitoring = all.find((r) => r.type === "gcp:monitoring/dashboard:Dashboard");
+    const tiles = (
+      JSON.parse(String(monitoring?.inputs.dashboardJson)) as { mosaicLayout: { tiles: unknown[] } }
+    ).mosaicLayout.tiles;
+    expect(grafana.title).toBe("module6 prod: service levels and golden signals");
+    expect(grafana.panels).toHaveLength(tiles.length);
+    const grants = all.filter(
+      (r) => r.type === "gcp:projects/iAMMember:IAMMember" && r.inputs.role === "roles/monitoring.viewer",
+    );
+    expect(grants.map((g) => g.inputs.member)).toEqual([
+      "principal://iam.googleapis.com/projects/000000000000/locations/global/workloadIdentityPools/module6-prod-000000.svc.id.goog/subject/ns/grafana/sa/grafana",
+    ]);
+    const mirrorRead = all.find(
+      (r) => r.type === "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
+    );
+    expect(mirrorRead?.inputs).toMatchObject({
+      role: "roles/artifactregistry.reader",
+      member: "serviceAccount:m6-prod-obs-nodes@module6-prod-000000.iam.gserviceaccount.com",
     });
   });
 
