@@ -17,7 +17,7 @@ import {
   type ClusterRanges,
   type MaintenanceWindow,
   type ReleaseChannel,
-} from "../components/gke-autopilot-cluster";
+} from "../components/gke-cluster-rules";
 import { overlaps, parseCidr } from "../components/shared/cidr";
 import { patternRule, rule, type Problem, type Rule } from "../components/shared/validation";
 import type { NetworkConfig } from "./config-data-tier";

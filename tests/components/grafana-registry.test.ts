@@ -6,6 +6,7 @@ import { DockerHubMirror, validateDockerHubMirrorArgs } from "../../components/g
 import { evaluatePolicies } from "../../plan/policy-eval";
 import { renderJson } from "../../plan/render-json";
 import { commonArgs, installMocks, onlyOfType, record, resourcesOfType, valueOf } from "../helpers/pulumi";
+import { gkeKubeconfig } from "../../components/gke-kubeconfig";
 
 const REPOSITORY = "gcp:artifactregistry/repository:Repository";
 
@@ -107,7 +108,15 @@ describe("Grafana and its mirror under the policy pack", () => {
       mirror.grantRead("serviceAccount:nodes@module6-test-000000.iam.gserviceaccount.com");
       new Grafana("pack-grafana", {
         ...commonArgs(),
-        provider: new Provider("pack-k8s", { kubeconfig: "fake-kubeconfig" }),
+        // The provider as the cluster builds it: exec auth, no stored credential (kubernetes-provider-exec-auth).
+        provider: new Provider("pack-k8s", {
+          kubeconfig: gkeKubeconfig({
+            project: "module6-test-000000",
+            location: "asia-northeast3",
+            clusterName: "m6-test-obs",
+            dnsEndpoint: "gke-0123-000000000000.asia-northeast3.gke.goog",
+          }),
+        }),
         workloadPool: "module6-test-000000.svc.id.goog",
         registry: mirror.url,
         chart: { repository: "https://grafana-community.github.io/helm-charts", version: "12.11.1" },
