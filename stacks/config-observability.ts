@@ -18,6 +18,7 @@ import {
   type MaintenanceWindow,
   type ReleaseChannel,
 } from "../components/gke-cluster-rules";
+import { autopilotProblems } from "../components/grafana-rules";
 import { overlaps, parseCidr } from "../components/shared/cidr";
 import { patternRule, rule, type Problem, type Rule } from "../components/shared/validation";
 import type { NetworkConfig } from "./config-data-tier";
@@ -290,7 +291,7 @@ export function resolveObservability(
       },
     },
   };
-  const problems: Problem[] = [];
+  const problems = resourceProblems(value.grafana.resources);
   if (ctx.kind === "prod" && !value.cluster.deletionProtection)
     problems.push(
       problemAt(
@@ -310,6 +311,15 @@ export function resolveObservability(
       );
   } else problems.push(...overlapProblems(value.cluster.ranges, ctx.network));
   return { value, problems };
+}
+
+/** What Autopilot admits of Grafana's requests (components/grafana-rules.ts), named by config key. */
+function resourceProblems({ cpu, memory }: { cpu: string; memory: string }): Problem[] {
+  // Malformed values are the schema's to report.
+  if (!CPU_RULE.test(cpu) || !MEMORY_RULE.test(memory)) return [];
+  return autopilotProblems(cpu, memory).map(([field, allowed]) =>
+    problemAt(`observability.grafana.resources.${field}`, field === "cpu" ? cpu : memory, allowed),
+  );
 }
 
 /**

@@ -199,6 +199,11 @@ describe("observability config", () => {
       '  - module6:observability.grafana.resources.memory: got "536870912"; a memory quantity such as "512Mi" or "1Gi"',
     ],
     [
+      "requests Autopilot would not run (1 GiB for 2 vCPU is under its 1:1 ratio)",
+      { grafana: { chart: CHART, resources: { cpu: "2", memory: "1Gi" } } },
+      '  - module6:observability.grafana.resources.memory: got "1Gi"; 1-6.5 GiB per vCPU (GKE Autopilot\'s CPU:memory ratio; 2 CPU takes 2048Mi-13312Mi)',
+    ],
+    [
       "a project listed twice",
       { grafana: { chart: CHART, projects: ["module6-prod-000000", "module6-prod-000000"] } },
       '  - module6:observability.grafana.projects: got ["module6-prod-000000","module6-prod-000000"]; each project once',
