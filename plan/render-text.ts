@@ -166,7 +166,10 @@ function summary(r: RecordedResource): string[] {
   return parts.filter((p) => p && p !== "undefined");
 }
 
-/** A setting too long for a line of its own, cut after its commas (`paths=/a,/a/*,…`). */
+/**
+ * A setting too long for a line of its own, cut after its commas (`paths=/a,/a/*,…`); a piece still too long
+ * (a Workload Identity principal has no comma) is cut in the middle, both ends kept.
+ */
 function pieces(part: string, room: number): string[] {
   if (part.length <= room) return [part];
   const out: string[] = [];
@@ -178,7 +181,7 @@ function pieces(part: string, room: number): string[] {
     }
     current += token;
   }
-  return current ? [...out, current] : out;
+  return (current ? [...out, current] : out).map((piece) => middle(piece, room));
 }
 
 /** `head` and the settings joined by two spaces, wrapped within {@link WIDTH} after `indent`. */
