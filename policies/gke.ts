@@ -55,7 +55,7 @@ export const gkePrivateNodes = resourcePolicy(
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-      "Set `privateClusterConfig: { enablePrivateNodes: true }`; nodes reach the internet through the network's Cloud NAT.",
+      "Set `privateClusterConfig: { enablePrivateNodes: true }`; nodes reach Google APIs through the subnet's Private Google Access (and the internet only through a Cloud NAT, if one is added).",
     framework: checkov("CKV_GCP_64", "Ensure clusters are created with Private Nodes"),
     otherIds: ["CKV_GCP_25"],
     types: CLUSTER_AND_POOLS,

@@ -75,7 +75,7 @@ export const kubernetesProviderExecAuth = resourcePolicy(
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-      "Build the kubeconfig from the cluster's endpoint and CA with `users[].user.exec: { apiVersion: client.authentication.k8s.io/v1beta1, command: gke-gcloud-auth-plugin, provideClusterInfo: true }` and pass it as `kubeconfig`.",
+      "Build the kubeconfig from the cluster's DNS endpoint (a publicly trusted certificate: no CA) with `users[].user.exec: { apiVersion: client.authentication.k8s.io/v1beta1, command: gke-gcloud-auth-plugin, provideClusterInfo: true }` and pass it as `kubeconfig`.",
     types: [K.provider],
   },
   (props, args, report) => {

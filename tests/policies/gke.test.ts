@@ -197,6 +197,12 @@ describe("gke-no-legacy-abac", () => {
       `${AP} must not enable legacy ABAC authorization (enableLegacyAbac is true)`,
     ]);
   });
+  it("applies to Standard clusters the same way (Autopilot vs Standard)", async () => {
+    expect(await messagesOf(gkeNoLegacyAbac, standard())).toEqual([]);
+    expect(await messagesOf(gkeNoLegacyAbac, mutate(standard(), "enableLegacyAbac", true))).toEqual([
+      `${STD} must not enable legacy ABAC authorization (enableLegacyAbac is true)`,
+    ]);
+  });
 });
 
 describe("gke-no-client-certificate", () => {
@@ -208,6 +214,16 @@ describe("gke-no-client-certificate", () => {
     expect(await messagesOf(p, cert(false))).toEqual([]);
     expect(await messagesOf(p, cert(true))).toEqual([
       `${AP} must not issue a client certificate (masterAuth.clientCertificateConfig.issueClientCertificate is true)`,
+    ]);
+  });
+  it("applies to Standard clusters the same way (Autopilot vs Standard)", async () => {
+    const p = gkeNoClientCertificate;
+    expect(await messagesOf(p, standard())).toEqual([]);
+    const cert = mutate(standard(), "masterAuth", {
+      clientCertificateConfig: { issueClientCertificate: true },
+    });
+    expect(await messagesOf(p, cert)).toEqual([
+      `${STD} must not issue a client certificate (masterAuth.clientCertificateConfig.issueClientCertificate is true)`,
     ]);
   });
 });
@@ -237,6 +253,12 @@ describe("gke-no-alpha-features", () => {
       `${AP} must not enable Kubernetes alpha features (enableKubernetesAlpha is true)`,
     ]);
   });
+  it("applies to Standard clusters the same way (Autopilot vs Standard)", async () => {
+    expect(await messagesOf(gkeNoAlphaFeatures, standard())).toEqual([]);
+    expect(await messagesOf(gkeNoAlphaFeatures, mutate(standard(), "enableKubernetesAlpha", true))).toEqual([
+      `${STD} must not enable Kubernetes alpha features (enableKubernetesAlpha is true)`,
+    ]);
+  });
 });
 
 describe("gke-logging-monitoring", () => {
@@ -259,6 +281,16 @@ describe("gke-logging-monitoring", () => {
     ]);
     expect(await messagesOf(p, mutate(autopilot(), "monitoringConfig.enableComponents", []))).toEqual([
       `${AP} must enable SYSTEM_COMPONENTS in monitoringConfig.enableComponents; missing: SYSTEM_COMPONENTS`,
+    ]);
+  });
+  it("refuses the same on a Standard cluster (Autopilot vs Standard)", async () => {
+    expect(await messagesOf(p, mutate(standard(), "loggingService", "none"))).toEqual([
+      `${STD} must not turn loggingService off (it is "none")`,
+    ]);
+    expect(
+      await messagesOf(p, mutate(standard(), "loggingConfig", { enableComponents: ["WORKLOADS"] })),
+    ).toEqual([
+      `${STD} must enable SYSTEM_COMPONENTS and WORKLOADS in loggingConfig.enableComponents; missing: SYSTEM_COMPONENTS`,
     ]);
   });
 });
@@ -304,6 +336,12 @@ describe("gke-deletion-protection", () => {
     ]);
     expect(await messagesOf(p, withOptions(autopilot(), { protect: false }))).toEqual([
       `${AP} must carry Pulumi \`protect\` in this environment`,
+    ]);
+  });
+  it("applies to Standard clusters the same way (Autopilot vs Standard)", async () => {
+    expect(await messagesOf(p, standard())).toEqual([]);
+    expect(await messagesOf(p, mutate(standard(), "deletionProtection", false))).toEqual([
+      `${STD} must keep deletion protection in this environment (deletionProtection is false)`,
     ]);
   });
   it("exempts staging by default (its env label) and follows the environments config", async () => {
