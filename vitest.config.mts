@@ -45,7 +45,7 @@ const shared = {
   maxWorkers: 2,
   testTimeout: 20_000,
   hookTimeout: 20_000,
-  setupFiles: ["tests/helpers/fast-stack-traces.ts"],
+  setupFiles: ["tests/helpers/lazy-sdk-internals.ts", "tests/helpers/fast-stack-traces.ts"],
   // GitHub's workflow parser ships ES modules that import JSON without an import attribute, which Node
   // refuses: Vite transforms it instead (tests/workflows/).
   server: { deps: { inline: ["@actions/workflow-parser"] } },
