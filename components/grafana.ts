@@ -96,10 +96,11 @@ export interface GrafanaArgs extends CommonArgs {
   /**
    * Grafana dashboard JSON models by key (components/monitoring/grafana-dashboard.ts renders them); each goes
    * into its own ConfigMap, provisioned read-only into the dashboard folder. Keys are DNS-1123 labels of at
-   * most 52 characters.
+   * most 52 characters. A dashboard may be an output (the stack's is rendered from widgets whose names are
+   * outputs): it is checked once known.
    * @default {}
    */
-  readonly dashboards?: Readonly<Record<string, unknown>>;
+  readonly dashboards?: Readonly<Record<string, pulumi.Input<unknown>>>;
   /**
    * Registry host and path images are pulled from: a Docker Hub remote repository
    * (`DockerHubMirror.url`, `<region>-docker.pkg.dev/<project>/<repository>`).
@@ -183,6 +184,7 @@ export function validateGrafanaArgs(args: GrafanaArgs): void {
   }
   for (const [key, dashboard] of Object.entries(args.dashboards ?? {})) {
     p.rule(`dashboards.${key}`, key, r.dashboardKey);
+    if (!isKnown(dashboard)) continue;
     const isObject = typeof dashboard === "object" && dashboard !== null && !Array.isArray(dashboard);
     if (!p.check(isObject, `dashboards.${key}`, typeof dashboard, "a Grafana dashboard JSON object"))
       continue;
@@ -210,6 +212,15 @@ export function workloadIdentityPrincipal(
   serviceAccount: string,
 ): string {
   return `principal://iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${workloadPool}/subject/ns/${namespace}/sa/${serviceAccount}`;
+}
+
+/** A dashboard as its ConfigMap holds it: JSON within a ConfigMap's 1 MiB (checked here when it was an output). */
+function dashboardJson(key: string, dashboard: unknown): string {
+  const text = JSON.stringify(dashboard);
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > CONFIGMAP_MAX_BYTES)
+    throw new pulumi.RunError(`Grafana: dashboard ${key} is ${bytes} bytes, over a ConfigMap's 1 MiB`);
+  return text;
 }
 
 /** The environment's labels that are valid Kubernetes labels, plus the recommended `app.kubernetes.io/*` ones. */
@@ -347,7 +358,14 @@ export class Grafana extends Component {
       dashboardMaps[key] = `${releaseName}-dashboard-${key}`;
       return new ConfigMap(
         `${name}-dashboard-${key}`,
-        { metadata: inNamespace(dashboardMaps[key]), data: { [`${key}.json`]: JSON.stringify(dashboard) } },
+        {
+          metadata: inNamespace(dashboardMaps[key]),
+          data: {
+            [`${key}.json`]: pulumi
+              .output(dashboard as pulumi.Input<object>)
+              .apply((d) => dashboardJson(key, d)),
+          },
+        },
         k8s(),
       );
     });

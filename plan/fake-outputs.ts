@@ -28,6 +28,58 @@ function computeLink(project: string, region: string | undefined, collection: st
   return `https://www.googleapis.com/compute/v1/projects/${project}/${region ? `regions/${region}` : "global"}/${collection}/${name}`;
 }
 
+/**
+ * A GKE cluster's id as the provider sets it: `projects/<p>/locations/<l>/clusters/<name>`
+ * (terraform-provider-google google/services/container/resource_container_cluster.go, containerClusterFullName).
+ */
+function clusterId(project: string, location: string, cluster: string): string {
+  return `projects/${project}/locations/${location}/clusters/${cluster}`;
+}
+
+/**
+ * What GKE reports of a cluster besides its inputs: the IP endpoint and the cluster CA (`masterAuth`, base64
+ * PEM as the API returns it), the DNS endpoint (a `*.gke.goog` name), the workload pool (`<project>.svc.id.goog`
+ * where the inputs name none), the self link and the versions — so nothing built from them reads `undefined`.
+ */
+function fakeCluster(
+  project: string,
+  location: string,
+  name: string,
+  inputs: Record<string, unknown>,
+): Record<string, unknown> {
+  const cluster = str(inputs.name, name);
+  const seed = `${project}/${location}/${cluster}`;
+  const endpoints = (inputs.controlPlaneEndpointsConfig ?? {}) as Record<string, Record<string, unknown>>;
+  const identity = (inputs.workloadIdentityConfig ?? {}) as Record<string, unknown>;
+  const masterAuth = (inputs.masterAuth ?? {}) as Record<string, unknown>;
+  const privateConfig = (inputs.privateClusterConfig ?? {}) as Record<string, unknown>;
+  return {
+    ...inputs,
+    name: cluster,
+    location,
+    endpoint: `192.0.2.${(parseInt(hash(seed, 2), 16) % 254) + 1}`,
+    masterAuth: {
+      ...masterAuth,
+      clusterCaCertificate: Buffer.from(fakePem(seed)).toString("base64"),
+    },
+    controlPlaneEndpointsConfig: {
+      ...endpoints,
+      dnsEndpointConfig: {
+        ...endpoints.dnsEndpointConfig,
+        endpoint: `gke-${hash(seed, 32)}-${FAKE_PROJECT_NUMBER}.${location}.gke.goog`,
+      },
+    },
+    privateClusterConfig: {
+      ...privateConfig,
+      privateEndpoint: `10.255.255.${(parseInt(hash(seed, 2), 16) % 250) + 2}`,
+    },
+    workloadIdentityConfig: { workloadPool: str(identity.workloadPool, `${project}.svc.id.goog`) },
+    selfLink: `https://container.googleapis.com/v1/${clusterId(project, location, cluster)}`,
+    masterVersion: "1.33.0-gke.0",
+    operation: "",
+  };
+}
+
 /** Answers of provider functions the program calls. */
 export function fakeCall(
   token: string,
@@ -347,6 +399,11 @@ export function fakeState(type: string, name: string, inputs: Record<string, unk
       const provider = `projects/${FAKE_PROJECT_NUMBER}/locations/global/workloadIdentityPools/${str(inputs.workloadIdentityPoolId, "pool")}/providers/${str(inputs.workloadIdentityPoolProviderId, name)}`;
       return { id: provider, state: { ...inputs, name: provider } };
     }
+    case "gcp:container/cluster:Cluster":
+      return {
+        id: clusterId(project, location, str(inputs.name, name)),
+        state: fakeCluster(project, location, name, inputs),
+      };
     case "time:index/sleep:Sleep":
       // A wait has no name attribute: its state is its inputs.
       return { id: `${name}-id`, state: { ...inputs } };

@@ -79,13 +79,38 @@ const SUMMARIES: Readonly<Record<string, (i: Obj) => string[]>> = {
   "gcp:secretmanager/secretVersion:SecretVersion": (i) => [`data=${s(i.secretData)}`],
   "gcp:artifactregistry/repository:Repository": (i) => [
     s(i.repositoryId),
-    `immutableTags=${s(rec(i.dockerConfig).immutableTags)}`,
+    i.mode === "REMOTE_REPOSITORY"
+      ? `remote=${s(rec(rec(i.remoteRepositoryConfig).dockerRepository).publicRepository)}`
+      : `immutableTags=${s(rec(i.dockerConfig).immutableTags)}`,
     `cleanup=${list(i.cleanupPolicies)
       .map((p) => s(rec(p).id))
       .join(",")}`,
     `scanning=${s(rec(i.vulnerabilityScanningConfig).enablementConfig)}`,
   ],
   "pulumi:pulumi:StackReference": (i) => [s(i.name)],
+  "gcp:container/cluster:Cluster": (i) => {
+    const endpoints = rec(i.controlPlaneEndpointsConfig);
+    return [
+      i.enableAutopilot === true ? "autopilot" : "STANDARD",
+      s(rec(i.releaseChannel).channel),
+      rec(i.privateClusterConfig).enablePrivateNodes === true ? "private nodes" : "PUBLIC NODES",
+      rec(endpoints.ipEndpointsConfig).enabled === false ? "DNS endpoint only" : "IP endpoint",
+      s(rec(i.binaryAuthorization).evaluationMode),
+    ];
+  },
+  "pulumi:providers:kubernetes": (i) => [
+    typeof i.kubeconfig === "string" && i.kubeconfig.includes('"exec"') ? "exec auth" : "NO EXEC AUTH",
+    ...(i.clusterIdentifier === undefined ? [] : [`clusterIdentifier=${s(i.clusterIdentifier)}`]),
+  ],
+  "kubernetes:helm.sh/v3:Release": (i) => [
+    `${s(i.chart)}@${s(i.version)}`,
+    s(rec(i.repositoryOpts).repo),
+    ...(i.atomic === true ? ["atomic"] : []),
+  ],
+  "kubernetes:core/v1:Namespace": (i) => [
+    s(rec(i.metadata).name),
+    `enforce=${s(rec(rec(i.metadata).labels)["pod-security.kubernetes.io/enforce"])}`,
+  ],
   "gcp:compute/globalAddress:GlobalAddress": (i) => [s(i.ipVersion)],
   "gcp:compute/sSLPolicy:SSLPolicy": (i) => [`profile=${s(i.profile)}`, `minTls=${s(i.minTlsVersion)}`],
   "gcp:compute/managedSslCertificate:ManagedSslCertificate": (i) => [
@@ -166,7 +191,10 @@ function summary(r: RecordedResource): string[] {
   return parts.filter((p) => p && p !== "undefined");
 }
 
-/** A setting too long for a line of its own, cut after its commas (`paths=/a,/a/*,…`). */
+/**
+ * A setting too long for a line of its own, cut after its commas (`paths=/a,/a/*,…`); a piece still too long
+ * (a Workload Identity principal has no comma) is cut in the middle, both ends kept.
+ */
 function pieces(part: string, room: number): string[] {
   if (part.length <= room) return [part];
   const out: string[] = [];
@@ -178,7 +206,7 @@ function pieces(part: string, room: number): string[] {
     }
     current += token;
   }
-  return current ? [...out, current] : out;
+  return (current ? [...out, current] : out).map((piece) => middle(piece, room));
 }
 
 /** `head` and the settings joined by two spaces, wrapped within {@link WIDTH} after `indent`. */

@@ -461,7 +461,8 @@ export const gkeDeletionProtection = resourcePolicy(
     // deletion_protection: "Default: true … a terraform apply or terraform destroy that would delete the
     // cluster will fail" (resource_container_cluster.go).
     const { environments } = readConfig(args, { environments: PROTECTED_ENVIRONMENTS });
-    const labelled = { props: { ...props, labels: at(props, "resourceLabels") }, provider: args.provider };
+    // Only the labels: the whole props object holds values unknown during a preview (the network id).
+    const labelled = { props: { labels: at(props, "resourceLabels") }, provider: args.provider };
     if (!inEnvironments(labelled, args.stackTags, environments)) return;
     const name = subject(props, args);
     if (at(props, "deletionProtection") === false)

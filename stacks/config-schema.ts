@@ -25,6 +25,7 @@ import {
 import { cmekSchema, networkSchema, redisSchema } from "./config-data-tier";
 import { firestoreSchema } from "./config-firestore";
 import { monitoringSchema } from "./config-monitoring";
+import { observabilitySchema } from "./config-observability";
 import { servicesSchema } from "./config-services";
 import { LABEL_KEY_RULE } from "./labels";
 import { NAMESPACE } from "./namespace";
@@ -210,6 +211,11 @@ export const configSchema = z.strictObject({
   monitoring: doc(
     monitoringSchema.optional(),
     "Service levels, alerts, channels, logging and the budget; required in prod and staging, refused in feature stacks.",
+  ),
+  observability: doc(
+    observabilitySchema.optional(),
+    "The observability plane (docs/observability.md): a GKE Autopilot cluster in the project's `network` and Grafana from a pinned Helm chart, with dashboards generated from the Cloud Monitoring ones; prod and staging only, refused in feature stacks.",
+    "none: off",
   ),
   releases: doc(
     releasesSchema.optional(),

@@ -22,6 +22,7 @@ import {
   byKind,
   distinct,
   doc,
+  docDefault,
   iapMemberSchema,
   issuesOf,
   keyed,
@@ -42,6 +43,17 @@ const R = CLOUD_RUN_RULES;
 
 /** Names the program gives its own resources of the kinds a service creates (see each constant). */
 const RESERVED_NAMES = [LOAD_BALANCER_DEFAULTS.defaultBackend, BACKUP_CHECK_NAME];
+/**
+ * Where a service runs: Cloud Run only, for now. `gke` is refused: a service on GKE behind the existing load
+ * balancer needs a network endpoint group per zone, which GKE creates from the Service's NEG annotation only
+ * once the Service exists in the cluster (https://cloud.google.com/kubernetes-engine/docs/how-to/standalone-neg):
+ * its names are not known to a plan, so the backend service could not be wired in the same `up`.
+ */
+export const PLATFORM_RULE = rule<string>(
+  '"cloud-run" (the only platform for now; "gke" is refused: pods behind the existing load balancer need network endpoint groups (NEGs) that GKE creates only after apply, so the load balancer cannot be wired to them in the same plan)',
+  (v) => v === "cloud-run",
+);
+
 const serviceName = rule<string>(
   `${R.name.allowed}; not a name the program uses itself (${RESERVED_NAMES.join(", ")})`,
   (n) => R.name.test(n) && !RESERVED_NAMES.includes(n),
@@ -54,6 +66,11 @@ export const serviceSchema = z
       "Container image with an explicit tag or digest; `:latest` is refused in prod and staging.",
     ),
     description: doc(z.string().max(200).optional(), "What the service is, for people reading the file."),
+    platform: docDefault(
+      ruled(z.string(), PLATFORM_RULE).optional(),
+      "Where the service runs: `cloud-run`. `gke` is refused for now (its pods would need NEGs that exist only after apply behind the load balancer).",
+      "cloud-run",
+    ),
     cpu: doc(ruled(z.string(), R.cpu).default(D.cpu), "CPU limit per instance."),
     memory: doc(
       ruled(z.string(), R.memory).default(D.memory),

@@ -16,6 +16,7 @@ import { resolveEdge, type EdgeConfig } from "./config-edge";
 import { resolveEnvironment, type EnvironmentSettings } from "./config-environment";
 import { resolveFirestore, type FirestoreConfig } from "./config-firestore";
 import { resolveMonitoring, type MonitoringConfig } from "./config-monitoring";
+import { resolveObservability, type ObservabilityConfig } from "./config-observability";
 import { hideSecretValues, keyPath, problemAt, referenceHint, sinkAt, zodProblems } from "./config-problems";
 import { CONFIG_KEYS, configSchema, type ParsedConfig } from "./config-schema";
 import { resolveSecrets } from "./config-secrets";
@@ -30,6 +31,7 @@ export { splitConfigMap, type ConfigInput } from "./config-map";
 export { DEFAULT_STAGING_STACK } from "./config-schema";
 export { defaultUptimePath, type ServiceConfig } from "./config-services";
 export type { FirestoreConfig } from "./config-firestore";
+export type { ObservabilityConfig } from "./config-observability";
 
 /** APIs every project this program manages needs. */
 export const BASE_APIS = [
@@ -76,6 +78,8 @@ export interface StackConfig extends Omit<EnvironmentSettings, "allowedRegions">
   readonly monitoring: MonitoringConfig | undefined;
   /** The project's network, Redis cache and customer-managed keys (prod and staging). */
   readonly dataTier: DataTierConfig;
+  /** The observability plane: a GKE Autopilot cluster and Grafana (prod and staging; `undefined` = off). */
+  readonly observability: ObservabilityConfig | undefined;
   /** The project's IAP service agent is needed (feature environments or IAP-guarded services live here). */
   readonly needsIapAgent: boolean;
 }
@@ -221,6 +225,33 @@ function dataTierContext(
   };
 }
 
+/** The project's IAP service agent is needed: feature environments live here, or a service is behind IAP. */
+function iapAgentNeeded(
+  preset: Preset,
+  edge: EdgeConfig | undefined,
+  services: readonly ServiceConfig[],
+): boolean {
+  return preset.hostsFeatureEnvironments || (edge !== undefined && services.some((s) => s.access === "iap"));
+}
+
+/** The observability block over the kind, the network and the protection settings. */
+function observabilityOf(
+  cfg: Partial<ParsedConfig>,
+  kind: Kind,
+  sections: Sections,
+  dataTier: DataTierConfig,
+  env: EnvironmentSettings,
+): ReturnType<typeof resolveObservability> {
+  return resolveObservability(cfg.observability, {
+    kind,
+    preset: PRESETS[kind],
+    gcpProject: cfg.gcpProject,
+    network: dataTier.network,
+    networkFailed: sections.failed.has("network"),
+    deletionProtection: env.protection.deletionProtection,
+  });
+}
+
 /**
  * Validates a stack's config and resolves it over the kind's preset. Throws one `ValidationError` that
  * lists every problem with its key path, the value received (never a secret) and what is allowed.
@@ -249,20 +280,19 @@ export function parseStackConfig(input: ConfigInput): StackConfig {
   const edge = resolveEdge(cfg.edge, { kind, preset, domain: cfg.domain, services: edgeServices });
   const monitoring = resolveMonitoring(kind, cfg.monitoring, preset, input.channelSecretNames ?? []);
   const dataTier = resolveDataTier(cfg, dataTierContext(cfg, kind, environment.value, services.value));
-  const needsIapAgent =
-    preset.hostsFeatureEnvironments ||
-    (edge.value !== undefined && services.value.some((s) => s.access === "iap"));
+  const observability = observabilityOf(cfg, kind, sections, dataTier.value, environment.value);
+  const needsIapAgent = iapAgentNeeded(preset, edge.value, services.value);
   const resolved = {
     edge: edge.value,
     monitoring: monitoring.value,
     firestore: firestore.value,
     dataTier: dataTier.value,
+    observability: observability.value,
     needsIapAgent,
   };
   const apis = resolveApis(resolved, cfg.apis ?? []);
-  const all = [environment, services, secrets, firestore, edge, monitoring, dataTier, apis].flatMap(
-    (r) => r.problems,
-  );
+  const resolvers = [environment, services, secrets, firestore, edge, monitoring, dataTier, observability];
+  const all = [...resolvers, apis].flatMap((r) => r.problems);
   if (sections.problems.length + all.length > 0) throw configError(input, [...sections.problems, ...all]);
   const full = cfg as ParsedConfig;
   return {

@@ -13,6 +13,7 @@ import { Environment, type EdgeOutputs } from "./environment";
 import { CHANNEL_KEY_PREFIX } from "./namespace";
 import { EnvironmentNaming } from "./naming";
 import { ownCache, sharedCache, sharedCacheOutput, type CacheAccess, type SharedCache } from "./data-tier";
+import { createObservability, observabilityOutputs, type ObservabilityOutputs } from "./observability";
 import { ProjectSingletons } from "./project";
 import { readSharedOutputs } from "./shared-outputs";
 
@@ -36,6 +37,8 @@ export interface StackOutputs {
   readonly edge: EdgeOutputs | undefined;
   /** Per service and region: revisions and traffic, read by `npm run ops -- release …`. */
   readonly revisions: Environment["revisions"];
+  /** The observability plane's cluster, DNS endpoint and workload pool (only where it is on). */
+  readonly observability?: ObservabilityOutputs;
 }
 
 /** Reads and validates the running stack's config (throws a `ValidationError` listing every problem). */
@@ -157,6 +160,7 @@ export function createStack(
 
   const base = projectOrStaging(config, common, opts);
   const { project } = base;
+  const afterApis = { ...opts, dependsOn: base.dependsOn };
   const environment = new Environment(
     "env",
     {
@@ -171,8 +175,10 @@ export function createStack(
       cacheInstanceId: project?.dataTier.redis?.instance.id,
       networkEgress: networkEgressOf(project),
     },
-    { ...opts, dependsOn: base.dependsOn },
+    afterApis,
   );
+  // The observability plane (docs/observability.md) where `module6:observability` turns it on.
+  const plane = createObservability(config, common, project, environment.dashboard, afterApis);
 
   return {
     environment: {
@@ -190,6 +196,7 @@ export function createStack(
     cache: project ? sharedCacheOutput(project.dataTier) : null,
     edge: environment.edge,
     revisions: environment.revisions,
+    ...(plane ? { observability: observabilityOutputs(plane) } : {}),
   };
 }
 

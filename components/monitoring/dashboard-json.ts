@@ -24,6 +24,10 @@ export type TimeSeriesQuery =
 export interface DataSet {
   readonly timeSeriesQuery: TimeSeriesQuery;
   readonly plotType: "LINE" | "STACKED_AREA" | "STACKED_BAR";
+  /**
+   * The legend of each series (`${resource.labels.…}` placeholders).
+   * @default - Cloud Monitoring's own legend
+   */
   readonly legendTemplate?: string;
 }
 

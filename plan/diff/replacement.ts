@@ -21,13 +21,14 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { KUBERNETES_REPLACEMENTS } from "./kubernetes-replacements";
 
-export type ResourceKind = "generated" | "handwritten" | "iam" | "framework";
+export type ResourceKind = "generated" | "handwritten" | "iam" | "framework" | "native";
 
 export interface TableResource {
   /** The Terraform resource the entry was read from. */
   readonly tf: string;
-  /** Magic Modules generated, hand-written SDKv2, generic IAM, or plugin framework. */
+  /** Magic Modules generated, hand-written SDKv2, generic IAM, plugin framework, or a native provider's (Kubernetes). */
   readonly kind: ResourceKind;
   readonly replace?: readonly string[];
   readonly blocks?: readonly string[];
@@ -106,7 +107,11 @@ let cached: ReplacementTable | undefined;
 /** Loads the table once (about 0.5 MB of JSON: read and parsed only when a diff needs it). */
 export function loadReplacementTable(file?: string): ReplacementTable {
   if (file !== undefined) return JSON.parse(readFileSync(file, "utf8")) as ReplacementTable;
-  cached ??= JSON.parse(readFileSync(defaultTablePath(), "utf8")) as ReplacementTable;
+  if (cached === undefined) {
+    const table = JSON.parse(readFileSync(defaultTablePath(), "utf8")) as ReplacementTable;
+    // The native Kubernetes provider's entries, which the generated table cannot hold.
+    cached = { ...table, resources: { ...table.resources, ...KUBERNETES_REPLACEMENTS } };
+  }
   return cached;
 }
 

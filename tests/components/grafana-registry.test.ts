@@ -6,6 +6,7 @@ import { DockerHubMirror, validateDockerHubMirrorArgs } from "../../components/g
 import { evaluatePolicies } from "../../plan/policy-eval";
 import { renderJson } from "../../plan/render-json";
 import { commonArgs, installMocks, onlyOfType, record, resourcesOfType, valueOf } from "../helpers/pulumi";
+import { gkeKubeconfig } from "../../components/gke-kubeconfig";
 
 const REPOSITORY = "gcp:artifactregistry/repository:Repository";
 
@@ -96,27 +97,6 @@ describe("DockerHubMirror", () => {
 });
 
 describe("Grafana and its mirror under the policy pack", () => {
-  // A kubeconfig that holds no credential: the user runs gke-gcloud-auth-plugin (kubernetes-provider-exec-auth).
-  const EXEC_KUBECONFIG = JSON.stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [{ name: "obs", cluster: { server: "https://gke-0000.asia-northeast3.gke.goog" } }],
-    users: [
-      {
-        name: "obs",
-        user: {
-          exec: {
-            apiVersion: "client.authentication.k8s.io/v1beta1",
-            command: "gke-gcloud-auth-plugin",
-            provideClusterInfo: true,
-          },
-        },
-      },
-    ],
-    contexts: [{ name: "obs", context: { cluster: "obs", user: "obs" } }],
-    "current-context": "obs",
-  });
-
   // The finding that belongs to the stack, not to these components: the stack enables
   // containerscanning.googleapis.com (ProjectServices). (artifact-registry-immutable-tags checks standard
   // repositories only: a remote one takes no pushes.)
@@ -128,7 +108,15 @@ describe("Grafana and its mirror under the policy pack", () => {
       mirror.grantRead("serviceAccount:nodes@module6-test-000000.iam.gserviceaccount.com");
       new Grafana("pack-grafana", {
         ...commonArgs(),
-        provider: new Provider("pack-k8s", { kubeconfig: EXEC_KUBECONFIG }),
+        // The provider as the cluster builds it: exec auth, no stored credential (kubernetes-provider-exec-auth).
+        provider: new Provider("pack-k8s", {
+          kubeconfig: gkeKubeconfig({
+            project: "module6-test-000000",
+            location: "asia-northeast3",
+            clusterName: "m6-test-obs",
+            dnsEndpoint: "gke-0123-000000000000.asia-northeast3.gke.goog",
+          }),
+        }),
         workloadPool: "module6-test-000000.svc.id.goog",
         registry: mirror.url,
         chart: { repository: "https://grafana-community.github.io/helm-charts", version: "12.11.1" },

@@ -201,7 +201,7 @@ describe("npm run audit as a process", () => {
   it("exits 0 clean, 1 on a mandatory violation, 2 on malformed input without a stack trace", () => {
     expect(proc("clean")).toMatchObject({ status: 0, stderr: "" });
     expect(proc("clean").stdout).toMatch(
-      /^Policy pack module6-gcp: \d+ policies on 217 resources: 0 mandatory, 0 advisory violations\n/,
+      /^Policy pack module6-gcp: \d+ policies on 235 resources: 0 mandatory, 0 advisory violations\n/,
     );
     expect(proc("mandatory").status).toBe(1);
     expect(proc("mandatory").stdout).toContain("FAILED: mandatory policies are violated\n");
@@ -218,7 +218,7 @@ describe("npm run audit: exit codes", () => {
   it("exits 0 on a clean export", () => {
     expect(run("clean")).toMatchObject({ status: 0, stderr: "" });
     expect(run("clean").stdout).toContain(
-      `${allPolicies.length} policies on 217 resources: 0 mandatory, 0 advisory violations`,
+      `${allPolicies.length} policies on 235 resources: 0 mandatory, 0 advisory violations`,
     );
   });
   it("exits 0 with advisory violations only, and lists them", () => {
@@ -246,7 +246,7 @@ describe("npm run audit: exit codes", () => {
   it("follows the stack's module6:allowedRegions unless the policy config sets them", () => {
     expect(run("stackRegions").status).toBe(1);
     expect(run("stackRegions").stdout).toMatch(
-      /✖ allowed-regions \[medium\] {2}28 resources\n {4}- pulumi:providers:gcp::gcp: pulumi:providers "gcp" must be in an allowed region \(europe-west1\); region is "asia-northeast3"\n/,
+      /✖ allowed-regions \[medium\] {2}32 resources\n {4}- pulumi:providers:gcp::gcp: pulumi:providers "gcp" must be in an allowed region \(europe-west1\); region is "asia-northeast3"\n/,
     );
     expect(run("stackRegionsOverridden")).toMatchObject({ status: 0, stderr: "" });
   });
@@ -368,7 +368,7 @@ describe("npm run audit: formats", () => {
       mandatory: 3,
       advisory: 1,
       passed: false,
-      resources: 217,
+      resources: 235,
       policies: allPolicies.length,
     });
   });

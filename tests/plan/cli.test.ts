@@ -109,9 +109,10 @@ describe("npm run plan", () => {
       expect(ofType("gcp:projects/service:Service").map((r) => r.inputs.service)).toContain(
         "run.googleapis.com",
       );
-      expect(ofType("gcp:artifactregistry/repository:Repository")).toHaveLength(1);
-      // one per service + the Firestore backup check
-      expect(ofType("gcp:serviceaccount/account:Account")).toHaveLength(4);
+      // the project's registry and the observability plane's Docker Hub mirror
+      expect(ofType("gcp:artifactregistry/repository:Repository")).toHaveLength(2);
+      // one per service + the Firestore backup check + the observability cluster's nodes
+      expect(ofType("gcp:serviceaccount/account:Account")).toHaveLength(5);
       expect(
         ofType("gcp:cloudrunv2/service:Service")
           .map((r) => `${String(r.inputs.name)}@${String(r.inputs.location)}`)
@@ -213,9 +214,9 @@ describe("npm run plan", () => {
         "  alerts go to: prod oncall-pagerduty, prod alerts-slack, prod platform-email",
       );
       expect(lines.filter((l) => l !== "").slice(-3)).toEqual([
-        "Totals: 220 resources (28 components)",
+        "Totals: 239 resources (33 components)",
         expect.stringMatching(
-          /^Policy pack module6-gcp: \d+ policies on 220 resources: 0 mandatory, 0 advisory/,
+          /^Policy pack module6-gcp: \d+ policies on 239 resources: 0 mandatory, 0 advisory/,
         ),
         "passed: no mandatory policy is violated",
       ]);

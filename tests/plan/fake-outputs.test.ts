@@ -110,3 +110,65 @@ describe("recorded outputs", () => {
     expect(id.outputs.b64Url).not.toBe("[secret]");
   });
 });
+
+describe("fake outputs of a GKE cluster", () => {
+  const inputs = {
+    name: "m6-prod-obs",
+    location: "asia-northeast3",
+    controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: true } },
+    masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+  };
+
+  it("give the id, self link, IP endpoint, cluster CA and DNS endpoint GKE reports", () => {
+    const raw = fakeState("gcp:container/cluster:Cluster", "obs", { project: P, ...inputs });
+    const cluster = plainValue(raw.state) as Record<string, unknown>;
+    expect(raw.id).toBe(`projects/${P}/locations/asia-northeast3/clusters/m6-prod-obs`);
+    expect(cluster.selfLink).toBe(
+      `https://container.googleapis.com/v1/projects/${P}/locations/asia-northeast3/clusters/m6-prod-obs`,
+    );
+    expect(cluster.endpoint).toMatch(/^192\.0\.2\.\d+$/);
+    const ca = (cluster.masterAuth as { clusterCaCertificate: string }).clusterCaCertificate;
+    expect(Buffer.from(ca, "base64").toString()).toMatch(
+      /^-----BEGIN CERTIFICATE-----\n.+\n-----END CERTIFICATE-----$/,
+    );
+    expect(cluster.masterAuth).toMatchObject({ clientCertificateConfig: { issueClientCertificate: false } });
+    expect(cluster.controlPlaneEndpointsConfig).toEqual({
+      dnsEndpointConfig: {
+        allowExternalTraffic: true,
+        endpoint: expect.stringMatching(
+          /^gke-[0-9a-f]{32}-000000000000\.asia-northeast3\.gke\.goog$/,
+        ) as unknown,
+      },
+    });
+    expect(JSON.stringify(cluster)).not.toContain("undefined");
+  });
+
+  it("read the workload pool from the inputs, or <project>.svc.id.goog where they name none", () => {
+    const own = fakeState("gcp:container/cluster:Cluster", "obs", {
+      project: P,
+      ...inputs,
+      workloadIdentityConfig: { workloadPool: "other-000000.svc.id.goog" },
+    });
+    expect(own.state.workloadIdentityConfig).toEqual({ workloadPool: "other-000000.svc.id.goog" });
+    const none = fakeState("gcp:container/cluster:Cluster", "obs", { project: P, ...inputs });
+    expect(none.state.workloadIdentityConfig).toEqual({ workloadPool: `${P}.svc.id.goog` });
+  });
+
+  it("let a kubeconfig built from them name a real server (never https://undefined)", async () => {
+    const { GkeAutopilotCluster } = await import("../../components/gke-autopilot-cluster");
+    const { commonArgs } = await import("../helpers/pulumi");
+    const { resources } = await record(
+      () =>
+        new GkeAutopilotCluster("fake-obs", {
+          ...commonArgs("prod"),
+          network: `projects/${P}/global/networks/vpc`,
+          ranges: { nodes: "10.96.0.0/24", pods: "10.100.0.0/20", services: "10.96.4.0/22" },
+        }),
+    );
+    const kubeconfig = String(onlyOfType(resources, "pulumi:providers:kubernetes").inputs.kubeconfig);
+    expect(kubeconfig).toMatch(
+      /"server":"https:\/\/gke-[0-9a-f]{32}-000000000000\.asia-northeast3\.gke\.goog"/,
+    );
+    expect(kubeconfig).not.toContain("undefined");
+  });
+});

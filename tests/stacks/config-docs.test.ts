@@ -42,6 +42,7 @@ describe("docs/configuration.md", () => {
       "services",
       "services.<name>.image",
       "services.<name>.description",
+      "services.<name>.platform",
       "services.<name>.cpu",
       "services.<name>.memory",
       "services.<name>.concurrency",

@@ -122,13 +122,28 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       "pulumi:providers:gcp": 1,
       "pulumi:providers:random": 1,
       "pulumi:providers:time": 1,
+      // the observability plane's cluster (docs/observability.md) and the kubernetes provider built from it
+      "gcp:container/cluster:Cluster": 1,
+      "pulumi:providers:kubernetes": 1,
+      // Grafana on it: a restricted namespace with default-deny and allow policies, its service account, the
+      // admin password (a random secret) in a Secret, the data source and the environment dashboard as
+      // ConfigMaps, the Helm release; its images through a Docker Hub mirror the nodes may read
+      "kubernetes:core/v1:Namespace": 1,
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy": 2,
+      "kubernetes:core/v1:ServiceAccount": 1,
+      "kubernetes:core/v1:Secret": 1,
+      "kubernetes:core/v1:ConfigMap": 2,
+      "kubernetes:helm.sh/v3:Release": 1,
+      "random:index/randomPassword:RandomPassword": 1,
+      "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": 1,
       // grant propagation before api (one per region), ai and web (the Redis AUTH secret); log metrics
       // before their alerts; each of the 7 customer-managed keys' grants before the stores that use them
       "time:index/sleep:Sleep": 5 + 7,
       // 11 base APIs + compute for the load balancer + certificatemanager + billingbudgets for the budget
       // + cloudscheduler + servicenetworking, redis and cloudkms for the data tier
-      "gcp:projects/service:Service": 18,
-      "gcp:artifactregistry/repository:Repository": 1,
+      // + container and binaryauthorization, which the observability plane enables itself
+      "gcp:projects/service:Service": 18 + 2,
+      "gcp:artifactregistry/repository:Repository": 1 + 1, // + the Docker Hub mirror
       // + the Redis AUTH string, mounted by web
       "gcp:secretmanager/secret:Secret": 3,
       "gcp:secretmanager/secretVersion:SecretVersion": 3,
@@ -136,7 +151,7 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       // the data tier (docs/data-tier.md): a VPC with one subnet (web's region), deny-all ingress, Cloud
       // NAT, private services access (its range is the third global address) and a STANDARD_HA instance
       "gcp:compute/network:Network": 1,
-      "gcp:compute/subnetwork:Subnetwork": 1,
+      "gcp:compute/subnetwork:Subnetwork": 1 + 1, // + the observability cluster's own subnet
       "gcp:compute/firewall:Firewall": 1,
       "gcp:compute/router:Router": 1,
       "gcp:compute/routerNat:RouterNat": 1,
@@ -152,11 +167,12 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
       "gcp:firestore/backupSchedule:BackupSchedule": 2,
       "gcp:firestore/index:Index": 1,
       "gcp:firestore/field:Field": 1,
-      // one per service + the backup check
-      "gcp:serviceaccount/account:Account": 4,
+      // one per service + the backup check + the observability cluster's nodes
+      "gcp:serviceaccount/account:Account": 4 + 1,
       // 3 telemetry roles per service + Firestore read/write for api and ai (conditional on the database)
-      // + backup and schedule metadata for the backup check
-      "gcp:projects/iAMMember:IAMMember": 13,
+      // + backup and schedule metadata for the backup check + the cluster nodes' defaultNodeServiceAccount
+      // + Grafana's principal as monitoring.viewer
+      "gcp:projects/iAMMember:IAMMember": 13 + 1 + 1,
       // web, ai, and api in two regions
       "gcp:cloudrunv2/service:Service": 4,
       "gcp:compute/globalAddress:GlobalAddress": 2 + 1,
@@ -409,13 +425,23 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
   it("labels every labelable resource, keeps names within GCP's limits, uses the explicit provider and waits for the APIs", () => {
     // + the edge policy, the Certificate Manager authorization, certificate, map and entry, and the backup check's Cloud Run job
     // + the data tier: 4 cache alerts, 7 keys, the Redis instance, its AUTH secret, the private services range
+    // + the observability plane's Docker Hub mirror
     expect(expectEveryLabelableResourceLabelled(plan().resources)).toBe(
-      15 + 1 + 3 + 9 + 3 + 43 + 3 + 5 + 1 + (4 + 7 + 1 + 1 + 1),
+      15 + 1 + 3 + 9 + 3 + 43 + 3 + 5 + 1 + (4 + 7 + 1 + 1 + 1) + 1,
     );
     // + the edge policy and the signed-URL key, and the backup check's account
-    // + the Redis AUTH secret
-    expect(expectEveryNameWithinLimits(plan().resources)).toBe(19 + 2 + 1 + 1);
-    expectExplicitProviders(plan().resources, "prod");
+    // + the Redis AUTH secret, the observability cluster's node account and Docker Hub mirror
+    expect(expectEveryNameWithinLimits(plan().resources)).toBe(19 + 2 + 1 + 1 + 1 + 1);
+    // Kubernetes objects go to the observability cluster through its own provider (asserted below).
+    expectExplicitProviders(
+      plan().resources.filter((r) => !r.type.startsWith("kubernetes:")),
+      "prod",
+    );
+    const kubernetes = ofType("pulumi:providers:kubernetes");
+    expect(kubernetes).toHaveLength(1);
+    const objects = plan().resources.filter((r) => r.type.startsWith("kubernetes:"));
+    expect(objects.length).toBeGreaterThanOrEqual(8);
+    for (const r of objects) expect(r.provider, r.urn).toBe(`${kubernetes[0]?.urn}::${kubernetes[0]?.id}`);
     expect(expectEverythingWaitsForApis(plan().resources)).toBeGreaterThan(50);
   });
 
@@ -436,6 +462,7 @@ describe("prod stack (Pulumi.prod.yaml)", () => {
         "edge",
         "environment",
         "firestoreDatabase",
+        "observability",
         "revisions",
         "secretIds",
         "serviceAccounts",

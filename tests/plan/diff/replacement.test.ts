@@ -235,3 +235,20 @@ describe("loading the table inside the plan's bundle", () => {
     );
   });
 });
+
+describe("Kubernetes objects (the native provider's rules, plan/diff/kubernetes-replacements.ts)", () => {
+  it("replaces on a new name or namespace, and a ConfigMap or Secret on new data; updates the rest in place", () => {
+    const kinds = (type: string, paths: string[]) => classifyChange(type, paths).kind;
+    expect(kinds("kubernetes:core/v1:Namespace", ["metadata.name"])).toBe("replace");
+    expect(kinds("kubernetes:core/v1:Namespace", ['metadata.labels["team"]'])).toBe("update");
+    expect(kinds("kubernetes:core/v1:ConfigMap", ['data["environment.json"]'])).toBe("replace");
+    expect(kinds("kubernetes:core/v1:Secret", ['stringData["admin-password"]'])).toBe("replace");
+    expect(kinds("kubernetes:networking.k8s.io/v1:NetworkPolicy", ["spec.egress[0].ports[0].port"])).toBe(
+      "update",
+    );
+    expect(kinds("kubernetes:helm.sh/v3:Release", ["version"])).toBe("update");
+    expect(kinds("kubernetes:helm.sh/v3:Release", ["values.resources.requests.cpu"])).toBe("update");
+    expect(kinds("kubernetes:helm.sh/v3:Release", ["namespace"])).toBe("replace");
+    expect(kinds("kubernetes:core/v1:ServiceAccount", ["metadata.namespace"])).toBe("replace");
+  });
+});
