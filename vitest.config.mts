@@ -15,9 +15,13 @@ function testFiles(dir: string): string[] {
 
 // Pulumi keeps its runtime state (mocks, config, the stack being built) on a global, and a program module
 // registers its resources when it is first imported. Test files are sorted by what they do with it:
-// - a file that runs the program or sets Pulumi's state itself gets a process of its own;
+// - a file that runs the program in process (`runPlan`: index.ts registers its resources when first
+//   imported), or sets Pulumi's state itself without `installMocks()`, gets a process of its own (a file
+//   that needs a plan of a changed stack file plans it in a process instead: `planOf` in
+//   tests/helpers/shared-plans.ts);
 // - component tests that build resources under `installMocks()` (tests/helpers/pulumi.ts), which sets all
-//   of that state afresh for each file, share a worker process with each other;
+//   of that state afresh for each file, share a worker process with each other — also those that set
+//   config or mocks themselves besides, since the next file's `installMocks()` sets them afresh;
 // - every other file only calls functions and shares a worker process with the others.
 // A shared process loads the Pulumi SDK once instead of once per file: most of a test file's cost.
 const files = testFiles(join(root, "tests")).map((file) => ({
@@ -25,7 +29,11 @@ const files = testFiles(join(root, "tests")).map((file) => ({
   source: readFileSync(join(root, file), "utf8"),
 }));
 const ownProcess = files
-  .filter(({ source }) => /\b(runPlan|setMocks|setMockOptions|setAllConfig)\(/.test(source))
+  .filter(
+    ({ source }) =>
+      /\brunPlan\(/.test(source) ||
+      (/\b(setMocks|setMockOptions|setAllConfig)\(/.test(source) && !/\binstallMocks\(/.test(source)),
+  )
   .map(({ file }) => file);
 const mocked = files
   .filter(({ file, source }) => !ownProcess.includes(file) && /\binstallMocks\(/.test(source))
@@ -37,7 +45,7 @@ const shared = {
   maxWorkers: 2,
   testTimeout: 20_000,
   hookTimeout: 20_000,
-  setupFiles: ["tests/helpers/fast-stack-traces.ts"],
+  setupFiles: ["tests/helpers/lazy-sdk-internals.ts", "tests/helpers/fast-stack-traces.ts"],
   // GitHub's workflow parser ships ES modules that import JSON without an import attribute, which Node
   // refuses: Vite transforms it instead (tests/workflows/).
   server: { deps: { inline: ["@actions/workflow-parser"] } },
@@ -57,7 +65,10 @@ export default defineConfig({
         },
       },
       { test: { ...shared, name: "unit-mocks", include: mocked, isolate: false } },
-      { test: { ...shared, name: "unit-program", include: ownProcess, isolate: true } },
+      // Left out while no file needs a process of its own.
+      ...(ownProcess.length > 0
+        ? [{ test: { ...shared, name: "unit-program", include: ownProcess, isolate: true } }]
+        : []),
       "./vitest.scenarios.config.mts",
     ],
   },

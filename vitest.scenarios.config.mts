@@ -7,6 +7,8 @@ export default defineConfig({
     name: "scenarios",
     include: ["tests/scenarios/**/*.test.ts"],
     globalSetup: ["tests/scenarios/support/global-setup.ts"],
+    // The SDK's closure-serialization modules load on first use (tests/helpers/lazy-sdk-internals.ts).
+    setupFiles: ["tests/helpers/lazy-sdk-internals.ts"],
     pool: "forks",
     isolate: true,
     maxWorkers: 2,

@@ -62,6 +62,8 @@ if (!existsSync(out) || statSync(out).mtimeMs < newestSource(source)) {
   });
   renameSync(partial, out);
 }
+// What the SDK loads only for closure serialization is loaded when first used (lazy-sdk-internals.cjs).
+require("./lazy-sdk-internals.cjs");
 // The entry sees `node <bundle> [args…]`, as if it had been started directly.
 process.argv.splice(1, 2, out);
 require(out);

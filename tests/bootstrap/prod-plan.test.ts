@@ -2,17 +2,17 @@
  * The bootstrap of the prod project, planned offline like the program: what it creates, the roles and
  * conditions of each deployer, who may impersonate it, and the policy pack's verdict (no violation).
  */
-import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluatePolicies } from "../../plan/policy-eval";
 import type { RecordedResource } from "../../plan/record";
 import { renderJson } from "../../plan/render-json";
-import { runPlan, type PlanResult } from "../../plan/run";
+import type { PlanResult } from "../../plan/run";
+import { PLAN_WAIT_MS, planOf } from "../helpers/shared-plans";
 
 let plan: PlanResult;
 beforeAll(async () => {
-  plan = await runPlan({ stack: "prod", root: resolve(__dirname, "../../bootstrap"), project: "bootstrap" });
-}, 120_000);
+  plan = await planOf("prod", { project: "bootstrap" });
+}, PLAN_WAIT_MS);
 
 const ofType = (type: string): RecordedResource[] => plan.resources.filter((r) => r.type === type);
 const inputs = (r: RecordedResource | undefined): Record<string, unknown> => r?.inputs ?? {};

@@ -3,21 +3,17 @@
  * its three deployers, who may impersonate each, the pull-request deployer's Firestore scope, and the
  * policy pack's verdict (no violation).
  */
-import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluatePolicies } from "../../plan/policy-eval";
 import type { RecordedResource } from "../../plan/record";
 import { renderJson } from "../../plan/render-json";
-import { runPlan, type PlanResult } from "../../plan/run";
+import type { PlanResult } from "../../plan/run";
+import { PLAN_WAIT_MS, planOf } from "../helpers/shared-plans";
 
 let plan: PlanResult;
 beforeAll(async () => {
-  plan = await runPlan({
-    stack: "staging",
-    root: resolve(__dirname, "../../bootstrap"),
-    project: "bootstrap",
-  });
-}, 120_000);
+  plan = await planOf("staging", { project: "bootstrap" });
+}, PLAN_WAIT_MS);
 
 const ofType = (type: string): RecordedResource[] => plan.resources.filter((r) => r.type === type);
 const inputs = (r: RecordedResource | undefined): Record<string, unknown> => r?.inputs ?? {};

@@ -7,7 +7,8 @@
  * cannot change another file's.
  */
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, inject } from "vitest";
 import type { PlanResult } from "../../plan/run";
@@ -17,12 +18,18 @@ const WAIT_MS = 120_000;
 /** How long a file's `beforeAll` may wait for the plans it needs: a plan takes seconds, many under load. */
 export const PLAN_WAIT_MS = WAIT_MS + 10_000;
 
-function writePlan(stack: string, file: string): Promise<void> {
+/** What `planOf` plans besides a stack from its own stack file (write-plan.ts). */
+export interface PlanOfOptions {
+  /** Another stack file (a changed copy of `Pulumi.<stack>.yaml`). */
+  readonly configFile?: string;
+  /** `bootstrap` plans bootstrap/index.ts with its own stack files. */
+  readonly project?: "module6" | "bootstrap";
+}
+
+function writePlan(stack: string, file: string, options: PlanOfOptions = {}): Promise<void> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ["plan/launch.cjs", "tests/helpers/write-plan.ts", stack, file], {
-      cwd: ROOT,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const args = ["plan/launch.cjs", "tests/helpers/write-plan.ts", stack, file, JSON.stringify(options)];
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("close", (code) => {
@@ -67,4 +74,21 @@ export function prefetchPlans(...stacks: string[]): void {
   beforeAll(async () => {
     await Promise.all(stacks.map((stack) => sharedPlan(stack)));
   }, PLAN_WAIT_MS);
+}
+
+/**
+ * Plans `stack` with `options` (as `runPlan` does) in a process of its own, the bundled one the shared plans
+ * use: a test file that needs a plan of its own then shares its worker with other files instead of loading
+ * the SDK and the program into a fresh one.
+ */
+export async function planOf(stack: string, options: PlanOfOptions = {}): Promise<PlanResult> {
+  const dir = mkdtempSync(join(tmpdir(), "module6-plan-"));
+  try {
+    const file = join(dir, "plan.json");
+    await writePlan(stack, file, options);
+    if (existsSync(`${file}.error`)) throw new Error(readFileSync(`${file}.error`, "utf8"));
+    return JSON.parse(readFileSync(file, "utf8")) as PlanResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

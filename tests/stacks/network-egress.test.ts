@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { runPlan, type PlanResult } from "../../plan/run";
+import type { PlanResult } from "../../plan/run";
+import { PLAN_WAIT_MS, planOf } from "../helpers/shared-plans";
 import { privateEgress, runTemplate } from "../helpers/stack";
 
 const ROOT = resolve(__dirname, "../..");
@@ -23,8 +24,8 @@ beforeAll(async () => {
   services.api.vpcEgress = true;
   const file = join(mkdtempSync(join(tmpdir(), "egress-")), "Pulumi.staging.yaml");
   writeFileSync(file, stringify(doc));
-  plan = await runPlan({ stack: "staging", root: ROOT, configFile: file });
-});
+  plan = await planOf("staging", { configFile: file });
+}, PLAN_WAIT_MS);
 
 describe("vpcEgress through module6:network", () => {
   it("gives api the project's subnet and no cache", () => {

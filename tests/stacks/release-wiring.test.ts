@@ -4,7 +4,8 @@ import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import type { RecordedResource } from "../../plan/record";
-import { runPlan, type PlanResult } from "../../plan/run";
+import type { PlanResult } from "../../plan/run";
+import { PLAN_WAIT_MS, planOf } from "../helpers/shared-plans";
 
 const ROOT = resolve(__dirname, "../..");
 const CANDIDATE = "asia-northeast3-docker.pkg.dev/module6-prod-000000/m6-prod-containers/api:2.3.0";
@@ -30,8 +31,8 @@ beforeAll(async () => {
   };
   const file = join(mkdtempSync(join(tmpdir(), "release-")), "Pulumi.prod.yaml");
   writeFileSync(file, stringify(doc));
-  plan = await runPlan({ stack: "prod", root: ROOT, configFile: file });
-});
+  plan = await planOf("prod", { configFile: file });
+}, PLAN_WAIT_MS);
 
 const api = (): RecordedResource[] =>
   plan.resources.filter(
