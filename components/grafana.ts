@@ -90,7 +90,7 @@ export interface GrafanaArgs extends CommonArgs {
   /**
    * Other projects whose metrics Grafana reads, besides `project` (always granted, and the data source's default
    * project; listing it here changes nothing): `roles/monitoring.viewer` on each for Grafana's principal.
-   * @default [] (the `project` alone)
+   * @default - none: `project` alone
    */
   readonly viewerProjects?: readonly string[];
   /**
