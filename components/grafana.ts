@@ -23,9 +23,8 @@
  * What it creates: a namespace enforcing Pod Security "restricted", a default-deny NetworkPolicy plus one that
  * allows Grafana DNS, the metadata server and HTTPS to Google APIs; a Kubernetes service account granted
  * roles/monitoring.viewer on its own project and each other viewer project through its Workload Identity
- * principal; the admin password
- * (a Pulumi secret) in a Kubernetes Secret; a data source ConfigMap and one ConfigMap per dashboard; and the
- * grafana-community chart as a Helm release.
+ * principal; the admin password (a Pulumi secret) in a Kubernetes Secret; a data source ConfigMap and one
+ * ConfigMap per dashboard; and the grafana-community chart as a Helm release.
  */
 import { createHash } from "node:crypto";
 import * as gcp from "@pulumi/gcp";
