@@ -33,6 +33,7 @@ import {
   type ReleaseChannel,
 } from "./gke-cluster-rules";
 import { Component } from "./shared/component";
+import { PROJECT_ID_RULE } from "./shared/project-id";
 import { componentLabels, type CommonArgs } from "./shared/types";
 import { Problems, isKnown } from "./shared/validation";
 
@@ -112,10 +113,37 @@ export function validateGkeAutopilotClusterArgs(args: GkeAutopilotClusterArgs): 
       sampling,
       "a share above 0 and at most 1",
     );
-  if (isKnown(args.project))
-    p.check(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(args.project), "project", args.project, "a GCP project id");
+  if (isKnown(args.project)) p.rule("project", args.project, PROJECT_ID_RULE);
   p.throwIfAny();
 }
+
+/**
+ * The metric packages the cluster sends, written out: GKE's defaults for a new Autopilot cluster. The provider
+ * sends `monitoring_config.enable_components` whole whenever it is set (Optional+Computed;
+ * `expandMonitoringConfig` in hashicorp/terraform-provider-google-beta
+ * google-beta/services/container/resource_container_cluster.go), so a shorter list would switch the other
+ * default packages off. GKE's defaults: system metrics (https://cloud.google.com/kubernetes-engine/docs/how-to/configure-metrics);
+ * the kube state metrics package — "Workloads State" (Pods, Deployments, StatefulSets, DaemonSets, HPAs) and
+ * storage — enabled by default on Autopilot from 1.27.4-gke.900
+ * (https://cloud.google.com/stackdriver/docs/solutions/gke/kube-state-metrics, "Requirements"); the cAdvisor
+ * and Kubelet packages enabled by default on clusters created from 1.29.3-gke.1093000
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/cadvisor-kubelet-metrics, "Requirements"; the
+ * provider: "`KUBELET` and `CADVISOR` are only supported in GKE 1.29.3-gke.1093000 and above",
+ * website/docs/r/container_cluster.html.markdown). Control plane packages (APISERVER, SCHEDULER, CONTROLLER_MANAGER) and JOBSET
+ * (1.32.1-gke.1357001 and above) are not defaults and stay off. SYSTEM_COMPONENTS is what policies/gke.ts
+ * (gke-logging-monitoring) requires.
+ */
+export const AUTOPILOT_METRIC_PACKAGES = [
+  "SYSTEM_COMPONENTS",
+  "STORAGE",
+  "POD",
+  "DEPLOYMENT",
+  "STATEFULSET",
+  "DAEMONSET",
+  "HPA",
+  "CADVISOR",
+  "KUBELET",
+] as const;
 
 /** Secondary range names of the cluster subnet (unique within the subnet, RFC 1035). */
 const POD_RANGE = "pods";
@@ -262,7 +290,7 @@ export class GkeAutopilotCluster extends Component {
         },
         workloadIdentityConfig: { workloadPool: pulumi.interpolate`${args.project}.svc.id.goog` },
         monitoringConfig: {
-          enableComponents: ["SYSTEM_COMPONENTS"],
+          enableComponents: [...AUTOPILOT_METRIC_PACKAGES],
           managedPrometheus: { enabled: true },
         },
         loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] },

@@ -4,7 +4,8 @@
  * the component's validator (components/gke-autopilot-cluster.ts) and the stack config (stacks/) both apply
  * them, and parsing config loads no provider SDK.
  */
-import { isRfc1918, overlaps, parseCidr, type Ipv4Range } from "./shared/cidr";
+import { isRfc1918, parseCidr } from "./shared/cidr";
+import { checkDisjoint, type NamedRange } from "./shared/disjoint-ranges";
 import { oneOfRule, patternRule, rule, type ProblemSink } from "./shared/validation";
 
 /**
@@ -186,12 +187,8 @@ const RANGE_PREFIXES: Readonly<Record<keyof ClusterRanges, readonly [number, num
 };
 
 /** The cluster subnet's ranges: RFC 1918, sized, not overlapping each other. Returns the parsed ranges. */
-export function checkClusterRanges(
-  p: ProblemSink,
-  path: string,
-  ranges: ClusterRanges,
-): { path: string; cidr: string; range: Ipv4Range }[] {
-  const parsed: { path: string; cidr: string; range: Ipv4Range }[] = [];
+export function checkClusterRanges(p: ProblemSink, path: string, ranges: ClusterRanges): NamedRange[] {
+  const parsed: NamedRange[] = [];
   for (const key of ["nodes", "pods", "services"] as const) {
     const cidr = ranges[key];
     const at = `${path}.${key}`;
@@ -208,17 +205,6 @@ export function checkClusterRanges(
     );
     parsed.push({ path: at, cidr, range });
   }
-  parsed.forEach((a, i) =>
-    parsed
-      .slice(i + 1)
-      .forEach((b) =>
-        p.check(
-          !overlaps(a.range, b.range),
-          b.path,
-          b.cidr,
-          `a range that does not overlap ${a.path} (${a.cidr})`,
-        ),
-      ),
-  );
+  checkDisjoint(p, parsed);
   return parsed;
 }

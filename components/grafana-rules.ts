@@ -1,8 +1,10 @@
 /**
  * The rules of single values of the Grafana component (components/grafana.ts), each with the limit it comes
  * from: Kubernetes object names, Helm release names and chart versions, and what GKE Autopilot admits as
- * resource requests. Pure: the component's validator and the stack config (stacks/) both apply them.
+ * resource requests. Pure — no SDK — so the component's validator and the stack config
+ * (stacks/config-observability.ts) both apply them, and parsing config loads no Kubernetes SDK.
  */
+import { PROJECT_ID_RULE } from "./shared/project-id";
 import { patternRule, rule, type Rule } from "./shared/validation";
 
 /**
@@ -43,27 +45,40 @@ export const CONFIGMAP_MAX_BYTES = 1024 * 1024;
 export const GRAFANA_RULES = {
   /**
    * A namespace is a DNS-1123 label; `kube-` is "reserved for Kubernetes system namespaces"
-   * (https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/#initial-namespaces) and
-   * `default` is shared with everything else in the cluster.
+   * (https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/#initial-namespaces),
+   * `default` is shared with everything else in the cluster, and GKE keeps its own components in `gke-*` and
+   * `gmp-*` namespaces (Managed Service for Prometheus: gmp-system, gmp-public).
    */
   namespace: rule<string>(
-    "a DNS-1123 label (1-63 of a-z 0-9 '-', starting and ending with a letter or digit), not default and not starting with kube-",
-    (v) => dnsLabelRule().test(v) && v !== "default" && !v.startsWith("kube-"),
+    'a DNS-1123 label (1-63 of a-z 0-9 "-", starting and ending with a letter or digit), not "default" nor a name starting with kube-, gke- or gmp- (system namespaces)',
+    (v) => dnsLabelRule().test(v) && v !== "default" && !/^(kube|gke|gmp)-/.test(v),
   ),
   releaseName: dnsLabelRule(HELM_RELEASE_NAME_MAX),
   serviceAccountName: dnsLabelRule(),
   dashboardKey: dnsLabelRule(DASHBOARD_KEY_MAX),
+  /** Helm chart names: lowercase letters, digits and dashes (https://helm.sh/docs/chart_best_practices/conventions/#chart-names). */
   chartName: dnsLabelRule(),
-  /** Only an exact version pins the chart (and the Grafana image, its appVersion): no ranges, no `v`. */
+  /**
+   * Only an exact version pins the chart (and the Grafana image, its appVersion): SemVer 2.0.0, which Helm
+   * charts use (https://helm.sh/docs/topics/charts/#charts-and-versioning), so no range (`^12`, `~12.1`,
+   * `>=12`, `12.x`, `*`) lets a new chart in without a config change, and no leading `v`.
+   */
   chartVersion: patternRule(
     // The regular expression of https://semver.org/#is-there-a-suggested-regular-expression-regex-to-check-a-semver-string
     /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/,
-    'an exact semantic version such as "12.11.1" (no range, no leading v)',
+    'one exact SemVer version such as "12.11.1", never a range (^, ~, >=, x, *) nor a leading v',
   ),
-  /** Helm fetches charts over https or from an OCI registry; plain http is refused. */
-  chartRepository: patternRule(
-    /^(https|oci):\/\/[^\s/]+(\/[^\s]*)?$/,
-    "an https:// chart repository or an oci:// registry",
+  /** Helm fetches charts over https or from an OCI registry (a URL with a host); plain http is refused. */
+  chartRepository: rule<string>(
+    "an https:// chart repository or an oci:// registry URL (never plain http://)",
+    (v) => {
+      if (!/^(https|oci):\/\/[^\s/]+(\/\S*)?$/.test(v)) return false;
+      try {
+        return new URL(v).hostname !== "";
+      } catch {
+        return false;
+      }
+    },
   ),
   /**
    * `latest` or `v<major>.<minor>` (https://kubernetes.io/docs/reference/labels-annotations-taints/#pod-security-kubernetes-io-enforce-version).
@@ -77,11 +92,12 @@ export const GRAFANA_RULES = {
     /^[a-f0-9]{64}$/,
     "64 hex characters of a sha256 digest, without the sha256: prefix",
   ),
-  /** A GCP project id (https://cloud.google.com/resource-manager/docs/creating-managing-projects). */
-  projectId: patternRule(
-    /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
-    "a project id: 6-30 of a-z 0-9 '-', starting with a letter",
-  ),
+  /** A CPU request: millicores (`250m`) or cores (`0.5`, `1`), above zero ({@link cpuMillis}). */
+  cpu: rule<string>('a CPU quantity above zero such as "250m" or "0.5"', (v) => cpuMillis(v) !== undefined),
+  /** A memory request in MiB or GiB (`512Mi`, `1Gi`), above zero ({@link memoryMiB}). */
+  memory: rule<string>('a memory quantity such as "512Mi" or "1Gi"', (v) => memoryMiB(v) !== undefined),
+  /** A GCP project id (components/shared/project-id.ts). */
+  projectId: PROJECT_ID_RULE,
 } as const;
 
 /**

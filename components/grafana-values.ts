@@ -94,7 +94,12 @@ export interface GrafanaValuesInput {
   readonly registry: pulumi.Input<string>;
   /** The chart's `image.sha`, when the image is pinned by digest. */
   readonly imageDigest?: string;
+  /**
+   * The Kubernetes service account Grafana runs as, created outside the chart (`serviceAccount.create: false`):
+   * its Workload Identity principal is what Google Cloud grants.
+   */
   readonly serviceAccountName: string;
+  /** CPU and memory of the Grafana container: both its requests and its limits (Autopilot bills requests). */
   readonly resources: ResourceQuantities;
   /** The Kubernetes Secret with `admin-user` and `admin-password`. */
   readonly adminSecretName: string;

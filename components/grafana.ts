@@ -5,26 +5,26 @@
  * Usage (stacks/observability.ts, after the cluster and a Docker Hub mirror exist):
  *
  *   const mirror = new DockerHubMirror("obs-mirror", { ...common });            // components/grafana-registry.ts
- *   mirror.grantRead(pulumi.interpolate`serviceAccount:${nodeServiceAccountEmail}`, "nodes");
+ *   const nodesRead = mirror.grantRead(cluster.nodeMember, "nodes");
  *   const grafana = new Grafana("grafana", {
  *     ...common,                                    // project (the cluster's), region, labels, naming
  *     provider: cluster.provider,                   // every Kubernetes object goes to this cluster
  *     workloadPool: cluster.workloadPool,           // "<project>.svc.id.goog"
  *     registry: mirror.url,
  *     chart: { repository: "https://grafana-community.github.io/helm-charts", version: "12.11.1" },
- *     viewerProjects: ["<project>"],                // roles/monitoring.viewer on each
+ *     viewerProjects: ["<other-project>"],          // roles/monitoring.viewer on each, besides project
  *     resources: { cpu: "250m", memory: "512Mi" },
  *     dashboards: { platform: grafanaDashboard(...) },  // components/monitoring/grafana-dashboard.ts
- *   }, { dependsOn: [mirror] });
+ *   }, { dependsOn: [nodesRead] });                 // the nodes may pull the images first
  *
  * Then: `kubectl -n grafana port-forward svc/grafana 3000:80` (grafana.portForwardCommand) and the admin
  * password from `kubectl -n grafana get secret grafana-admin -o jsonpath='{.data.admin-password}' | base64 -d`.
  *
  * What it creates: a namespace enforcing Pod Security "restricted", a default-deny NetworkPolicy plus one that
  * allows Grafana DNS, the metadata server and HTTPS to Google APIs; a Kubernetes service account granted
- * roles/monitoring.viewer on each viewer project through its Workload Identity principal; the admin password
- * (a Pulumi secret) in a Kubernetes Secret; a data source ConfigMap and one ConfigMap per dashboard; and the
- * grafana-community chart as a Helm release.
+ * roles/monitoring.viewer on its own project and each other viewer project through its Workload Identity
+ * principal; the admin password (a Pulumi secret) in a Kubernetes Secret; a data source ConfigMap and one
+ * ConfigMap per dashboard; and the grafana-community chart as a Helm release.
  */
 import { createHash } from "node:crypto";
 import * as gcp from "@pulumi/gcp";
@@ -61,7 +61,11 @@ export interface GrafanaChart {
   readonly version: string;
 }
 
-/** Arguments of {@link Grafana}. `project` is the cluster's project: its workload pool names the principal. */
+/**
+ * Arguments of {@link Grafana}. `project` is the cluster's project: its workload pool names the principal, Grafana
+ * may always read its metrics, and it is the data source's default project. It must be a known project id (it
+ * names the viewer grant).
+ */
 export interface GrafanaArgs extends CommonArgs {
   /** The cluster's Kubernetes provider: passed as `provider` to every Kubernetes object. */
   readonly provider: Provider;
@@ -83,9 +87,9 @@ export interface GrafanaArgs extends CommonArgs {
   /** The chart: repository, name and exact version. */
   readonly chart: GrafanaChart;
   /**
-   * Projects whose metrics Grafana reads: `roles/monitoring.viewer` on each for Grafana's principal. The
-   * first is the data source's default project.
-   * @default - the `project` alone
+   * Other projects whose metrics Grafana reads, besides `project` (always granted, and the data source's default
+   * project; listing it here changes nothing): `roles/monitoring.viewer` on each for Grafana's principal.
+   * @default - none: `project` alone
    */
   readonly viewerProjects?: readonly string[];
   /**
@@ -174,14 +178,11 @@ export function validateGrafanaArgs(args: GrafanaArgs): void {
   for (const [field, allowed] of autopilotProblems(cpu, memory)) {
     p.add(`resources.${field}`, field === "cpu" ? cpu : memory, allowed);
   }
-  const viewers = args.viewerProjects ?? (isKnown(args.project) ? [args.project] : undefined);
-  if (viewers === undefined) {
-    p.add("viewerProjects", undefined, "a list of project ids (required when project is an output)");
-  } else {
-    p.check(viewers.length > 0, "viewerProjects", viewers, "at least one project id");
-    viewers.forEach((v, i) => p.rule(`viewerProjects[${i}]`, v, r.projectId));
-    p.check(new Set(viewers).size === viewers.length, "viewerProjects", viewers, "each project once");
-  }
+  if (isKnown(args.project)) p.rule("project", args.project, r.projectId);
+  else p.add("project", args.project, "a project id known when the program runs (it names the viewer grant)");
+  const others = args.viewerProjects ?? [];
+  others.forEach((v, i) => p.rule(`viewerProjects[${i}]`, v, r.projectId));
+  p.check(new Set(others).size === others.length, "viewerProjects", others, "each project once");
   for (const [key, dashboard] of Object.entries(args.dashboards ?? {})) {
     p.rule(`dashboards.${key}`, key, r.dashboardKey);
     if (!isKnown(dashboard)) continue;
@@ -243,7 +244,7 @@ export function kubernetesLabels(labels: Readonly<Record<string, string>>): Reco
 export class Grafana extends Component {
   readonly namespace: Namespace;
   readonly serviceAccount: ServiceAccount;
-  /** The principal granted `roles/monitoring.viewer` on each viewer project. */
+  /** The principal granted `roles/monitoring.viewer` on `project` and each other viewer project. */
   readonly principal: pulumi.Output<string>;
   readonly release: Release;
   /** The Kubernetes Secret that holds the admin user and password. */
@@ -265,7 +266,9 @@ export class Grafana extends Component {
       cpu: args.resources?.cpu ?? d.resources.cpu,
       memory: args.resources?.memory ?? d.resources.memory,
     };
-    const viewers = args.viewerProjects ?? [args.project as string];
+    // Validated: a known project id. Its own project first, then the others, each once.
+    const project = args.project as string;
+    const viewers = [...new Set([project, ...(args.viewerProjects ?? [])])];
     const labels = kubernetesLabels(args.labels);
     const k8s = (extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions =>
       this.child({ ...extra, provider: args.provider });
@@ -345,9 +348,8 @@ export class Grafana extends Component {
       k8s(),
     );
 
-    const datasourceFile = pulumi
-      .output(viewers[0] as string)
-      .apply((project) => renderDatasourceFile(cloudMonitoringDatasource(project)));
+    // The default project of the data source is the cluster's own (the stack's), whatever else Grafana may read.
+    const datasourceFile = renderDatasourceFile(cloudMonitoringDatasource(project));
     const datasources = new ConfigMap(
       `${name}-datasources`,
       { metadata: inNamespace(`${releaseName}-datasources`), data: { "datasources.yaml": datasourceFile } },
@@ -379,7 +381,7 @@ export class Grafana extends Component {
       datasourcesConfigMap: `${releaseName}-datasources`,
       dashboardConfigMaps: dashboardMaps,
       dashboardFolder: args.dashboardFolder ?? d.dashboardFolder,
-      datasourcesChecksum: datasourceFile.apply((text) => createHash("sha256").update(text).digest("hex")),
+      datasourcesChecksum: createHash("sha256").update(datasourceFile).digest("hex"),
     });
     const oci = args.chart.repository.startsWith("oci://");
     const chartName = args.chart.name ?? d.chartName;

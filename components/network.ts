@@ -6,8 +6,9 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { VpcEgress } from "./cloud-run-service";
-import { isRfc1918, overlaps, parseCidr, type Ipv4Range } from "./shared/cidr";
+import { isRfc1918, parseCidr } from "./shared/cidr";
 import { Component } from "./shared/component";
+import { checkDisjoint, type NamedRange } from "./shared/disjoint-ranges";
 import { componentLabels, type CommonArgs } from "./shared/types";
 import { Problems } from "./shared/validation";
 
@@ -125,7 +126,7 @@ export function validateNetworkArgs(args: NetworkArgs): void {
   p.check(NAME.test(name), "name", name, "1-20 of a-z 0-9 '-', starting with a letter");
   const regions = Object.keys(args.subnets);
   p.check(regions.length > 0, "subnets", args.subnets, "at least one region → CIDR");
-  const ranges: { path: string; cidr: string; range: Ipv4Range }[] = [];
+  const ranges: NamedRange[] = [];
   for (const region of regions) {
     const cidr = args.subnets[region] ?? "";
     const path = `subnets.${region}`;
@@ -184,18 +185,7 @@ export function validateNetworkArgs(args: NetworkArgs): void {
       ranges.push({ path: "privateServiceAccess.range", cidr: psa.range, range });
     }
   }
-  ranges.forEach((a, i) =>
-    ranges
-      .slice(i + 1)
-      .forEach((b) =>
-        p.check(
-          !overlaps(a.range, b.range),
-          b.path,
-          b.cidr,
-          `a range that does not overlap ${a.path} (${a.cidr})`,
-        ),
-      ),
-  );
+  checkDisjoint(p, ranges);
   p.throwIfAny();
 }
 

@@ -2,7 +2,8 @@
  * `module6:observability`: the optional observability plane (docs/observability.md) — a GKE Autopilot
  * cluster in the project's network and Grafana on it, installed from a pinned Helm chart. Absent means off
  * (the default); prod and staging only. The schema holds the fields' types and the rules between a block's
- * own fields (the cluster component's own: components/gke-autopilot-cluster.ts); `resolveObservability`
+ * own fields (the components' own rules: components/gke-cluster-rules.ts and components/grafana-rules.ts, both
+ * SDK-free, so parsing config loads no provider or Kubernetes SDK); `resolveObservability`
  * applies the rules that join it to the kind, the network and the protection settings.
  */
 import { z } from "zod";
@@ -18,9 +19,10 @@ import {
   type MaintenanceWindow,
   type ReleaseChannel,
 } from "../components/gke-cluster-rules";
-import { autopilotProblems } from "../components/grafana-rules";
+import { autopilotProblems, GRAFANA_RULES } from "../components/grafana-rules";
+import { PROJECT_ID_RULE } from "../components/shared/project-id";
 import { overlaps, parseCidr } from "../components/shared/cidr";
-import { patternRule, rule, type Problem, type Rule } from "../components/shared/validation";
+import { rule, type Problem } from "../components/shared/validation";
 import type { NetworkConfig } from "./config-data-tier";
 import { byKind, distinct, doc, docDefault, issuesOf, ruled } from "./config-fields";
 import { problemAt } from "./config-problems";
@@ -41,59 +43,8 @@ export const DEFAULT_CLUSTER_RANGES: ClusterRanges = {
 /** Requests (Autopilot bills requests) of the Grafana container when the config names none. */
 export const DEFAULT_GRAFANA_RESOURCES = { cpu: "250m", memory: "512Mi" } as const;
 
-/**
- * Kubernetes namespace names are RFC 1123 DNS labels: "at most 63 characters, only lowercase alphanumeric
- * characters or '-', start and end with an alphanumeric character"; the `kube-` prefix is reserved for
- * Kubernetes system namespaces (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names,
- * https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/). GKE keeps its own
- * components in `gke-*` and `gmp-*` (Managed Service for Prometheus: gmp-system, gmp-public) namespaces.
- */
-export const NAMESPACE_RULE: Rule<string> = rule(
-  'a DNS-1123 label (1-63 of a-z 0-9 "-", starting and ending with a letter or digit), not "default" nor a name starting with kube-, gke- or gmp- (system namespaces)',
-  (v) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v) && v !== "default" && !/^(kube|gke|gmp)-/.test(v),
-);
-
-/** A chart repository Helm reads over TLS: an `https://` chart repository or an `oci://` registry. */
-export const CHART_REPOSITORY_RULE: Rule<string> = rule(
-  "an https:// chart repository or an oci:// registry URL (never plain http://)",
-  (v) => {
-    if (!/^(https|oci):\/\/\S+$/.test(v)) return false;
-    try {
-      return new URL(v).hostname !== "";
-    } catch {
-      return false;
-    }
-  },
-);
-
-/** Helm chart names: lowercase letters, digits and dashes (https://helm.sh/docs/chart_best_practices/conventions/#chart-names). */
-export const CHART_NAME_RULE = patternRule(
-  /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
-  "a chart name: lowercase letters, digits and '-'",
-);
-
-/**
- * One exact chart version: SemVer 2.0.0 (the regular expression semver.org gives, https://semver.org/#is-there-a-suggested-regular-expression-regex-to-check-a-semver-string),
- * so no range (`^12`, `~12.1`, `>=12`, `12.x`, `*`) lets a new chart in without a config change. Helm charts
- * are versioned with SemVer 2 (https://helm.sh/docs/topics/charts/#charts-and-versioning).
- */
-export const CHART_VERSION_RULE = patternRule(
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/,
-  'one exact SemVer version such as "12.11.1" (quoted), never a range (^, ~, >=, x, *)',
-);
-
-/** A CPU request: millicores (`250m`) or cores (`0.5`, `1`), above zero (Kubernetes quantities). */
-export const CPU_RULE = rule<string>(
-  'a CPU quantity above zero such as "250m" or "0.5"',
-  (v) => /^([1-9]\d*m|\d+(\.\d{1,3})?)$/.test(v) && parseFloat(v) > 0,
-);
-/** A memory request in MiB or GiB (`512Mi`, `1Gi`), above zero. */
-export const MEMORY_RULE = patternRule(/^[1-9]\d*(Mi|Gi)$/, 'a memory quantity such as "512Mi" or "1Gi"');
-
-const PROJECT_RULE = patternRule(
-  /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
-  "a GCP project id: 6-30 of a-z 0-9 '-', starting with a letter",
-);
+/** Grafana's rules: one home with the component's validator (components/grafana-rules.ts). */
+const GR = GRAFANA_RULES;
 
 const R = GKE_CLUSTER_RULES;
 const cidrText = doc(z.string(), "An IPv4 CIDR.");
@@ -164,36 +115,36 @@ const clusterSchema = z
 
 const grafanaSchema = z.strictObject({
   namespace: docDefault(
-    ruled(z.string(), NAMESPACE_RULE).optional(),
+    ruled(z.string(), GR.namespace).optional(),
     "The Kubernetes namespace of Grafana (Pod Security `restricted`, default-deny network policies).",
     "grafana",
   ),
   chart: doc(
     z.strictObject({
       repository: doc(
-        ruled(z.string(), CHART_REPOSITORY_RULE),
+        ruled(z.string(), GR.chartRepository),
         "The chart repository (the chart moved to https://grafana-community.github.io/helm-charts).",
       ),
-      name: docDefault(ruled(z.string(), CHART_NAME_RULE).optional(), "The chart's name.", "grafana"),
-      version: doc(ruled(z.string(), CHART_VERSION_RULE), "The chart's exact version (quoted in YAML)."),
+      name: docDefault(ruled(z.string(), GR.chartName).optional(), "The chart's name.", "grafana"),
+      version: doc(ruled(z.string(), GR.chartVersion), "The chart's exact version (quoted in YAML)."),
     }),
     "The Grafana Helm chart, pinned.",
   ),
   projects: doc(
-    ruled(z.array(ruled(z.string(), PROJECT_RULE)).min(1), rule("each project once", distinct)).optional(),
-    "Projects whose Cloud Monitoring data Grafana reads (`roles/monitoring.viewer` for its Kubernetes service account's Workload Identity principal on each).",
-    "the stack's `gcpProject`",
+    ruled(z.array(ruled(z.string(), PROJECT_ID_RULE)), rule("each project once", distinct)).optional(),
+    "Additional projects whose Cloud Monitoring data Grafana reads, besides the stack's `gcpProject`, which is always granted and is the data source's and the dashboard's project (listing it here changes nothing). Grafana's Kubernetes service account's Workload Identity principal gets `roles/monitoring.viewer` on each.",
+    "none: the stack's `gcpProject` only",
   ),
   resources: doc(
     z
       .strictObject({
         cpu: docDefault(
-          ruled(z.string(), CPU_RULE).optional(),
+          ruled(z.string(), GR.cpu).optional(),
           "CPU request (Autopilot bills requests).",
           DEFAULT_GRAFANA_RESOURCES.cpu,
         ),
         memory: docDefault(
-          ruled(z.string(), MEMORY_RULE).optional(),
+          ruled(z.string(), GR.memory).optional(),
           "Memory request.",
           DEFAULT_GRAFANA_RESOURCES.memory,
         ),
@@ -231,7 +182,10 @@ export interface ObservabilityConfig {
   readonly grafana: {
     readonly namespace: string;
     readonly chart: ChartConfig;
-    /** Projects Grafana reads Cloud Monitoring data from (this stack's project by default). */
+    /**
+     * Projects Grafana reads Cloud Monitoring data from: the stack's `gcpProject` first (always there; the data
+     * source's and the dashboard's project), then the configured additional ones, each once.
+     */
     readonly projects: readonly string[];
     readonly resources: { readonly cpu: string; readonly memory: string };
   };
@@ -284,7 +238,9 @@ export function resolveObservability(
     grafana: {
       namespace: g.namespace ?? "grafana",
       chart: { repository: g.chart.repository, name: g.chart.name ?? "grafana", version: g.chart.version },
-      projects: g.projects ?? (ctx.gcpProject === undefined ? [] : [ctx.gcpProject]),
+      projects: [
+        ...new Set([...(ctx.gcpProject === undefined ? [] : [ctx.gcpProject]), ...(g.projects ?? [])]),
+      ],
       resources: {
         cpu: g.resources?.cpu ?? DEFAULT_GRAFANA_RESOURCES.cpu,
         memory: g.resources?.memory ?? DEFAULT_GRAFANA_RESOURCES.memory,
@@ -316,7 +272,7 @@ export function resolveObservability(
 /** What Autopilot admits of Grafana's requests (components/grafana-rules.ts), named by config key. */
 function resourceProblems({ cpu, memory }: { cpu: string; memory: string }): Problem[] {
   // Malformed values are the schema's to report.
-  if (!CPU_RULE.test(cpu) || !MEMORY_RULE.test(memory)) return [];
+  if (!GR.cpu.test(cpu) || !GR.memory.test(memory)) return [];
   return autopilotProblems(cpu, memory).map(([field, allowed]) =>
     problemAt(`observability.grafana.resources.${field}`, field === "cpu" ? cpu : memory, allowed),
   );

@@ -5,7 +5,7 @@
  * its nodes pull images from, and Grafana with the environment's dashboard, rendered from the same widgets
  * as the Cloud Monitoring dashboard.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { GkeAutopilotCluster } from "../components/gke-autopilot-cluster";
 import { Grafana } from "../components/grafana";
 import { DockerHubMirror } from "../components/grafana-registry";
@@ -33,6 +33,10 @@ export interface ObservabilityPlaneArgs {
   readonly observability: ObservabilityConfig;
   /** The project's network (`module6:network`): the cluster takes a subnet of its own in it. */
   readonly network: Network;
+  /**
+   * The stack's project, region, labels and naming. `project` is the cluster's project: Grafana may always
+   * read it, and it is the project of the data source's default and of the environment dashboard's queries.
+   */
   readonly common: CommonArgs;
   /** Pulumi `protect` of the stack (`protection.protect`). */
   readonly protect: boolean;
@@ -92,7 +96,6 @@ export class ObservabilityPlane extends Component {
     );
     const nodesRead = this.mirror.grantRead(this.cluster.nodeMember, "nodes");
     const g = args.observability.grafana;
-    const project = g.projects[0] ?? "";
     const dashboard = args.dashboard;
     this.grafana = new Grafana(
       `${name}-grafana`,
@@ -102,14 +105,16 @@ export class ObservabilityPlane extends Component {
         workloadPool: this.cluster.workloadPool,
         namespace: g.namespace,
         chart: g.chart,
+        // The stack's project is the component's own (always granted); the config lists it first.
         viewerProjects: g.projects,
         resources: g.resources,
         registry: this.mirror.url,
         dashboards: dashboard
           ? {
-              environment: dashboard.widgets.apply((widgets) =>
-                grafanaDashboard(dashboard.title, widgets, { project }),
-              ),
+              // The environment's dashboard reads the stack's own project, whatever else Grafana may read.
+              environment: pulumi
+                .all([dashboard.widgets, args.common.project])
+                .apply(([widgets, project]) => grafanaDashboard(dashboard.title, widgets, { project })),
             }
           : {},
       },

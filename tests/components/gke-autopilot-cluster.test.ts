@@ -136,9 +136,24 @@ describe("GkeAutopilotCluster defaults (no authorized networks)", () => {
     expect(await valueOf(result.workloadPool)).toBe(`${PROJECT}.svc.id.goog`);
   });
 
-  it("turns on Managed Service for Prometheus, system metrics, and system and workload logs", async () => {
+  it("turns on Managed Service for Prometheus, GKE's default metric packages, and system and workload logs", async () => {
     expect((await cluster()).inputs).toMatchObject({
-      monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS"], managedPrometheus: { enabled: true } },
+      // GKE's default packages written out: the provider sends the whole list, so a shorter one switches the
+      // others off (resource_container_cluster.go expandMonitoringConfig).
+      monitoringConfig: {
+        enableComponents: [
+          "SYSTEM_COMPONENTS",
+          "STORAGE",
+          "POD",
+          "DEPLOYMENT",
+          "STATEFULSET",
+          "DAEMONSET",
+          "HPA",
+          "CADVISOR",
+          "KUBELET",
+        ],
+        managedPrometheus: { enabled: true },
+      },
       loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] },
     });
   });

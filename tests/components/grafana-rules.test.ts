@@ -42,9 +42,14 @@ describe("validateGrafanaArgs", () => {
   });
 
   it.each([
-    // Namespaces: DNS-1123 labels, not default, not kube-*.
+    // Namespaces: DNS-1123 labels, not default, not kube-*, gke-* nor gmp-* (the config's rule too).
     [{ namespace: "Grafana" }, /namespace: got "Grafana"; a DNS-1123 label/],
     [{ namespace: "kube-grafana" }, /namespace: got "kube-grafana"/],
+    [
+      { namespace: "gke-grafana" },
+      /namespace: got "gke-grafana"; .*not "default" nor a name starting with kube-, gke- or gmp-/,
+    ],
+    [{ namespace: "gmp-public" }, /namespace: got "gmp-public"/],
     [{ namespace: "default" }, /namespace: got "default"/],
     [{ namespace: `g${"x".repeat(63)}` }, /namespace: got/],
     [{ namespace: "grafana-" }, /namespace: got "grafana-"/],
@@ -53,18 +58,25 @@ describe("validateGrafanaArgs", () => {
     [{ releaseName: "Grafana" }, /releaseName: got "Grafana"/],
     [{ serviceAccountName: "grafana_sa" }, /serviceAccountName: got "grafana_sa"/],
     // Charts: exact versions from https or oci.
-    [chart({ version: "^12.0.0" }), /chart.version: got "\^12.0.0"; an exact semantic version/],
+    [
+      chart({ version: "^12.0.0" }),
+      /chart.version: got "\^12.0.0"; one exact SemVer version such as "12.11.1", never a range/,
+    ],
     [chart({ version: "v12.11.1" }), /chart.version: got "v12.11.1"/],
     [chart({ version: "12.11" }), /chart.version: got "12.11"/],
     [chart({ version: "latest" }), /chart.version: got "latest"/],
     [chart({ repository: "http://grafana.github.io/helm-charts" }), /chart.repository: got "http:/],
     [chart({ repository: "grafana-community" }), /chart.repository: got "grafana-community"/],
+    [chart({ repository: "https://" }), /chart.repository: got "https:\/\/"/],
+    [chart({ repository: "oci:///charts" }), /chart.repository: got "oci:\/\/\/charts"/],
+    [chart({ repository: "https://[grafana" }), /chart.repository: got "https:\/\/\[grafana"/],
     [chart({ name: "Grafana" }), /chart.name: got "Grafana"/],
     [{ podSecurityVersion: "1.33" }, /podSecurityVersion: got "1.33"/],
     [{ timeoutSeconds: 30 }, /timeoutSeconds: got 30; an integer 60-3600/],
     [{ imageDigest: "sha256:abc" }, /imageDigest: got "sha256:abc"/],
     // Projects.
-    [{ viewerProjects: [] }, /viewerProjects: got \[\]; at least one project id/],
+    [{ project: "Prod" }, /project: got "Prod"; a GCP project id/],
+    [{ project: "module6-prod-" }, /project: got "module6-prod-"; a GCP project id/],
     [{ viewerProjects: ["Prod"] }, /viewerProjects\[0\]: got "Prod"/],
     [
       { viewerProjects: ["module6-a-000000", "module6-a-000000"] },
@@ -107,11 +119,18 @@ describe("validateGrafanaArgs", () => {
     ).toThrow(/^Grafana: 3 problems\n/);
   });
 
-  it("needs viewerProjects when the project is an output", async () => {
+  it("needs a known project, which it always reads, even with other viewer projects", async () => {
     const pulumi = await import("@pulumi/pulumi");
-    expect(() => validateGrafanaArgs(args({ project: pulumi.output("module6-test-000000") }))).toThrow(
-      /viewerProjects: got nothing; a list of project ids/,
-    );
+    const project = pulumi.output("module6-test-000000");
+    for (const viewerProjects of [undefined, ["module6-test-000000"]])
+      expect(() => validateGrafanaArgs(args({ project, viewerProjects }))).toThrow(
+        /project: got an output; a project id known when the program runs/,
+      );
+  });
+
+  it("takes no other viewer project, or its own project again", () => {
+    expect(() => validateGrafanaArgs(args({ viewerProjects: [] }))).not.toThrow();
+    expect(() => validateGrafanaArgs(args({ viewerProjects: ["module6-test-000000"] }))).not.toThrow();
   });
 });
 

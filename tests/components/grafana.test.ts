@@ -180,6 +180,36 @@ describe("Grafana: identity", () => {
     for (const g of grants) expect(String(g.inputs.member)).not.toMatch(/principalSet|serviceAccount:/);
   });
 
+  it("always grants its own project and reads it by default, whatever other projects are listed first", async () => {
+    const { resources } = await record(
+      () =>
+        new Grafana(
+          "grafana-others",
+          args({ viewerProjects: ["module6-other-000000", "module6-test-000000", "module6-third-000000"] }),
+        ),
+    );
+    expect(resourcesOfType(resources, IAM_MEMBER).map((g) => [g.name, g.inputs.project])).toEqual([
+      ["grafana-others-viewer-module6-test-000000", "module6-test-000000"],
+      ["grafana-others-viewer-module6-other-000000", "module6-other-000000"],
+      ["grafana-others-viewer-module6-third-000000", "module6-third-000000"],
+    ]);
+    const cm = named(resources, CONFIGMAP, "grafana-others-datasources");
+    const file = parse((cm.inputs.data as Record<string, string>)["datasources.yaml"] as string) as {
+      datasources: { jsonData: { defaultProject: string } }[];
+    };
+    expect(file.datasources.map((d) => d.jsonData.defaultProject)).toEqual(["module6-test-000000"]);
+  });
+
+  it("grants its own project when the other projects do not name it", async () => {
+    const { resources } = await record(
+      () => new Grafana("grafana-only-other", args({ viewerProjects: ["module6-other-000000"] })),
+    );
+    expect(resourcesOfType(resources, IAM_MEMBER).map((g) => g.inputs.project)).toEqual([
+      "module6-test-000000",
+      "module6-other-000000",
+    ]);
+  });
+
   it("uses a given project number, namespace and service account name in the principal", async () => {
     const { resources } = await record(
       () =>
@@ -245,7 +275,7 @@ describe("Grafana: admin password", () => {
 });
 
 describe("Grafana: data source and dashboards", () => {
-  it("provisions the Cloud Monitoring data source with metadata-server credentials and the first viewer project", async () => {
+  it("provisions the Cloud Monitoring data source with metadata-server credentials and its own project", async () => {
     const { resources } = await defaults();
     const cm = named(resources, CONFIGMAP, "grafana-datasources");
     expect(cm.inputs.metadata).toMatchObject({ name: "grafana-datasources", namespace: "grafana" });

@@ -61,6 +61,25 @@ describe("observability config", () => {
     expect(config.apis).not.toContain("container.googleapis.com");
   });
 
+  it("always reads the stack's own project first, the configured ones as additional projects, each once", () => {
+    const cases: [string[] | undefined, string[]][] = [
+      [undefined, ["module6-staging-000000"]],
+      [[], ["module6-staging-000000"]],
+      [["module6-other-000000"], ["module6-staging-000000", "module6-other-000000"]],
+      [
+        ["module6-other-000000", "module6-staging-000000"],
+        ["module6-staging-000000", "module6-other-000000"],
+      ],
+    ];
+    for (const [projects, resolved] of cases) {
+      const grafana = projects === undefined ? { chart: CHART } : { chart: CHART, projects };
+      expect(
+        parse(withPlane("staging", { grafana })).observability?.grafana.projects,
+        String(projects),
+      ).toEqual(resolved);
+    }
+  });
+
   it("lets staging turn deletion protection off, never prod", () => {
     const staging = parse(withPlane("staging", { cluster: { deletionProtection: false } }));
     expect(staging.observability?.cluster.deletionProtection).toBe(false);
@@ -166,12 +185,12 @@ describe("observability config", () => {
     [
       "a version range",
       { grafana: { chart: { ...CHART, version: "^12.11.0" } } },
-      '  - module6:observability.grafana.chart.version: got "^12.11.0"; one exact SemVer version such as "12.11.1" (quoted), never a range (^, ~, >=, x, *)',
+      '  - module6:observability.grafana.chart.version: got "^12.11.0"; one exact SemVer version such as "12.11.1", never a range (^, ~, >=, x, *) nor a leading v',
     ],
     [
       "a version with a wildcard",
       { grafana: { chart: { ...CHART, version: "12.x" } } },
-      '  - module6:observability.grafana.chart.version: got "12.x"; one exact SemVer version such as "12.11.1" (quoted), never a range (^, ~, >=, x, *)',
+      '  - module6:observability.grafana.chart.version: got "12.x"; one exact SemVer version such as "12.11.1", never a range (^, ~, >=, x, *) nor a leading v',
     ],
     [
       "no chart version",
@@ -187,6 +206,21 @@ describe("observability config", () => {
       "a system namespace",
       { grafana: { chart: CHART, namespace: "kube-system" } },
       '  - module6:observability.grafana.namespace: got "kube-system"; a DNS-1123 label (1-63 of a-z 0-9 "-", starting and ending with a letter or digit), not "default" nor a name starting with kube-, gke- or gmp- (system namespaces)',
+    ],
+    [
+      "a namespace of GKE's own",
+      { grafana: { chart: CHART, namespace: "gmp-system" } },
+      '  - module6:observability.grafana.namespace: got "gmp-system"; a DNS-1123 label (1-63 of a-z 0-9 "-", starting and ending with a letter or digit), not "default" nor a name starting with kube-, gke- or gmp- (system namespaces)',
+    ],
+    [
+      "a chart repository that is no URL",
+      { grafana: { chart: { ...CHART, repository: "https://[grafana" } } },
+      '  - module6:observability.grafana.chart.repository: got "https://[grafana"; an https:// chart repository or an oci:// registry URL (never plain http://)',
+    ],
+    [
+      "a project id ending with a hyphen",
+      { grafana: { chart: CHART, projects: ["module6-other-"] } },
+      "  - module6:observability.grafana.projects[0]: got \"module6-other-\"; a GCP project id: 6-30 of a-z 0-9 '-', starting with a letter",
     ],
     [
       "a CPU request of zero",

@@ -91,8 +91,11 @@ function subtree(resources: readonly Resource[]): Set<string> {
   return inside;
 }
 
-/** The new resources are the plane's subtree (with the two APIs it enables itself), nothing else. */
-function expectOnlyThePlane(extra: readonly Resource[]): void {
+/**
+ * The new resources are the plane's subtree (with the two APIs it enables itself), nothing else; `viewers` is
+ * the number of projects Grafana reads (a monitoring.viewer grant each, beside the nodes' role).
+ */
+function expectOnlyThePlane(extra: readonly Resource[], viewers = 1): void {
   const plane = subtree(extra);
   expect(extra.filter((r) => !plane.has(r.urn)).map((r) => r.urn)).toEqual([]);
   expect(extra.map((r) => r.type).sort()).toEqual([
@@ -100,8 +103,7 @@ function expectOnlyThePlane(extra: readonly Resource[]): void {
     "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
     "gcp:compute/subnetwork:Subnetwork",
     "gcp:container/cluster:Cluster",
-    "gcp:projects/iAMMember:IAMMember",
-    "gcp:projects/iAMMember:IAMMember",
+    ...Array<string>(1 + viewers).fill("gcp:projects/iAMMember:IAMMember"),
     "gcp:projects/service:Service",
     "gcp:projects/service:Service",
     "gcp:serviceaccount/account:Account",
@@ -143,6 +145,8 @@ beforeAll(async () => {
       cluster: { releaseChannel: "STABLE" },
       grafana: {
         chart: { repository: "https://grafana-community.github.io/helm-charts", version: "12.11.1" },
+        // Another project only: the stack's own is still granted, read by default and queried by the dashboard.
+        projects: ["module6-other-000000"],
       },
     };
   });
@@ -245,9 +249,26 @@ describe("observability plane in the plans", () => {
 
   it("staging with the block on adds only the plane and passes the policy pack", () => {
     expect(stagingWith.code).toBe(0);
-    expectOnlyThePlane(added(staging, stagingWith.doc));
+    expectOnlyThePlane(added(staging, stagingWith.doc), 2);
     const cluster = resourcesOf(stagingWith.doc).find((r) => r.type === "gcp:container/cluster:Cluster");
     expect(cluster?.inputs).toMatchObject({ name: "m6-staging-obs", releaseChannel: { channel: "STABLE" } });
+  });
+
+  it("staging's Grafana reads its own project: granted, the data source's default and the dashboard's, besides the other one listed", () => {
+    const all = resourcesOf(stagingWith.doc);
+    const grants = all.filter(
+      (r) => r.type === "gcp:projects/iAMMember:IAMMember" && r.inputs.role === "roles/monitoring.viewer",
+    );
+    expect(grants.map((g) => g.inputs.project)).toEqual(["module6-staging-000000", "module6-other-000000"]);
+    const data = (name: string) =>
+      all.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.urn.endsWith(`::${name}`))?.inputs
+        .data as Record<string, string>;
+    expect(String(data("observability-grafana-datasources")["datasources.yaml"])).toContain(
+      '"defaultProject": "module6-staging-000000"',
+    );
+    const dashboard = String(data("observability-grafana-dashboard-environment")["environment.json"]);
+    expect(dashboard).toContain('"projectName":"module6-staging-000000"');
+    expect(dashboard).not.toContain("module6-other-000000");
   });
 
   it("staging (Pulumi.staging.yaml) leaves the plane off", () => {
