@@ -18,6 +18,7 @@ import {
   resourcesOfType,
   valueOf,
 } from "../helpers/pulumi";
+import { leakProbe } from "../helpers/leak-probe";
 
 const SERVICE = "gcp:cloudrunv2/service:Service";
 const INVOKER = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember";
@@ -374,7 +375,7 @@ describe("validateCloudRunServiceArgs", () => {
     ],
     [
       "a credential in plain env",
-      { env: { DB_PASSWORD: "sampleclear" } },
+      { env: { DB_PASSWORD: leakProbe("plain-env") } },
       /env\.DB_PASSWORD: got "\(value hidden\)"; credentials only through secretEnv/,
     ],
     [
@@ -427,8 +428,9 @@ describe("validateCloudRunServiceArgs", () => {
   });
 
   it("never shows a plain credential value in its message", () => {
+    const PLAIN_ENV_VALUE = leakProbe("plain-env");
     const error = validationErrorOf(() =>
-      validateCloudRunServiceArgs(baseArgs({ env: { API_TOKEN: "s3cr3t-value" } })),
+      validateCloudRunServiceArgs(baseArgs({ env: { API_TOKEN: PLAIN_ENV_VALUE } })),
     );
     expect(error.problems).toEqual([
       {
@@ -437,7 +439,7 @@ describe("validateCloudRunServiceArgs", () => {
         allowed: "credentials only through secretEnv (Secret Manager)",
       },
     ]);
-    expect(error.message).not.toContain("s3cr3t-value");
+    expect(error.message).not.toContain(PLAIN_ENV_VALUE);
   });
 
   it("reports every problem at once, naming the component", () => {

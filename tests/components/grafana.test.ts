@@ -21,6 +21,7 @@ import {
   resourcesOfType,
   valueOf,
 } from "../helpers/pulumi";
+import { leakProbe } from "../helpers/leak-probe";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
@@ -28,7 +29,7 @@ const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const IAM_MEMBER = "gcp:projects/iAMMember:IAMMember";
 /** What the patched mock answers as the random password: it must never reach a recorded input in clear. */
-const FAKE_PASSWORD = "FAKE-grafana-admin-password-for-tests";
+const FAKE_PASSWORD = leakProbe("grafana-admin");
 const REGISTRY = "asia-northeast3-docker.pkg.dev/module6-test-000000/m6-test-dockerhub";
 
 beforeAll(async () => {

@@ -22,6 +22,7 @@ import {
   resourcesOfType,
   valueOf,
 } from "../helpers/pulumi";
+import { leakProbe } from "../helpers/leak-probe";
 
 /** The security log metrics, in order (literal: the program's list is under test). */
 const SECURITY_METRIC_IDS = [
@@ -45,7 +46,7 @@ const SLEEP = "time:index/sleep:Sleep";
 const RUN_JOB = "gcp:cloudrunv2/job:Job";
 const SCHEDULER = "gcp:cloudscheduler/job:Job";
 
-const SLACK_TOKEN = "fake-slack-value-do-not-leak";
+const SLACK_TOKEN = leakProbe("slack");
 const PD_KEY = "pd-key-do-not-leak-81b7";
 const RUNTIME = [
   "m6-test-api@module6-test-000000.iam.gserviceaccount.com",

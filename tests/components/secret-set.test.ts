@@ -11,6 +11,7 @@ import {
   resourcesOfType,
   valueOf,
 } from "../helpers/pulumi";
+import { leakProbe } from "../helpers/leak-probe";
 
 const SECRET = "gcp:secretmanager/secret:Secret";
 const VERSION = "gcp:secretmanager/secretVersion:SecretVersion";
@@ -20,7 +21,7 @@ const COMPONENT = "module6:secrets:SecretSet";
 const PROJECT = "module6-test-000000";
 const API_SA = "serviceAccount:api@module6-test-000000.iam.gserviceaccount.com";
 
-const SECRET_VALUE = "s3cr3t-value-xyz";
+const SECRET_VALUE = leakProbe("secret-set-value");
 const PLAIN_VALUE = "plain-pa55word-qrs";
 
 function setArgs(overrides: Partial<SecretSetArgs> = {}): SecretSetArgs {

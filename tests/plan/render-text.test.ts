@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../plan/record";
 import { renderText } from "../../plan/render-text";
+import { leakProbe } from "../helpers/leak-probe";
 
 function resource(type: string, name: string, inputs: Record<string, unknown>): RecordedResource {
   return {
@@ -78,7 +79,7 @@ describe("text plan summaries of the observability plane", () => {
         }),
       ),
     ).toBe("pulumi:providers:kubernetes  k8s  exec auth  clusterIdentifier=projects/p/c");
-    const token = JSON.stringify({ users: [{ name: "u", user: { token: "fake-value-for-test" } }] });
+    const token = JSON.stringify({ users: [{ name: "u", user: { token: leakProbe("k8s") } }] });
     expect(lineOf(resource("pulumi:providers:kubernetes", "k8s", { kubeconfig: token }))).toBe(
       "pulumi:providers:kubernetes  k8s  NO EXEC AUTH",
     );

@@ -15,6 +15,7 @@ import { mutate, PROJECT, REGION, res, UNSET, urn, withOptions } from "../fixtur
 import { previewOf } from "../fixtures/policies/preview";
 import { fixtures } from "../fixtures/policies/resources";
 import { checkStack, messagesOf, stackMessages } from "./harness";
+import { leakProbe } from "../helpers/leak-probe";
 
 const alert = fixtures.alertPolicy;
 const ALERT = '"[page] api: availability burn rate"';
@@ -79,7 +80,7 @@ describe("notification-channel-sensitive-labels", () => {
   it("passes credentials in sensitiveLabels and refuses them in labels", async () => {
     expect(await messagesOf(p, fixtures.notificationChannel())).toEqual([]);
     expect(
-      await messagesOf(p, mutate(fixtures.notificationChannel(), "labels.auth_token", "fake-slack-value")),
+      await messagesOf(p, mutate(fixtures.notificationChannel(), "labels.auth_token", leakProbe("slack"))),
     ).toEqual([
       'Notification channel "prod alerts-slack" must pass auth_token through sensitiveLabels, not labels',
     ]);

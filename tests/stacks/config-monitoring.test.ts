@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { splitConfigMap } from "../../stacks/config";
 import { base, configError, input, parse, service, type Values } from "../helpers/config";
+import { leakProbe } from "../helpers/leak-probe";
 
 /** The base staging config with a monitoring block replaced. */
 function withMonitoring(monitoring: Record<string, unknown>): Values {
@@ -84,13 +85,14 @@ describe("monitoring config: resolved over the preset", () => {
       channels: { ...email, slack: { type: "slack", channel: "#alerts" } },
       routing: { ticket: ["platform-email", "slack"] },
     });
-    const map: Record<string, string> = { "module6:channel-slack": "fake-slack-value-for-test" };
+    const slack = leakProbe("slack");
+    const map: Record<string, string> = { "module6:channel-slack": slack };
     for (const [k, v] of Object.entries(values))
       map[`module6:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
     map["module6:secret-session-key"] = "value";
     const split = splitConfigMap("staging", map);
     expect(split.channelSecretNames).toEqual(["slack"]);
-    expect(JSON.stringify(split)).not.toContain("fake-slack-value-for-test");
+    expect(JSON.stringify(split)).not.toContain(slack);
   });
 });
 

@@ -8,6 +8,10 @@ import {
   unknownImageOverrides,
 } from "../../stacks/feature";
 import { shortHash } from "../../stacks/naming";
+import { leakProbe } from "../helpers/leak-probe";
+
+/** The session key's value, as the CLI would hand it over decrypted (made per run: tests/helpers/leak-probe.ts). */
+const SESSION_KEY_VALUE = leakProbe("session-key");
 
 const IMAGE = (name: string, tag: string): string =>
   `asia-northeast3-docker.pkg.dev/module6-staging-000000/m6-staging-containers/${name}:${tag}`;
@@ -59,7 +63,7 @@ function stagingMap(): Record<string, string> {
       ttlFields: [{ collection: "sessions", field: "expiresAt" }],
     }),
     "module6:secrets": '{"session-key":{"description":"Signs session cookies"}}',
-    "module6:secret-session-key": "decrypted-session-secret-VALUE",
+    "module6:secret-session-key": SESSION_KEY_VALUE,
     "module6:runDefaults": '{"minInstances":1}',
     "module6:protection": '{"protect":true}',
     "module6:artifactRegistry": '{"keepTaggedVersions":10}',
@@ -90,7 +94,7 @@ describe("deriveFeatureConfig", () => {
   });
 
   it("never copies a secret value", () => {
-    expect(JSON.stringify(deriveFeatureConfig(stagingMap()))).not.toContain("decrypted-session-secret-VALUE");
+    expect(JSON.stringify(deriveFeatureConfig(stagingMap()))).not.toContain(SESSION_KEY_VALUE);
   });
 
   it("keeps the environment's identity, owners, reviewers, labels and secret declarations", () => {
