@@ -2,6 +2,7 @@
  * The bootstrap stack's config (`module6-bootstrap:*` keys of `bootstrap/Pulumi.<stack>.yaml`), checked in
  * one pass: every mistake is named with its key, the value and what is allowed, before any resource exists.
  */
+import { PROJECT_ID_PATTERN } from "../components/shared/project-id";
 import { show, ValidationError, type Problem } from "../components/shared/validation";
 import type { GitHubRepository } from "./github-oidc";
 
@@ -25,7 +26,6 @@ export interface BootstrapConfig {
   readonly labels: Record<string, string>;
 }
 
-const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const REGION = /^[a-z]+-[a-z]+\d$/;
 // Bucket names: 3-63 characters, lowercase letters, digits, '-', '_' and '.', starting and ending with a
 // letter or digit (https://cloud.google.com/storage/docs/buckets#naming).
@@ -54,7 +54,7 @@ export function parseBootstrapConfig(raw: Readonly<Record<string, string | undef
     return n;
   };
   const kind = text("kind", /^(staging|prod)$/, "staging or prod");
-  const gcpProject = text("gcpProject", PROJECT_ID, "a GCP project id (6-30 of a-z, 0-9, '-')");
+  const gcpProject = text("gcpProject", PROJECT_ID_PATTERN, "a GCP project id (6-30 of a-z, 0-9, '-')");
   const config: BootstrapConfig = {
     kind: kind === "prod" ? "prod" : "staging",
     gcpProject,

@@ -10,6 +10,7 @@ import { CLOUD_RUN_RULES } from "../components/cloud-run-service";
 import { LOAD_BALANCER_RULES } from "../components/https-load-balancer";
 import { API_RULE } from "../components/project-services";
 import { SECRET_SET_RULES } from "../components/secret-set";
+import { PROJECT_ID_RULE } from "../components/shared/project-id";
 import { patternRule } from "../components/shared/validation";
 import { edgeSchema } from "./config-edge";
 import {
@@ -123,16 +124,7 @@ export const configSchema = z.strictObject({
     z.enum(KINDS),
     "The environment kind: selects the preset (scaling, protection, exposure, monitoring); `feature` only for stacks named `feature-<slug>`.",
   ),
-  gcpProject: doc(
-    ruled(
-      z.string(),
-      patternRule(
-        /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
-        "a GCP project id: 6-30 of a-z 0-9 '-', starting with a letter",
-      ),
-    ),
-    "The GCP project.",
-  ),
+  gcpProject: doc(ruled(z.string(), PROJECT_ID_RULE), "The GCP project."),
   region: doc(regionSchema(), "The region of regional resources and the services' first region."),
   prefix: doc(
     ruled(z.string(), patternRule(/^[a-z][a-z0-9]{0,5}$/, "1-6 of a-z 0-9, starting with a letter")).default(
