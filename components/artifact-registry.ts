@@ -149,7 +149,7 @@ export class ArtifactRegistry extends Component {
         ...(args.encryptionKey?.ready ? { dependsOn: [args.encryptionKey.ready] } : {}),
       }),
     );
-    this.url = pulumi.interpolate`${this.repository.location}-docker.pkg.dev/${this.repository.project}/${this.repository.repositoryId}`;
+    this.url = dockerHostPath(this.repository);
     this.registerOutputs({ url: this.url });
   }
 
@@ -169,16 +169,33 @@ export class ArtifactRegistry extends Component {
     member: Member,
     key?: string,
   ): gcp.artifactregistry.RepositoryIamMember {
-    return new gcp.artifactregistry.RepositoryIamMember(
-      `${this.baseName}-${suffix}-${grantKey(member, key, "ArtifactRegistry.grant")}`,
-      {
-        project: this.repository.project,
-        location: this.repository.location,
-        repository: this.repository.name,
-        role,
-        member,
-      },
-      this.child(),
-    );
+    const name = `${this.baseName}-${suffix}-${grantKey(member, key, "ArtifactRegistry.grant")}`;
+    return repositoryMember(name, this.repository, role, member, this.child());
   }
+}
+
+/** `<region>-docker.pkg.dev/<project>/<id>`: the host path of a Docker repository's images. */
+export function dockerHostPath(repository: gcp.artifactregistry.Repository): pulumi.Output<string> {
+  return pulumi.interpolate`${repository.location}-docker.pkg.dev/${repository.project}/${repository.repositoryId}`;
+}
+
+/** `role` for `member` on one repository (not the project). */
+export function repositoryMember(
+  name: string,
+  repository: gcp.artifactregistry.Repository,
+  role: string,
+  member: Member,
+  opts: pulumi.CustomResourceOptions,
+): gcp.artifactregistry.RepositoryIamMember {
+  return new gcp.artifactregistry.RepositoryIamMember(
+    name,
+    {
+      project: repository.project,
+      location: repository.location,
+      repository: repository.name,
+      role,
+      member,
+    },
+    opts,
+  );
 }

@@ -7,8 +7,8 @@
  * of the upstream, so it is its own small component.
  */
 import * as gcp from "@pulumi/gcp";
-import * as pulumi from "@pulumi/pulumi";
-import { ARTIFACT_REGISTRY_RULES } from "./artifact-registry";
+import type * as pulumi from "@pulumi/pulumi";
+import { ARTIFACT_REGISTRY_RULES, dockerHostPath, repositoryMember } from "./artifact-registry";
 import { Component } from "./shared/component";
 import { daysInSeconds, duration } from "./shared/durations";
 import { grantKey } from "./shared/grants";
@@ -139,7 +139,7 @@ export class DockerHubMirror extends Component {
         ...(args.encryptionKey?.ready ? { dependsOn: [args.encryptionKey.ready] } : {}),
       }),
     );
-    this.url = pulumi.interpolate`${this.repository.location}-docker.pkg.dev/${this.repository.project}/${this.repository.repositoryId}`;
+    this.url = dockerHostPath(this.repository);
     this.registerOutputs({ url: this.url });
   }
 
@@ -148,16 +148,7 @@ export class DockerHubMirror extends Component {
    * the node service account: grant it to the cluster's node service account.
    */
   grantRead(member: Member, key?: string): gcp.artifactregistry.RepositoryIamMember {
-    return new gcp.artifactregistry.RepositoryIamMember(
-      `${this.baseName}-read-${grantKey(member, key, "DockerHubMirror.grantRead")}`,
-      {
-        project: this.repository.project,
-        location: this.repository.location,
-        repository: this.repository.name,
-        role: "roles/artifactregistry.reader",
-        member,
-      },
-      this.child(),
-    );
+    const name = `${this.baseName}-read-${grantKey(member, key, "DockerHubMirror.grantRead")}`;
+    return repositoryMember(name, this.repository, "roles/artifactregistry.reader", member, this.child());
   }
 }
