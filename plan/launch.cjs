@@ -64,6 +64,8 @@ if (!existsSync(out) || statSync(out).mtimeMs < newestSource(source)) {
 }
 // What the SDK loads only for closure serialization is loaded when first used (lazy-sdk-internals.cjs).
 require("./lazy-sdk-internals.cjs");
+// The SDK's own stack traces (one per resource and per promise) are not formatted (quiet-sdk-traces.cjs).
+require("./quiet-sdk-traces.cjs");
 // The entry sees `node <bundle> [args…]`, as if it had been started directly.
 process.argv.splice(1, 2, out);
 require(out);

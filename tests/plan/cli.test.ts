@@ -2,7 +2,8 @@
  * `npm run plan`: three runs go through the real entry point as fresh processes (what stdout and stderr
  * carry, exit codes 0, 1 and 2, no stack trace), started together when the file starts; the other cases call
  * the command in process, with the run's shared plan of the stack (tests/helpers/shared-plans.ts) or with
- * input refused before anything is planned.
+ * input refused before anything is planned. The exit-0 process plans a feature stack, the smallest (a
+ * process plan is mostly CPU: seconds for prod); prod's JSON document is checked in process.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -57,15 +58,15 @@ function insecureProdStackFile(): string {
 prefetchPlans("prod", "staging", "feature-pr-123");
 
 // The three process runs, started together (each is a plan of its own: seconds), awaited by their tests.
-let processes: { prodJson: Promise<Run>; insecure: Promise<Run>; invalid: Promise<Run> } | undefined;
+let processes: { featureJson: Promise<Run>; insecure: Promise<Run>; invalid: Promise<Run> } | undefined;
 beforeAll(() => {
   processes = {
-    prodJson: planProcess("--stack", "prod", "--format", "json"),
+    featureJson: planProcess("--stack", "feature-pr-123", "--format", "json"),
     insecure: planProcess("--stack", "prod", "--config-file", insecureProdStackFile()),
     invalid: planProcess("--stack", "staging", "--config-file", "tests/fixtures/invalid-staging.yaml"),
   };
 });
-function processRun(name: "prodJson" | "insecure" | "invalid"): Promise<Run> {
+function processRun(name: "featureJson" | "insecure" | "invalid"): Promise<Run> {
   if (!processes) throw new Error("the plan processes have not started");
   return processes[name];
 }
@@ -87,9 +88,34 @@ const PLAN_MS = 120_000;
 
 describe("npm run plan", () => {
   it(
+    "as a process: the JSON document on stdout, the verdict on stderr, exit 0",
+    async () => {
+      const { status, stdout, stderr } = await processRun("featureJson");
+      expect(stderr).toContain("passed: no mandatory policy is violated");
+      expect(stderr).not.toMatch(STACK_TRACE);
+      expect(status).toBe(0);
+      const doc = JSON.parse(stdout) as ExportDocument;
+      expect(doc.version).toBe(3);
+      const resources = doc.deployment.resources;
+      expect(resources[0]).toMatchObject({
+        type: "pulumi:pulumi:Stack",
+        urn: "urn:pulumi:feature-pr-123::module6::pulumi:pulumi:Stack::module6-feature-pr-123",
+      });
+      // The process plans what the in-process command renders from the run's shared plan.
+      const shared = JSON.parse(
+        (await plan("--stack", "feature-pr-123", "--format", "json")).stdout,
+      ) as ExportDocument;
+      const urnsOf = (d: ExportDocument) => d.deployment.resources.map((r) => r.urn);
+      expect(urnsOf(doc)).toEqual(urnsOf(shared));
+      expect(resources.length).toBeGreaterThan(30);
+    },
+    PLAN_MS,
+  );
+
+  it(
     "prints prod as a pulumi-stack-export document with every resource and its options",
     async () => {
-      const { status, stdout, stderr } = await processRun("prodJson");
+      const { status, stdout, stderr } = await plan("--stack", "prod", "--format", "json");
       expect(stderr).toContain("passed: no mandatory policy is violated");
       expect(status).toBe(0);
       const doc = JSON.parse(stdout) as ExportDocument;

@@ -156,7 +156,7 @@ beforeAll(async () => {
     planVariant("staging", withFile),
     sharedPlan("prod").then((p) => renderJson(p, time)),
     sharedPlan("staging").then((p) => renderJson(p, time)),
-    sharedPlan("feature-pr-1").then((p) => renderJson(p, time)),
+    sharedPlan("feature-pr-123").then((p) => renderJson(p, time)),
   ]);
 }, 180_000);
 
