@@ -19,11 +19,13 @@ function testFiles(dir: string): string[] {
 //   imported), or sets Pulumi's state itself without `installMocks()`, gets a process of its own (a file
 //   that needs a plan of a changed stack file plans it in a process instead: `planOf` in
 //   tests/helpers/shared-plans.ts);
-// - component tests that build resources under `installMocks()` (tests/helpers/pulumi.ts), which sets all
-//   of that state afresh for each file, share a worker process with each other — also those that set
-//   config or mocks themselves besides, since the next file's `installMocks()` sets them afresh;
-// - every other file only calls functions and shares a worker process with the others.
-// A shared process loads the Pulumi SDK once instead of once per file: most of a test file's cost.
+// - every other file shares the "unit" worker processes: component tests that build resources under
+//   `installMocks()` (tests/helpers/pulumi.ts), which sets all of that state afresh for each file — also
+//   those that set config or mocks themselves besides, since the next file's `installMocks()` sets them
+//   afresh — and files that only call functions, which read none of that state.
+// A shared process loads the Pulumi SDK once instead of once per file: most of a test file's cost. (Mocked
+// and function-only files had separate projects: two more processes loading the SDK and a second module
+// graph to transform, for nothing.)
 const files = testFiles(join(root, "tests")).map((file) => ({
   file,
   source: readFileSync(join(root, file), "utf8"),
@@ -34,9 +36,6 @@ const ownProcess = files
       /\brunPlan\(/.test(source) ||
       (/\b(setMocks|setMockOptions|setAllConfig)\(/.test(source) && !/\binstallMocks\(/.test(source)),
   )
-  .map(({ file }) => file);
-const mocked = files
-  .filter(({ file, source }) => !ownProcess.includes(file) && /\binstallMocks\(/.test(source))
   .map(({ file }) => file);
 
 const shared = {
@@ -59,12 +58,11 @@ export default defineConfig({
           ...shared,
           name: "unit",
           include: ["tests/**/*.test.ts"],
-          exclude: [...shared.exclude, ...ownProcess, ...mocked],
+          exclude: [...shared.exclude, ...ownProcess],
           isolate: false,
           globalSetup: ["tests/helpers/shared-plans-setup.ts"],
         },
       },
-      { test: { ...shared, name: "unit-mocks", include: mocked, isolate: false } },
       // Left out while no file needs a process of its own.
       ...(ownProcess.length > 0
         ? [{ test: { ...shared, name: "unit-program", include: ownProcess, isolate: true } }]

@@ -9,6 +9,7 @@ import {
 } from "../../stacks/feature";
 import { shortHash } from "../../stacks/naming";
 import { leakProbe } from "../helpers/leak-probe";
+import { anyCodePoints } from "../helpers/code-points";
 
 /** The session key's value, as the CLI would hand it over decrypted (made per run: tests/helpers/leak-probe.ts). */
 const SESSION_KEY_VALUE = leakProbe("session-key");
@@ -196,7 +197,7 @@ describe("deriveFeatureConfig", () => {
 describe("featureStackName", () => {
   const hostile: fc.Arbitrary<string> = fc.oneof(
     fc.string({ unit: "grapheme", maxLength: 200 }),
-    fc.string({ unit: "binary", maxLength: 200 }),
+    anyCodePoints(200),
     fc.stringMatching(/^[A-Za-z0-9/_ .#-]{0,200}$/),
   );
 

@@ -12,6 +12,7 @@ import {
   shortHash,
 } from "../../stacks/naming";
 import { featureStackName } from "../../stacks/feature";
+import { anyCodePoints } from "../helpers/code-points";
 
 const KINDS = Object.keys(NAME_LIMITS) as NameKind[];
 const RUNS = { numRuns: 300 };
@@ -19,7 +20,7 @@ const RUNS = { numRuns: 300 };
 /** Inputs a config author, a branch name or a refactor could produce: unicode, emoji, slashes, case, length. */
 const hostile: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 300 }),
-  fc.string({ unit: "binary", maxLength: 300 }),
+  anyCodePoints(300),
   fc.stringMatching(/^[A-Za-z0-9/_ .:-]{0,300}$/),
   // Fragments that stress the "no goog in bucket names" rule and dash handling.
   fc

@@ -21,11 +21,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { format, resolveConfig } from "prettier";
 import { GoModule } from "./go-eval";
 import { frameworkResources, googleResources } from "./provider-resources";
 import { readPulumiProvider } from "./pulumi-provider-info";
-import { PulumiSdkTypes } from "./pulumi-sdk-types";
 import { buildEntry, tokenFor, type BuildNotes, type TableEntry } from "./table-builder";
 import type { TfResource } from "./terraform-schema";
 
@@ -134,6 +132,9 @@ async function main(argv: string[]): Promise<void> {
     const installed = join(ROOT, "node_modules", spec.sdkPackage);
     const sdkDir =
       values[`${spec.id}-sdk`] ?? (existsSync(installed) ? installed : join(pulumiDir, "sdk/nodejs"));
+    // Loaded once the arguments are checked: the TypeScript compiler and Prettier take about a second to load,
+    // which a usage mistake should not wait for.
+    const { PulumiSdkTypes } = await import("./pulumi-sdk-types");
     const sdk = new PulumiSdkTypes(sdkDir);
     const started = Date.now();
     const mod = new GoModule(upstream);
@@ -194,6 +195,7 @@ async function main(argv: string[]): Promise<void> {
     notes: Object.fromEntries(Object.entries(notes).map(([k, v]) => [k, [...(v as string[])].sort()])),
     resources: sorted,
   };
+  const { format, resolveConfig } = await import("prettier");
   const config = (await resolveConfig(out)) ?? {};
   writeFileSync(out, await format(JSON.stringify(table), { ...config, parser: "json", filepath: out }));
   const size = readFileSync(out).length;
