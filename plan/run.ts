@@ -1,6 +1,8 @@
 /**
- * Runs the real program (`index.ts`) for one stack under recording mocks: no CLI, no network, no
- * credentials. One plan per process: Pulumi keeps its state on a global and Node caches the program.
+ * Runs the real program for one stack under recording mocks: no CLI, no network, no credentials. It calls
+ * the program's `main()` — what `index.ts` (`export = main()`) exports — so one process can make several
+ * plans in turn: each sets Pulumi's global state afresh (config, mocks, stack) and waits until everything
+ * it registered has settled. Plans must not overlap: that state is one per process.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, splitConfigMap } from "../stacks/config";
@@ -82,12 +84,11 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
   const recorder = new PlanRecorder({ stackOutputs: referencedStackOutputs(loaded) });
   await recorder.install(loaded.project, loaded.stack, options.preview ?? false);
 
-  // The program itself, loaded only now that config and mocks are set (a static path, so the plan's
-  // bundle includes it; tsx and Vitest load it the same way).
-  const mod = (options.project === "bootstrap"
-    ? await import("../bootstrap/index")
-    : await import("../index")) as unknown as { default?: Record<string, unknown> } & Record<string, unknown>;
-  const exported = mod.default ?? mod;
+  // The program itself: what index.ts exports, built again for this plan (static paths, so the plan's
+  // bundle includes them; tsx and Vitest load them the same way).
+  const exported = (options.project === "bootstrap"
+    ? (await import("../bootstrap/main")).main()
+    : (await import("../stacks")).main()) as unknown as Record<string, unknown>;
   const outputs = await resolveOutputs(exported);
   await settle();
   return {

@@ -16,6 +16,15 @@ import type { CommonArgs } from "../../components/shared/types";
 let recorder: PlanRecorder | undefined;
 let installedBy: string | undefined;
 
+/**
+ * Forgets the file's recorder: an offline plan made in this process since (tests/helpers/shared-plans.ts)
+ * replaced the mocks and config, so a later `record` must fail until `installMocks` runs again.
+ */
+export function forgetMocks(): void {
+  recorder = undefined;
+  installedBy = undefined;
+}
+
 /** Sets config and recording mocks. Call once per file, before any resource is created. */
 export async function installMocks(
   options: RecorderOptions & { stack?: string; config?: Record<string, string>; secretKeys?: string[] } = {},

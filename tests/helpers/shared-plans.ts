@@ -1,42 +1,63 @@
 /**
  * One offline plan per stack for the whole test run, shared by the test files that only read it.
  *
- * The first file that asks for a stack's plan runs it (tests/helpers/write-plan.ts in its own process, the
- * way `npm run plan` runs the program) and writes it to this run's plan folder; files that ask meanwhile
- * wait for it, later ones read it. Each caller gets its own parsed copy, so a test that changes its plan
- * cannot change another file's.
+ * The first file that asks for a stack's plan makes it (`runPlan`, as `npm run plan` does, in the file's own
+ * worker process: the worker has the SDK and the program loaded already, where a process of its own would
+ * spend about a second of CPU loading them) and writes it to this run's plan folder; files that ask meanwhile
+ * — in this worker or another — wait for it, later ones read it. Each caller gets its own parsed copy, so a
+ * test that changes its plan cannot change another file's. Plans in one worker are made one at a time: Pulumi
+ * keeps its state (config, mocks, stack) on a global, which each plan sets afresh.
  */
-import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, openSync, closeSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, inject } from "vitest";
-import type { PlanResult } from "../../plan/run";
+import { runPlan, type PlanResult } from "../../plan/run";
+import { forgetMocks } from "./pulumi";
 
 const ROOT = resolve(__dirname, "../..");
 const WAIT_MS = 120_000;
 /** How long a file's `beforeAll` may wait for the plans it needs: a plan takes seconds, many under load. */
 export const PLAN_WAIT_MS = WAIT_MS + 10_000;
 
-/** What `planOf` plans besides a stack from its own stack file (write-plan.ts). */
+/** What `planOf` plans besides a stack from its own stack file. */
 export interface PlanOfOptions {
   /** Another stack file (a changed copy of `Pulumi.<stack>.yaml`). */
   readonly configFile?: string;
-  /** `bootstrap` plans bootstrap/index.ts with its own stack files. */
+  /** `bootstrap` plans the bootstrap project (bootstrap/main.ts) with its own stack files. */
   readonly project?: "module6" | "bootstrap";
 }
 
-function writePlan(stack: string, file: string, options: PlanOfOptions = {}): Promise<void> {
-  return new Promise((done) => {
-    const args = ["plan/launch.cjs", "tests/helpers/write-plan.ts", stack, file, JSON.stringify(options)];
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("close", (code) => {
-      if (code !== 0) writeFileSync(`${file}.error`, `planning ${stack} exited ${code}:\n${stderr}`);
-      done();
+let inTurn: Promise<unknown> = Promise.resolve();
+
+/** Plans `stack` in this process once the plans asked for before have finished. */
+function planHere(stack: string, options: PlanOfOptions = {}): Promise<PlanResult> {
+  const plan = inTurn.then(() => {
+    // The plan replaces the mocks a component test of this file may have installed.
+    forgetMocks();
+    const bootstrap = options.project === "bootstrap";
+    return runPlan({
+      stack,
+      root: bootstrap ? join(ROOT, "bootstrap") : ROOT,
+      configFile: options.configFile,
+      project: options.project,
     });
   });
+  inTurn = plan.catch(() => undefined);
+  return plan;
+}
+
+async function writePlan(stack: string, file: string): Promise<void> {
+  try {
+    const plan = await planHere(stack);
+    // Renamed into place: a reader never sees half a plan.
+    writeFileSync(`${file}.tmp`, JSON.stringify(plan));
+    renameSync(`${file}.tmp`, file);
+  } catch (error) {
+    writeFileSync(
+      `${file}.error`,
+      `planning ${stack} failed: ${String(error instanceof Error ? (error.stack ?? error.message) : error)}`,
+    );
+  }
 }
 
 async function waitFor(file: string): Promise<void> {
@@ -77,18 +98,9 @@ export function prefetchPlans(...stacks: string[]): void {
 }
 
 /**
- * Plans `stack` with `options` (as `runPlan` does) in a process of its own, the bundled one the shared plans
- * use: a test file that needs a plan of its own then shares its worker with other files instead of loading
- * the SDK and the program into a fresh one.
+ * Plans `stack` with `options` (a changed stack file, or the bootstrap project) in this process, as
+ * `runPlan` does: a plain copy, like a shared plan's.
  */
 export async function planOf(stack: string, options: PlanOfOptions = {}): Promise<PlanResult> {
-  const dir = mkdtempSync(join(tmpdir(), "module6-plan-"));
-  try {
-    const file = join(dir, "plan.json");
-    await writePlan(stack, file, options);
-    if (existsSync(`${file}.error`)) throw new Error(readFileSync(`${file}.error`, "utf8"));
-    return JSON.parse(readFileSync(file, "utf8")) as PlanResult;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return JSON.parse(JSON.stringify(await planHere(stack, options))) as PlanResult;
 }

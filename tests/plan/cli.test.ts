@@ -101,12 +101,12 @@ describe("npm run plan", () => {
         type: "pulumi:pulumi:Stack",
         urn: "urn:pulumi:feature-pr-123::module6::pulumi:pulumi:Stack::module6-feature-pr-123",
       });
-      // The process plans what the in-process command renders from the run's shared plan.
+      // The process plans exactly what the run's shared plan holds — made in a test worker, after other plans
+      // and component tests (tests/helpers/shared-plans.ts): every resource, input and output.
       const shared = JSON.parse(
         (await plan("--stack", "feature-pr-123", "--format", "json")).stdout,
       ) as ExportDocument;
-      const urnsOf = (d: ExportDocument) => d.deployment.resources.map((r) => r.urn);
-      expect(urnsOf(doc)).toEqual(urnsOf(shared));
+      expect(resources).toEqual(shared.deployment.resources);
       expect(resources.length).toBeGreaterThan(30);
     },
     PLAN_MS,
