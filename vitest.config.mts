@@ -13,19 +13,18 @@ function testFiles(dir: string): string[] {
   });
 }
 
-// Pulumi keeps its runtime state (mocks, config, the stack being built) on a global, and a program module
-// registers its resources when it is first imported. Test files are sorted by what they do with it:
-// - a file that runs the program in process (`runPlan`: index.ts registers its resources when first
-//   imported), or sets Pulumi's state itself without `installMocks()`, gets a process of its own (a file
-//   that needs a plan of a changed stack file plans it in a process instead: `planOf` in
-//   tests/helpers/shared-plans.ts);
+// Pulumi keeps its runtime state (mocks, config, the stack being built) on a global. Test files are sorted
+// by what they do with it:
+// - a file that calls `runPlan` itself, or sets Pulumi's state without `installMocks()`, gets a process of
+//   its own (none does today: plans come from tests/helpers/shared-plans.ts, `sharedPlan` and `planOf`,
+//   which make them one at a time in the worker and make the next `record` ask for `installMocks()` again);
 // - every other file shares the "unit" worker processes: component tests that build resources under
 //   `installMocks()` (tests/helpers/pulumi.ts), which sets all of that state afresh for each file — also
 //   those that set config or mocks themselves besides, since the next file's `installMocks()` sets them
-//   afresh — and files that only call functions, which read none of that state.
-// A shared process loads the Pulumi SDK once instead of once per file: most of a test file's cost. (Mocked
-// and function-only files had separate projects: two more processes loading the SDK and a second module
-// graph to transform, for nothing.)
+//   afresh — files that read plans, and files that only call functions, which read none of that state.
+// A shared process loads the Pulumi SDK and the program once instead of once per file or per plan: most of a
+// test file's cost. (Mocked and function-only files had separate projects, and every plan a process: more
+// processes loading the SDK, and a second module graph to transform, for nothing.)
 const files = testFiles(join(root, "tests")).map((file) => ({
   file,
   source: readFileSync(join(root, file), "utf8"),

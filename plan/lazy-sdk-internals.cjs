@@ -3,9 +3,9 @@
 // TypeScript compiler (`typescript-shim.js`: `module.exports = require("typescript")`, used by
 // runtime/closure/parseFunction.js) and npm's `@npmcli/arborist` (runtime/closure/codePaths.js, to list a
 // closure's packages). Together about 0.9 s of an offline plan's ~3 s (measured with --cpu-prof on
-// `node plan/launch.cjs tests/helpers/write-plan.ts prod …`). Neither the program, the plan nor the tests
-// serialize a closure, so both are required lazily: the SDK gets a stand-in that loads the real module on
-// first use and then behaves as it.
+// `node plan/launch.cjs plan/cli.ts --stack prod`, before this hook). Neither the program, the plan nor the
+// tests serialize a closure, so both are required lazily: the SDK gets a stand-in that loads the real module
+// on first use and then behaves as it.
 "use strict";
 const Module = require("node:module");
 
