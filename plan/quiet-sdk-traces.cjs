@@ -5,16 +5,21 @@
 //   goes to the resource monitor, which the plan's mocks ignore (plan/mocks.ts records no position);
 // - `debuggablePromise` (runtime/debuggable.js) reads `new Error().stack` for every promise it wraps,
 //   several per resource and output, kept for a message about promises still pending at exit.
-// For those two, `Error.prepareStackTrace` answers the error's first line only (the SDK then finds no
-// position, which it accepts: `callsites()` returns `[]`). Every other stack — a bug's, a failed
-// assertion's — is formatted as before: by the hook that was installed (Vitest maps frames to TypeScript),
-// else in V8's own format. Loaded by plan/launch.cjs and, in the test workers, tests/helpers/fast-stack-traces.ts.
-// A real `pulumi up` runs index.ts through the CLI's language host and never loads this file.
+// Both are a bare `new Error()` (no message). For those, `Error.prepareStackTrace` answers the error's first
+// line only (the SDK then finds no position, which it accepts: `callsites()` returns `[]`). Every other
+// stack — a bug's, a failed assertion's, one taken while a developer raised the limit to debug — is
+// formatted as before: by the hook that was installed (Vitest maps frames to TypeScript), else in V8's own
+// format. With `PULUMI_DEBUG_PROMISE_LEAKS` set (the SDK's leak message suggests it, and then prints those
+// promise traces) nothing is installed. Loaded by plan/launch.cjs and, in the test workers,
+// tests/helpers/fast-stack-traces.ts. A real `pulumi up` runs index.ts through the CLI's language host and
+// never loads this file.
 "use strict";
 
 const MARK = Symbol.for("module6.quietSdkTraces");
 
 function quiet(error, frames) {
+  // A bare `new Error()`: neither a subclass nor a message.
+  if (!(error instanceof Error) || error.constructor !== Error || error.message !== "") return false;
   return (
     Error.stackTraceLimit === Number.POSITIVE_INFINITY ||
     (frames.length > 0 && frames[0].getFunctionName() === "debuggablePromise")
@@ -22,6 +27,7 @@ function quiet(error, frames) {
 }
 
 function install() {
+  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return;
   const current = Error.prepareStackTrace;
   if (current !== undefined && current[MARK] === true) return;
   const prepare = (error, frames) => {

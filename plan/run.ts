@@ -23,14 +23,14 @@ export interface PlanResult {
 
 export interface PlanOptions {
   readonly stack: string;
-  /** Repository root (where `Pulumi.yaml` and `index.ts` are). */
+  /** The project's folder (where its `Pulumi.yaml` and stack files are). */
   readonly root: string;
   readonly configFile?: string;
   /** Run as a preview (unknown outputs stay unknown). */
   readonly preview?: boolean;
   /**
-   * Which Pulumi project of the repository: the program (`index.ts`, the default) or the bootstrap
-   * (`bootstrap/index.ts`, whose root is `<root>/bootstrap`).
+   * Which Pulumi project of the repository: the program (`main()` of stacks/index.ts, which index.ts exports;
+   * the default) or the bootstrap (`main()` of bootstrap/main.ts, whose root is `<repository>/bootstrap`).
    */
   readonly project?: "module6" | "bootstrap";
 }
@@ -86,10 +86,17 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
 
   // The program itself: what index.ts exports, built again for this plan (static paths, so the plan's
   // bundle includes them; tsx and Vitest load them the same way).
-  const exported = (options.project === "bootstrap"
-    ? (await import("../bootstrap/main")).main()
-    : (await import("../stacks")).main()) as unknown as Record<string, unknown>;
-  const outputs = await resolveOutputs(exported);
+  let outputs: Record<string, unknown>;
+  try {
+    const exported = (options.project === "bootstrap"
+      ? (await import("../bootstrap/main")).main()
+      : (await import("../stacks")).main()) as unknown as Record<string, unknown>;
+    outputs = await resolveOutputs(exported);
+  } catch (error) {
+    // What the program registered before it failed finishes before another plan sets Pulumi's state afresh.
+    await settle().catch(() => undefined);
+    throw error;
+  }
   await settle();
   return {
     stack: loaded.stack,

@@ -16,19 +16,30 @@ import type { CommonArgs } from "../../components/shared/types";
 let recorder: PlanRecorder | undefined;
 let installedBy: string | undefined;
 
+let inTurn: Promise<unknown> = Promise.resolve();
+
 /**
- * Forgets the file's recorder: an offline plan made in this process since (tests/helpers/shared-plans.ts)
- * replaced the mocks and config, so a later `record` must fail until `installMocks` runs again.
+ * Runs `use`, which sets Pulumi's global state for itself (an offline plan: tests/helpers/shared-plans.ts),
+ * once every earlier user in this process has finished; `installMocks` waits for it too. The file's
+ * recorder is forgotten: the plan replaces its mocks and config, so a later `record` fails until
+ * `installMocks` runs again.
  */
-export function forgetMocks(): void {
-  recorder = undefined;
-  installedBy = undefined;
+export function withPulumiState<T>(use: () => Promise<T>): Promise<T> {
+  const run = inTurn.then(() => {
+    recorder = undefined;
+    installedBy = undefined;
+    return use();
+  });
+  inTurn = run.catch(() => undefined);
+  return run;
 }
 
 /** Sets config and recording mocks. Call once per file, before any resource is created. */
 export async function installMocks(
   options: RecorderOptions & { stack?: string; config?: Record<string, string>; secretKeys?: string[] } = {},
 ): Promise<PlanRecorder> {
+  // A plan still running in this process (a file's `beforeAll` that gave up on it) finishes first.
+  await inTurn;
   await settle();
   pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
   recorder = new PlanRecorder(options);

@@ -12,7 +12,7 @@ import { existsSync, openSync, closeSync, readFileSync, renameSync, writeFileSyn
 import { join, resolve } from "node:path";
 import { beforeAll, inject } from "vitest";
 import { runPlan, type PlanResult } from "../../plan/run";
-import { forgetMocks } from "./pulumi";
+import { withPulumiState } from "./pulumi";
 
 const ROOT = resolve(__dirname, "../..");
 const WAIT_MS = 120_000;
@@ -27,23 +27,16 @@ export interface PlanOfOptions {
   readonly project?: "module6" | "bootstrap";
 }
 
-let inTurn: Promise<unknown> = Promise.resolve();
-
-/** Plans `stack` in this process once the plans asked for before have finished. */
+/** Plans `stack` in this process once the plans (and mocks) asked for before have finished. */
 function planHere(stack: string, options: PlanOfOptions = {}): Promise<PlanResult> {
-  const plan = inTurn.then(() => {
-    // The plan replaces the mocks a component test of this file may have installed.
-    forgetMocks();
-    const bootstrap = options.project === "bootstrap";
-    return runPlan({
+  return withPulumiState(() =>
+    runPlan({
       stack,
-      root: bootstrap ? join(ROOT, "bootstrap") : ROOT,
+      root: options.project === "bootstrap" ? join(ROOT, "bootstrap") : ROOT,
       configFile: options.configFile,
       project: options.project,
-    });
-  });
-  inTurn = plan.catch(() => undefined);
-  return plan;
+    }),
+  );
 }
 
 async function writePlan(stack: string, file: string): Promise<void> {

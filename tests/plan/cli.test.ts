@@ -24,8 +24,9 @@ interface Run {
 }
 
 function planProcess(...args: string[]): Promise<Run> {
-  // As `npm run plan` runs it: through the bundling launcher. Everything it prints is kept (prod's JSON plan
-  // is over 1 MiB), and the test's process goes on meanwhile.
+  // As `npm run plan` runs it: through the bundling launcher. Everything it prints is kept (a feature stack's
+  // JSON plan is ~90 KB, more than a pipe holds: a report cut short by the exit would show), and the test's
+  // process goes on meanwhile.
   const child = spawn(process.execPath, ["plan/launch.cjs", "plan/cli.ts", ...args], { cwd: ROOT });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];

@@ -1,41 +1,56 @@
 /**
- * plan/quiet-sdk-traces.cjs: the stack traces the Pulumi SDK takes for itself come back as the error's first
- * line only; every other stack keeps its frames, formatted by the hook that was installed before (here
- * Vitest's) or, without one, in V8's own format.
+ * plan/quiet-sdk-traces.cjs: the stack traces the Pulumi SDK takes for itself (a bare `new Error()` in
+ * `Resource.callsites()` and in `debuggablePromise`) come back as the error's first line only; every other
+ * stack keeps its frames, formatted by the hook that was installed before (here Vitest's) or, without one,
+ * in V8's own format.
  */
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
 
 type Prepare = (error: Error, frames: readonly NodeJS.CallSite[]) => unknown;
-const traces = createRequire(__filename)("../../plan/quiet-sdk-traces.cjs") as { install(): void };
+const load = createRequire(__filename);
+const traces = load("../../plan/quiet-sdk-traces.cjs") as { install(): void };
+// The SDK's own module (runtime/debuggable.js, @internal: not in its .d.ts).
+const debuggable = load("@pulumi/pulumi/runtime/debuggable") as {
+  debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>;
+};
 
 const saved = {
   prepare: Reflect.get(Error, "prepareStackTrace") as Prepare | undefined,
   limit: Error.stackTraceLimit,
+  leaks: process.env.PULUMI_DEBUG_PROMISE_LEAKS,
 };
 afterEach(() => {
   Reflect.set(Error, "prepareStackTrace", saved.prepare);
   Error.stackTraceLimit = saved.limit;
+  if (saved.leaks === undefined) delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+  else process.env.PULUMI_DEBUG_PROMISE_LEAKS = saved.leaks;
 });
 
-/** What `debuggablePromise` (runtime/debuggable.js) does: reads a fresh error's stack. */
-function debuggablePromise(): string | undefined {
-  return new Error().stack;
-}
+const FRAME = /\n {4}at .+:\d+:\d+/;
 
 describe("quiet SDK stack traces", () => {
-  it("gives Resource.callsites() (unbounded trace) no frames: the SDK records no source position", () => {
+  it("gives Resource.callsites() (a bare error, unbounded trace) no frames: the SDK records no source position", () => {
     traces.install();
     const callsites = Reflect.get(pulumi.Resource, "callsites") as () => unknown[];
     expect(callsites.call(pulumi.Resource)).toEqual([]);
     Error.stackTraceLimit = Number.POSITIVE_INFINITY;
-    expect(new Error("unbounded").stack).toBe("Error: unbounded");
+    expect(new Error().stack).toBe("Error");
   });
 
-  it("gives debuggablePromise's trace no frames", () => {
+  it("gives the real debuggablePromise's trace no frames", async () => {
     traces.install();
-    expect(debuggablePromise()).toBe("Error");
+    const promise = Promise.resolve(41);
+    await debuggable.debuggablePromise(promise, "a test");
+    expect(Reflect.get(promise, "_debugStackTrace")).toBe("Error");
+  });
+
+  it("keeps the frames of an error with a message or of a subclass, even with an unbounded trace", () => {
+    traces.install();
+    Error.stackTraceLimit = Number.POSITIVE_INFINITY;
+    expect(new Error("debugging").stack).toMatch(FRAME);
+    expect(new TypeError().stack).toMatch(FRAME);
   });
 
   it("formats every other stack with the hook installed before it", () => {
@@ -44,7 +59,7 @@ describe("quiet SDK stack traces", () => {
     traces.install();
     expect(new Error("ordinary").stack).toMatch(/^before: ordinary \(\d+ frames\)$/);
     Error.stackTraceLimit = Number.POSITIVE_INFINITY;
-    expect(new Error("sdk").stack).toBe("Error: sdk");
+    expect(new Error().stack).toBe("Error");
   });
 
   it("formats every other stack in V8's format when no hook was installed, and installs once", () => {
@@ -55,5 +70,14 @@ describe("quiet SDK stack traces", () => {
     expect(Reflect.get(Error, "prepareStackTrace")).toBe(installed);
     const stack = new Error("a bug").stack ?? "";
     expect(stack).toMatch(/^Error: a bug\n {4}at .+quiet-sdk-traces\.test\.ts:\d+:\d+/);
+  });
+
+  it("installs nothing while PULUMI_DEBUG_PROMISE_LEAKS asks for the promises' traces", () => {
+    Reflect.set(Error, "prepareStackTrace", undefined);
+    process.env.PULUMI_DEBUG_PROMISE_LEAKS = "true";
+    traces.install();
+    expect(Reflect.get(Error, "prepareStackTrace")).toBeUndefined();
+    Error.stackTraceLimit = Number.POSITIVE_INFINITY;
+    expect(new Error().stack).toMatch(FRAME);
   });
 });

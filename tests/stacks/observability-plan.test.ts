@@ -1,10 +1,11 @@
 /**
  * The observability plane in the stacks' plans: with `module6:observability` the plan holds exactly the plan
  * without it — every resource with identical inputs, parent, dependencies and protection — plus the plane's
- * subtree and its two APIs (shown on staging: its stack file with the block added, planned as `npm run plan`
- * does, against the run's shared plan of the file as committed); prod (on in Pulumi.prod.yaml) shows the
- * cluster and its kubernetes provider; staging with the block on passes the policy pack; feature plans hold
- * nothing of GKE or Kubernetes.
+ * subtree and its two APIs (prod: Pulumi.prod.yaml without the block, planned in the test worker, against
+ * the run's shared plan; staging: its stack file with the block added, planned as `npm run plan` does, against
+ * the shared plan of the file as committed); prod (on in Pulumi.prod.yaml) shows the cluster and its
+ * kubernetes provider; staging with the block on passes the policy pack; feature plans hold nothing of GKE
+ * or Kubernetes.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,7 +14,7 @@ import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { renderJson, type ExportDocument } from "../../plan/render-json";
-import { sharedPlan } from "../helpers/shared-plans";
+import { planOf, sharedPlan } from "../helpers/shared-plans";
 
 const ROOT = resolve(__dirname, "../..");
 const KEY = "module6:observability";
@@ -134,11 +135,13 @@ function expectOnlyThePlane(extra: readonly Resource[], viewers = 1): void {
 }
 
 let prod: ExportDocument;
+let prodWithout: ExportDocument;
 let staging: ExportDocument;
 let stagingWith: { code: number | null; doc: ExportDocument };
 let feature: ExportDocument;
 
 beforeAll(async () => {
+  const withoutFile = variant("prod", (config) => delete config[KEY]);
   // Staging leaves the plane off (a second cluster on the billing account is not free): turned on here.
   const withFile = variant("staging", (config) => {
     config[KEY] = {
@@ -151,7 +154,8 @@ beforeAll(async () => {
     };
   });
   const time = "2026-01-01T00:00:00.000Z";
-  [stagingWith, prod, staging, feature] = await Promise.all([
+  [prodWithout, stagingWith, prod, staging, feature] = await Promise.all([
+    planOf("prod", { configFile: withoutFile }).then((p) => renderJson(p, time)),
     planVariant("staging", withFile),
     sharedPlan("prod").then((p) => renderJson(p, time)),
     sharedPlan("staging").then((p) => renderJson(p, time)),
@@ -238,6 +242,11 @@ describe("observability plane in the plans", () => {
       role: "roles/artifactregistry.reader",
       member: "serviceAccount:m6-prod-obs-nodes@module6-prod-000000.iam.gserviceaccount.com",
     });
+  });
+
+  it("prod without the block plans every other resource exactly as with it (inputs, parents, dependencies, protect)", () => {
+    expect(resourcesOf(prodWithout).some((r) => r.type.startsWith("gcp:container/"))).toBe(false);
+    expectOnlyThePlane(added(prodWithout, prod));
   });
 
   it("staging with the block on plans every other resource exactly as without it (inputs, parents, dependencies, protect), adds only the plane and passes the policy pack", () => {
