@@ -39,7 +39,7 @@ export interface AuditLoggingArgs extends CommonArgs {
    * DATA_WRITE: one entry per document API call). `except-runtime` logs every principal but
    * `runtimeMembers` — people, tools and unexpected identities touching data — through the audit
    * config's `exemptedMembers` (https://cloud.google.com/logging/docs/audit/configure-data-access);
-   * `all` also logs the services' own traffic (an entry per request and more: see README for the
+   * `all` also logs the services' own traffic (an entry per request and more: docs/architecture.md has the
    * volume); `off` gives Firestore no data-plane config of its own, but the allServices config records
    * DATA_READ and DATA_WRITE for every service and IAM adds log types up, so Firestore's data plane is
    * then logged as with `all` (only exemptions lower the volume). Admin Activity logs are always written.

@@ -99,7 +99,7 @@ const loggingSchema = z.strictObject({
   ),
   firestoreDataAccess: doc(
     z.enum(FIRESTORE_DATA_ACCESS).default(AUDIT_LOGGING_DEFAULTS.firestoreDataAccess),
-    "Firestore's data-plane audit logs: `except-runtime` logs every principal but the services themselves, `all` also logs the services' own traffic, `off` keeps admin reads only.",
+    "Firestore's data-plane audit logs: `except-runtime` logs every principal but the services themselves, `all` also logs the services' own traffic, `off` sets nothing for Firestore, which then logs as with `all` (the allServices audit config covers it).",
   ),
 });
 
