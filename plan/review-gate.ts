@@ -29,6 +29,30 @@ const DATA_AT_RISK: Readonly<Record<string, string>> = {
     "every image in the repository (and with them the releases to roll back to)",
 };
 
+/**
+ * What a repository that stores nothing of its own loses, by `mode`: a remote repository is a cache of its
+ * upstream (https://cloud.google.com/artifact-registry/docs/repositories/remote-overview), a virtual one
+ * only routes to other repositories (https://cloud.google.com/artifact-registry/docs/repositories/virtual-overview).
+ */
+const REPOSITORY_MODES: Readonly<Record<string, string>> = {
+  REMOTE_REPOSITORY:
+    "the cached copies of the upstream's images (pulled from the upstream again on the next request, while it still has them)",
+  VIRTUAL_REPOSITORY: "nothing stored: a virtual repository only routes to the repositories behind it",
+};
+
+/** The base's inputs of a resource (what is deployed, so what is at risk); undefined when unknown. */
+export type BaseInputs = (
+  d: Pick<ResourceDiff, "urn" | "baseUrn">,
+) => Readonly<Record<string, unknown>> | undefined;
+
+/** `BaseInputs` over a base plan's resources. */
+export function baseInputsOf(
+  base: readonly { readonly urn: string; readonly inputs?: Readonly<Record<string, unknown>> }[],
+): BaseInputs {
+  const byUrn = new Map(base.map((r) => [r.urn, r.inputs]));
+  return (d) => byUrn.get(d.baseUrn ?? d.urn);
+}
+
 /** The audit archive (components/audit-logging.ts): a bucket whose loss breaks the audit trail. */
 const AUDIT_ARCHIVE = /(^|-)archive$/;
 
@@ -47,7 +71,17 @@ export interface GateFinding {
 /** Stateful types the gate guards (the keys of the data-at-risk table). */
 export const STATEFUL_TYPES: readonly string[] = Object.keys(DATA_AT_RISK);
 
-function dataAtRisk(d: ResourceDiff): string | undefined {
+function dataAtRisk(
+  d: ResourceDiff,
+  inputs: Readonly<Record<string, unknown>> | undefined,
+): string | undefined {
+  const mode = inputs?.mode;
+  if (
+    d.type === "gcp:artifactregistry/repository:Repository" &&
+    typeof mode === "string" &&
+    REPOSITORY_MODES[mode]
+  )
+    return REPOSITORY_MODES[mode];
   const known = DATA_AT_RISK[d.type];
   if (d.type === "gcp:storage/bucket:Bucket" && AUDIT_ARCHIVE.test(d.name))
     return "the audit-log archive (every archived audit log entry, kept for its retention period)";
@@ -62,8 +96,15 @@ export function acknowledges(value: string, d: Pick<ResourceDiff, "urn" | "baseU
   return value === d.urn || value === d.baseUrn || value === d.name;
 }
 
-/** The findings of the gate; `allow` are the `--allow-replace` values. */
-export function dataLossGate(resources: readonly ResourceDiff[], allow: readonly string[]): GateFinding[] {
+/**
+ * The findings of the gate; `allow` are the `--allow-replace` values, `baseInputs` tells what a resource is
+ * deployed as (a remote repository holds a cache, not images of its own).
+ */
+export function dataLossGate(
+  resources: readonly ResourceDiff[],
+  allow: readonly string[],
+  baseInputs: BaseInputs = () => undefined,
+): GateFinding[] {
   const out: GateFinding[] = [];
   for (const d of resources) {
     const op =
@@ -73,7 +114,7 @@ export function dataLossGate(resources: readonly ResourceDiff[], allow: readonly
           ? "may replace"
           : undefined;
     if (op === undefined || d.external) continue;
-    const risk = dataAtRisk(d);
+    const risk = dataAtRisk(d, baseInputs(d));
     if (risk === undefined) continue;
     out.push({
       urn: d.urn,

@@ -8,7 +8,7 @@ import type { ExportDocument, ExportResource } from "./render-json";
 import { parseUrn } from "./diff/aliases";
 import { canonicalUrn, comparePlans } from "./review-compare";
 import { alignBaseStack } from "./review-cross-stack";
-import { dataLossGate } from "./review-gate";
+import { baseInputsOf, dataLossGate } from "./review-gate";
 import type { DiffReport } from "./review-render";
 
 function stackOf(resources: readonly ExportResource[]): string {
@@ -45,7 +45,9 @@ export async function review(input: ReviewInput): Promise<Review> {
       ? alignBaseStack(input.base.deployment.resources, cur, { baseStack, stack })
       : undefined;
   const diff = comparePlans(aligned?.resources ?? input.base.deployment.resources, cur, { stack, baseStack });
-  const gate = aligned ? [] : dataLossGate(diff.resources, input.allow);
+  const gate = aligned
+    ? []
+    : dataLossGate(diff.resources, input.allow, baseInputsOf(input.base.deployment.resources));
 
   // A base violation is "already there" when the same policy flags the same resource (matched by URN or
   // alias, the stack's root standing for the root) in the current plan.

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { collapseAlias } from "../../plan/diff/aliases";
 import { canonicalUrn, comparePlans, type PlanDiff } from "../../plan/review-compare";
 import { alignBaseStack } from "../../plan/review-cross-stack";
-import { dataLossGate } from "../../plan/review-gate";
+import { baseInputsOf, dataLossGate } from "../../plan/review-gate";
 import { renderDiffJson, renderDiffMarkdown, renderDiffText } from "../../plan/review-render";
 import { countDiff, summaryLine } from "../../plan/review-summary";
 import { showPair } from "../../plan/review-values";
@@ -309,6 +309,27 @@ describe("the data-loss gate", () => {
       [],
     );
     expect(dataLossGate(d.resources, []).map((f) => `${f.op}:${f.name}`)).toEqual(["delete:b", "delete:s"]);
+  });
+
+  it("says what a repository loses by what it is deployed as: images, a cache, or nothing of its own", () => {
+    const repo = (name: string, mode: string) =>
+      res("gcp:artifactregistry/repository:Repository", name, { repositoryId: name, format: "DOCKER", mode });
+    const base = [
+      repo("containers", "STANDARD_REPOSITORY"),
+      repo("dockerhub-mirror", "REMOTE_REPOSITORY"),
+      repo("all-images", "VIRTUAL_REPOSITORY"),
+    ];
+    const d = diffOf(base, []);
+    const risk = Object.fromEntries(
+      dataLossGate(d.resources, [], baseInputsOf(base)).map((f) => [f.name, f.dataAtRisk]),
+    );
+    expect(risk).toEqual({
+      containers: "every image in the repository (and with them the releases to roll back to)",
+      "dockerhub-mirror": expect.stringContaining("cached copies of the upstream's images") as string,
+      "all-images": expect.stringContaining("nothing stored") as string,
+    });
+    // Without the base's inputs, every repository is taken to hold images.
+    expect(dataLossGate(d.resources, []).every((f) => f.dataAtRisk.startsWith("every image"))).toBe(true);
   });
 
   it("holds a Redis instance whose customer-managed key changes (CMEK is fixed at creation), even unprotected", () => {
