@@ -11,6 +11,7 @@ import { T } from "../../policies/lib/tokens";
 import { mutate, res, UNSET, withOptions } from "../fixtures/policies/build";
 import { EXEC_KUBECONFIG, gkeFixtures, NAMESPACE_URN, WORKLOAD_POOL } from "../fixtures/policies/gke";
 import { previewOf } from "../fixtures/policies/preview";
+import { leakProbe } from "../helpers/leak-probe";
 import { checkStack, messagesOf, stackMessages } from "./harness";
 
 const provider = gkeFixtures.kubernetesProvider;
@@ -29,14 +30,16 @@ describe("kubernetes-provider-exec-auth", () => {
     expect(await messagesOf(p, mutate(provider(), "kubeconfig", json))).toEqual([]);
   });
   it("refuses a token, a client certificate and key, or an auth-provider instead of exec", async () => {
-    const token = EXEC_KUBECONFIG.replace(/exec:[\s\S]*$/, "token: fake-token-for-tests\n");
+    // Stored credentials made on each run (tests/helpers/leak-probe.ts): no credential-looking literal.
+    const token = EXEC_KUBECONFIG.replace(/exec:[\s\S]*$/, `token: ${leakProbe("kube-token")}\n`);
+    const keyData = Buffer.from(leakProbe("client-key")).toString("base64");
     expect(await messagesOf(p, mutate(provider(), "kubeconfig", token))).toEqual([
       `${MUST}; user "m6-prod-obs" carries token`,
       `${MUST}; user "m6-prod-obs" has no exec plugin`,
     ]);
-    const cert = `${EXEC_KUBECONFIG}        client-certificate-data: ZmFrZQ==\n`.replace(
+    const cert = `${EXEC_KUBECONFIG}        client-certificate-data: ${keyData}\n`.replace(
       "    user:\n",
-      "    user:\n      client-key-data: ZmFrZQ==\n",
+      `    user:\n      client-key-data: ${keyData}\n`,
     );
     expect(await messagesOf(p, mutate(provider(), "kubeconfig", cert))).toEqual([
       `${MUST}; user "m6-prod-obs" carries client-key-data`,
