@@ -68,7 +68,11 @@ export function validateDockerHubMirrorArgs(args: DockerHubMirrorArgs): void {
   const p = new Problems("DockerHubMirror");
   const d = DOCKER_HUB_MIRROR_DEFAULTS;
   p.rule("name", args.name ?? d.name, ARTIFACT_REGISTRY_RULES.name);
-  p.rule("cacheRetentionDays", args.cacheRetentionDays ?? d.cacheRetentionDays, integerRule(1, 3650));
+  p.rule(
+    "cacheRetentionDays",
+    args.cacheRetentionDays ?? d.cacheRetentionDays,
+    ARTIFACT_REGISTRY_RULES.retentionDays,
+  );
   p.rule("keepVersions", args.keepVersions ?? d.keepVersions, integerRule(1, 100));
   p.throwIfAny();
 }
